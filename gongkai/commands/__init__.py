@@ -1,0 +1,1 @@
+"""Sub-commands of ``gongkai``: one module each, with ``register(subparsers)``."""

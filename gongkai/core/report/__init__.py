@@ -1,0 +1,1 @@
+"""The annual report: taxonomy, data type, checks, readers and writers."""
