@@ -1,1 +1,85 @@
-"""Models of this app."""
+"""Agencies (行政机关) in a tree, and their departments (科室)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class AgencyLevel(models.TextChoices):
+    """Administrative level of an agency."""
+
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "区县级"
+    TOWNSHIP = "township", "乡镇街道"
+    DEPARTMENT = "department", "部门"
+
+
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def subtree_of(self, agency: Agency) -> AgencyQuerySet:
+        """The agency and every agency below it (materialised path prefix)."""
+        return self.filter(path__startswith=agency.path)
+
+    def active(self) -> AgencyQuerySet:
+        return self.filter(is_active=True)
+
+
+class Agency(models.Model):
+    """A 行政机关 that runs its own 政府信息公开 work and publishes its own annual report.
+
+    ``path`` is the materialised path of ids ("/1/4/9/") kept by ``agencies.services``, so that
+    "everything a supervisor oversees" is one indexed prefix filter.
+    """
+
+    code = models.CharField("机构代码", max_length=32, unique=True, help_text="统一社会信用代码或本系统内的机构编码")
+    name = models.CharField("机构全称", max_length=120, unique=True)
+    short_name = models.CharField("简称", max_length=60, blank=True)
+    level = models.CharField("层级", max_length=16, choices=AgencyLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField("路径", max_length=255, editable=False, db_index=True)
+    is_active = models.BooleanField("启用", default=True)
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    office_hours = models.CharField("办公时间", max_length=100, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="agency_code_not_blank"),
+            models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def is_within(self, other: Agency) -> bool:
+        """True when this agency is ``other`` or below it."""
+        return self.path.startswith(other.path)
+
+
+class Department(models.Model):
+    """A 科室 inside an agency; clerks belong to one and cases are routed to one."""
+
+    agency = models.ForeignKey(Agency, verbose_name="机构", on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField("科室名称", max_length=60)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "科室"
+        verbose_name_plural = "科室"
+        ordering = ["agency", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="department_unique_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.short_name or self.agency.name} · {self.name}"

@@ -42,3 +42,7 @@ class ReportReadError(GongkaiError):
 
 class FeeError(GongkaiError):
     """Fee arguments outside what 国办函〔2020〕109号 allows (e.g. both methods at once)."""
+
+
+class DeadlineError(GongkaiError):
+    """Case events the statutory clock cannot accept (e.g. an extension decided after the due date)."""

@@ -64,7 +64,7 @@ def empty_table3() -> dict[str, list[Cell]]:
 
 
 def empty_table4() -> dict[str, dict[str, Cell]]:
-    return {group.value: {f: None for f in TABLE4_FIELDS} for group in TABLE4_GROUPS}
+    return {group.value: dict.fromkeys(TABLE4_FIELDS) for group in TABLE4_GROUPS}
 
 
 @dataclass(slots=True)
@@ -222,7 +222,7 @@ def _parse_count(raw: Any, where: str, *, signed: bool = False) -> Cell:
         raise ReportFormatError(f"{where} 应为整数或 null，实为 {raw!r}")
     if raw < 0 and not signed:
         raise ReportFormatError(f"{where} 不能为负数：{raw}")
-    return raw
+    return int(raw)
 
 
 def _parse_money(raw: Any, where: str) -> MoneyCell:

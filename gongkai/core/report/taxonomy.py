@@ -342,3 +342,47 @@ SECTION_HEADINGS: dict[str, str] = {
     "problems": "五、存在的主要问题及改进情况",
     "other": "六、其他需要报告的事项",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of places in a report, for messages, CSV and summaries
+# ---------------------------------------------------------------------------------------------
+
+
+class ReportTable(StrEnum):
+    """The numbered tables of a report, as ``ReadNote.table`` and check findings name them."""
+
+    TABLE2 = "二"
+    TABLE3 = "三"
+    TABLE4 = "四"
+
+    @property
+    def label(self) -> str:
+        return f"表{self.value}"
+
+
+FORMAT_LABELS: dict[ReportFormat, str] = {
+    ReportFormat.F2019: "2019年试行格式（国办公开办函〔2019〕60号）",
+    ReportFormat.F2021: "2021年格式（国办公开办函〔2021〕30号）",
+}
+
+
+def table3_row_label(key: str, fmt: ReportFormat = ReportFormat.F2021) -> str:
+    """A table 三 row's label as the document prints it, with its outcome group in front.
+
+    Sub-rows repeat their numbers ("1." under （三）, （四）, …), so they are named
+    "（三）不予公开 1.属于国家秘密". In the 2019 format ``other_other`` is the single row （六）其他处理.
+    """
+    row = TABLE3_ROW_BY_KEY[key]
+    if fmt is ReportFormat.F2019 and key == "other_other":
+        return OTHER_SINGLE_ROW_LABEL_2019
+    if row.group_key is None:
+        return row.full_label
+    return f"{OUTCOME_GROUP_BY_KEY[row.group_key].full_label} {row.full_label}"
+
+
+def table4_group_label(group: ReviewKind) -> str:
+    """A table 四 group's label; the two litigation groups carry 行政诉讼 in front."""
+    if group is ReviewKind.RECONSIDERATION:
+        return group.label
+    return f"{LITIGATION_GROUP_LABEL}·{group.label}"

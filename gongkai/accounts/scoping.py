@@ -1,0 +1,64 @@
+"""The one place that decides what a user may see and change.
+
+Every view, export and API that returns agency records filters through here:
+``Model.objects.visible_to(user)`` on an ``AgencyScopedQuerySet``, or
+``visible_agencies(user)`` / ``can_write(user, agency)`` directly.
+
+- system administrator: sees every agency; writes through the admin only;
+- 主管部门 (supervisor): reads its own agency and every agency below it, changes nothing;
+- officer, clerk, leader: read and write their own agency only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from gongkai.accounts.models import AGENCY_STAFF_ROLES, Role
+from gongkai.agencies.models import Agency
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def visible_agencies(user: User | AnonymousUser | None) -> models.QuerySet[Agency]:
+    """Agencies whose records ``user`` may read."""
+    if user is None or not user.is_authenticated:
+        return Agency.objects.none()
+    if user.is_system_admin:
+        return Agency.objects.all()
+    if user.agency_id is None:
+        return Agency.objects.none()
+    if user.role == Role.SUPERVISOR and user.agency is not None:
+        return Agency.objects.subtree_of(user.agency)
+    return Agency.objects.filter(pk=user.agency_id)
+
+
+def can_read(user: User | AnonymousUser | None, agency: Agency) -> bool:
+    return visible_agencies(user).filter(pk=agency.pk).exists()
+
+
+def can_write(user: User | AnonymousUser | None, agency: Agency) -> bool:
+    """True when ``user`` may change ``agency``'s records (staff of that very agency)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in AGENCY_STAFF_ROLES and user.agency_id == agency.pk
+
+
+class AgencyScopedQuerySet(models.QuerySet[_M]):
+    """QuerySet of a model that belongs to an agency through ``agency_field``."""
+
+    agency_field = "agency"
+
+    def visible_to(self, user: Any) -> AgencyScopedQuerySet[_M]:
+        return self.filter(**{f"{self.agency_field}__in": visible_agencies(user)})
+
+    def writable_by(self, user: Any) -> AgencyScopedQuerySet[_M]:
+        if user is None or not user.is_authenticated or user.role not in AGENCY_STAFF_ROLES:
+            return self.none()
+        return self.filter(**{f"{self.agency_field}_id": user.agency_id})

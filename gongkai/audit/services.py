@@ -1,0 +1,89 @@
+"""The one helper every write path uses to leave an audit record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from gongkai.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.agencies.models import Agency
+
+
+class AuditAction(StrEnum):
+    """Action codes of the foundation. Other apps define their own enums of dotted codes."""
+
+    AGENCY_CREATED = "agency.created"
+    AGENCY_CONTACT_CHANGED = "agency.contact_changed"
+    DEPARTMENT_CREATED = "department.created"
+    USER_CREATED = "user.created"
+    USER_ROLE_CHANGED = "user.role_changed"
+    LOGIN = "auth.login"
+    LOGIN_FAILED = "auth.login_failed"
+    LOGOUT = "auth.logout"
+    ADMIN_CHANGE = "admin.change"
+
+
+def _jsonable(value: Any) -> Any:
+    """Make ``value`` storable in a JSONField (dates, decimals, enums, models → text)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return DjangoJSONEncoder().default(value) if not isinstance(value, str) else value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``{field: [old, new]}`` for the fields whose value changed."""
+    return {k: [_jsonable(before.get(k)), _jsonable(after.get(k))] for k in after if before.get(k) != after.get(k)}
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    agency: Agency | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one audit record. Call it inside the write's ``transaction.atomic`` block.
+
+    ``agency`` defaults to the target itself when it is an agency, else ``target.agency``.
+    """
+    if agency is None and target is not None:
+        from gongkai.agencies.models import Agency
+
+        agency = target if isinstance(target, Agency) else getattr(target, "agency", None)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the write's transaction.atomic block")
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.display_name if actor is not None and actor.pk else "系统"),
+        agency=agency,
+        action=str(action),
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None and target.pk is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        changes=_jsonable(changes or {}),
+        note=note,
+    )
+    if at is not None:
+        event.at = at
+    event.save()
+    return event

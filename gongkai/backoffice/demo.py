@@ -1,0 +1,102 @@
+"""Demo data: the agency tree and demo users (idempotent), then every app's own demo data.
+
+An app adds demo data with a module ``gongkai/<app>/demo.py`` defining
+``load(*, today: date, log: Callable[[str], None]) -> None``; it must be idempotent too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import transaction
+
+from gongkai.accounts.models import Role, User
+from gongkai.accounts.services import create_user
+from gongkai.agencies.models import Agency, AgencyLevel
+from gongkai.agencies.services import create_agency, ensure_department
+
+DEMO_PASSWORD = "gongkai-demo-2024"  # noqa: S105  (published demo logins, printed by `make run`)
+DEMO_AGENCY_NAME = "北京市密云区果园街道办事处"
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    code: str
+    name: str
+    short_name: str
+    level: AgencyLevel
+    parent_code: str | None
+    departments: tuple[str, ...] = ()
+
+
+AGENCIES: tuple[DemoAgency, ...] = (
+    DemoAgency("BJ", "北京市人民政府", "北京市政府", AgencyLevel.PROVINCE, None),
+    DemoAgency("BJ-MY", "北京市密云区人民政府", "密云区政府", AgencyLevel.COUNTY, "BJ", ("政务公开办公室",)),
+    DemoAgency("BJ-MY-GY", DEMO_AGENCY_NAME, "果园街道", AgencyLevel.TOWNSHIP, "BJ-MY",
+               ("党政办公室", "社区建设办公室", "城市管理办公室", "平安建设办公室", "民生保障办公室")),
+    DemoAgency("BJ-MY-GL", "北京市密云区鼓楼街道办事处", "鼓楼街道", AgencyLevel.TOWNSHIP, "BJ-MY", ("党政办公室",)),
+    DemoAgency("BJ-MY-JW", "北京市密云区教育委员会", "密云区教委", AgencyLevel.DEPARTMENT, "BJ-MY", ("办公室", "基础教育科")),
+    DemoAgency("BJ-MY-SJ", "北京市密云区市场监督管理局", "密云区市场监管局", AgencyLevel.DEPARTMENT, "BJ-MY", ("办公室",)),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: Role
+    agency_code: str | None
+    department: str | None = None
+
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("gy_officer", "王芳", Role.OFFICER, "BJ-MY-GY", "党政办公室"),
+    DemoUser("gy_clerk", "李强", Role.CLERK, "BJ-MY-GY", "城市管理办公室"),
+    DemoUser("gy_leader", "张建国", Role.LEADER, "BJ-MY-GY", "党政办公室"),
+    DemoUser("my_supervisor", "赵敏", Role.SUPERVISOR, "BJ-MY", "政务公开办公室"),
+    DemoUser("gl_officer", "陈晨", Role.OFFICER, "BJ-MY-GL", "党政办公室"),
+    DemoUser("admin", "系统管理员", Role.ADMIN, None),
+)
+
+
+@transaction.atomic
+def load_foundation() -> list[DemoUser]:
+    """The demo agency tree and users; returns the users (created or already there)."""
+    by_code: dict[str, Agency] = {a.code: a for a in Agency.objects.filter(code__in=[d.code for d in AGENCIES])}
+    for spec in AGENCIES:
+        agency = by_code.get(spec.code)
+        if agency is None:
+            agency = create_agency(actor=None, code=spec.code, name=spec.name, short_name=spec.short_name,
+                                   level=spec.level, parent=by_code[spec.parent_code] if spec.parent_code else None)
+            by_code[spec.code] = agency
+        for department in spec.departments:
+            ensure_department(actor=None, agency=agency, name=department)
+    existing = set(User.objects.filter(username__in=[u.username for u in USERS]).values_list("username", flat=True))
+    for spec_user in USERS:
+        if spec_user.username in existing:
+            continue
+        agency = by_code[spec_user.agency_code] if spec_user.agency_code else None
+        create_user(actor=None, username=spec_user.username, password=DEMO_PASSWORD, role=spec_user.role,
+                           agency=agency, full_name=spec_user.full_name,
+                           department=agency.departments.get(name=spec_user.department)
+                           if agency and spec_user.department else None)
+    return list(USERS)
+
+
+def load_all(*, today: dt.date, log: Callable[[str], None]) -> None:
+    """Foundation data, then each app's ``demo.load`` in INSTALLED_APPS order."""
+    load_foundation()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gongkai.") or config.name == "gongkai.backoffice":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{config.name}.demo":
+                continue
+            raise
+        module.load(today=today, log=log)

@@ -1,0 +1,594 @@
+"""Consistency checks (勾稽关系) of an annual report, alone and against the previous year's.
+
+Every rule takes an :class:`AnnualReport` and never cares where it came from (our own cases, a
+published document, JSON). A blank cell (``None``) counts as 0 in the arithmetic and the message
+says so ("空白按 0 计"); blanks themselves are reported by the structure rules.
+
+Sources: legal spec §3.7 V1–V6; the 勾稽关系 stated in the header of table 三 of the format of
+国办公开办函〔2021〕30号 (the same header in the 2019 trial format of 国办公开办函〔2019〕60号).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from gongkai.core.report.model import AnnualReport, Cell, ReadNote, Table2Value
+from gongkai.core.report.taxonomy import (
+    APPLICANT_COLUMNS,
+    COLUMN_COUNT,
+    COLUMN_LABELS,
+    OUTCOME_ROWS,
+    REVIEW_RESULT_LABELS,
+    ROWS_ABSENT_IN_2019,
+    TABLE3_BALANCE_NOTE,
+    TABLE3_ROW_BY_KEY,
+    TABLE4_FIELDS,
+    TABLE4_GROUPS,
+    TABLE4_TOTAL_KEY,
+    TABLE4_TOTAL_LABEL,
+    TOTAL_COLUMN,
+    ReportFormat,
+    ReportTable,
+    ReviewKind,
+    ReviewResult,
+    ValueType,
+    table2_rows,
+    table3_row_label,
+    table3_rows,
+    table4_group_label,
+)
+
+Number = int | Decimal
+
+BLANK_AS_ZERO = "空白按 0 计"
+_ACROSS_YEARS = "跨年核对"
+
+
+class Severity(StrEnum):
+    """How bad a finding is: an ``ERROR`` makes the report inconsistent, a ``WARNING`` asks a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return SEVERITY_LABELS[self]
+
+
+SEVERITY_LABELS: dict[Severity, str] = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+
+
+class Rule(StrEnum):
+    """Stable ids of the checks; programs and the UI key on these, never on messages."""
+
+    T3_BALANCE = "T3-BALANCE"  # V1: 一 + 二 = （七）总计 + 四, per column
+    T3_TOTAL = "T3-TOTAL"  # V2: （七）总计 = Σ outcome rows, per column
+    T3_ROW = "T3-ROW"  # V3: 总计 column = Σ six applicant columns, per row
+    T4_TOTAL = "T4-TOTAL"  # V5: 总计 = 维持 + 纠正 + 其他 + 尚未审结, per group
+    T2_NEGATIVE = "T2-NEGATIVE"  # counts and amounts are never negative (except 2019 本年增/减)
+    T2_IN_FORCE = "T2-IN-FORCE"  # 现行有效 = last year's 现行有效 + 制发 − 废止 (2021 format)
+    T3_CARRY = "T3-CARRY"  # V6: 上年结转 = last year's 结转下年度, per column
+    PREVIOUS_MISMATCH = "PREVIOUS-MISMATCH"  # the "previous" report is not this agency's year N−1
+    STRUCT_MISSING_TABLE = "STRUCT-MISSING-TABLE"  # a table with no number at all
+    STRUCT_MISSING_ROW = "STRUCT-MISSING-ROW"  # a row (table 四: a group) with no number
+    STRUCT_MISSING_COLUMN = "STRUCT-MISSING-COLUMN"  # a table 三 column blank in every row
+    STRUCT_BLANK_CELL = "STRUCT-BLANK-CELL"  # one blank cell in an otherwise filled row
+    STRUCT_UNREAD_CELL = "STRUCT-UNREAD-CELL"  # a reader's note: a cell it was unsure of
+
+    @property
+    def severity(self) -> Severity:
+        return RULE_SEVERITY[self]
+
+
+#: One severity per rule.
+#: T3-CARRY is an error: 上年结转 of year N and 结转下年度 of year N−1 count the same applications
+#: (those still open on 31 December of N−1), so a difference means one of the two published
+#: reports is wrong. T2-IN-FORCE is a warning: a 规范性文件 whose 有效期 runs out leaves 现行有效
+#: without being 废止, so the identity can fail on correct numbers. A table missing altogether is an
+#: error (条例 art 50 requires it); blank rows, columns and cells, and a reader's doubts, are warnings.
+RULE_SEVERITY: dict[Rule, Severity] = {
+    Rule.T3_BALANCE: Severity.ERROR,
+    Rule.T3_TOTAL: Severity.ERROR,
+    Rule.T3_ROW: Severity.ERROR,
+    Rule.T4_TOTAL: Severity.ERROR,
+    Rule.T2_NEGATIVE: Severity.ERROR,
+    Rule.T2_IN_FORCE: Severity.WARNING,
+    Rule.T3_CARRY: Severity.ERROR,
+    Rule.PREVIOUS_MISMATCH: Severity.WARNING,
+    Rule.STRUCT_MISSING_TABLE: Severity.ERROR,
+    Rule.STRUCT_MISSING_ROW: Severity.WARNING,
+    Rule.STRUCT_MISSING_COLUMN: Severity.WARNING,
+    Rule.STRUCT_BLANK_CELL: Severity.WARNING,
+    Rule.STRUCT_UNREAD_CELL: Severity.WARNING,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One failed check: which rule, where (table, row key, column key), both numbers, a message.
+
+    ``row`` is a JSON key (table 三 row key, table 二 row key, table 四 group); ``column`` is a
+    table 三 column index as a string ("0"–"6") or a table 二/四 field name, as in
+    :class:`~gongkai.core.report.model.ReadNote`. ``expected`` is what the rule computes,
+    ``actual`` what the report states; both ``None`` where the rule compares no numbers.
+    """
+
+    rule: Rule
+    severity: Severity
+    message: str
+    table: ReportTable | None = None
+    row: str | None = None
+    column: str | None = None
+    expected: Number | None = None
+    actual: Number | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form; money is a decimal string as in ``gongkai.annual-report/1``."""
+        return {
+            "rule": self.rule.value,
+            "severity": self.severity.value,
+            "table": None if self.table is None else self.table.value,
+            "row": self.row,
+            "column": self.column,
+            "expected": _json_number(self.expected),
+            "actual": _json_number(self.actual),
+            "message": self.message,
+        }
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is error-severity (the report is not consistent)."""
+    return any(f.is_error for f in findings)
+
+
+def check_report(report: AnnualReport, previous: AnnualReport | None = None) -> list[Finding]:
+    """Every consistency check of ``report``, and of it against ``previous`` (year N−1) if given.
+
+    Order: structure (what is missing), then table 二, 三, 四 arithmetic, then year-on-year rules,
+    then the reader's notes. Spec §3.7 V1–V6.
+    """
+    findings: list[Finding] = []
+    findings += check_structure(report)
+    findings += check_table2(report)
+    findings += check_table3_balance(report)
+    findings += check_table3_total(report)
+    findings += check_table3_rows(report)
+    findings += check_table4(report)
+    if previous is not None:
+        findings += check_against_previous(report, previous)
+    findings += notes_as_findings(report.notes, report.format)
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure: what is blank
+# ---------------------------------------------------------------------------------------------
+
+
+def check_structure(report: AnnualReport) -> list[Finding]:
+    """Blank tables, rows, table 三 columns and single cells, most general first.
+
+    A blank table is reported once (not its rows), a blank row once (not its cells). The 2019
+    format's two absent （六） sub-rows are not missing: that format prints （六） as one row
+    (spec §4).
+    """
+    return [*_structure_table2(report), *_structure_table3(report), *_structure_table4(report)]
+
+
+def _structure_table2(report: AnnualReport) -> list[Finding]:
+    table, fmt = ReportTable.TABLE2, report.format
+    rows = table2_rows(fmt)
+    if all(report.table2.get(r.key, {}).get(f.key) is None for r in rows for f in r.fields):
+        return [_missing_table(table)]
+    findings: list[Finding] = []
+    for row in rows:
+        values = report.table2.get(row.key, {})
+        if all(values.get(f.key) is None for f in row.fields):
+            findings.append(_at(Rule.STRUCT_MISSING_ROW, table, row.key, None, fmt, f"整行空白（{BLANK_AS_ZERO}）"))
+            continue
+        findings.extend(
+            _at(Rule.STRUCT_BLANK_CELL, table, row.key, f.key, fmt, f"空白，本行其他格已填写（{BLANK_AS_ZERO}）")
+            for f in row.fields
+            if values.get(f.key) is None
+        )
+    return findings
+
+
+def _structure_table3(report: AnnualReport) -> list[Finding]:
+    table, fmt = ReportTable.TABLE3, report.format
+    keys = [r.key for r in table3_rows(fmt)]
+    grid = {key: _table3_row(report, key) for key in keys}
+    if all(v is None for values in grid.values() for v in values):
+        return [_missing_table(table)]
+    blank_rows = [key for key in keys if all(v is None for v in grid[key])]
+    blank_columns = [col for col in range(COLUMN_COUNT) if all(grid[key][col] is None for key in keys)]
+    return [
+        *(_at(Rule.STRUCT_MISSING_ROW, table, key, None, fmt, f"整行空白（{BLANK_AS_ZERO}）") for key in blank_rows),
+        *(
+            _at(Rule.STRUCT_MISSING_COLUMN, table, None, str(col), fmt, f"整列空白（{BLANK_AS_ZERO}）")
+            for col in blank_columns
+        ),
+        *(
+            _at(Rule.STRUCT_BLANK_CELL, table, key, str(col), fmt, f"空白，本行其他格已填写（{BLANK_AS_ZERO}）")
+            for key in keys
+            if key not in blank_rows
+            for col, value in enumerate(grid[key])
+            if value is None and col not in blank_columns
+        ),
+    ]
+
+
+def _structure_table4(report: AnnualReport) -> list[Finding]:
+    table, fmt = ReportTable.TABLE4, report.format
+    values = {g: _table4_group(report, g) for g in TABLE4_GROUPS}
+    if all(v is None for group in values.values() for v in group.values()):
+        return [_missing_table(table)]
+    findings: list[Finding] = []
+    for group in TABLE4_GROUPS:
+        cells = values[group]
+        if all(v is None for v in cells.values()):
+            findings.append(_at(Rule.STRUCT_MISSING_ROW, table, group.value, None, fmt, f"整组空白（{BLANK_AS_ZERO}）"))
+            continue
+        findings.extend(
+            _at(Rule.STRUCT_BLANK_CELL, table, group.value, name, fmt, f"空白，本组其他格已填写（{BLANK_AS_ZERO}）")
+            for name in TABLE4_FIELDS
+            if cells[name] is None
+        )
+    return findings
+
+
+def _missing_table(table: ReportTable) -> Finding:
+    return _at(
+        Rule.STRUCT_MISSING_TABLE,
+        table,
+        None,
+        None,
+        ReportFormat.F2021,
+        "整张表空白，没有读到任何数字，无法核对其勾稽关系",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 二
+# ---------------------------------------------------------------------------------------------
+
+
+def check_table2(report: AnnualReport) -> list[Finding]:
+    """No negative count or amount in table 二; the 2019 format's 本年增/减 may be negative.
+
+    The columns count documents, decisions and money (spec §3.4; 2019 format §4), where only
+    本年增/减 is a signed change.
+    """
+    table, fmt = ReportTable.TABLE2, report.format
+    findings: list[Finding] = []
+    for row in table2_rows(fmt):
+        values = report.table2.get(row.key, {})
+        for f in row.fields:
+            value = values.get(f.key)
+            if f.value_type is ValueType.SIGNED or value is None or value >= 0:
+                continue
+            text = f"填报为 {_fmt(value)}，不能为负数"
+            findings.append(_at(Rule.T2_NEGATIVE, table, row.key, f.key, fmt, text, None, value))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 三
+# ---------------------------------------------------------------------------------------------
+
+
+def check_table3_balance(report: AnnualReport) -> list[Finding]:
+    """V1, per column: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理.
+
+    Source: the header of table 三 in the format of 国办公开办函〔2021〕30号 (unchanged from the 2019
+    trial format): "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"; spec §3.7 V1.
+    """
+    table, fmt = ReportTable.TABLE3, report.format
+    new, carried_over = _table3_row(report, "new"), _table3_row(report, "carried_over")
+    total, carried_forward = _table3_row(report, "total"), _table3_row(report, "carried_forward")
+    label = {key: table3_row_label(key, fmt) for key in ("new", "carried_over", "total", "carried_forward")}
+    findings: list[Finding] = []
+    for col in range(COLUMN_COUNT):
+        cells = (new[col], carried_over[col], total[col], carried_forward[col])
+        if all(v is None for v in cells):
+            continue  # a blank column is a structure finding, not an arithmetic one
+        received = _n(new[col]) + _n(carried_over[col])
+        settled = _n(total[col]) + _n(carried_forward[col])
+        if received == settled:
+            continue
+        text = (
+            f"“{label['new']}” {_fmt(new[col])} + “{label['carried_over']}” {_fmt(carried_over[col])} = {received}，"
+            f"“{label['total']}” {_fmt(total[col])} + “{label['carried_forward']}” {_fmt(carried_forward[col])}"
+            f" = {settled}，两者应相等{TABLE3_BALANCE_NOTE}{_blank_note(cells)}"
+        )
+        findings.append(_at(Rule.T3_BALANCE, table, None, str(col), fmt, text, received, settled))
+    return findings
+
+
+def check_table3_total(report: AnnualReport) -> list[Finding]:
+    """V2, per column: （七）总计 = （一）+（二）+ Σ（三）1–8 + Σ（四）1–3 + Σ（五）1–5 + Σ（六）1–3.
+
+    There are no subtotal rows for （三）–（六） (spec §3.5). In the 2019 format （六） is one row,
+    read into ``other_other``; the two absent sub-rows are blank and add nothing (spec §3.7 V2).
+    """
+    table, fmt = ReportTable.TABLE3, report.format
+    outcomes = {r.key: _table3_row(report, r.key) for r in OUTCOME_ROWS}
+    total = _table3_row(report, "total")
+    findings: list[Finding] = []
+    for col in range(COLUMN_COUNT):
+        cells = [values[col] for values in outcomes.values()]
+        if all(v is None for v in cells) and total[col] is None:
+            continue
+        expected = sum(_n(v) for v in cells)
+        if expected == _n(total[col]):
+            continue
+        printed = [values[col] for key, values in outcomes.items() if _printed(key, fmt)]
+        text = f"各办理结果之和为 {expected}，总计填报为 {_fmt(total[col])}{_blank_note([*printed, total[col]])}"
+        findings.append(_at(Rule.T3_TOTAL, table, "total", str(col), fmt, text, expected, _n(total[col])))
+    return findings
+
+
+def check_table3_rows(report: AnnualReport) -> list[Finding]:
+    """V3, per row: 总计 column = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他.
+
+    法人或其他组织 has no subtotal column (spec §3.5, §3.7 V3).
+    """
+    table, fmt = ReportTable.TABLE3, report.format
+    applicants = len(APPLICANT_COLUMNS)
+    findings: list[Finding] = []
+    for row in table3_rows(fmt):
+        values = _table3_row(report, row.key)
+        if all(v is None for v in values):
+            continue
+        expected = sum(_n(v) for v in values[:applicants])
+        stated = values[TOTAL_COLUMN]
+        if expected == _n(stated):
+            continue
+        text = (
+            f"各类申请人（{'、'.join(COLUMN_LABELS[:applicants])}）之和为 {expected}，"
+            f"总计填报为 {_fmt(stated)}{_blank_note(values)}"
+        )
+        findings.append(_at(Rule.T3_ROW, table, row.key, str(TOTAL_COLUMN), fmt, text, expected, _n(stated)))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 四
+# ---------------------------------------------------------------------------------------------
+
+
+def check_table4(report: AnnualReport) -> list[Finding]:
+    """V5, per group: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结 (spec §3.6, §3.7 V5)."""
+    table, fmt = ReportTable.TABLE4, report.format
+    findings: list[Finding] = []
+    for group in TABLE4_GROUPS:
+        cells = _table4_group(report, group)
+        if all(v is None for v in cells.values()):
+            continue
+        expected = sum(_n(cells[r.value]) for r in ReviewResult)
+        stated = cells[TABLE4_TOTAL_KEY]
+        if expected == _n(stated):
+            continue
+        text = (
+            f"{'、'.join(REVIEW_RESULT_LABELS[r] for r in ReviewResult)}之和为 {expected}，"
+            f"总计填报为 {_fmt(stated)}{_blank_note(cells.values())}"
+        )
+        findings.append(_at(Rule.T4_TOTAL, table, group.value, TABLE4_TOTAL_KEY, fmt, text, expected, _n(stated)))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Against the previous year's report
+# ---------------------------------------------------------------------------------------------
+
+
+def check_against_previous(report: AnnualReport, previous: AnnualReport) -> list[Finding]:
+    """Year-on-year rules: 上年结转 = last year's 结转下年度 (V6), and table 二's 现行有效件数.
+
+    When both years are known and ``previous`` is not year N−1, nothing is compared and a
+    PREVIOUS-MISMATCH warning says why. A different agency name is a warning too, but the numbers
+    are still compared: names are often written in more than one way.
+    """
+    if report.year is not None and previous.year is not None and previous.year != report.year - 1:
+        text = f"上一年度报告为 {previous.year} 年，本报告为 {report.year} 年，不是相邻年度，未做跨年核对"
+        return [Finding(Rule.PREVIOUS_MISMATCH, Rule.PREVIOUS_MISMATCH.severity, f"{_ACROSS_YEARS}：{text}")]
+    findings: list[Finding] = []
+    if report.agency and previous.agency and _squash(report.agency) != _squash(previous.agency):
+        text = f"上一年度报告的机关为“{previous.agency}”，本报告为“{report.agency}”，请确认是同一机关"
+        findings.append(Finding(Rule.PREVIOUS_MISMATCH, Rule.PREVIOUS_MISMATCH.severity, f"{_ACROSS_YEARS}：{text}"))
+    findings += check_carry(report, previous)
+    findings += check_in_force(report, previous)
+    return findings
+
+
+def check_carry(report: AnnualReport, previous: AnnualReport) -> list[Finding]:
+    """V6, per column: this year's 二、上年结转 = last year's 四、结转下年度继续办理 (spec §3.7 V6).
+
+    Both count the applications still open on 31 December of year N−1.
+    """
+    table, fmt = ReportTable.TABLE3, report.format
+    this_year = _table3_row(report, "carried_over")
+    last_year = _table3_row(previous, "carried_forward")
+    when = f"（{previous.year}年）" if previous.year is not None else ""
+    findings: list[Finding] = []
+    for col in range(COLUMN_COUNT):
+        if _n(this_year[col]) == _n(last_year[col]):
+            continue
+        text = (
+            f"上一年度报告{when}“{table3_row_label('carried_forward', previous.format)}” 为 {_fmt(last_year[col])}，"
+            f"本年填报为 {_fmt(this_year[col])}{_blank_note([this_year[col], last_year[col]])}"
+        )
+        findings.append(
+            _at(Rule.T3_CARRY, table, "carried_over", str(col), fmt, text, _n(last_year[col]), _n(this_year[col]))
+        )
+    return findings
+
+
+def check_in_force(report: AnnualReport, previous: AnnualReport) -> list[Finding]:
+    """Table 二 第二十条第（一）项: 现行有效件数 = last year's 现行有效件数 + 本年制发件数 − 本年废止件数.
+
+    Only when both reports use the format of 国办公开办函〔2021〕30号, whose columns these are. A
+    warning: a document whose 有效期 runs out leaves force without being 废止.
+    """
+    if report.format is not ReportFormat.F2021 or previous.format is not ReportFormat.F2021:
+        return []
+    table, fmt = ReportTable.TABLE2, report.format
+    findings: list[Finding] = []
+    for row in table2_rows(fmt):
+        fields = {f.key: f for f in row.fields}
+        if not {"issued", "abolished", "in_force"} <= fields.keys():
+            continue
+        now, before = report.table2.get(row.key, {}), previous.table2.get(row.key, {})
+        cells = [before.get("in_force"), now.get("issued"), now.get("abolished"), now.get("in_force")]
+        expected = _n(cells[0]) + _n(cells[1]) - _n(cells[2])
+        if expected == _n(cells[3]):
+            continue
+        in_force, issued, abolished = fields["in_force"].label, fields["issued"].label, fields["abolished"].label
+        text = (
+            f"上一年度“{in_force}” {_fmt(cells[0])} + 本年“{issued}” {_fmt(cells[1])} − 本年“{abolished}” "
+            f"{_fmt(cells[2])} = {_fmt(expected)}，本年填报为 {_fmt(cells[3])}"
+            f"（因有效期届满失效的文件也会减少现行有效件数，请核实）{_blank_note(cells)}"
+        )
+        findings.append(_at(Rule.T2_IN_FORCE, table, row.key, "in_force", fmt, text, expected, _n(cells[3])))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# The reader's notes
+# ---------------------------------------------------------------------------------------------
+
+
+def notes_as_findings(notes: Sequence[ReadNote], fmt: ReportFormat = ReportFormat.F2021) -> list[Finding]:
+    """Each note a reader left (a cell it was unsure of, a fix-up) as a STRUCT-UNREAD-CELL warning."""
+    return [
+        _at(Rule.STRUCT_UNREAD_CELL, _as_table(note.table), note.row, note.column, fmt, f"读取存疑：{note.message}")
+        for note in notes
+    ]
+
+
+def describe_place(
+    table: ReportTable | None, row: str | None, column: str | None, fmt: ReportFormat = ReportFormat.F2021
+) -> str:
+    """Chinese name of a place in a report: "表三 “（一）予以公开” 行 “自然人” 列".
+
+    Table 四's rows are its groups ("组"). Keys the taxonomy does not know are shown as they are,
+    so a note never gets lost; no table at all is the document as a whole ("报告").
+    """
+    if table is None:
+        return "报告"
+    parts = [table.label]
+    if row is not None:
+        parts.append(f"“{_row_label(table, row, fmt)}” {'组' if table is ReportTable.TABLE4 else '行'}")
+    if column is not None:
+        parts.append(f"“{_column_label(table, row, column, fmt)}” 列")
+    return " ".join(parts)
+
+
+def _row_label(table: ReportTable, row: str, fmt: ReportFormat) -> str:
+    if table is ReportTable.TABLE3 and row in TABLE3_ROW_BY_KEY:
+        return table3_row_label(row, fmt)
+    if table is ReportTable.TABLE4 and row in {g.value for g in TABLE4_GROUPS}:
+        return table4_group_label(ReviewKind(row))
+    if table is ReportTable.TABLE2:
+        for r in table2_rows(fmt):
+            if r.key == row:
+                return r.label
+    return row
+
+
+def _column_label(table: ReportTable, row: str | None, column: str, fmt: ReportFormat) -> str:
+    if table is ReportTable.TABLE3 and column.isdigit() and int(column) < COLUMN_COUNT:
+        return COLUMN_LABELS[int(column)]
+    if table is ReportTable.TABLE4 and column in TABLE4_FIELDS:
+        return _table4_field_label(column)
+    if table is ReportTable.TABLE2:
+        for r in table2_rows(fmt):
+            for f in r.fields:
+                if f.key == column and (row is None or r.key == row):
+                    return f.label
+    return column
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _at(
+    rule: Rule,
+    table: ReportTable | None,
+    row: str | None,
+    column: str | None,
+    fmt: ReportFormat,
+    text: str,
+    expected: Number | None = None,
+    actual: Number | None = None,
+) -> Finding:
+    """A finding of ``rule`` whose message starts with the Chinese name of its place."""
+    message = f"{describe_place(table, row, column, fmt)}：{text}"
+    return Finding(rule, rule.severity, message, table, row, column, expected, actual)
+
+
+def _table3_row(report: AnnualReport, key: str) -> list[Cell]:
+    values = report.table3.get(key)
+    if values is None or len(values) != COLUMN_COUNT:
+        return [None] * COLUMN_COUNT
+    return list(values)
+
+
+def _table4_group(report: AnnualReport, group: ReviewKind) -> dict[str, Cell]:
+    values = report.table4.get(group.value, {})
+    return {name: values.get(name) for name in TABLE4_FIELDS}
+
+
+def _table4_field_label(name: str) -> str:
+    if name == TABLE4_TOTAL_KEY:
+        return TABLE4_TOTAL_LABEL
+    return REVIEW_RESULT_LABELS[ReviewResult(name)]
+
+
+def _printed(key: str, fmt: ReportFormat) -> bool:
+    """False for the 2019 format's two （六） sub-rows, which that format does not print."""
+    return not (fmt is ReportFormat.F2019 and key in ROWS_ABSENT_IN_2019)
+
+
+def _as_table(value: str | None) -> ReportTable | None:
+    try:
+        return None if value is None else ReportTable(value)
+    except ValueError:
+        return None
+
+
+def _n(value: Table2Value) -> Number:
+    """A cell's value for arithmetic: blank counts as 0."""
+    return 0 if value is None else value
+
+
+def _fmt(value: Table2Value) -> str:
+    if value is None:
+        return "空白"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _blank_note(cells: Iterable[Table2Value]) -> str:
+    return f"（{BLANK_AS_ZERO}）" if any(v is None for v in cells) else ""
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _json_number(value: Number | None) -> int | str | None:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value

@@ -1,0 +1,24 @@
+"""Root URLs: the public portal at /, the back office at /office/, the admin, the API."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from gongkai.backoffice.forms import LoginForm
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("office/", include("gongkai.backoffice.urls")),
+    path("office/cases/", include("gongkai.cases.urls")),
+    path("office/publications/", include("gongkai.publications.urls")),
+    path("office/reports/", include("gongkai.reports.urls")),
+    path("office/calendar/", include("gongkai.workcalendar.urls")),
+    path("api/", include("gongkai.api.urls")),
+    path("", include("gongkai.portal.urls")),
+]

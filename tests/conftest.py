@@ -1,0 +1,50 @@
+"""Fixtures shared by the database tests: a small agency tree and a user of each role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from gongkai.accounts.models import Role, User
+from gongkai.agencies.models import Agency, AgencyLevel
+from tests.factories import AgencyFactory, UserFactory
+
+
+@dataclass
+class Tree:
+    district: Agency  # 区政府: the supervisor's agency
+    street_a: Agency  # two agencies under it
+    street_b: Agency
+    other_district: Agency  # outside the supervisor's reach
+    officer_a: User
+    clerk_a: User
+    leader_a: User
+    officer_b: User
+    supervisor: User
+    other_supervisor: User
+    admin: User
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    district = AgencyFactory(name="测试区人民政府", code="D1", level=AgencyLevel.COUNTY)
+    other = AgencyFactory(name="另一区人民政府", code="D2", level=AgencyLevel.COUNTY)
+    a = AgencyFactory(name="测试区甲街道办事处", code="D1-A", parent=district)
+    b = AgencyFactory(name="测试区乙街道办事处", code="D1-B", parent=district)
+    return Tree(
+        district=district, street_a=a, street_b=b, other_district=other,
+        officer_a=UserFactory(username="officer_a", agency=a, role=Role.OFFICER),
+        clerk_a=UserFactory(username="clerk_a", agency=a, role=Role.CLERK),
+        leader_a=UserFactory(username="leader_a", agency=a, role=Role.LEADER),
+        officer_b=UserFactory(username="officer_b", agency=b, role=Role.OFFICER),
+        supervisor=UserFactory(username="supervisor", agency=district, role=Role.SUPERVISOR),
+        other_supervisor=UserFactory(username="other_supervisor", agency=other, role=Role.SUPERVISOR),
+        admin=UserFactory(username="sysadmin", agency=None, role=Role.ADMIN),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """PBKDF2's deliberate slowness is not under test; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
