@@ -110,10 +110,7 @@ def describe_year(cal: WorkingCalendar, year: int) -> list[str]:
         if EntryKind.WORK in kinds:
             parts.append("调休上班 " + "、".join(_span(d, d) for d in kinds[EntryKind.WORK]))
         lines.append(f"  {name.ljust(width, '　')}  {'；'.join(parts)}")
-    try:
-        total = cal.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
-    except GongkaiError:
-        total = sum(1 for d in cal.days(date(year, 1, 1), date(year, 12, 31)) if d.is_working)
+    total = cal.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
     lines.append(f"全年工作日：{total}天")
     return lines
 

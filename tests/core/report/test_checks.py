@@ -144,7 +144,9 @@ def test_2019_single_other_row_is_named_as_the_2019_format_prints_it() -> None:
     assert row_finding.row == "other_other"
     assert "“（六）其他处理” 行" in row_finding.message
     assert (row_finding.expected, row_finding.actual) == (3, 2)
-    assert BLANK_AS_ZERO not in row_finding.message  # the 2019 format's absent rows are not blanks
+    assert where(findings) == {(Rule.T3_ROW, "other_other", "6"), (Rule.T3_TOTAL, "total", "0")}
+    # the 2019 format's absent rows are not blanks of this document
+    assert all(BLANK_AS_ZERO not in f.message for f in findings)
 
 
 # ---------------------------------------------------------------------------------------------
