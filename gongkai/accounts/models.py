@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+
 class Role(models.TextChoices):
     """What a user does; decides what they may see and change (gongkai.accounts.scoping)."""
 
