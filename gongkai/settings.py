@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gongkai.audit",
     "gongkai.workcalendar",
     "gongkai.cases",
+    "gongkai.letters",
     "gongkai.publications",
     "gongkai.reports",
     "gongkai.portal",

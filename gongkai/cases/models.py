@@ -1,1 +1,520 @@
-"""Models of this app."""
+"""依申请公开 cases: the application, its timeline, consultations, extensions, fees, reviews.
+
+Data and invariants only (constraints); every change goes through ``gongkai.cases.services``.
+The annual report counts from plain indexed columns: ``Case.received_on``, ``closed_on``,
+``outcome``, ``applicant_type``, ``agency`` (table 三) and ``Review.kind``, ``result``,
+``filed_on``, ``concluded_on``, ``agency`` (table 四); see ``gongkai.cases.selectors``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gongkai.accounts.models import Role
+from gongkai.accounts.scoping import AgencyScopedQuerySet
+from gongkai.cases.choices import (
+    ApplicantTypeChoices,
+    CaseChannel,
+    CaseEventKind,
+    CaseOutcome,
+    CaseStatus,
+    ConsultedPartyChoices,
+    DeliveryMethod,
+    ExtensionDecision,
+    FeeMethodChoices,
+    IdentityDocument,
+    ProvisionForm,
+    ReviewKindChoices,
+    ReviewResultChoices,
+)
+from gongkai.core.case_flow import CLOCK_NOT_STARTED_STATUSES, CLOCK_PAUSED_STATUSES, OPEN_STATUSES, Status
+from gongkai.core.deadlines import Channel
+from gongkai.core.fees import FeeMethod
+from gongkai.core.outcomes import Outcome
+from gongkai.core.report.taxonomy import ApplicantType, ReviewKind, ReviewResult
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
+
+# Without 0/O/1/I/L: a citizen reads the code off paper and types it in.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_GROUPS = 3
+TRACKING_GROUP_LEN = 4
+
+
+def new_tracking_code() -> str:
+    """A random code for the citizen portal, e.g. "7H3K-9QXM-2PRT" (about 59 bits)."""
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_GROUPS * TRACKING_GROUP_LEN))
+    return "-".join(chars[i : i + TRACKING_GROUP_LEN] for i in range(0, len(chars), TRACKING_GROUP_LEN))
+
+
+def normalise_tracking_code(code: str) -> str | None:
+    """The stored form of a typed code (any case, spaces or dashes), or None if it cannot be one."""
+    chars = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(chars) != TRACKING_GROUPS * TRACKING_GROUP_LEN or any(ch not in TRACKING_ALPHABET for ch in chars):
+        return None
+    return "-".join(chars[i : i + TRACKING_GROUP_LEN] for i in range(0, len(chars), TRACKING_GROUP_LEN))
+
+
+def _values(members: Any) -> list[str]:
+    return [m.value for m in members]
+
+
+OPEN_STATUS_VALUES = _values(OPEN_STATUSES)
+#: Open cases whose answer clock runs: not waiting for confirmation or 补正, not paused.
+RUNNING_STATUS_VALUES = _values(OPEN_STATUSES - CLOCK_NOT_STARTED_STATUSES - CLOCK_PAUSED_STATUSES)
+
+
+class CaseQuerySet(AgencyScopedQuerySet["Case"]):
+    """Reads of cases. Every list, export and API starts from :meth:`visible_to`."""
+
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """The cases ``user`` may read: the agency scope, narrowed for a 科室信息员.
+
+        A clerk sees the cases routed to their department and those they registered themselves;
+        everyone else sees every case of the agencies ``accounts.scoping`` lets them read.
+        """
+        qs = super().visible_to(user)
+        if user is not None and user.is_authenticated and user.role == Role.CLERK:
+            qs = qs.filter(Q(department_id=user.department_id, department__isnull=False) | Q(registered_by=user))
+        return qs  # type: ignore[return-value]
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUS_VALUES)
+
+    def closed(self) -> CaseQuerySet:
+        return self.filter(status=Status.CLOSED)
+
+    def running(self) -> CaseQuerySet:
+        """Open cases whose answer clock is running (条例 art 33): due dates that can run out."""
+        return self.filter(status__in=RUNNING_STATUS_VALUES, due_on__isnull=False)
+
+    def overdue(self, *, on: date) -> CaseQuerySet:
+        return self.running().filter(due_on__lt=on)
+
+    def due_between(self, first: date, last: date) -> CaseQuerySet:
+        """Running cases due from ``first`` to ``last`` inclusive."""
+        return self.running().filter(due_on__gte=first, due_on__lte=last)
+
+    def by_tracking_code(self, code: str) -> Case | None:
+        """The case with this portal tracking code, or None. Not scoped: the code is the secret.
+
+        The portal shows a case found this way to whoever holds the code, so it must show only
+        what the applicant may see (status, dates), never another applicant's data.
+        """
+        normal = normalise_tracking_code(code)
+        if normal is None:
+            return None
+        return self.filter(tracking_code=normal).select_related("agency").first()
+
+
+def user_may_read_case(user: User | AnonymousUser | None, case: Case) -> bool:
+    """Python twin of :meth:`CaseQuerySet.visible_to` for one loaded case (no query for staff)."""
+    from gongkai.accounts.scoping import visible_agencies
+
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.CLERK:
+        in_scope = (case.department_id is not None and case.department_id == user.department_id) or (
+            case.registered_by_id == user.pk
+        )
+        return in_scope and case.agency_id == user.agency_id
+    if user.role in (Role.OFFICER, Role.LEADER):
+        return case.agency_id == user.agency_id
+    return visible_agencies(user).filter(pk=case.agency_id).exists()
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number given per agency and year (allocated under a row lock)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "案件编号计数"
+        verbose_name_plural = "案件编号计数"
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    """One 政府信息公开申请 and how it was handled."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="受理机关", on_delete=models.PROTECT, related_name="cases", db_index=True
+    )
+    number = models.CharField("案件编号", max_length=80)
+    year = models.PositiveSmallIntegerField("编号年份")
+    sequence = models.PositiveIntegerField("编号序号")
+    department = models.ForeignKey(
+        "agencies.Department", verbose_name="承办科室", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="registered_cases",
+    )
+
+    # Applicant (条例 art 29 ¶2(一))
+    applicant_type = models.CharField("申请人类型", max_length=32, choices=ApplicantTypeChoices.choices,
+                                      db_index=True)
+    applicant_name = models.CharField("申请人姓名／名称", max_length=200)
+    id_type = models.CharField("身份证明类型", max_length=32, choices=IdentityDocument.choices,
+                               default=IdentityDocument.RESIDENT_ID)
+    id_number = models.CharField("身份证明号码", max_length=64, blank=True)
+    applicant_key = models.CharField(
+        "申请人识别码", max_length=120, blank=True, db_index=True,
+        help_text="规范化的证件号码（或名称＋电话），用于识别同一申请人（重复申请、按月计件）",
+    )
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通信地址", max_length=200, blank=True)
+    postal_code = models.CharField("邮政编码", max_length=10, blank=True)
+    org_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    legal_representative = models.CharField("法定代表人／负责人", max_length=60, blank=True)
+    contact_person = models.CharField("联系人", max_length=60, blank=True)
+
+    # What is requested (条例 art 29 ¶2(二)(三))
+    request_description = models.TextField("所需信息的名称或特征性描述")
+    document_number = models.CharField("文号", max_length=200, blank=True)
+    provision_form = models.CharField("信息的指定提供形式", max_length=16, choices=ProvisionForm.choices,
+                                      default=ProvisionForm.PAPER)
+    delivery_method = models.CharField("获取信息的方式", max_length=16, choices=DeliveryMethod.choices,
+                                       default=DeliveryMethod.POST)
+    pieces = models.PositiveSmallIntegerField("件数", default=1, help_text="按“一事一申请”拆分后的件数（信息处理费按件计收）")
+
+    # Receipt (条例 art 31)
+    channel = models.CharField("提交方式", max_length=16, choices=CaseChannel.choices, db_index=True)
+    submitted_at = models.DateTimeField("提交时间")
+    client_ip = models.GenericIPAddressField("提交地址", null=True, blank=True)
+    received_on = models.DateField("收到申请之日", null=True, blank=True, db_index=True)
+
+    # Handling
+    status = models.CharField("状态", max_length=32, choices=CaseStatus.choices, db_index=True)
+    # NULL, not "": "no outcome yet" must be distinct for the closed ⇔ outcome constraint.
+    outcome = models.CharField("办理结果", max_length=40, choices=CaseOutcome.choices, null=True,  # noqa: DJ001
+                               blank=True, db_index=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True, db_index=True)
+    closing_note = models.TextField("答复说明", blank=True)
+    answered_on_the_spot = models.BooleanField("当场答复", default=False)
+
+    # The clock (computed by gongkai.core.deadlines, stored so that lists need no calendar)
+    due_on = models.DateField("答复期限", null=True, blank=True, db_index=True)
+    due_is_provisional = models.BooleanField("答复期限为暂定", default=False)
+    due_note = models.CharField("期限说明", max_length=200, blank=True)
+
+    # 补正 (条例 art 30): one notice per application
+    correction_requested_on = models.DateField("补正告知日", null=True, blank=True)
+    correction_reply_by = models.DateField("补正期限", null=True, blank=True)
+    correction_items = models.TextField("需要补正的事项", blank=True)
+    correction_received_on = models.DateField("收到补正之日", null=True, blank=True)
+
+    # 延迟答复 (条例 art 35)
+    delay_decided_on = models.DateField("延迟答复决定日", null=True, blank=True)
+    delayed_due_on = models.DateField("延迟答复期限", null=True, blank=True)
+    delay_reason = models.TextField("延迟答复理由", blank=True)
+
+    tracking_code = models.CharField("查询码", max_length=20, unique=True, default=new_tracking_code, editable=False)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "依申请公开案件"
+        verbose_name_plural = "依申请公开案件"
+        ordering = ["-year", "-sequence"]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_on"], name="case_desk_idx"),
+            models.Index(fields=["agency", "received_on"], name="case_received_idx"),
+            models.Index(fields=["agency", "closed_on"], name="case_closed_idx"),
+            models.Index(fields=["agency", "applicant_key", "received_on"], name="case_applicant_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "sequence"], name="case_sequence_unique"),
+            models.UniqueConstraint(fields=["agency", "number"], name="case_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=_values(Status)), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=_values(Channel)), name="case_channel_valid"),
+            models.CheckConstraint(condition=Q(applicant_type__in=_values(ApplicantType)),
+                                   name="case_applicant_type_valid"),
+            models.CheckConstraint(condition=Q(outcome__isnull=True) | Q(outcome__in=_values(Outcome)),
+                                   name="case_outcome_valid"),
+            # Closed ⇔ exactly one statutory outcome and a closing date.
+            models.CheckConstraint(
+                condition=(Q(status=Status.CLOSED) & Q(outcome__isnull=False) & Q(closed_on__isnull=False))
+                | (~Q(status=Status.CLOSED) & Q(outcome__isnull=True) & Q(closed_on__isnull=True)),
+                name="case_closed_iff_outcome",
+            ),
+            # Only an application never confirmed (art 31) has no receipt date.
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=False)
+                | Q(status__in=[Status.AWAITING_CONFIRMATION, Status.CLOSED]),
+                name="case_received_when_registered",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(received_on__isnull=True) | Q(closed_on__gte=F("received_on")),
+                name="case_closed_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(correction_received_on__isnull=True)
+                | (Q(correction_requested_on__isnull=False) & Q(correction_received_on__gte=F("correction_requested_on"))),
+                name="case_correction_after_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on_the_spot=False)
+                | (Q(status=Status.CLOSED) & Q(closed_on=F("received_on"))),
+                name="case_on_the_spot_same_day",
+            ),
+            models.CheckConstraint(condition=Q(pieces__gte=1), name="case_pieces_positive"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def channel_enum(self) -> Channel:
+        return Channel(self.channel)
+
+    @property
+    def outcome_enum(self) -> Outcome | None:
+        return Outcome(self.outcome) if self.outcome else None
+
+    @property
+    def applicant_type_enum(self) -> ApplicantType:
+        return ApplicantType(self.applicant_type)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status_enum.is_open
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.applicant_type_enum.is_organisation
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline: a core event (transition) or a note, with its date and actor."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("事项", max_length=40, choices=CaseEventKind.choices)
+    on = models.DateField("日期")
+    at = models.DateTimeField("记录时间", default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
+    status_before = models.CharField("原状态", max_length=32, choices=CaseStatus.choices, blank=True)
+    status_after = models.CharField("新状态", max_length=32, choices=CaseStatus.choices, blank=True)
+    payload = models.JSONField("内容", default=dict, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "案件事项"
+        verbose_name_plural = "案件事项"
+        ordering = ["on", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class Consultation(models.Model):
+    """A 征求意见 of a third party (条例 art 32) or another agency (art 34); its days are not counted."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="consultations")
+    party = models.CharField("被征求意见方", max_length=16, choices=ConsultedPartyChoices.choices)
+    party_name = models.CharField("名称", max_length=200)
+    matter = models.TextField("征求意见事项", blank=True)
+    sent_on = models.DateField("发出征求意见书之日")
+    reply_due_on = models.DateField("答复期限")
+    ended_on = models.DateField("征求意见结束之日", null=True, blank=True)
+    replied_on = models.DateField("收到意见之日", null=True, blank=True)
+    consents = models.BooleanField("同意公开", null=True, blank=True)
+    opinion = models.TextField("意见", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "征求意见"
+        verbose_name_plural = "征求意见"
+        ordering = ["sent_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_on__isnull=True),
+                                    name="consultation_one_open_per_case"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("sent_on")),
+                                   name="consultation_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(replied_on__isnull=True) | (Q(ended_on__isnull=False) & Q(replied_on__gte=F("sent_on"))),
+                name="consultation_reply_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"征求{self.get_party_display()}意见：{self.party_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class Extension(models.Model):
+    """A request to extend the answer period, decided by the 工作机构负责人 (条例 art 33 ¶2)."""
+
+    MAX_DAYS = 20  # mirrored by the CheckConstraint; the rule itself is gongkai.core.deadlines
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="extensions")
+    days = models.PositiveSmallIntegerField("延长工作日数")
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField("申请日期")
+    decision = models.CharField("审批", max_length=16, choices=ExtensionDecision.choices,
+                                default=ExtensionDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+    notified_on = models.DateField("告知申请人之日", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延长答复期限"
+        verbose_name_plural = "延长答复期限"
+        ordering = ["requested_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=20), name="extension_days_1_to_20"),
+            models.CheckConstraint(
+                condition=(Q(decision=ExtensionDecision.PENDING) & Q(decided_on__isnull=True))
+                | (~Q(decision=ExtensionDecision.PENDING) & Q(decided_on__isnull=False)),
+                name="extension_decided_iff_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(notified_on__isnull=True) | Q(decision=ExtensionDecision.APPROVED),
+                name="extension_notified_only_if_approved",
+            ),
+            models.UniqueConstraint(fields=["case"], condition=Q(decision=ExtensionDecision.APPROVED),
+                                    name="extension_one_approved_per_case"),
+            models.UniqueConstraint(fields=["case"], condition=Q(decision=ExtensionDecision.PENDING),
+                                    name="extension_one_pending_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"延长{self.days}个工作日（{self.get_decision_display()}）"
+
+
+class FeeNotice(models.Model):
+    """A 收费通知 (国办函〔2020〕109号): amount and tier breakdown from ``gongkai.core.fees``."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="fee_notices")
+    method = models.CharField("计收方式", max_length=16, choices=FeeMethodChoices.choices)
+    pieces = models.PositiveIntegerField("本次件数", null=True, blank=True)
+    earlier_pieces = models.PositiveIntegerField("本月此前件数", default=0)
+    pages = models.PositiveIntegerField("页数", null=True, blank=True)
+    amount = models.PositiveIntegerField("收费金额（元）")
+    breakdown = models.JSONField("计费明细", default=list, blank=True)
+    notified_on = models.DateField("申请人收到通知之日")
+    payment_due_on = models.DateField("缴费期限")
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+    amount_collected = models.DecimalField("实收金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    lapsed_on = models.DateField("逾期未缴费处理日", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "收费通知"
+        verbose_name_plural = "收费通知"
+        ordering = ["notified_on", "id"]
+        constraints = [
+            # One method per application, never both (国办函〔2020〕109号 art 3).
+            models.CheckConstraint(
+                condition=(Q(method=FeeMethod.BY_PIECE) & Q(pieces__isnull=False) & Q(pages__isnull=True))
+                | (Q(method=FeeMethod.BY_VOLUME) & Q(pages__isnull=False) & Q(pieces__isnull=True)
+                   & Q(earlier_pieces=0)),
+                name="fee_one_method",
+            ),
+            models.CheckConstraint(condition=Q(paid_on__isnull=True) | Q(lapsed_on__isnull=True),
+                                   name="fee_paid_or_lapsed"),
+            models.CheckConstraint(condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("notified_on")),
+                                   name="fee_paid_after_notice"),
+            models.CheckConstraint(
+                condition=Q(amount_collected__isnull=True) | Q(paid_on__isnull=False), name="fee_collected_when_paid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"收费通知 {self.amount}元"
+
+    @property
+    def is_open(self) -> bool:
+        return self.paid_on is None and self.lapsed_on is None
+
+
+class ReviewQuerySet(AgencyScopedQuerySet["Review"]):
+    def pending(self) -> ReviewQuerySet:
+        return self.filter(result=ReviewResult.PENDING)
+
+
+class Review(models.Model):
+    """A 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (table 四), linked to a case or not."""
+
+    agency = models.ForeignKey("agencies.Agency", verbose_name="被申请／被诉机关", on_delete=models.PROTECT,
+                               related_name="reviews", db_index=True)
+    case = models.ForeignKey(Case, verbose_name="相关案件", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="reviews")
+    kind = models.CharField("类别", max_length=40, choices=ReviewKindChoices.choices, db_index=True)
+    filed_on = models.DateField("申请／起诉日期", db_index=True)
+    body = models.CharField("复议机关／法院", max_length=200)
+    case_number = models.CharField("案号", max_length=100, blank=True)
+    applicant_name = models.CharField("申请人／原告", max_length=200, blank=True)
+    subject = models.TextField("事由", blank=True)
+    result = models.CharField("结果", max_length=16, choices=ReviewResultChoices.choices,
+                              default=ReviewResult.PENDING, db_index=True)
+    concluded_on = models.DateField("审结日期", null=True, blank=True, db_index=True)
+    result_note = models.TextField("结果说明", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政复议／行政诉讼"
+        verbose_name_plural = "行政复议／行政诉讼"
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=True))
+                | (~Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=False)),
+                name="review_concluded_iff_result",
+            ),
+            models.CheckConstraint(condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("filed_on")),
+                                   name="review_concluded_after_filed"),
+            models.CheckConstraint(condition=Q(result__in=_values(ReviewResult)), name="review_result_valid"),
+            models.CheckConstraint(condition=Q(kind__in=_values(ReviewKind)), name="review_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_number or self.filed_on}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.result == ReviewResult.PENDING

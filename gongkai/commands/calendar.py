@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -35,13 +34,20 @@ HOOK_MODULE = "gongkai.workcalendar.loader"
 
 
 def _hook() -> Any | None:
-    """The Django side's loader module, if it exists (ImportError → None)."""
+    """The Django side's loader module, or None when it does not exist or cannot be imported."""
     try:
-        if importlib.util.find_spec(HOOK_MODULE) is None:
-            return None
         return importlib.import_module(HOOK_MODULE)
-    except ImportError:
-        return None
+    except ModuleNotFoundError as exc:
+        if exc.name in ("gongkai.workcalendar", HOOK_MODULE):
+            return None  # not written yet: the normal case for a core-only install
+        _note(exc)
+    except Exception as exc:  # e.g. Django not configured: the core commands still work
+        _note(exc)
+    return None
+
+
+def _note(exc: BaseException) -> None:
+    print(f"提示：未能读取数据库中加载的节假日安排（{type(exc).__name__}: {exc}），只使用内置数据", file=sys.stderr)
 
 
 def database_years() -> list[CalendarYear]:
@@ -57,7 +63,7 @@ def database_years() -> list[CalendarYear]:
     try:
         return list(extra())
     except Exception as exc:  # any database error must not stop a core command
-        print(f"提示：未能读取数据库中加载的节假日安排（{type(exc).__name__}: {exc}），只使用内置数据", file=sys.stderr)
+        _note(exc)
         return []
 
 

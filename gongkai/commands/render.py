@@ -15,23 +15,27 @@ from typing import Any
 
 from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
 from gongkai.core.report.model import AnnualReport
-from gongkai.core.report.writers import render_docx, render_html, render_pdf, render_text, render_xlsx
 
 STDIO = "-"
 
 
-def _text(render: Callable[[AnnualReport], str]) -> Callable[[AnnualReport], bytes]:
-    return lambda report: render(report).encode("utf-8")
+#: Output formats; each is also the file extension.
+FORMATS: tuple[str, ...] = ("html", "docx", "pdf", "xlsx", "txt")
 
 
-#: Output format → writer; the key is also the file extension.
-RENDERERS: dict[str, Callable[[AnnualReport], bytes]] = {
-    "html": _text(render_html),
-    "docx": render_docx,
-    "pdf": render_pdf,
-    "xlsx": render_xlsx,
-    "txt": _text(render_text),
-}
+def render(report: AnnualReport, fmt: str) -> bytes:
+    """The report as a file of format ``fmt``."""
+    # Imported here: python-docx and openpyxl cost a tenth of a second that `gongkai --help` need not pay.
+    from gongkai.core.report import writers
+
+    renderers: dict[str, Callable[[AnnualReport], bytes]] = {
+        "html": lambda r: writers.render_html(r).encode("utf-8"),
+        "docx": writers.render_docx,
+        "pdf": writers.render_pdf,
+        "xlsx": writers.render_xlsx,
+        "txt": lambda r: writers.render_text(r).encode("utf-8"),
+    }
+    return renderers[fmt](report)
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +48,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "-f",
         "--format",
-        choices=sorted(RENDERERS),
+        choices=FORMATS,
         help="输出格式；省略时按 -o 的扩展名判断",
     )
     parser.add_argument(
@@ -59,7 +63,7 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     fmt = _choose_format(args.format, args.output)
     report = _load(args.file)
-    data = RENDERERS[fmt](report)
+    data = render(report, fmt)
     if args.output == STDIO:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -73,9 +77,20 @@ def handle(args: argparse.Namespace) -> int:
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise GongkaiError(f"{target}: 无法写入：{exc.strerror or exc}") from None
+        raise GongkaiError(f"{target}: 无法写入：{_os_reason(exc)}") from None
     print(f"已生成 {target}（{fmt}，{len(data)} 字节）")
     return 0
+
+
+def _os_reason(exc: OSError) -> str:
+    """The reason of a file error in Chinese for the common cases."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件或目录不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个目录"
+    if isinstance(exc, PermissionError):
+        return "没有权限"
+    return exc.strerror or str(exc)
 
 
 def _choose_format(fmt: str | None, output: str | None) -> str:
@@ -84,9 +99,9 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
     suffix = Path(output).suffix.lower().lstrip(".") if output and output != STDIO else ""
     if suffix == "htm":
         suffix = "html"
-    if suffix in RENDERERS:
+    if suffix in FORMATS:
         return suffix
-    raise GongkaiError(f"无法从输出文件名判断格式，请用 --format 指定（{' / '.join(sorted(RENDERERS))}）")
+    raise GongkaiError(f"无法从输出文件名判断格式，请用 --format 指定（{' / '.join(FORMATS)}）")
 
 
 def _load(name: str) -> AnnualReport:
@@ -94,7 +109,7 @@ def _load(name: str) -> AnnualReport:
     try:
         raw = sys.stdin.buffer.read() if name == STDIO else Path(name).read_bytes()
     except OSError as exc:
-        raise ReportReadError(f"无法读取：{exc.strerror or exc}", source=name) from None
+        raise ReportReadError(f"无法读取：{_os_reason(exc)}", source=name) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -91,7 +91,7 @@ class CalendarSource:
     """The notice a year's data comes from."""
 
     title: str
-    number: str = ""  # 文号, e.g. 国办发明电〔2025〕7号
+    number: str = ""  # 文号 (国办发明电〔YYYY〕N号)
     url: str = ""
     published: date | None = None
 
@@ -295,7 +295,7 @@ class WorkingCalendar:
         return date.fromordinal(self._base + k - 1)
 
     def working_days_between(self, a: date, b: date) -> int:
-        """Working days in the half-open range (a, b]; negative when ``b`` is before ``a``.
+        """Working days in the half-open range (a, b]; negative when ``b`` is before ``a`` (spec §5.2 [D]).
 
         The inverse of :meth:`nth_working_day_after`:
         ``working_days_between(d, nth_working_day_after(d, n)) == n``.

@@ -402,9 +402,7 @@ def compute_deadline(
                 )
             milestones.append(Milestone(MilestoneKind.CORRECTION_REPLY_BY, requested.reply_by))
         if corrected is not None and corrected.on < requested.on:
-            raise DeadlineError(
-                f"收到补正之日 {corrected.on.isoformat()} 早于补正告知日 {requested.on.isoformat()}"
-            )
+            raise DeadlineError(f"收到补正之日 {corrected.on.isoformat()} 早于补正告知日 {requested.on.isoformat()}")
     clock_start = corrected.on if corrected is not None else received_on
     if requested is not None and corrected is None:
         awaiting = DeadlineResult(received_on, None, None, False, tuple(milestones), (), tuple(warnings))
@@ -428,7 +426,9 @@ def compute_deadline(
         if f.paid_on is not None and f.paid_on < f.notified_on:
             raise DeadlineError(f"缴费日 {f.paid_on.isoformat()} 早于收费通知日 {f.notified_on.isoformat()}")
         if f.paid_on is not None and f.paid_on > pay_due:
-            warnings.append(f"缴费日 {f.paid_on.isoformat()} 晚于缴费期限 {pay_due.isoformat()}，逾期未缴纳视为放弃申请")
+            warnings.append(
+                f"缴费日 {f.paid_on.isoformat()} 晚于缴费期限 {pay_due.isoformat()}，逾期未缴纳视为放弃申请"
+            )
         if fee_rule is FeeClockRule.SUSPENDED:
             end = f.paid_on if f.paid_on is not None else max(pay_due, as_of or pay_due)
             pauses.append(Pause(f.notified_on, end, PauseReason.FEE, "缴费期间", f.paid_on is None))
@@ -436,7 +436,9 @@ def compute_deadline(
 
     # Art 33 ¶2: 20 working days, then the extension
     due = count_working_days(calendar, clock_start, ANSWER_DAYS, merged)
-    extension = _single(evs, Extension, "答复期限只能延长一次，延长的期限最长不得超过20个工作日（条例第三十三条第二款）")
+    extension = _single(
+        evs, Extension, "答复期限只能延长一次，延长的期限最长不得超过20个工作日（条例第三十三条第二款）"
+    )
     extra_days = 0
     if extension is not None:
         if not 1 <= extension.days <= MAX_EXTENSION_DAYS:

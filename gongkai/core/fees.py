@@ -148,7 +148,9 @@ def fee_by_volume(pages: int) -> FeeBreakdown:
 def compute_fee(*, pieces: int | None = None, earlier: int = 0, pages: int | None = None) -> FeeBreakdown:
     """The fee of one application by exactly one method: 国办函〔2020〕109号 art 3."""
     if pieces is not None and pages is not None:
-        raise FeeError("每件申请只能选择按件或按量其中一种标准计收，不得同时按照两种标准重复计算（国办函〔2020〕109号第三条）")
+        raise FeeError(
+            "每件申请只能选择按件或按量其中一种标准计收，不得同时按照两种标准重复计算（国办函〔2020〕109号第三条）"
+        )
     if pieces is not None:
         return fee_by_piece(pieces, earlier=earlier)
     if pages is not None:

@@ -144,11 +144,15 @@ OUTCOME_INFO: dict[Outcome, OutcomeInfo] = {
     Outcome.WITHHELD_THIRD_PARTY: OutcomeInfo(
         "条例第十五条、第三十二条、第三十六条第（三）项", LetterKind.WITHHOLD, True
     ),
-    Outcome.WITHHELD_INTERNAL_AFFAIRS: OutcomeInfo("条例第十六条第一款、第三十六条第（三）项", LetterKind.WITHHOLD, True),
+    Outcome.WITHHELD_INTERNAL_AFFAIRS: OutcomeInfo(
+        "条例第十六条第一款、第三十六条第（三）项", LetterKind.WITHHOLD, True
+    ),
     Outcome.WITHHELD_PROCESS_INFORMATION: OutcomeInfo(
         "条例第十六条第二款、第三十六条第（三）项", LetterKind.WITHHOLD, True
     ),
-    Outcome.WITHHELD_ENFORCEMENT_FILE: OutcomeInfo("条例第十六条第二款、第三十六条第（三）项", LetterKind.WITHHOLD, True),
+    Outcome.WITHHELD_ENFORCEMENT_FILE: OutcomeInfo(
+        "条例第十六条第二款、第三十六条第（三）项", LetterKind.WITHHOLD, True
+    ),
     Outcome.WITHHELD_ADMINISTRATIVE_QUERY: OutcomeInfo("条例第三十六条第（七）项", LetterKind.QUERY_PROCEDURE, True),
     Outcome.UNAVAILABLE_NOT_HELD: OutcomeInfo("条例第三十六条第（四）项、第（五）项", LetterKind.INFORM, False),
     Outcome.UNAVAILABLE_NEEDS_CREATION: OutcomeInfo("条例第三十八条", LetterKind.INFORM, False),

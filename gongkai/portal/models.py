@@ -1,1 +1,1 @@
-"""Models of this app."""
+"""The portal keeps no data of its own: it reads publications, cases and reports."""

@@ -5,4 +5,18 @@ from gongkai.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("items/<int:pk>/", views.item, name="item"),
+    path("items/<int:pk>/files/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("apply/", views.apply_choose, name="apply_choose"),
+    path("apply/done/", views.apply_done, name="apply_done"),
+    path("track/", views.track, name="track"),
+    path("track/letter/", views.track_letter, name="track_letter"),
+    path("a/<str:code>/", views.agency_home, name="agency"),
+    path("a/<str:code>/guide/", views.guide, name="guide"),
+    path("a/<str:code>/catalogue/", views.catalogue, name="catalogue"),
+    path("a/<str:code>/catalogue/<int:category>/", views.catalogue, name="category"),
+    path("a/<str:code>/reports/", views.reports, name="reports"),
+    path("a/<str:code>/reports/<int:pk>.<str:fmt>", views.report_document, name="report_document"),
+    path("a/<str:code>/apply/", views.apply, name="apply"),
 ]

@@ -1,11 +1,268 @@
-"""Public portal (no login)."""
+"""The public portal (no login): each agency's 指南, 目录, items and annual reports, search, the
+online application and its status page. Server-rendered; works without JavaScript.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Only published items are shown: every item query starts from ``Item.objects.published()``
+(status 已发布 and not 涉密 — the database refuses any other combination anyway).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from gongkai.agencies.models import Agency
+from gongkai.core.case_flow import Status as CaseStatus
+from gongkai.core.errors import GongkaiError
+from gongkai.portal import ratelimit, seams
+from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
+from gongkai.publications.guide import default_guide
+from gongkai.publications.models import Attachment, Guide, Item
+from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree
+from gongkai.publications.selectors import search as search_items
+from gongkai.publications.views import attachment_response
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+#: An application form is a few KB; anything much larger is not a person typing.
+MAX_APPLICATION_BYTES = 64 * 1024
+SUBMITTED_KEY = "portal_submitted"
+TRACKED_KEY = "portal_tracked_case"
+
+
+def _agency(code: str) -> Agency:
+    return get_object_or_404(Agency.objects.active(), code=code)
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _public_items() -> Any:
+    return Item.objects.published().select_related("category", "agency")
 
 
 def index(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.active().order_by("path")
-    return render(request, "portal/index.html", {"agencies": agencies})
+    latest = _public_items().order_by("-published_on", "-id")[:10]
+    return render(request, "portal/index.html", {"agencies": agencies, "latest": latest, "nav": "home"})
+
+
+def agency_home(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency(code)
+    tree = catalogue_tree(agency, with_counts=True)
+    latest = _public_items().filter(agency=agency).order_by("-published_on", "-id")[:10]
+    return render(request, "portal/agency.html", {
+        "agency": agency, "tree": tree, "latest": latest, "reports": seams.annual_reports(agency)[:5],
+    })
+
+
+def guide(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency(code)
+    stored = Guide.objects.filter(agency=agency).first()
+    return render(request, "portal/guide.html", {
+        "agency": agency, "body": stored.body if stored else default_guide(agency), "guide": stored,
+    })
+
+
+def catalogue(request: HttpRequest, code: str, category: int | None = None) -> HttpResponse:
+    agency = _agency(code)
+    tree = catalogue_tree(agency, with_counts=True)
+    items = _public_items().filter(agency=agency)
+    current = None
+    if category is not None:
+        current = tree.by_id.get(category)
+        if current is None:
+            raise Http404("目录不存在")
+        items = items.filter(category_id__in=tree.descendant_ids(category))
+    page = _page(request, items.order_by("-published_on", "-id"))
+    return render(request, "portal/catalogue.html", {
+        "agency": agency, "tree": tree, "current": current, "page": page,
+        "breadcrumbs": tree.ancestors(category) if category is not None else [],
+    })
+
+
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        _public_items().prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))), pk=pk
+    )
+    tree = catalogue_tree(found.agency)
+    return render(request, "portal/item.html", {
+        "item": found, "agency": found.agency, "breadcrumbs": tree.ancestors(found.category_id),
+    })
+
+
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    found = get_object_or_404(Item.objects.published(), pk=pk)
+    return attachment_response(get_object_or_404(Attachment, pk=attachment_pk, item=found))
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("q", "")
+    query = raw.strip()
+    agencies = Agency.objects.active().order_by("path")
+    agency = None
+    code = request.GET.get("agency", "")
+    if code:
+        agency = agencies.filter(code=code).first()
+    page = None
+    if query:
+        qs = _public_items()
+        if agency is not None:
+            qs = qs.filter(agency=agency)
+        page = _page(request, search_items(qs, query).order_by("-published_on", "-id"))
+    return render(request, "portal/search.html", {
+        "query": query, "page": page, "agencies": agencies, "agency": agency,
+        "truncated": len(query) > MAX_QUERY_LENGTH, "max_length": MAX_QUERY_LENGTH, "nav": "search",
+    })
+
+
+def reports(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency(code)
+    return render(request, "portal/reports.html", {"agency": agency, "reports": seams.annual_reports(agency)})
+
+
+def report_document(request: HttpRequest, code: str, pk: int, fmt: str) -> HttpResponse:
+    response = seams.annual_report_document(_agency(code), pk, fmt)
+    if response is None:
+        raise Http404("年度报告不存在")
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Online application (条例 arts 29, 31(3)) and status
+# ---------------------------------------------------------------------------------------------
+
+
+def apply_choose(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/apply_choose.html",
+                  {"agencies": Agency.objects.active().order_by("path"), "nav": "apply"})
+
+
+def _too_many(request: HttpRequest, rule: ratelimit.Limit, what: str) -> HttpResponse:
+    return render(request, "portal/limited.html", {
+        "message": f"{what}过于频繁：同一网络地址{rule.window_text}最多{rule.count}次。请稍后再试，"
+                   "或按政府信息公开指南以信函、当面等方式提出申请。",
+    }, status=429)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency(code)
+    context: dict[str, Any] = {"agency": agency, "nav": "apply"}
+    if request.method != "POST":
+        context["form"] = ApplicationForm()
+        return render(request, "portal/apply.html", context)
+
+    ip = ratelimit.client_ip(request)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_APPLICATION_BYTES:
+        context["form"] = ApplicationForm()
+        context["error"] = "提交的内容过大。请精简“所需政府信息的描述”，或以信函方式提交。"
+        return render(request, "portal/apply.html", context, status=413)
+    if not ratelimit.hit(ratelimit.limit("apply_post"), ip):
+        return _too_many(request, ratelimit.limit("apply_post"), "提交")
+    form = ApplicationForm(request.POST)
+    context["form"] = form
+    if form.is_bot:
+        logger.info("portal honeypot filled from %s", ip)
+        context["error"] = "提交未成功，请刷新页面后重新填写。"
+        return render(request, "portal/apply.html", context, status=400)
+    if not form.is_valid():
+        context["error"] = "申请表有需要修改的地方，请按提示修改后再提交。"
+        return render(request, "portal/apply.html", context, status=400)
+    for scope in ("apply_hour", "apply_day"):
+        if ratelimit.exceeded(ratelimit.limit(scope), ip):
+            return _too_many(request, ratelimit.limit(scope), "提交申请")
+
+    from gongkai.cases.services import submit_online_application
+
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+    try:
+        case = submit_online_application(agency=agency, submitted_at=timezone.now(), client_ip=ip, **fields)
+    except GongkaiError as exc:
+        context["error"] = str(exc)
+        return render(request, "portal/apply.html", context, status=400)
+    except Exception:  # a citizen's typed text is never lost to an error page
+        logger.exception("online application to %s failed", agency.code)
+        context["error"] = "系统暂时无法受理，您填写的内容仍在下方，请稍后再提交。"
+        return render(request, "portal/apply.html", context, status=503)
+    for scope in ("apply_hour", "apply_day"):
+        ratelimit.hit(ratelimit.limit(scope), ip)
+    request.session[SUBMITTED_KEY] = {"code": case.tracking_code, "number": case.number, "agency": agency.name,
+                                      "agency_code": agency.code}
+    return redirect("portal:apply_done")
+
+
+@never_cache
+def apply_done(request: HttpRequest) -> HttpResponse:
+    submitted = request.session.get(SUBMITTED_KEY)
+    if not submitted:
+        return redirect("portal:track")
+    return render(request, "portal/apply_done.html", {"submitted": submitted, "nav": "apply"})
+
+
+def _case_view(case: Any) -> dict[str, Any]:
+    status = CaseStatus(case.status)
+    return {
+        "case": case,
+        "status": status,
+        "awaiting_confirmation": status is CaseStatus.AWAITING_CONFIRMATION,
+        "awaiting_correction": status is CaseStatus.AWAITING_CORRECTION,
+        "closed": status is CaseStatus.CLOSED,
+        "submitted_on": timezone.localtime(case.submitted_at).date(),
+        "letter": seams.answer_letter(case) is not None if status is CaseStatus.CLOSED else False,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
+        return render(request, "portal/track.html", {"form": form, "nav": "track"})
+    ip = ratelimit.client_ip(request)
+    rule = ratelimit.limit("track")
+    if not ratelimit.hit(rule, ip):
+        return _too_many(request, rule, "查询")
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/track.html", {"form": form, "nav": "track"}, status=400)
+    case = seams.find_case(form.cleaned_data["code"])
+    expected = phone_digits(case.phone)[-4:] if case is not None else "----"
+    if case is None or not hmac.compare_digest(expected, form.cleaned_data["phone_last4"]):
+        form.add_error(None, "查询码或联系电话后四位不正确，请核对后重试。")
+        return render(request, "portal/track.html", {"form": form, "nav": "track"}, status=404)
+    request.session[TRACKED_KEY] = case.pk
+    return render(request, "portal/track_result.html", {**_case_view(case), "nav": "track"})
+
+
+@never_cache
+def track_letter(request: HttpRequest) -> HttpResponse:
+    """The answer letter of the case looked up in this session."""
+    from gongkai.cases.models import Case
+
+    pk = request.session.get(TRACKED_KEY)
+    case = Case.objects.filter(pk=pk, status=CaseStatus.CLOSED).first() if pk else None
+    letter = seams.answer_letter(case) if case is not None else None
+    if letter is None:
+        raise Http404("答复书不存在")
+    filename, content, content_type = letter
+    response = HttpResponse(content, content_type=content_type)
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response

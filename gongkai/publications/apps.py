@@ -1,6 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def register_sqlite_functions(connection: Any) -> None:
+    """Give a SQLite connection ``gongkai_index_bigrams``, which the search-index triggers call."""
+    if connection.vendor != "sqlite":
+        return
+    from gongkai.publications.text import index_bigrams
+
+    connection.ensure_connection()
+    connection.connection.create_function("gongkai_index_bigrams", 1, index_bigrams, deterministic=True)
+
+
+def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
+    register_sqlite_functions(connection)
 
 
 class PublicationsConfig(AppConfig):
     name = "gongkai.publications"
     verbose_name = "主动公开"
+
+    def ready(self) -> None:
+        from django.db import connections
+
+        connection_created.connect(_on_connection_created, dispatch_uid="gongkai.publications.sqlite_functions")
+        # Connections opened before this app was ready (rare) get the function too.
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                register_sqlite_functions(connection)

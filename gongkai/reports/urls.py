@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gongkai.reports import views
 
 app_name = "reports"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("overview/", views.overview, name="overview"),
+    path("agency/<int:agency_id>/<int:year>/", views.agency_year, name="agency_year"),
+    path("agency/<int:agency_id>/<int:year>/start/", views.start, name="start"),
+    path("agency/<int:agency_id>/<int:year>/preview.<str:fmt>", views.preview_download, name="preview_download"),
+    path("<int:pk>/", views.record_page, name="record"),
+    path("<int:pk>/narrative/", views.save_narrative, name="save_narrative"),
+    path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/new-version/", views.revise, name="new_version"),
+    path("<int:pk>/diff/", views.diff, name="diff"),
+    path("<int:pk>/download.<str:fmt>", views.download, name="download"),
+]

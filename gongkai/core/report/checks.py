@@ -153,10 +153,14 @@ def check_report(report: AnnualReport, previous: AnnualReport | None = None) -> 
     """Every consistency check of ``report``, and of it against ``previous`` (year N−1) if given.
 
     Order: structure (what is missing), then table 二, 三, 四 arithmetic, then year-on-year rules,
-    then the reader's notes. Spec §3.7 V1–V6.
+    then the reader's notes. Where a reader's note points at exactly the place a structure warning
+    names (a row it left blank on purpose, and why), only the note is reported; a missing table
+    stays an error whatever the note says. Spec §3.7 V1–V6.
     """
-    findings: list[Finding] = []
-    findings += check_structure(report)
+    noted = {(_as_table(n.table), n.row, n.column) for n in report.notes}
+    findings: list[Finding] = [
+        f for f in check_structure(report) if f.is_error or (f.table, f.row, f.column) not in noted
+    ]
     findings += check_table2(report)
     findings += check_table3_balance(report)
     findings += check_table3_total(report)

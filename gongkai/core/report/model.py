@@ -166,7 +166,7 @@ class AnnualReport:
                 if f.value_type is ValueType.MONEY:
                     report.table2[row.key][f.key] = _parse_money(raw, where)
                 else:
-                    report.table2[row.key][f.key] = _parse_count(raw, where, signed=f.value_type is ValueType.SIGNED)
+                    report.table2[row.key][f.key] = _parse_count(raw, where)
 
         table3 = data.get("table3") or {}
         if not isinstance(table3, dict):
@@ -215,13 +215,12 @@ def _money_str(value: Decimal) -> str:
     return text
 
 
-def _parse_count(raw: Any, where: str, *, signed: bool = False) -> Cell:
+def _parse_count(raw: Any, where: str) -> Cell:
+    """An integer cell. A negative count is kept as published: the checks flag it (T2-NEGATIVE)."""
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ReportFormatError(f"{where} 应为整数或 null，实为 {raw!r}")
-    if raw < 0 and not signed:
-        raise ReportFormatError(f"{where} 不能为负数：{raw}")
     return int(raw)
 
 

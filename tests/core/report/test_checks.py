@@ -595,6 +595,25 @@ def test_reader_notes_become_unread_cell_warnings(note: ReadNote, expected_place
     assert not has_errors(findings)
 
 
+def test_a_note_on_a_blank_row_replaces_the_structure_warning() -> None:
+    """A reader that leaves a row blank on purpose says why; the blank is not reported twice."""
+    report = consistent()
+    report.table3["other_fee_unpaid"] = [None] * COLUMN_COUNT
+    report.notes = [ReadNote("表中“（六）其他处理”只有一行", "三", "other_fee_unpaid")]
+    findings = check_report(report)
+    assert where(findings) == {(Rule.STRUCT_UNREAD_CELL, "other_fee_unpaid", None)}
+
+
+def test_a_note_never_hides_a_missing_table() -> None:
+    report = consistent()
+    for key in report.table4:
+        report.table4[key] = dict.fromkeys(report.table4[key])
+    report.notes = [ReadNote("找不到表四", "四")]
+    findings = check_report(report)
+    assert where(findings) == {(Rule.STRUCT_MISSING_TABLE, None, None), (Rule.STRUCT_UNREAD_CELL, None, None)}
+    assert has_errors(findings)
+
+
 # ---------------------------------------------------------------------------------------------
 # Against the previous year's report (V6, 现行有效件数)
 # ---------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from gongkai.core.report.writers.layout import (
     narrative_blocks,
     report_title,
     table_grids,
+    title_lines,
 )
 
 # GB/T 9704-2012 §5.2.1 (版心 156 mm × 225 mm on A4), §7.2 (fonts), §7.5 (page numbers).
@@ -75,7 +76,12 @@ def render_docx(report: AnnualReport) -> bytes:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _line_pitch(paragraph, Pt(35))
     paragraph.paragraph_format.space_after = LINE_PITCH
-    set_font(paragraph.add_run(title), TITLE_FONT, SIZE_2)
+    lines = title_lines(report)
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        set_font(run, TITLE_FONT, SIZE_2)
+        if index < len(lines) - 1:
+            run.add_break()  # a line break inside the one title paragraph
 
     preamble = report.sections.get(PREAMBLE_KEY)
     if preamble:
@@ -157,7 +163,7 @@ def _set_up_page(document: Any) -> None:
 
 
 def _page_number(paragraph: Any, alignment: Any) -> None:
-    """"— N —" with a PAGE field, one character in from the outside edge (GB/T 9704 §7.5)."""
+    """ "— N —" with a PAGE field, one character in from the outside edge (GB/T 9704 §7.5)."""
     paragraph.alignment = alignment
     if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
         paragraph.paragraph_format.right_indent = SIZE_4
@@ -213,8 +219,11 @@ def _add_table(document: Any, grid: TableGrid) -> None:
     widths = [Mm(TEXT_WIDTH_MM * w / 100) for w in grid.widths]
     for index, column in enumerate(table.columns):
         column.width = widths[index]
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
+    # Cells by position, taken before merging: table.cell() rescans the whole table per call.
+    # Merges never remove the top-left <w:tc> of a span, so these stay valid.
+    by_position = [list(row.cells) for row in table.rows]
+    for row_cells in by_position:
+        for index, cell in enumerate(row_cells):
             cell.width = widths[index]
     for row_index, row in enumerate(table.rows):
         # CT_TrPr order: cantSplit comes before tblHeader.
@@ -225,9 +234,9 @@ def _add_table(document: Any, grid: TableGrid) -> None:
 
     size = TABLE_FONT_SIZES[grid.key]
     for spec in grid.cells:
-        cell = table.cell(spec.row, spec.col)
+        cell = by_position[spec.row][spec.col]
         if spec.rowspan > 1 or spec.colspan > 1:
-            cell = cell.merge(table.cell(spec.row + spec.rowspan - 1, spec.col + spec.colspan - 1))
+            cell = cell.merge(by_position[spec.row + spec.rowspan - 1][spec.col + spec.colspan - 1])
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if spec.kind is CellKind.ROW_HEADER else WD_ALIGN_PARAGRAPH.CENTER

@@ -22,6 +22,7 @@ from gongkai.core.report.writers.layout import (
     narrative_blocks,
     report_title,
     table_grids,
+    title_lines,
 )
 
 #: Font stacks: the 公文 faces where installed, else the CJK fonts fontconfig finds (Noto CJK).
@@ -43,7 +44,7 @@ _ALIGN = {
 # table already says what it is.
 _VISUALLY_HIDDEN = (
     "position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;"
-    "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;"
+    "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;"
 )
 
 PAGE_CSS = f"""
@@ -64,6 +65,9 @@ body {{ margin: 0; }}
 .gk-table-table4 td, .gk-table-table4 th {{ padding-left: 1px !important; padding-right: 1px !important; }}
 .gk-table thead {{ display: table-header-group; }}
 .gk-table tr {{ page-break-inside: avoid; break-inside: avoid; }}
+/* Table 三 fits one page: keep it whole (its merged group labels would be cut otherwise). */
+.gk-table-table3, .gk-table-table4 {{ page-break-inside: avoid; break-inside: avoid; }}
+.gk-report h2, .gk-report h3 {{ page-break-after: avoid; break-after: avoid; }}
 .gk-table caption {{ caption-side: top; }}
 
 @page {{
@@ -96,7 +100,7 @@ def render_html(report: AnnualReport) -> str:
         "</head>",
         "<body>",
         '<main class="gk-report">',
-        f"<h1>{escape(title)}</h1>",
+        f"<h1>{'<br>'.join(escape(line) for line in title_lines(report))}</h1>",
     ]
     preamble = report.sections.get(PREAMBLE_KEY)
     if preamble:

@@ -158,9 +158,21 @@ def format_value(value: Table2Value) -> str:
 
 
 def report_title(report: AnnualReport) -> str:
-    """"<机关><年度>年政府信息公开工作年度报告" (条例 art 50), leaving out what is unknown."""
+    """ "<机关><年度>年政府信息公开工作年度报告" (条例 art 50), leaving out what is unknown."""
     year = f"{report.year}年" if report.year is not None else ""
     return f"{report.agency or ''}{year}{TITLE_SUFFIX}"
+
+
+def title_lines(report: AnnualReport) -> list[str]:
+    """The title as printed: the agency, then "<年度>年政府信息公开工作年度报告".
+
+    GB/T 9704-2012 §7.3.1: a title that runs over one line breaks where the sense allows; the
+    agency and the year + report name are the two halves every published report uses.
+    """
+    title = report_title(report)
+    if report.agency and report.year is not None:
+        return [report.agency, title[len(report.agency) :]]
+    return [title]
 
 
 # ---------------------------------------------------------------------------------------------

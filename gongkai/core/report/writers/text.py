@@ -15,14 +15,14 @@ from gongkai.core.report.writers.layout import (
     SECTION_ORDER,
     TableGrid,
     narrative_blocks,
-    report_title,
     table_grids,
+    title_lines,
 )
 
 
 def render_text(report: AnnualReport) -> str:
     """The report (条例 art 50) as text: title, sections 一–六, tables cell by cell."""
-    lines: list[str] = [report_title(report), ""]
+    lines: list[str] = [*title_lines(report), ""]
     preamble = report.sections.get(PREAMBLE_KEY)
     if preamble:
         lines += [text for _, text in narrative_blocks(preamble)]

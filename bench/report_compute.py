@@ -1,0 +1,279 @@
+"""One agency-year's report tables from a database of 1,000,000 cases across 1,000 agencies.
+
+Targets: one agency's tables 三 and 四 under 1 s and within 2× of a hand-written SQL aggregate
+over the same rows; a roll-up of 100 agencies (one query per table) under 2 s.
+
+The database is built once (bulk_create in batches) and kept: a SQLite file under var/bench/
+or the PostgreSQL database ``gongkai_bench``; a second run only measures. Cases are spread over
+2019–2024, each agency gets the same share, most close within two months; 5 % of the cases have
+a review (复议/诉讼).
+
+Run:
+    .venv/bin/python bench/report_compute.py                      # SQLite, 1,000,000 cases
+    .venv/bin/python bench/report_compute.py --db postgres        # PostgreSQL gongkai_bench
+    .venv/bin/python bench/report_compute.py --cases 200000       # a smaller database
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEAR = 2023
+BATCH = 10_000
+TARGET_ONE = 1.0
+TARGET_RATIO = 2.0
+TARGET_ROLLUP = 2.0
+PG_URL = "postgres://postgres@127.0.0.1:5432/gongkai_bench"
+
+
+def configure(db: str, cases: int) -> str:
+    if db == "sqlite":
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / f'report_compute_{cases}.sqlite3'}"
+    else:
+        url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
+        _create_pg_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def _create_pg_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build(cases: int, agencies: int, seed: int = 2023) -> None:
+    """The synthetic database, unless it is already there with ``cases`` cases."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gongkai.agencies.models import Agency, AgencyLevel
+    from gongkai.cases.models import Case, Review
+    from gongkai.core.case_flow import Status
+    from gongkai.core.deadlines import Channel
+    from gongkai.core.outcomes import Outcome
+    from gongkai.core.report.taxonomy import ApplicantType, ReviewKind, ReviewResult
+
+    existing = Case.objects.filter(agency__code__startswith="BENCH-").count()
+    if existing == cases:
+        print(f"database already holds {cases:,} cases")
+        return
+    if existing:
+        sys.exit(f"database holds {existing:,} bench cases, not {cases:,}: delete it (or use --cases {existing})")
+    started = time.perf_counter()
+    with transaction.atomic():
+        root = Agency.objects.create(code="BENCH-ROOT", name="基准测试区人民政府", level=AgencyLevel.COUNTY, path="")
+        root.path = f"/{root.pk}/"
+        root.save(update_fields=["path"])
+        made = Agency.objects.bulk_create([
+            Agency(code=f"BENCH-{n:04d}", name=f"基准测试第{n}街道办事处", level=AgencyLevel.TOWNSHIP, parent=root,
+                   path="")
+            for n in range(agencies)
+        ])
+        if made[0].pk is None:  # backends that do not return ids from bulk_create
+            made = list(Agency.objects.filter(parent=root).order_by("code"))
+        for agency in made:
+            agency.path = f"{root.path}{agency.pk}/"
+        Agency.objects.bulk_update(made, ["path"], batch_size=BATCH)
+
+    rng = random.Random(seed)
+    outcomes = [o.value for o in Outcome]
+    types = [t.value for t in ApplicantType]
+    channels = [c.value for c in Channel]
+    first = dt.date(2019, 1, 1)
+    span = (dt.date(2024, 12, 31) - first).days
+    per_agency = cases // agencies
+    now = timezone.now()
+    batch: list[Any] = []
+    reviews: list[Any] = []
+    done = 0
+    for agency in made:
+        for n in range(per_agency):
+            received = first + dt.timedelta(days=rng.randrange(span + 1))
+            closed: dt.date | None = received + dt.timedelta(days=rng.randrange(60))
+            if rng.random() < 0.05:
+                closed = None
+            batch.append(Case(
+                agency_id=agency.pk, number=f"B{agency.pk}-{n}", year=received.year, sequence=n + 1,
+                applicant_type=rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0],
+                applicant_name="申请人", request_description="基准测试", channel=rng.choice(channels),
+                submitted_at=now, received_on=received,
+                status=Status.CLOSED.value if closed else Status.IN_PROGRESS.value,
+                outcome=rng.choice(outcomes) if closed else None, closed_on=closed, created_at=now, updated_at=now,
+            ))
+            if rng.random() < 0.05:
+                filed = received + dt.timedelta(days=rng.randrange(30, 90))
+                concluded = filed + dt.timedelta(days=rng.randrange(30, 240)) if rng.random() < 0.85 else None
+                reviews.append(Review(
+                    agency_id=agency.pk, kind=rng.choice(list(ReviewKind)).value, filed_on=filed, body="复议机关",
+                    result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]).value
+                    if concluded else ReviewResult.PENDING.value, concluded_on=concluded, created_at=now,
+                ))
+            if len(batch) >= BATCH:
+                done += _flush(batch, reviews)
+                batch, reviews = [], []
+                print(f"\r  {done:,} cases", end="", flush=True)
+    done += _flush(batch, reviews)
+    print(f"\rbuilt {done:,} cases across {agencies:,} agencies in {time.perf_counter() - started:.0f} s")
+    _analyze()
+
+
+def _flush(cases: list[Any], reviews: list[Any]) -> int:
+    from django.db import transaction
+
+    from gongkai.cases.models import Case, Review
+
+    with transaction.atomic():
+        Case.objects.bulk_create(cases, batch_size=2000)
+        Review.objects.bulk_create(reviews, batch_size=2000)
+    return len(cases)
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def timed(func: Callable[[], Any], runs: int = 7) -> tuple[float, float, Any]:
+    """(first run, median of the next ``runs``, result) in seconds."""
+    started = time.perf_counter()
+    result = func()
+    cold = time.perf_counter() - started
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return cold, statistics.median(times), result
+
+
+def hand_written_table3(agency_id: int, year: int) -> dict[str, list[int]]:
+    """Table 三 of one agency by one SQL statement written by hand (the baseline)."""
+    from django.db import connection
+
+    from gongkai.core.outcomes import Outcome
+    from gongkai.core.report.taxonomy import ApplicantType
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    outcome_sums = ",\n".join(
+        f"SUM(CASE WHEN closed_on BETWEEN %(first)s AND %(last)s AND outcome = '{o.value}' THEN 1 ELSE 0 END)"
+        for o in Outcome
+    )
+    sql = f"""
+        SELECT applicant_type,
+               SUM(CASE WHEN received_on >= %(first)s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN received_on < %(first)s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN closed_on IS NULL OR closed_on > %(last)s THEN 1 ELSE 0 END),
+               {outcome_sums}
+        FROM cases_case
+        WHERE agency_id = %(agency)s AND received_on <= %(last)s
+          AND (closed_on IS NULL OR closed_on >= %(first)s)
+        GROUP BY applicant_type
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"first": first, "last": last, "agency": agency_id})
+        rows = cursor.fetchall()
+    keys = ["new", "carried_over", "carried_forward", *(o.value for o in Outcome)]
+    table = {key: [0] * 7 for key in keys}
+    for row in rows:
+        column = ApplicantType(row[0]).column
+        for key, value in zip(keys, row[1:], strict=True):
+            table[key][column] = int(value)
+            table[key][6] += int(value)
+    return table
+
+
+def explain(agency_id: int) -> str:
+    from django.db import connection
+
+    from gongkai.cases.models import Case
+
+    qs = Case.objects.filter(agency_id=agency_id, received_on__isnull=False, received_on__lte=dt.date(YEAR, 12, 31))
+    sql, params = qs.values("applicant_type").query.sql_with_params()
+    with connection.cursor() as cursor:
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        cursor.execute(prefix + sql, params)
+        return " | ".join(str(r[-1]) for r in cursor.fetchall())
+
+
+def measure(agencies: int) -> bool:
+    from django.db import connection
+
+    from gongkai.agencies.models import Agency
+    from gongkai.reports.compute import (
+        compute_report,
+        compute_table3,
+        compute_table4,
+        table3_by_agency,
+        table4_by_agency,
+    )
+
+    bench = list(Agency.objects.filter(code__startswith="BENCH-0").order_by("code").values_list("pk", flat=True))
+    agency = Agency.objects.get(pk=bench[len(bench) // 2])
+    print(f"\n{connection.vendor}: agency {agency.code}, year {YEAR}")
+    print(f"  plan: {explain(agency.pk)}")
+
+    cold3, t3, table3 = timed(lambda: compute_table3(agency, YEAR))
+    cold4, t4, _ = timed(lambda: compute_table4(agency, YEAR))
+    cold_all, t_all, _ = timed(lambda: compute_report(agency, YEAR))
+    cold_sql, t_sql, by_hand = timed(lambda: hand_written_table3(agency.pk, YEAR))
+    same = all(table3[key] == by_hand[key] for key in by_hand)
+    ratio = t3 / t_sql if t_sql else float("inf")
+    print(f"  table 三 (ORM, 1 query)        {t3 * 1000:8.2f} ms  (first run {cold3 * 1000:.2f} ms)")
+    print(f"  table 三 (hand-written SQL)    {t_sql * 1000:8.2f} ms  (first run {cold_sql * 1000:.2f} ms)"
+          f"  ratio {ratio:.2f}×  same numbers: {same}")
+    print(f"  table 四 (ORM, 1 query)        {t4 * 1000:8.2f} ms  (first run {cold4 * 1000:.2f} ms)")
+    print(f"  whole report (二, 三, 四)      {t_all * 1000:8.2f} ms  (first run {cold_all * 1000:.2f} ms)")
+
+    hundred = bench[:100]
+    cold_r, t_r, rolled = timed(lambda: (table3_by_agency(hundred, YEAR), table4_by_agency(hundred, YEAR)), runs=3)
+    new_total = sum(t["new"][6] for t in rolled[0].values())
+    print(f"  roll-up of {len(hundred)} agencies (2 queries)  {t_r * 1000:8.2f} ms  (first run {cold_r * 1000:.2f} ms)"
+          f"  {new_total:,} applications received in {YEAR}")
+
+    ok = max(t_all, cold3 + cold4) < TARGET_ONE and ratio <= TARGET_RATIO and max(t_r, cold_r) < TARGET_ROLLUP and same
+    print(f"  targets: one agency < {TARGET_ONE:.0f} s, ≤ {TARGET_RATIO:.0f}× hand-written, roll-up < "
+          f"{TARGET_ROLLUP:.0f} s: {'met' if ok else 'NOT MET'}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--agencies", type=int, default=1_000)
+    args = parser.parse_args()
+    url = configure(args.db, args.cases)
+    print(f"database: {url}")
+    build(args.cases, args.agencies)
+    return 0 if measure(args.agencies) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

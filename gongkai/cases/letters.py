@@ -1,0 +1,284 @@
+"""Letters of a case: the one write path that makes, numbers, stores and audits a letter.
+
+The wording and the law are the core's (``gongkai.core.letters``): this module reads the case
+(receipt, 补正, consultation, extension, fee notice, outcome), the agency's letter settings
+(``gongkai.letters.models.LetterSettings``) and the administrator's template overrides, fills a
+:class:`~gongkai.core.letters.LetterContext`, and stores the .docx with its 发文字号
+("X〔2026〕12号", numbered per agency and year under a row lock) and an audit record, in one
+transaction.
+
+The file is written before the row; if the row cannot be saved the file is deleted again. A
+rollback of an enclosing transaction after this function returned leaves an unreferenced file
+behind (Django has no on-rollback hook); storage never reuses its name.
+
+Dates: an answer letter (答复书/告知书) carries the decision date, ``case.closed_on``, so that the
+remedy notice follows the rule of that date (R16, 行政复议法 2023 art 23); every other letter is
+dated ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from gongkai.accounts.scoping import can_write
+from gongkai.audit.services import record
+from gongkai.cases.choices import ExtensionDecision
+from gongkai.cases.errors import CaseInputError
+from gongkai.cases.models import Case, FeeNotice, user_may_read_case
+from gongkai.core.deadlines import ConsultedParty
+from gongkai.core.fees import FeeBreakdown, FeeMethod, compute_fee
+from gongkai.core.letters import (
+    ComposedLetter,
+    LetterContext,
+    LetterFieldMissing,
+    LetterType,
+    compose,
+    format_letter_number,
+    render_docx,
+)
+from gongkai.core.letters.templating import FIELD_LABELS
+from gongkai.letters.models import Letter, LetterNumberCounter, LetterSettings, template_overrides
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.agencies.models import Agency
+
+
+class LetterAudit(StrEnum):
+    GENERATED = "letter.generated"
+
+
+#: Context fields that come from the agency's letter settings, not from the case.
+SETTINGS_FIELDS = frozenset({"reconsideration_body", "court_name", "payment_instructions"})
+PROVISIONAL_NUMBER = "（文号待定）"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFacts:
+    """What the officer types for a letter because the case does not record it.
+
+    ``reasons``: 理由 (不予公开, 区分处理, 重复申请 …; defaults to the case's 答复说明 for an
+    answer, to the extension's reason for 延期告知); ``access_method``: how the applicant gets the
+    information (条例 art 36(1)(2), 39 ¶2); ``responsible_agency`` and its contact for 本机关不掌握
+    (条例 art 36(5)).
+    """
+
+    reasons: str = ""
+    access_method: str = ""
+    responsible_agency: str = ""
+    responsible_agency_contact: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and settings
+# ---------------------------------------------------------------------------------------------
+
+
+def settings_for(agency: Agency) -> LetterSettings:
+    """The agency's letter settings (unsaved defaults when none were entered)."""
+    found = LetterSettings.objects.filter(agency=agency).first()
+    return found if found is not None else LetterSettings(agency=agency)
+
+
+def number_prefix(agency: Agency, settings: LetterSettings) -> str:
+    return settings.number_prefix.strip() or f"{agency.short_name or agency.name}信息公开"
+
+
+def allocate_letter_number(agency: Agency, year: int, settings: LetterSettings) -> tuple[int, str]:
+    """The next 发文字号 of ``agency`` in ``year`` (GB/T 9704-2012 §7.2.4), under a row lock.
+
+    Call inside the transaction that stores the letter: a rollback gives the number back.
+    """
+    counter = LetterNumberCounter.objects.select_for_update().filter(agency=agency, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                LetterNumberCounter.objects.create(agency=agency, year=year, last=0)
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent letter: lock that one
+        counter = LetterNumberCounter.objects.select_for_update().get(agency=agency, year=year)
+    sequence = counter.last + 1
+    LetterNumberCounter.objects.filter(pk=counter.pk).update(last=sequence)
+    return sequence, format_letter_number(number_prefix(agency, settings), year, sequence)
+
+
+# ---------------------------------------------------------------------------------------------
+# The context of a letter
+# ---------------------------------------------------------------------------------------------
+
+
+def letter_date(case: Case, kind: LetterType, today: dt.date) -> dt.date:
+    """The letter's 成文日期: the decision date for an answer, else ``today``."""
+    if kind.is_answer:
+        outcome = kind.outcome
+        assert outcome is not None
+        if case.outcome != outcome.value or case.closed_on is None:
+            shown = case.outcome_enum.full_label if case.outcome_enum is not None else "尚未办结"
+            raise CaseInputError(f"案件 {case.number} 的办理结果为“{shown}”，不能出具“{outcome.full_label}”的答复书")
+        if case.closed_on > today:
+            raise CaseInputError(f"案件 {case.number} 的办结日期 {case.closed_on.isoformat()} 晚于今天")
+        return case.closed_on
+    return today
+
+
+def build_context(
+    case: Case, kind: LetterType, *, today: dt.date, number: str, facts: LetterFacts, settings: LetterSettings
+) -> LetterContext:
+    """The facts of ``case`` that letter ``kind`` states; raises CaseInputError when the case lacks them."""
+    if case.received_on is None:
+        raise CaseInputError(f"案件 {case.number} 尚未确认收到申请之日（条例第三十一条），不能出具文书")
+    agency = case.agency
+    context = LetterContext(
+        agency_name=agency.name,
+        letter_number=number,
+        applicant_name=case.applicant_name,
+        case_number=case.number,
+        received_on=case.received_on,
+        request_summary=case.request_description,
+        today=letter_date(case, kind, today),
+        reasons=facts.reasons.strip() or (case.closing_note.strip() if kind.is_answer else "") or None,
+        access_method=facts.access_method.strip() or None,
+        answer_due=case.due_on,
+        correction_items=case.correction_items.strip() or None,
+        correction_due=case.correction_reply_by,
+        responsible_agency=facts.responsible_agency.strip() or None,
+        responsible_agency_contact=facts.responsible_agency_contact.strip() or None,
+        reconsideration_body=settings.reconsideration_body.strip() or (agency.parent.name if agency.parent else None),
+        court_name=settings.court_name.strip() or None,
+        payment_instructions=settings.payment_instructions.strip() or None,
+    )
+    if kind is LetterType.CORRECTION and case.correction_requested_on is None:
+        raise CaseInputError(f"案件 {case.number} 尚未登记补正告知（条例第三十条），请先在案件中告知补正")
+    if kind is LetterType.EXTENSION:
+        extension = case.extensions.filter(decision=ExtensionDecision.APPROVED).first()
+        if extension is None:
+            raise CaseInputError(f"案件 {case.number} 没有经负责人同意的延期（条例第三十三条第二款）")
+        context = replace(
+            context,
+            extension_days=extension.days,
+            new_due_date=case.due_on,
+            reasons=facts.reasons.strip() or extension.reason.strip() or None,
+        )
+    if kind is LetterType.THIRD_PARTY:
+        consultation = case.consultations.filter(party=ConsultedParty.THIRD_PARTY).order_by("-sent_on", "-id").first()
+        if consultation is None:
+            raise CaseInputError(f"案件 {case.number} 没有征求第三方意见的记录（条例第三十二条）")
+        context = replace(context, consultation_party=consultation.party_name)
+    if kind in (LetterType.FEE, LetterType.ANSWER_OTHER_FEE_UNPAID):
+        notice = case.fee_notices.order_by("-notified_on", "-id").first()
+        if notice is None:
+            raise CaseInputError(f"案件 {case.number} 没有收费通知的记录")
+        context = replace(
+            context, fee=_fee_of(case, notice), fee_notified_on=notice.notified_on, payment_due=notice.payment_due_on
+        )
+    return context
+
+
+def _fee_of(case: Case, notice: FeeNotice) -> FeeBreakdown:
+    """The notice's tiers, recomputed by the core from its stored inputs (国办函〔2020〕109号)."""
+    if FeeMethod(notice.method) is FeeMethod.BY_PIECE:
+        fee = compute_fee(pieces=notice.pieces, earlier=notice.earlier_pieces)
+    else:
+        fee = compute_fee(pages=notice.pages)
+    if fee.total != notice.amount:
+        raise CaseInputError(f"案件 {case.number} 的收费通知金额与按标准计算的金额不一致，请核对")
+    return fee
+
+
+def _compose(kind: LetterType, context: LetterContext, agency: Agency) -> ComposedLetter:
+    """Compose with the stored overrides; a missing fact becomes a message that says where to enter it."""
+    try:
+        return compose(kind, context, overrides=template_overrides())
+    except LetterFieldMissing as exc:
+        field = exc.field or ""
+        label = FIELD_LABELS.get(field, field)
+        if field in SETTINGS_FIELDS:
+            raise CaseInputError(
+                f"{agency.name}的文书设置缺少“{label}”，请系统管理员在“系统管理 › 文书设置”中填写"
+            ) from None
+        raise CaseInputError(f"出具“{kind.label}”需要“{label}”，请填写后重试") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Use cases
+# ---------------------------------------------------------------------------------------------
+
+
+def _require_writer(actor: User, case: Case) -> None:
+    if actor is None or not can_write(actor, case.agency) or not user_may_read_case(actor, case):
+        raise PermissionDenied(f"无权为案件 {case.number} 出具文书")
+
+
+def preview_letter(
+    *, actor: User, case: Case, kind: LetterType | str, today: dt.date, facts: LetterFacts | None = None
+) -> str:
+    """The letter's plain text without numbering or storing it (the number shows as 文号待定)."""
+    kind = LetterType(kind)
+    case = Case.objects.select_related("agency", "agency__parent").get(pk=case.pk)
+    _require_writer(actor, case)
+    settings = settings_for(case.agency)
+    context = build_context(
+        case, kind, today=today, number=PROVISIONAL_NUMBER, facts=facts or LetterFacts(), settings=settings
+    )
+    return _compose(kind, context, case.agency).text()
+
+
+@transaction.atomic
+def generate_letter(
+    *, actor: User, case: Case, kind: LetterType | str, today: dt.date, facts: LetterFacts | None = None
+) -> Letter:
+    """Make, number, store and audit letter ``kind`` of ``case`` (wording: ``gongkai.core.letters``).
+
+    The 发文字号 is the next of the agency in the letter date's year. Raises CaseInputError
+    when the case or the agency's settings lack a fact the letter states, PermissionDenied
+    when ``actor`` may not act on the case.
+    """
+    kind = LetterType(kind)
+    case = Case.objects.select_related("agency", "agency__parent").get(pk=case.pk)
+    _require_writer(actor, case)
+    agency = case.agency
+    settings = settings_for(agency)
+    facts = facts or LetterFacts()
+    # Check every fact before a number is taken; the rollback would give it back anyway.
+    dated = build_context(case, kind, today=today, number=PROVISIONAL_NUMBER, facts=facts, settings=settings)
+    _compose(kind, dated, agency)
+    issued_on = dated.today
+    sequence, number = allocate_letter_number(agency, issued_on.year, settings)
+    composed = _compose(kind, replace(dated, letter_number=number), agency)
+    letter = Letter(
+        agency=agency,
+        case=case,
+        kind=kind.value,
+        year=issued_on.year,
+        sequence=sequence,
+        number=number,
+        issued_on=issued_on,
+        text=composed.text(),
+        created_by=actor,
+    )
+    # The path comes from ``letters.models.letter_path`` (agency, year, sequence, kind).
+    letter.file.save("letter.docx", ContentFile(render_docx(composed)), save=False)
+    try:
+        letter.save(force_insert=True)
+        record(
+            actor=actor,
+            action=LetterAudit.GENERATED,
+            target=letter,
+            changes={
+                "case": case.number,
+                "kind": kind.label,
+                "number": number,
+                "issued_on": issued_on,
+            },
+        )
+    except BaseException:
+        letter.file.delete(save=False)
+        raise
+    return letter

@@ -1,0 +1,338 @@
+"""Reads over cases: the year's figures for the annual report, the desk's buckets, flags.
+
+Every function takes a queryset already scoped by ``Case.objects.visible_to(user)`` or an agency
+the caller may read; none of them widens a scope.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from gongkai.agencies.models import Agency
+from gongkai.cases.clock import nth_working_day_after
+from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet, Review
+from gongkai.core.case_flow import Status
+from gongkai.core.outcomes import Outcome
+from gongkai.core.report.model import AnnualReport
+from gongkai.core.report.taxonomy import (
+    APPLICANT_COLUMNS,
+    COLUMN_COUNT,
+    OUTCOME_ROWS,
+    TABLE3_KEYS,
+    TABLE4_FIELDS,
+    TABLE4_GROUPS,
+    TABLE4_TOTAL_KEY,
+    TOTAL_COLUMN,
+    ReportFormat,
+    ReviewResult,
+)
+from gongkai.workcalendar.provider import working_calendar
+
+# ---------------------------------------------------------------------------------------------
+# The year's figures (annual report tables 三 and 四)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class YearFigures:
+    """Table 三 and table 四 counts of one agency's year, in the report data type's shape.
+
+    ``table3``: row key → 7 numbers (six applicant columns, then 总计); ``table4``: review kind →
+    {upheld, corrected, other, pending, total}.
+    """
+
+    agency: str
+    year: int
+    table3: dict[str, list[int]]
+    table4: dict[str, dict[str, int]]
+    queries: int = 0
+
+    def to_report(self, fmt: ReportFormat = ReportFormat.F2021) -> AnnualReport:
+        """An :class:`AnnualReport` with these tables (table 二 zero: it is not counted from cases)."""
+        report = AnnualReport.zero(fmt, agency=self.agency, year=self.year)
+        report.table3 = {key: list(values) for key, values in self.table3.items()}
+        report.table4 = {group: dict(values) for group, values in self.table4.items()}
+        return report
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def table3_counts(agency: Agency, year: int) -> dict[str, list[int]]:
+    """Table 三 of ``agency``'s ``year`` in ONE aggregate query (grouped by applicant type).
+
+    - 一、新收: received in the year (the receipt date of 条例 art 31; an application never
+      confirmed was never received and is not counted anywhere);
+    - 二、上年结转: received before the year and not closed before it;
+    - outcome rows: closed in the year, by outcome (V8: carried-over cases included);
+    - 四、结转下年度: received by 31 December and not closed by then.
+    So 一 + 二 = （七）总计 + 四 in every column by construction (V1).
+    """
+    first, last = _year_bounds(year)
+    in_year_closed = Q(closed_on__gte=first, closed_on__lte=last)
+    aggregates: dict[str, Any] = {
+        "n_new": Count("id", filter=Q(received_on__gte=first, received_on__lte=last)),
+        "n_carried_over": Count("id", filter=Q(received_on__lt=first) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))),
+        "n_carried_forward": Count("id", filter=Q(received_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=last))),
+    }
+    for outcome in Outcome:
+        aggregates[f"o_{outcome.value}"] = Count("id", filter=in_year_closed & Q(outcome=outcome.value))
+    rows = (
+        Case.objects.filter(agency=agency, received_on__isnull=False, received_on__lte=last)
+        .values("applicant_type")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    by_type = {row["applicant_type"]: row for row in rows}
+    table: dict[str, list[int]] = {key: [0] * COLUMN_COUNT for key in TABLE3_KEYS}
+    sources = {"new": "n_new", "carried_over": "n_carried_over", "carried_forward": "n_carried_forward"}
+    sources.update({row.key: f"o_{row.key}" for row in OUTCOME_ROWS})
+    for column, applicant_type in enumerate(APPLICANT_COLUMNS):
+        row = by_type.get(applicant_type.value)
+        if row is None:
+            continue
+        for key, source in sources.items():
+            table[key][column] = row[source]
+    for column in range(len(APPLICANT_COLUMNS)):
+        table["total"][column] = sum(table[r.key][column] for r in OUTCOME_ROWS)
+    for values in table.values():
+        values[TOTAL_COLUMN] = sum(values[: len(APPLICANT_COLUMNS)])
+    return table
+
+
+def table4_counts(agency: Agency, year: int) -> dict[str, dict[str, int]]:
+    """Table 四 of ``agency``'s ``year`` in ONE aggregate query (grouped by kind).
+
+    A record counts in the year when it was pending at some time in it: filed by 31 December and
+    not concluded before 1 January. Its column is its result when concluded in the year, else
+    尚未审结 [D: spec §3.6 gives the columns, not the counting rule].
+    """
+    first, last = _year_bounds(year)
+    concluded = Q(concluded_on__gte=first, concluded_on__lte=last)
+    aggregates: dict[str, Any] = {
+        f"r_{result.value}": Count("id", filter=concluded & Q(result=result.value))
+        for result in ReviewResult
+        if result is not ReviewResult.PENDING
+    }
+    aggregates[f"r_{ReviewResult.PENDING.value}"] = Count("id", filter=Q(concluded_on__isnull=True) | Q(concluded_on__gt=last))
+    rows = (
+        Review.objects.filter(agency=agency, filed_on__lte=last)
+        .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=first))
+        .values("kind")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    table: dict[str, dict[str, int]] = {}
+    for group in TABLE4_GROUPS:
+        row = by_kind.get(group.value, {})
+        values = {name: int(row.get(f"r_{name}", 0)) for name in TABLE4_FIELDS if name != TABLE4_TOTAL_KEY}
+        values[TABLE4_TOTAL_KEY] = sum(values.values())
+        table[group.value] = values
+    return table
+
+
+def year_figures(agency: Agency, year: int) -> YearFigures:
+    """Tables 三 and 四 of ``agency``'s ``year``: one aggregate query per table."""
+    return YearFigures(agency.name, year, table3_counts(agency, year), table4_counts(agency, year))
+
+
+# ---------------------------------------------------------------------------------------------
+# The desk: due soon and overdue, in working days
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskDays:
+    """The bucket limits of a day: T-2 and T-5 are the 2nd and 5th working day after today."""
+
+    today: date
+    t2: date
+    t5: date
+    provisional: bool = False
+
+    @classmethod
+    def of(cls, today: date) -> DeskDays:
+        calendar = working_calendar()
+        t2, p2 = nth_working_day_after(today, 2, calendar)
+        t5, p5 = nth_working_day_after(today, 5, calendar)
+        return cls(today, t2, t5, p2 or p5)
+
+    def bucket(self, due_on: date | None) -> str:
+        if due_on is None or due_on > self.t5:
+            return ""
+        if due_on < self.today:
+            return "overdue"
+        if due_on == self.today:
+            return "today"
+        return "t2" if due_on <= self.t2 else "t5"
+
+
+BUCKET_LABELS: dict[str, str] = {"overdue": "已逾期", "today": "今日到期", "t2": "2个工作日内到期", "t5": "5个工作日内到期"}
+
+
+@dataclass
+class DepartmentLoad:
+    department: str
+    overdue: int = 0
+    today: int = 0
+    t2: int = 0
+    t5: int = 0
+    open: int = 0
+
+
+def department_loads(cases: CaseQuerySet, days: DeskDays) -> list[DepartmentLoad]:
+    """Per department: running cases overdue, due today, within T-2, within T-5, and all open (one query)."""
+    rows = (
+        cases.open()
+        .values("department__name")
+        .annotate(
+            n_overdue=Count("id", filter=Q(_running_q(), due_on__lt=days.today)),
+            n_today=Count("id", filter=Q(_running_q(), due_on=days.today)),
+            n_t2=Count("id", filter=Q(_running_q(), due_on__gt=days.today, due_on__lte=days.t2)),
+            n_t5=Count("id", filter=Q(_running_q(), due_on__gt=days.t2, due_on__lte=days.t5)),
+            n_open=Count("id"),
+        )
+        .order_by("department__name")
+    )
+    return [
+        DepartmentLoad(row["department__name"] or "（未分办）", row["n_overdue"], row["n_today"], row["n_t2"],
+                       row["n_t5"], row["n_open"])
+        for row in rows
+    ]
+
+
+def _running_q() -> Q:
+    return Q(status__in=RUNNING_STATUS_VALUES, due_on__isnull=False)
+
+
+def due_soon(cases: CaseQuerySet, days: DeskDays) -> dict[str, list[Case]]:
+    """Running cases due by T-5 (overdue included), by bucket, most urgent first (one query)."""
+    out: dict[str, list[Case]] = {key: [] for key in BUCKET_LABELS}
+    qs = cases.running().filter(due_on__lte=days.t5).select_related("department", "assigned_to").order_by("due_on", "pk")
+    for case in qs:
+        out[days.bucket(case.due_on)].append(case)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Flags: repeated applications (条例 art 36(6)), monthly counts (art 35; fees)
+# ---------------------------------------------------------------------------------------------
+
+REPEAT_WINDOW = timedelta(days=365)
+REPEAT_THRESHOLD = 0.5
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def text_similarity(a: str, b: str) -> float:
+    """How alike two requests are, 0–1: the larger of the character-bigram Jaccard index and
+    difflib's ratio, on the texts without spaces and punctuation (robust to reordering and to
+    small edits)."""
+    x, y = _squash(a), _squash(b)
+    if not x or not y:
+        return 0.0
+    if x == y:
+        return 1.0
+    bx = {x[i : i + 2] for i in range(len(x) - 1)} or {x}
+    by = {y[i : i + 2] for i in range(len(y) - 1)} or {y}
+    jaccard = len(bx & by) / len(bx | by)
+    return max(jaccard, difflib.SequenceMatcher(None, x, y, autojunk=False).ratio())
+
+
+def _reference_day(case: Case) -> date:
+    from django.utils import timezone
+
+    return case.received_on or timezone.localtime(case.submitted_at).date()
+
+
+@dataclass
+class RepeatCandidate:
+    case: Case
+    similarity: float
+
+
+def repeat_candidates(case: Case, *, threshold: float = REPEAT_THRESHOLD) -> list[RepeatCandidate]:
+    """Earlier applications of the same applicant at this agency within 12 months with a similar
+    request: likely 重复申请 (条例 art 36(6)) — a hint for the officer, not a decision."""
+    if not case.applicant_key:
+        return []
+    ref = _reference_day(case)
+    earlier = (
+        Case.objects.filter(agency_id=case.agency_id, applicant_key=case.applicant_key,
+                            received_on__gte=ref - REPEAT_WINDOW, received_on__lte=ref)
+        .exclude(pk=case.pk)
+        .only("pk", "number", "request_description", "received_on", "status", "outcome")
+        .order_by("-received_on")
+    )
+    found = [RepeatCandidate(c, text_similarity(case.request_description, c.request_description)) for c in earlier]
+    return sorted((f for f in found if f.similarity >= threshold), key=lambda f: -f.similarity)
+
+
+def _month(ref: date) -> tuple[date, date]:
+    first = ref.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt - timedelta(days=1)
+
+
+def applicant_month_count(case: Case) -> int:
+    """Applications of the same applicant at this agency received in the case's natural month
+    (this one included): the 数量、频次 of 条例 art 35 and the 按件 fee count."""
+    if not case.applicant_key:
+        return 1
+    first, last = _month(_reference_day(case))
+    return (
+        Case.objects.filter(agency_id=case.agency_id, applicant_key=case.applicant_key,
+                            received_on__gte=first, received_on__lte=last)
+        .exclude(pk=case.pk)
+        .count()
+        + 1
+    )
+
+
+def applicant_earlier_pieces(case: Case) -> int:
+    """件 the applicant already had counted at this agency earlier in the same natural month
+    (国办函〔2020〕109号 art 4: the month's cumulative count decides each 件's price)."""
+    if not case.applicant_key or case.received_on is None:
+        return 0
+    first, _ = _month(case.received_on)
+    earlier = Case.objects.filter(agency_id=case.agency_id, applicant_key=case.applicant_key).filter(
+        Q(received_on__gte=first, received_on__lt=case.received_on) | Q(received_on=case.received_on, pk__lt=case.pk)
+    )
+    return int(earlier.aggregate(n=Sum("pieces"))["n"] or 0)
+
+
+@dataclass
+class CaseFlags:
+    repeats: list[RepeatCandidate] = field(default_factory=list)
+    month_count: int = 1
+
+    @property
+    def excessive(self) -> bool:
+        """More than the fee-free 10 件 this month: 数量、频次 worth a look (art 35; fee tiers)."""
+        from gongkai.core.fees import FREE_PIECES
+
+        return self.month_count > FREE_PIECES
+
+
+def case_flags(case: Case) -> CaseFlags:
+    return CaseFlags(repeat_candidates(case), applicant_month_count(case))
+
+
+def open_counts(cases: QuerySet[Case], days: DeskDays) -> dict[str, int]:
+    """Counts for the home panel in one query."""
+    running = _running_q()
+    return cases.aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUS_VALUES)),
+        overdue=Count("id", filter=running & Q(due_on__lt=days.today)),
+        due_t2=Count("id", filter=running & Q(due_on__gte=days.today, due_on__lte=days.t2)),
+        awaiting_confirmation=Count("id", filter=Q(status=Status.AWAITING_CONFIRMATION)),
+    )

@@ -1,0 +1,80 @@
+"""JSON of cases for the API: identity numbers through the one masking helper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from gongkai.cases.masking import identity_for
+from gongkai.cases.models import Case, CaseEvent, Consultation, Extension, FeeNotice
+
+
+class CaseListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    agency = serializers.CharField(source="agency.name", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True, default=None)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True, default=None)
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "agency", "department", "applicant_type", "applicant_name", "id_number",
+                  "channel", "received_on", "status", "status_label", "due_on", "due_is_provisional",
+                  "outcome", "outcome_label", "closed_on"]
+        read_only_fields = fields
+
+    def get_id_number(self, obj: Case) -> str:
+        return identity_for(self._user(), obj.id_number, listing=True)
+
+    def _user(self) -> Any:
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["on", "kind", "kind_label", "actor_name", "status_before", "status_after", "payload", "note"]
+        read_only_fields = fields
+
+
+class ConsultationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Consultation
+        fields = ["party", "party_name", "sent_on", "reply_due_on", "ended_on", "replied_on", "consents"]
+        read_only_fields = fields
+
+
+class ExtensionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Extension
+        fields = ["days", "requested_on", "decision", "decided_on", "notified_on"]
+        read_only_fields = fields
+
+
+class FeeNoticeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = FeeNotice
+        fields = ["method", "pieces", "earlier_pieces", "pages", "amount", "breakdown", "notified_on",
+                  "payment_due_on", "paid_on", "amount_collected", "lapsed_on"]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    events = CaseEventSerializer(many=True, read_only=True)
+    consultations = ConsultationSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    fee_notices = FeeNoticeSerializer(many=True, read_only=True)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [*CaseListSerializer.Meta.fields, "request_description", "document_number", "provision_form",
+                  "delivery_method", "pieces", "submitted_at", "due_note", "correction_requested_on",
+                  "correction_reply_by", "correction_received_on", "delayed_due_on", "version",
+                  "events", "consultations", "extensions", "fee_notices"]
+        read_only_fields = fields
+
+    def get_id_number(self, obj: Case) -> str:
+        return identity_for(self._user(), obj.id_number)

@@ -1,0 +1,249 @@
+"""The officer's desk: thin views that parse, call a service or a selector, and render.
+
+Every case is looked up through ``Case.objects.visible_to(user)``: another agency's case is a
+404, a supervisor reads but is offered no action (and the services refuse with 403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.accounts.models import AGENCY_STAFF_ROLES
+from gongkai.accounts.scoping import can_write
+from gongkai.cases import services
+from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions, user_may_act
+from gongkai.cases.clock import compute_case_clock
+from gongkai.cases.errors import StaleCaseError
+from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
+from gongkai.cases.masking import identity_for
+from gongkai.cases.models import Case, Extension, Review
+from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, due_soon
+from gongkai.core.errors import GongkaiError, InvalidTransition
+
+PAGE_SIZE = 50
+
+
+def today() -> dt.date:
+    """The day the desk works on (a seam for tests)."""
+    return timezone.localdate()
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(exc))
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """/office/cases/: due-soon and overdue per department, then the searchable list."""
+    user: Any = request.user
+    day = today()
+    visible = Case.objects.visible_to(user)
+    days = DeskDays.of(day)
+    case_filter = CaseFilter(request.GET or None, queryset=visible.select_related("agency", "department", "assigned_to"),
+                             request=request)
+    qs = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else case_filter.queryset
+    page = Paginator(qs.order_by("-year", "-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
+    soon = due_soon(visible, days)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/desk.html", {
+        "days": days,
+        "loads": department_loads(visible, days),
+        "buckets": [(key, BUCKET_LABELS[key], soon[key]) for key in BUCKET_LABELS],
+        "filter": case_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "can_register": user.agency is not None and can_write(user, user.agency),
+        "many_agencies": user.role not in AGENCY_STAFF_ROLES,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """登记申请 (条例 arts 29, 31)."""
+    user: Any = request.user
+    if user.agency is None or not can_write(user, user.agency):
+        raise PermissionDenied("只有本机关工作人员可以登记申请")
+    form = RegisterForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.register_application(actor=user, today=today(), **form.cleaned_data)
+        except (GongkaiError, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"已登记 {case.number}；查询码 {case.tracking_code}")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/register.html", {"form": form})
+
+
+def _case_for(request: HttpRequest, pk: int) -> Case:
+    qs = Case.objects.visible_to(request.user).select_related("agency", "department", "assigned_to", "registered_by")
+    qs = qs.prefetch_related(
+        "consultations",
+        Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
+        "fee_notices",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case: facts, flags, the explained due date, actions the table allows, timeline, records."""
+    user: Any = request.user
+    case = _case_for(request, pk)
+    day = today()
+    actions = available_actions(case, user, day)
+    return render(request, "cases/detail.html", _detail_context(request, case, day, actions))
+
+
+def _detail_context(request: HttpRequest, case: Case, day: dt.date, actions: list[CaseAction],
+                    bound: tuple[str, Any] | None = None) -> dict[str, Any]:
+    user: Any = request.user
+    try:
+        clock = compute_case_clock(case, today=day)
+        clock_error = ""
+    except GongkaiError as exc:
+        clock, clock_error = None, str(exc)
+    forms = []
+    for action in actions:
+        if bound is not None and bound[0] == action.slug:
+            forms.append((action, bound[1]))
+        else:
+            forms.append((action, action.form(case=case, initial={"version": case.version})))
+    return {
+        "case": case,
+        "id_number": identity_for(user, case.id_number),
+        "clock": clock,
+        "clock_error": clock_error,
+        "flags": case_flags(case),
+        "actions": forms,
+        "events": case.events.all(),
+        "reviews": case.reviews.all(),
+        "can_act": user_may_act(user, case),
+        "today": day,
+    }
+
+
+@login_required
+def deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The due date explained day by day (the core's trace), printable."""
+    case = _case_for(request, pk)
+    day = today()
+    try:
+        clock = compute_case_clock(case, today=day, explain=True)
+    except GongkaiError as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/deadline.html", {"case": case, "clock": clock, "today": day})
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action (a service) from its form; errors come back on the case page."""
+    user: Any = request.user
+    spec = ACTIONS_BY_SLUG.get(action)
+    if spec is None:
+        raise Http404("没有这项操作")
+    case = _case_for(request, pk)
+    if not user_may_act(user, case):
+        raise PermissionDenied(f"无权办理案件 {case.number}")
+    day = today()
+    form = spec.form(request.POST, case=case)
+    status = 200
+    if form.is_valid():
+        try:
+            updated = spec.run(user, case, day, form.cleaned_data)
+        except StaleCaseError as exc:
+            messages.error(request, str(exc))
+            status = 409
+        except InvalidTransition as exc:
+            messages.error(request, str(exc))
+            status = 409
+        except (GongkaiError, ValidationError) as exc:
+            _errors(request, exc)
+            status = 400
+        else:
+            messages.success(request, f"{updated.number}：{spec.label}，已保存。")
+            return redirect("cases:detail", pk=updated.pk)
+    else:
+        status = 400
+    case = _case_for(request, pk)
+    actions = available_actions(case, user, day)
+    context = _detail_context(request, case, day, actions, bound=(spec.slug, form))
+    return render(request, "cases/detail.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# 行政复议 / 行政诉讼
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    qs = Review.objects.visible_to(request.user).select_related("agency", "case").order_by("-filed_on", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    user: Any = request.user
+    return render(request, "cases/reviews.html", {
+        "page": page, "can_record": user.agency is not None and can_write(user, user.agency),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    case = None
+    case_id = request.GET.get("case") or request.POST.get("case")
+    if case_id:
+        if not str(case_id).isdigit():
+            raise Http404
+        case = get_object_or_404(Case.objects.visible_to(user).select_related("agency"), pk=int(case_id))
+    agency = case.agency if case is not None else user.agency
+    if agency is None or not can_write(user, agency):
+        raise PermissionDenied("只有本机关工作人员可以登记行政复议、行政诉讼")
+    form = ReviewForm(request.POST or None, initial={"applicant_name": case.applicant_name if case else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review(actor=user, today=today(), case=case, agency=agency, **form.cleaned_data)
+        except (GongkaiError, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("cases:detail", pk=case.pk) if case else redirect("cases:reviews")
+    return render(request, "cases/review_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    review = get_object_or_404(Review.objects.visible_to(user).select_related("agency", "case"), pk=pk)
+    if not can_write(user, review.agency):
+        raise PermissionDenied("只有本机关工作人员可以登记复议、诉讼结果")
+    form = ConcludeReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conclude_review(actor=user, review=review, today=today(), **form.cleaned_data)
+        except (GongkaiError, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "已登记审结结果。")
+            return redirect("cases:reviews")
+    return render(request, "cases/review_conclude.html", {"form": form, "review": review})

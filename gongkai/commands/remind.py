@@ -1,0 +1,37 @@
+"""``gongkai remind``: e-mail officers about answers due in 2 working days and overdue ones (cron, daily).
+
+Needs the database. ``--today DATE`` runs as of another day (testing); ``--dry-run`` sends nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"无效日期 “{text}”（应为 YYYY-MM-DD）") from None
+
+
+def handle(args: argparse.Namespace) -> int:
+    from gongkai.cli import setup_django
+
+    setup_django()
+    from django.utils import timezone
+
+    from gongkai.cases.reminders import send_reminders
+
+    result = send_reminders(today=args.today or timezone.localdate(), dry_run=args.dry_run)
+    print("\n".join(result.lines()))
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("remind", help="发送答复期限提醒邮件（2个工作日内到期、已逾期），供每日定时运行")
+    p.add_argument("--today", type=_date, metavar="DATE", help="按该日计算（默认今天）")
+    p.add_argument("--dry-run", action="store_true", help="只列出，不发送")
+    p.set_defaults(func=handle)

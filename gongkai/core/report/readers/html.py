@@ -1,0 +1,223 @@
+"""Web pages: every ``<table>`` as a grid (rowspan/colspan expanded), and the page as text lines.
+
+The lines keep document order with a table row per line and its cells separated by tabs, so a
+page whose tables were flattened into paragraphs is read from its text. A cell that holds the
+whole article (a layout table) keeps its paragraphs as lines. lxml (installed with python-docx)
+parses the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+from gongkai.core.errors import ReportReadError
+from gongkai.core.report.readers.document import MAX_GRID_COLS, MAX_GRID_ROWS, Document, Grid, GridBuilder, SourceKind
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "option", "button", "svg", "iframe"})
+_BLOCK = frozenset(
+    {
+        "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "h1", "h2", "h3", "h4",
+        "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "form", "hr", "address", "figure",
+        "figcaption", "center", "caption", "body", "html",
+    }
+)
+_CELL = frozenset({"td", "th"})
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+MAX_ELEMENTS = 500_000
+MAX_TABLES = 500
+_LAYOUT_CELL_CHARS = 400
+
+
+def html_document(text: str, source: str) -> Document:
+    """Grids of every table and the page's text lines."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReportReadError(f"网页无法解析：{exc}", source=source) from None
+    hints = [
+        str(value)
+        for value in root.xpath("//meta[@name='ArticleTitle' or @name='articletitle' or @name='title']/@content")
+    ]
+    hints.extend(t.text_content() for t in root.iter("title"))
+    grids: list[Grid] = []
+    lines = _Lines()
+    for count, (element, closing) in enumerate(_walk(root)):
+        if count >= MAX_ELEMENTS:
+            raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
+        _visit(element, closing, lines, grids)
+    return Document(
+        source=source,
+        kind=SourceKind.HTML,
+        lines=lines.done(),
+        grids=grids,
+        title_hint="\n".join(h.strip() for h in hints if h.strip()),
+    )
+
+
+def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _walk(root: etree._Element, skip: frozenset[str] = _SKIP) -> Iterator[tuple[etree._Element, bool]]:
+    """Elements in document order, each opening and closing (no recursion).
+
+    Comments and the ``skip`` elements are given once, opening, and not entered.
+    """
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        yield element, closing
+        if closing or _tag(element) in skip or not isinstance(element.tag, str):
+            continue
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+
+
+class _Lines:
+    """Text lines being built: blocks end lines; in a data table, cells are tab-separated."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.cells: list[bool] = []  # per open cell: True when it is a layout cell
+        self.row_cells: list[int] = []  # per open row: cells opened so far
+
+    @property
+    def in_data_cell(self) -> bool:
+        return bool(self.cells) and not self.cells[-1]
+
+    def text(self, value: str | None) -> None:
+        if value:
+            self.current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+
+    def block(self) -> None:
+        """A block boundary: a space inside a table value cell, else the end of a line."""
+        if self.in_data_cell:
+            self.current.append(" ")
+        else:
+            self.end_line()
+
+    def end_line(self) -> None:
+        line = "".join(self.current)
+        self.current.clear()
+        if line.strip():
+            self.lines.append(line)
+
+    def done(self) -> list[str]:
+        self.end_line()
+        return self.lines
+
+
+def _visit(element: etree._Element, closing: bool, lines: _Lines, grids: list[Grid]) -> None:
+    tag = _tag(element)
+    if not tag or tag in _SKIP:  # comments, scripts: only the tail is text (no closing event)
+        lines.text(element.tail)
+        return
+    if not closing:
+        if tag == "table":
+            lines.end_line()
+            if len(grids) < MAX_TABLES:
+                grid = table_grid(element)
+                if grid is not None:
+                    grids.append(grid)
+        elif tag == "tr":
+            lines.end_line()
+            lines.row_cells.append(0)
+        elif tag in _CELL:
+            layout = _is_layout_cell(element)
+            if layout:
+                lines.end_line()
+            elif lines.row_cells and lines.row_cells[-1] > 0:
+                lines.current.append("\t")
+            if lines.row_cells:
+                lines.row_cells[-1] += 1
+            lines.cells.append(layout)
+        elif tag == "br" or tag in _BLOCK:
+            lines.block()
+        lines.text(element.text)
+        return
+    if tag in _CELL:
+        if lines.cells and lines.cells.pop():
+            lines.end_line()
+    elif tag == "tr":
+        if lines.row_cells:
+            lines.row_cells.pop()
+        lines.end_line()
+    elif tag == "table":
+        lines.end_line()
+    elif tag in _BLOCK:
+        lines.block()
+    lines.text(element.tail)
+
+
+def _is_layout_cell(cell: etree._Element) -> bool:
+    """A cell that holds paragraphs of an article or a table of its own, not a table value."""
+    if len(cell) == 0:
+        return len(cell.text or "") > _LAYOUT_CELL_CHARS
+    if cell.find(".//table") is not None:
+        return True
+    return len(cell.text_content()) > _LAYOUT_CELL_CHARS
+
+
+def _span(cell: etree._Element, name: str, limit: int) -> int:
+    raw = cell.get(name)
+    if raw is None:
+        return 1
+    raw = str(raw).strip()
+    digits = re.match(r"\d+", raw)
+    return max(1, min(int(digits.group()) if digits else 1, limit))
+
+
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from (row for row in child if _tag(row) == "tr")
+
+
+def table_grid(table: etree._Element) -> Grid | None:
+    """A ``<table>`` as a grid; the text of tables nested in a cell is left out of that cell."""
+    builder = GridBuilder()
+    for row in _rows(table):
+        builder.new_row()
+        if builder.full:
+            break
+        for cell in row:
+            if _tag(cell) in _CELL:
+                builder.add(
+                    cell_text(cell), _span(cell, "colspan", MAX_GRID_COLS), _span(cell, "rowspan", MAX_GRID_ROWS)
+                )
+    return builder.build()
+
+
+def cell_text(cell: etree._Element) -> str:
+    """A cell's text with line breaks between its paragraphs, without nested tables."""
+    if len(cell) == 0:
+        return (cell.text or "").strip()
+    parts: list[str] = []
+    for element, closing in _walk(cell, _SKIP | {"table"}):
+        tag = _tag(element)
+        if element is cell:
+            if not closing:
+                parts.append(element.text or "")
+            continue
+        if not closing:
+            if tag == "table" or tag in _SKIP or not tag:
+                parts.append(element.tail or "")
+                continue
+            if tag == "br" or tag in _BLOCK:
+                parts.append("\n")
+            parts.append(element.text or "")
+        else:
+            if tag in _BLOCK:
+                parts.append("\n")
+            parts.append(element.tail or "")
+    return "\n".join(line.strip() for line in "".join(parts).splitlines() if line.strip())

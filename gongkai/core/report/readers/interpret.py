@@ -1,0 +1,340 @@
+"""From an extracted :class:`~.document.Document` to an :class:`AnnualReport`.
+
+One interpreter for every file type: the grids are read first (:mod:`.grid`); the text
+(:mod:`.stream`) fills what the grids did not hold (a flattened table), and for a PDF, whose grids
+and text layer are extracted independently, it also cross-checks them. Then the format
+(spec §4), the agency and year (from the title) and the narrative sections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from gongkai.core.errors import ReportReadError
+from gongkai.core.report import taxonomy as tx
+from gongkai.core.report.model import AnnualReport, ReadNote
+from gongkai.core.report.readers import grid, stream
+from gongkai.core.report.readers.document import Document
+from gongkai.core.report.readers.labels import OTHER_SINGLE, Heading, detect_format
+from gongkai.core.report.readers.normalize import Got, Unsure, norm
+from gongkai.core.report.readers.tables import T2, T3, T4, TABLE_TITLES, TableReading, merge
+
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_BOOKMARK = re.compile(r"\[(?:bookmark|image|书签):[^\]]{0,200}\]")
+_MIN_T3_ROWS = 3
+
+
+def clean_lines(lines: Sequence[str]) -> list[str]:
+    """Drop page footers ("- 4 -", "第 4 页") and Word export artefacts ("[bookmark: _GoBack]")."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) < 40 and _FOOTER.match(line):
+            continue
+        out.append(_BOOKMARK.sub("", line) if "[" in line else line)
+    return out
+
+
+def interpret(doc: Document) -> AnnualReport:
+    """Read tables 二, 三, 四, the format, agency, year and sections of an extracted document.
+
+    Raises :class:`ReportReadError` when table 三 (the one table every report has) is not found.
+    """
+    lines = clean_lines(doc.lines)
+    if not any(line.strip() for line in lines) and not doc.grids:
+        raise ReportReadError("文件中没有可读的文字", source=doc.source)
+    whole = norm("".join(line for line in lines if len(line) < 2000))
+    fmt, format_note = detect_format(whole)
+    heads = stream.headings(lines)
+    spans = stream.regions(lines, heads)
+
+    t3 = _read(doc, grid.read_table3(doc.grids), lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
+    if len({row for row, _ in t3.cells}) < _MIN_T3_ROWS:
+        raise ReportReadError(f"未找到{TABLE_TITLES[T3]}，这可能不是政府信息公开工作年度报告", source=doc.source)
+    t2 = _read(
+        doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
+    )
+    t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
+
+    agency, year, title_notes = read_title(lines, doc.title_hint, whole)
+    report = AnnualReport.empty(fmt, agency=agency, year=year)
+    report.notes.extend(ReadNote(message) for message in doc.notes)
+    if format_note:
+        report.notes.append(ReadNote(format_note))
+    report.notes.extend(title_notes)
+    _fill_table2(report, t2)
+    _fill_table3(report, t3)
+    _fill_table4(report, t4)
+    report.sections = read_sections(lines, heads, wrapped=doc.wrapped, agency=agency)
+    return report
+
+
+def _read(doc: Document, from_grids: TableReading, from_text: Callable[[], TableReading | None]) -> TableReading:
+    """The grid reading, completed (or, for a PDF, cross-checked) by the text reading."""
+    complete = from_grids.found and not any(isinstance(v, Unsure) for v in from_grids.cells.values())
+    if complete and not doc.cross_check and _covers(from_grids):
+        return from_grids
+    text_reading = from_text()
+    if text_reading is None:
+        return from_grids
+    return merge(from_grids, text_reading, cross_check=doc.cross_check)
+
+
+def _covers(reading: TableReading) -> bool:
+    if reading.table == T3:
+        return len(reading.rows) >= len(tx.TABLE3_ROWS) - 2
+    if reading.table == T4:
+        return len(reading.cells) == len(tx.TABLE4_GROUPS) * len(tx.TABLE4_FIELDS)
+    return len(reading.rows) >= len(tx.TABLE2_ROWS_2021)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filling the report
+# ---------------------------------------------------------------------------------------------
+
+
+def _missing_table(report: AnnualReport, table: str) -> None:
+    report.notes.append(ReadNote(f"未找到{TABLE_TITLES[table]}，表中各格留空", table=table))
+
+
+def _fill_table2(report: AnnualReport, reading: TableReading) -> None:
+    if not reading.found:
+        _missing_table(report, T2)
+        return
+    report.notes.extend(reading.notes)
+    for row in tx.table2_rows(report.format):
+        missing: list[str] = []
+        for f in row.fields:
+            cell = reading.cells.get((row.key, f.key))
+            if isinstance(cell, Got):
+                report.table2[row.key][f.key] = cell.value
+                if cell.note:
+                    report.notes.append(ReadNote(f"“{row.label}”“{f.label}”：{cell.note}", T2, row.key, f.key))
+            elif isinstance(cell, Unsure):
+                report.notes.append(ReadNote(f"“{row.label}”“{f.label}”：{cell.message}", T2, row.key, f.key))
+            else:
+                missing.append(f.label)
+        if len(missing) == len(row.fields):
+            report.notes.append(ReadNote(f"未找到“{row.label}”行，留空", T2, row.key))
+        elif missing:
+            report.notes.append(ReadNote(f"“{row.label}”行未读到：{'、'.join(missing)}，留空", T2, row.key))
+
+
+def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
+    column_notes = {n.column for n in reading.notes if n.row is None and n.column is not None}
+    sources = {key: key for key in tx.TABLE3_KEYS}
+    other_rows = ("other_no_correction", "other_fee_unpaid")
+    explained: set[str] = set()
+    if OTHER_SINGLE in reading.rows and not (reading.rows & {*other_rows, "other_other"}):
+        sources["other_other"] = OTHER_SINGLE
+        if report.format is tx.ReportFormat.F2021:
+            explained.update(other_rows)
+    elif report.format is tx.ReportFormat.F2019 and reading.rows & set(other_rows):
+        _sum_other_rows(reading)
+        sources["other_other"] = OTHER_SINGLE
+    report.notes.extend(reading.notes)
+    report.notes.extend(
+        ReadNote("表中“（六）其他处理”只有一行，没有分项：读入“3.其他”，这一项留空", T3, key)
+        for key in other_rows
+        if key in explained
+    )
+    for row in tx.TABLE3_ROWS:
+        if row.key in explained or (report.format is tx.ReportFormat.F2019 and row.key in tx.ROWS_ABSENT_IN_2019):
+            continue
+        source = sources[row.key]
+        values = [reading.cells.get((source, str(c))) for c in range(tx.COLUMN_COUNT)]
+        if all(v is None for v in values):
+            report.notes.append(ReadNote(f"未找到“{row.full_label}”行，留空", T3, row.key))
+            continue
+        missing: list[str] = []
+        for c, cell in enumerate(values):
+            if isinstance(cell, Got):
+                value = cell.value
+                report.table3[row.key][c] = value if isinstance(value, int) else None
+                if cell.note:
+                    report.notes.append(
+                        ReadNote(f"“{row.full_label}”行“{tx.COLUMN_LABELS[c]}”列：{cell.note}", T3, row.key, str(c))
+                    )
+            elif isinstance(cell, Unsure):
+                report.notes.append(
+                    ReadNote(f"“{row.full_label}”行“{tx.COLUMN_LABELS[c]}”列：{cell.message}", T3, row.key, str(c))
+                )
+            elif str(c) not in column_notes:
+                missing.append(tx.COLUMN_LABELS[c])
+        if missing:
+            report.notes.append(ReadNote(f"“{row.full_label}”行未读到：{'、'.join(missing)}，留空", T3, row.key))
+
+
+def _sum_other_rows(reading: TableReading) -> None:
+    """2019 format with （六）的三个分项 printed: its single row is their sum (report-json.md)."""
+    parts = ("other_no_correction", "other_fee_unpaid", "other_other")
+    for c in range(tx.COLUMN_COUNT):
+        cells = [reading.cells.get((key, str(c))) for key in parts]
+        if all(isinstance(cell, Got) for cell in cells):
+            numbers = [cell.value for cell in cells if isinstance(cell, Got) and isinstance(cell.value, int)]
+            reading.cells[(OTHER_SINGLE, str(c))] = Got(sum(numbers) if numbers else None)
+        else:
+            reading.cells[(OTHER_SINGLE, str(c))] = Unsure("“（六）其他处理”的分项未全部读到，无法合计")
+    reading.rows.add(OTHER_SINGLE)
+    reading.note("2019年格式的报告印了“（六）其他处理”的三个分项，按三项之和读入“（六）其他处理”", row="other_other")
+
+
+def _fill_table4(report: AnnualReport, reading: TableReading) -> None:
+    if not reading.found:
+        _missing_table(report, T4)
+        return
+    report.notes.extend(reading.notes)
+    for group in tx.TABLE4_GROUPS:
+        for name in tx.TABLE4_FIELDS:
+            cell = reading.cells.get((group.value, name))
+            label = tx.TABLE4_TOTAL_LABEL if name == tx.TABLE4_TOTAL_KEY else tx.ReviewResult(name).label
+            if isinstance(cell, Got):
+                report.table4[group.value][name] = cell.value if isinstance(cell.value, int) else None
+                if cell.note:
+                    report.notes.append(ReadNote(f"“{group.label}”“{label}”：{cell.note}", T4, group.value, name))
+            elif isinstance(cell, Unsure):
+                report.notes.append(ReadNote(f"“{group.label}”“{label}”：{cell.message}", T4, group.value, name))
+            else:
+                report.notes.append(ReadNote(f"“{group.label}”“{label}”未读到，留空", T4, group.value, name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Title: agency and year
+# ---------------------------------------------------------------------------------------------
+
+_REPORT_WORDS = r"(?:关于)?\s*(?:政府信息公开|政务公开)(?:工作)?\s*(?:年度)?\s*(?:报告|年报)"
+_YEAR = r"(?P<year>(?:19|20)\d{2})\s*年\s*度?"
+_TITLE_AGENCY_FIRST = re.compile(rf"^(?P<agency>[^\d，。,:：；;！!?？]{{2,40}}?)\s*(?:关于)?\s*{_YEAR}\s*{_REPORT_WORDS}")
+_TITLE_YEAR_FIRST = re.compile(rf"^(?:关于)?\s*{_YEAR}\s*(?P<agency>[^\s\d，。,:：；;]{{0,40}}?)\s*{_REPORT_WORDS}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LOCAL = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|旗|镇|乡|街道)")
+_PREFIX = re.compile(r"[\u4e00-\u9fff]{1,12}(?:省|自治区|市|州|盟|地区)$")
+_FUNCTION_CHARS = set("由与在据向对为将按经及和于是的了请")
+_TITLE_LINES = 15
+
+
+def _plausible_agency(text: str) -> str | None:
+    name = re.sub(r"\s+", "", text).removeprefix("关于")
+    if not 2 <= len(name) <= 40 or not _CJK.search(name):
+        return None
+    if any(word in name for word in ("报告", "信息公开", "。", "，")):
+        return None
+    return name
+
+
+def read_title(lines: Sequence[str], hint: str, whole: str) -> tuple[str | None, int | None, list[ReadNote]]:
+    """Agency and year from the title ("XX局2023年政府信息公开工作年度报告", or the agency on
+    the line above "2023年政府信息公开年度报告"); ``None`` for what the title does not say."""
+    body = [line.strip() for line in lines[:400] if line.strip()][:_TITLE_LINES]
+    hints = [line.strip() for line in hint.splitlines() if line.strip()]
+    candidates = body + hints
+    for i, line in enumerate(candidates):
+        if len(line) > 120:
+            continue
+        match = _TITLE_AGENCY_FIRST.match(line) or _TITLE_YEAR_FIRST.match(line)
+        if match is None:
+            continue
+        year = int(match.group("year"))
+        agency = _plausible_agency(match.group("agency"))
+        if agency is None and 0 < i < len(body):
+            agency = _plausible_agency(candidates[i - 1])
+        notes: list[ReadNote] = []
+        if agency is not None:
+            full = _qualify(agency, whole)
+            if full != agency:
+                notes.append(ReadNote(f"标题中的机关名称“{agency}”按正文补全为“{full}”"))
+                agency = full
+        return agency, year, notes
+    return None, None, []
+
+
+def _qualify(agency: str, whole: str) -> str:
+    """"洪泽区人民政府" → "淮安市洪泽区人民政府" when the text names the agency with its city."""
+    if not _LOCAL.match(agency):
+        return agency
+    prefixes: list[str] = []
+    start = whole.find(agency)
+    while start >= 0 and len(prefixes) < 20:
+        before = whole[max(0, start - 14) : start]
+        run = re.search(r"[\u4e00-\u9fff]*$", before)
+        if run and _PREFIX.search(run.group()):
+            prefixes.append(run.group())
+        start = whole.find(agency, start + len(agency))
+    if not prefixes:
+        return agency
+    if len(prefixes) >= 2:
+        common = prefixes[0]
+        for other in prefixes[1:]:
+            while common and not other.endswith(common):
+                common = common[1:]
+    else:
+        common = prefixes[0]
+        cut = max((i for i, ch in enumerate(common) if ch in _FUNCTION_CHARS), default=-1)
+        common = common[cut + 1 :]
+    match = _PREFIX.search(common)
+    if match is None or not 3 <= len(match.group()) <= 10 or match.group() != common:
+        return agency
+    return common + agency
+
+
+# ---------------------------------------------------------------------------------------------
+# Narrative sections
+# ---------------------------------------------------------------------------------------------
+
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+_SITE_FOOTER = ("版权所有", "网站标识码", "ICP备", "主办单位", "技术支持", "公网安备")
+_SUBHEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
+_SENTENCE_END = ("。", "：", ":", "；", "！", "？")
+_NARRATIVE = ("overview", "problems", "other")
+
+
+def read_sections(
+    lines: Sequence[str], heads: Sequence[Heading], *, wrapped: bool, agency: str | None
+) -> dict[str, str]:
+    """Text of sections 一, 五 and 六 by ``SECTION_HEADINGS`` key (best effort)."""
+    sections: dict[str, str] = {}
+    for key in _NARRATIVE:
+        for i, head in enumerate(heads):
+            if head.key != key:
+                continue
+            end = heads[i + 1].line if i + 1 < len(heads) else len(lines)
+            body = [line.strip() for line in lines[head.line + 1 : end]]
+            body = _trim(body, agency, last=i + 1 == len(heads))
+            text = _join(body, wrapped=wrapped)
+            if text:
+                sections[key] = text
+                break
+    return sections
+
+
+def _trim(body: list[str], agency: str | None, *, last: bool) -> list[str]:
+    for i, line in enumerate(body):
+        if any(word in line for word in _SITE_FOOTER):
+            body = body[:i]
+            break
+    if not last:
+        return body
+    while body and not body[-1]:
+        body.pop()
+    if body and _DATE_LINE.match(body[-1]):
+        body.pop()
+        while body and not body[-1]:
+            body.pop()
+        if body and (norm(body[-1]) == norm(agency or "") or (len(body[-1]) <= 30 and not any(p in body[-1] for p in "。，；"))):
+            body.pop()
+    return body
+
+
+def _join(body: list[str], *, wrapped: bool) -> str:
+    paragraphs: list[str] = []
+    for line in body:
+        if not line:
+            continue
+        if wrapped and paragraphs and not paragraphs[-1].endswith(_SENTENCE_END) and not _SUBHEADING.match(line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    return "\n".join(paragraphs).strip()
+

@@ -1,0 +1,165 @@
+"""Text normalisation and cell values, shared by every reader.
+
+Labels are compared after :func:`norm`: full-width forms folded (NFKC), whitespace and line
+breaks inside a label removed ("商业\\n企业"), quotes dropped, "、"/"．" read as ".", other
+bracket shapes read as "()" and "（7）" read as "（七）". A cell becomes a number only when it
+is unambiguously one; anything else comes back as :class:`Unsure` with the reason, so a reader
+leaves the cell blank with a note rather than guess (report-json.md: ``null`` is not 0).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from gongkai.core.report.taxonomy import ValueType
+
+_WHITESPACE = re.compile(r"\s+")
+_DROP = str.maketrans(
+    {
+        "“": None,
+        "”": None,
+        "‘": None,
+        "’": None,
+        '"': None,
+        "'": None,
+        "「": None,
+        "」": None,
+        "『": None,
+        "』": None,
+        "、": ".",
+        "〔": "(",
+        "〕": ")",
+        "【": "(",
+        "】": ")",
+        "[": "(",
+        "]": ")",
+        "﹙": "(",
+        "﹚": ")",
+    }
+)
+_DIGIT_MARKER = re.compile(r"\(([1-9])\)")
+_CHINESE_DIGITS = "一二三四五六七八九"
+
+
+@lru_cache(maxsize=16384)
+def norm(text: str) -> str:
+    """A label in the one shape labels are compared in (see the module docstring)."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = _WHITESPACE.sub("", folded).translate(_DROP)
+    return _DIGIT_MARKER.sub(lambda m: f"({_CHINESE_DIGITS[int(m.group(1)) - 1]})", folded)
+
+
+def fold(text: str) -> str:
+    """NFKC and trimmed, spaces kept: how a single cell's text is looked at for a number."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell values
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Got:
+    """A cell read for sure; ``None`` is a blank cell ("", "/", "—", "-", "无").
+
+    ``note`` flags a value read as printed but odd (a negative count), for the report's notes.
+    """
+
+    value: int | Decimal | None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsure:
+    """A cell that could not be read for sure; ``message`` says why, in Chinese."""
+
+    message: str
+
+
+Reading = Got | Unsure
+
+#: What a published table prints in a cell that has no number (report-json.md).
+BLANK_MARKS: frozenset[str] = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "−", "无", "空", "/\\"})
+_UNIT = r"(?:件|个|项|条|次)?"
+_INT = re.compile(rf"(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)){_UNIT}")
+_DEC = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:万元|万)?")
+_SPLIT_DIGITS = re.compile(r"\d+(?:[\s,.]+\d+)+")
+_HAS_DIGIT = re.compile(r"\d")
+_MAX_DIGITS = 15
+
+
+def shorten(text: str, limit: int = 24) -> str:
+    """A cell's text for a message: one line, at most ``limit`` characters."""
+    one_line = _WHITESPACE.sub(" ", text).strip()
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def parse_cell(raw: str, value_type: ValueType = ValueType.COUNT) -> Reading:
+    """Read one table cell as a count, a signed count or an amount of money.
+
+    Thousands separators ("1,234", "1，234") and full-width digits are accepted; a trailing unit
+    ("件", or "万元" for money) is dropped. Blank marks give ``Got(None)``. Two numbers in one
+    cell ("2 0", a number broken over two lines), a fraction in a count, a sign on a count, or
+    any other text give :class:`Unsure`.
+    """
+    if raw.isdigit() and raw.isascii() and len(raw) <= _MAX_DIGITS:
+        return Got(Decimal(raw) if value_type is ValueType.MONEY else int(raw))
+    text = _WHITESPACE.sub(" ", fold(raw))
+    if text in BLANK_MARKS:
+        return Got(None)
+    compact = text.replace(" ", "")
+    if len(compact) > 40:
+        return Unsure(f"单元格内容“{shorten(text)}”不是数字")
+    if value_type is ValueType.MONEY:
+        match = _DEC.fullmatch(compact)
+        if match is None:
+            return _unsure_for(text)
+        digits = match.group("num").replace(",", "")
+        if len(digits) > _MAX_DIGITS + 4:
+            return Unsure(f"单元格内容“{shorten(text)}”数字过长")
+        if " " in text:
+            return Unsure(f"单元格内容“{shorten(text)}”像是被拆开的数字，无法确定")
+        try:
+            return Got(Decimal(digits))
+        except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
+            return _unsure_for(text)
+    match = _INT.fullmatch(compact)
+    if match is None:
+        if re.fullmatch(r"\d+\.\d+", compact):
+            return Unsure(f"单元格内容“{shorten(text)}”不是整数")
+        return _unsure_for(text)
+    if " " in text:
+        return Unsure(f"单元格内容“{shorten(text)}”像是被拆开的数字，无法确定")
+    number = match.group("num").replace(",", "")
+    if len(number.lstrip("+-")) > _MAX_DIGITS:
+        return Unsure(f"单元格内容“{shorten(text)}”数字过长")
+    value = int(number)
+    if value < 0 and value_type is not ValueType.SIGNED:
+        return Got(value, f"印的是负数（{shorten(text)}），照录；件数不应为负数")
+    return Got(value)
+
+
+def _unsure_for(text: str) -> Unsure:
+    if _SPLIT_DIGITS.fullmatch(text) and " " in text:
+        return Unsure(f"单元格内容“{shorten(text)}”像是被拆开的数字，无法确定")
+    if _HAS_DIGIT.search(text):
+        return Unsure(f"单元格内容“{shorten(text)}”无法读成数字")
+    return Unsure(f"单元格内容“{shorten(text)}”不是数字")
+
+
+def looks_numeric(raw: str) -> bool:
+    """True when a cell holds a number or a blank mark (a value cell, not a label)."""
+    if raw.isdigit() and raw.isascii():
+        return True
+    text = _WHITESPACE.sub(" ", fold(raw))
+    if text in BLANK_MARKS:
+        return True
+    compact = text.replace(" ", "")
+    return bool(_INT.fullmatch(compact) or _DEC.fullmatch(compact))

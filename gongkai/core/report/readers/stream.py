@@ -1,0 +1,504 @@
+"""Reading the tables from text whose table structure is lost (a token stream).
+
+Plain text exported from Word (one cell per line), text pasted from a web page (cells separated
+by tabs or spaces), a page whose tables were flattened into paragraphs, and the text layer of a
+PDF all come down to the same thing: row labels and runs of numbers, in reading order. The
+labels are recognised by key phrase (:mod:`.labels`); runs are given to labels by
+:func:`align`, which only accepts a pairing that every best explanation of the sequence agrees
+on. A label whose numbers cannot be told apart from its neighbour's comes back unsure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from gongkai.core.report.readers.labels import (
+    GROUP_PREFIX,
+    ORG_AGGREGATE,
+    OTHER_SINGLE,
+    T3_PHRASES,
+    TOTAL_BARE,
+    Heading,
+    heading_key,
+    t2_events,
+    t3_events,
+)
+from gongkai.core.report.readers.normalize import BLANK_MARKS, Unsure, fold, looks_numeric, norm, parse_cell
+from gongkai.core.report.readers.tables import T2, T3, T4, TableReading
+from gongkai.core.report.taxonomy import (
+    COLUMN_COUNT,
+    TABLE2_ROWS_2019,
+    TABLE4_FIELDS,
+    TABLE4_GROUPS,
+    ReportFormat,
+    table2_rows,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Tokens and pieces
+# ---------------------------------------------------------------------------------------------
+
+
+class Tok(Enum):
+    NUM = "num"  # a number
+    BLANK = "blank"  # "/", "—", "无": a value cell without a number
+    EMPTY = "empty"  # an empty cell (tab-separated or tab-indented layouts)
+    BAD = "bad"  # a cell that holds digits but no single number ("2 0")
+    TEXT = "text"
+    BREAK = "break"  # an empty line: ends a run of numbers
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: Tok
+    text: str
+
+
+_SPLIT_NUMBER = re.compile(r"[\d,.]+(?:\s+[\d,.]+)+")
+
+
+def _field_token(cell: str) -> Token:
+    text = " ".join(fold(cell).split())
+    if not text:
+        return Token(Tok.EMPTY, "")
+    if looks_numeric(text):
+        return Token(Tok.BLANK if text in BLANK_MARKS else Tok.NUM, text)
+    if _SPLIT_NUMBER.fullmatch(text):
+        return Token(Tok.BAD, text)
+    return Token(Tok.TEXT, text)
+
+
+def _word_token(word: str) -> Token:
+    text = fold(word)
+    if looks_numeric(text):
+        return Token(Tok.BLANK if text in BLANK_MARKS else Tok.NUM, text)
+    return Token(Tok.TEXT, text)
+
+
+def tokenize(lines: Sequence[str]) -> list[Token]:
+    """Split lines into tokens: a tab-separated line by tabs (one cell each), others by spaces."""
+    tokens: list[Token] = []
+    for line in lines:
+        body = line.lstrip().rstrip(" \r\n\u3000")
+        if not body:
+            tokens.append(Token(Tok.EMPTY if "\t" in line else Tok.BREAK, ""))
+            continue
+        if "\t" in body:
+            line_tokens = [_field_token(cell) for cell in body.split("\t")]
+        else:
+            line_tokens = [_word_token(word) for word in body.split()]
+        tokens.extend(line_tokens)
+        if sum(1 for t in line_tokens if t.kind is not Tok.TEXT) >= 2:
+            # A line holding a row of numbers ends that row; single values on consecutive lines
+            # (one cell per line) continue it.
+            tokens.append(Token(Tok.BREAK, ""))
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Consecutive text tokens (``text`` normalised) or consecutive value tokens (``cells``)."""
+
+    text: str = ""
+    cells: tuple[str, ...] = ()
+
+    @property
+    def is_run(self) -> bool:
+        return bool(self.cells)
+
+
+def pieces(tokens: Sequence[Token]) -> list[Piece]:
+    """Group tokens into text pieces and runs of values.
+
+    A run counts only when it holds a number (or at least two blank marks); a lone "/" or the
+    empty cells of a header are read as part of the surrounding text.
+    """
+    out: list[Piece] = []
+    text: list[str] = []
+    run: list[Token] = []
+
+    def flush_run() -> None:
+        if not run:
+            return
+        real = any(t.kind in (Tok.NUM, Tok.BAD) for t in run) or sum(t.kind is Tok.BLANK for t in run) >= 2
+        if real:
+            flush_text()
+            out.append(Piece(cells=tuple(t.text for t in run)))
+        else:
+            text.extend(t.text for t in run if t.kind is Tok.BLANK)
+        run.clear()
+
+    def flush_text() -> None:
+        if text:
+            out.append(Piece(text=norm("".join(text))))
+            text.clear()
+
+    for token in tokens:
+        if token.kind is Tok.TEXT:
+            flush_run()
+            text.append(token.text)
+        elif token.kind is Tok.BREAK:
+            flush_run()
+        else:
+            run.append(token)
+    flush_run()
+    flush_text()
+    merged: list[Piece] = []
+    for piece in out:
+        if merged and not piece.is_run and not merged[-1].is_run:
+            merged[-1] = Piece(text=merged[-1].text + piece.text)
+        else:
+            merged.append(piece)
+    return merged
+
+
+# ---------------------------------------------------------------------------------------------
+# Giving runs to labels
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEvent:
+    key: str
+    required: bool
+    expect: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class RunEvent:
+    cells: tuple[str, ...]
+
+
+Event = LabelEvent | RunEvent
+AMBIGUOUS = RunEvent(cells=())
+
+_PAIR_REQUIRED = 100
+_FITS = 10
+_FORWARD = 5
+
+
+def _score(a: Event, b: Event, forward_bonus: int) -> int:
+    """Score of pairing neighbours ``a`` then ``b`` (one label, one run)."""
+    label, run = (a, b) if isinstance(a, LabelEvent) else (b, a)
+    assert isinstance(label, LabelEvent) and isinstance(run, RunEvent)
+    if not label.required:
+        return 0
+    score = _PAIR_REQUIRED + (_FITS if len(run.cells) in label.expect else 0)
+    return score + (forward_bonus if a is label else 0)
+
+
+def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
+    """Give each label the run printed next to it (before or after), where that is certain.
+
+    The sequence splits into chains of alternating labels and runs (two labels or two runs in a
+    row cannot belong together); in each chain the best pairing is found by dynamic programming:
+    a required row label with a run scores, more with a run of the expected length. Group labels
+    ("（三）不予公开") are optional: they may hold a run (a subtotal) but score nothing.
+
+    Text normally prints a row's numbers after its label; when no run in the sequence stands
+    before a label without a label of its own before it, that order is preferred. When the
+    sequence shows numbers printed above their labels (PDF text of multi-line cells) both orders
+    are equal, and a label that two best pairings give different runs maps to
+    :data:`AMBIGUOUS`. Returns the pairs and the number of runs left without a label.
+    """
+    chains: list[list[Event]] = []
+    for event in events:
+        if chains and type(chains[-1][-1]) is not type(event):
+            chains[-1].append(event)
+        else:
+            chains.append([event])
+    backward_seen = any(len(c) > 1 and isinstance(c[0], RunEvent) for c in chains)
+    bonus = 0 if backward_seen else _FORWARD
+    result: dict[str, RunEvent] = {}
+    orphans = 0
+    for chain in chains:
+        orphans += _align_chain(chain, bonus, result)
+    return result, orphans
+
+
+def _align_chain(chain: list[Event], bonus: int, result: dict[str, RunEvent]) -> int:
+    n = len(chain)
+    best_prefix = [0] * (n + 1)
+    for k in range(2, n + 1):
+        best_prefix[k] = max(best_prefix[k - 1], best_prefix[k - 2] + _score(chain[k - 2], chain[k - 1], bonus))
+    best_suffix = [0] * (n + 2)
+    for k in range(n - 2, -1, -1):
+        best_suffix[k] = max(best_suffix[k + 1], best_suffix[k + 2] + _score(chain[k], chain[k + 1], bonus))
+    optimum = best_prefix[n]
+    used: set[int] = set()
+    for i, event in enumerate(chain):
+        if not isinstance(event, LabelEvent) or not event.required:
+            continue
+        options: list[int | None] = []
+        if i >= 1 and best_prefix[i - 1] + _score(chain[i - 1], event, bonus) + best_suffix[i + 1] == optimum:
+            options.append(i - 1)
+        if i + 1 < n and best_prefix[i] + _score(event, chain[i + 1], bonus) + best_suffix[i + 2] == optimum:
+            options.append(i + 1)
+        if best_prefix[i] + best_suffix[i + 1] == optimum:
+            options.append(None)
+        if len(options) > 1:
+            result[event.key] = AMBIGUOUS
+        elif options and options[0] is not None:
+            run = chain[options[0]]
+            assert isinstance(run, RunEvent)
+            result[event.key] = run
+            used.add(options[0])
+    return sum(1 for i, e in enumerate(chain) if isinstance(e, RunEvent) and i not in used)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regions of the document
+# ---------------------------------------------------------------------------------------------
+
+
+def headings(lines: Sequence[str]) -> list[Heading]:
+    """Section headings by line, in order."""
+    found: list[Heading] = []
+    for i, line in enumerate(lines):
+        if len(line) <= 80:
+            key = heading_key(line)
+            if key is not None:
+                found.append(Heading(key, i))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    """Line ranges [start, end) of each table in the text, where found."""
+
+    t2: tuple[int, int] | None
+    t3: tuple[int, int] | None
+    t4: tuple[int, int] | None
+
+
+_NEW_ROW = T3_PHRASES["new"]
+_NARRATIVE_COUNT = re.compile(r"[^\d,。;]*\d+(?:件|个|条)")
+
+
+def is_row_label(text: str, offset: int) -> bool:
+    """True when the phrase at ``offset`` of a normalised text is a table label, not a sentence
+    ("本年新收政府信息公开申请数量29件，…" is narrative)."""
+    rest = text[offset : offset + 40]
+    if _NARRATIVE_COUNT.match(rest) or "。" in rest:
+        return False
+    digit = next((i for i, ch in enumerate(rest) if ch.isdigit()), len(rest))
+    return "," not in rest[:digit]
+
+
+def _new_row_line(text: str) -> bool:
+    return any((at := text.find(p)) >= 0 and is_row_label(text, at) for p in _NEW_ROW)
+
+
+def regions(lines: Sequence[str], found: Sequence[Heading]) -> Regions:
+    """Where tables 二, 三 and 四 are: table 三 starts near its first "本年新收" row label."""
+    normed = [norm(line) if len(line) < 400 else "" for line in lines]
+    first_new = next((i for i, text in enumerate(normed) if _new_row_line(text)), None)
+    if first_new is None:
+        return Regions(None, None, None)
+    before = [h for h in found if h.line <= first_new]
+    t3_heads = [h.line for h in before if h.key == "table3"]
+    t3_start = t3_heads[-1] if t3_heads else max([h.line + 1 for h in before] + [first_new - 40, 0])
+    after = [h for h in found if h.line > first_new]
+    t4_head = next((h.line for h in after if h.key == "table4"), None)
+    closing = next((h.line for h in after if h.key in ("problems", "other")), len(lines))
+    if t4_head is None:
+        t4_head = next((i for i in range(first_new, closing) if "行政复议" in normed[i]), None)
+    t3_end = t4_head if t4_head is not None else closing
+    t4 = (t4_head, max(closing, t4_head + 1)) if t4_head is not None else None
+    t2_heads = [h.line for h in found if h.key == "table2" and h.line < t3_start]
+    if t2_heads:
+        t2: tuple[int, int] | None = (t2_heads[-1], t3_start)
+    else:
+        article = next((i for i in range(t3_start) if "第二十条" in normed[i]), None)
+        t2 = (article, t3_start) if article is not None else None
+    return Regions(t2, (t3_start, t3_end), t4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+_FULL_LAYOUT: tuple[int, ...] = tuple(range(COLUMN_COUNT))
+_SUB_COLUMN_WORDS = ("商业", "科研", "公益", "法律服务")
+
+
+def _t3_layout(header: str) -> tuple[int, ...]:
+    """The columns a table 三 row prints, from the header text before the first row."""
+    if not header or any(word in header for word in _SUB_COLUMN_WORDS):
+        return _FULL_LAYOUT
+    if "法人" in header:
+        return (0, ORG_AGGREGATE, COLUMN_COUNT - 1)
+    if "自然人" in header:
+        return (0, COLUMN_COUNT - 1)
+    return _FULL_LAYOUT
+
+
+_OUTCOME_KEYS = frozenset(T3_PHRASES) - {"new", "carried_over", "total", "carried_forward"}
+
+
+def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
+    """Table 三 from text (spec §3.5): 25 labelled rows of 7 numbers (2019: one （六） row)."""
+    reading = TableReading(T3)
+    parts = pieces(tokenize(lines[span[0] : span[1]]))
+    header: list[str] = []
+    events: list[Event] = []
+    seen: set[str] = set()
+    started = other_context = outcomes = False
+    for index, part in enumerate(parts):
+        if part.is_run:
+            if started:
+                events.append(RunEvent(part.cells))
+            continue
+        for offset, key in t3_events(part.text, other_context=other_context):
+            if not started:
+                if key != "new" or not _starts_table(parts, index, offset):
+                    continue
+                started = True
+                header.append(part.text[:offset])
+            if key == TOTAL_BARE:
+                if not outcomes:
+                    continue
+                key = "total"
+            if key in seen:
+                continue
+            seen.add(key)
+            if key == GROUP_PREFIX + "other" or key.startswith("other_"):
+                other_context = True
+            outcomes = outcomes or key in _OUTCOME_KEYS
+            events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset()))
+        if not started:
+            header.append(part.text)
+    if not started:
+        return reading
+    layout = _t3_layout("".join(header))
+    expect = frozenset({len(layout)})
+    has_other_rows = bool(seen & {"other_no_correction", "other_fee_unpaid"})
+    final: list[Event] = []
+    for event in events:
+        if isinstance(event, LabelEvent):
+            if event.key == GROUP_PREFIX + "other" and not has_other_rows and "other_other" not in seen:
+                event = LabelEvent(OTHER_SINGLE, True, expect)
+            else:
+                event = LabelEvent(event.key, event.required, expect)
+        final.append(event)
+    pairs, orphans = align(final)
+    labels = [e for e in final if isinstance(e, LabelEvent) and e.required]
+    scrambled = _scrambled(orphans, len(labels))
+    if scrambled:
+        reading.note(f"文字中有 {orphans} 组数字不挨着任何行标签，行与数字的次序无法对应，表三不按文字读取")
+    for event in labels:
+        reading.rows.add(event.key)
+        run = pairs.get(event.key)
+        if run is None:
+            reading.note("找到了行标签，但没有找到它的数字", row=event.key)
+            continue
+        if run is AMBIGUOUS or scrambled:
+            for c in range(COLUMN_COUNT):
+                reading.put(event.key, str(c), Unsure("数字与相邻的行无法区分（文字中行和数字的次序不明），无法确定"))
+            continue
+        _put_t3_run(reading, event.key, run.cells, layout)
+    if orphans and not scrambled:
+        reading.note(f"文字中有 {orphans} 组数字无法对应到表三的行")
+    return reading
+
+
+def _scrambled(orphans: int, labels: int) -> bool:
+    """Many runs of numbers next to no label: the text is not in row order (a PDF whose content
+    stream writes the label column, then the number columns), so no pairing is trusted."""
+    return orphans > 2 and orphans * 4 >= labels
+
+
+def _starts_table(parts: Sequence[Piece], index: int, offset: int) -> bool:
+    """The "本年新收" label at ``offset`` of piece ``index`` heads a row of numbers (not a sentence)."""
+    if not is_row_label(parts[index].text, offset):
+        return False
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    return after is not None and len(after.cells) >= 2
+
+
+def _put_t3_run(reading: TableReading, key: str, cells: tuple[str, ...], layout: tuple[int, ...]) -> None:
+    if len(cells) != len(layout):
+        message = f"这一行有 {len(cells)} 个数，应为 {len(layout)} 个，无法对应到列"
+        for c in range(COLUMN_COUNT):
+            reading.put(key, str(c), Unsure(message))
+        return
+    for column, cell in zip(layout, cells, strict=True):
+        if column != ORG_AGGREGATE:
+            reading.put(key, str(column), parse_cell(cell))
+
+
+def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) -> TableReading:
+    """Table 二 from text (spec §3.4; 2019 format §4): one labelled run per row."""
+    reading = TableReading(T2)
+    rows = {row.key: row for row in table2_rows(fmt)}
+    widths = {row.key: len(row.fields) for row in TABLE2_ROWS_2019} | {k: len(r.fields) for k, r in rows.items()}
+    events: list[Event] = []
+    seen: set[str] = set()
+    for part in pieces(tokenize(lines[span[0] : span[1]])):
+        if part.is_run:
+            if seen:
+                events.append(RunEvent(part.cells))
+            continue
+        for _, key in t2_events(part.text):
+            if key not in seen:
+                seen.add(key)
+                events.append(LabelEvent(key, True, frozenset({widths[key]})))
+    pairs, orphans = align(events)
+    scrambled = _scrambled(orphans, len(seen))
+    for key in seen:
+        row = rows.get(key)
+        if row is None:
+            continue
+        reading.rows.add(key)
+        run = pairs.get(key)
+        if run is None:
+            reading.note("找到了行标签，但没有找到它的数字", row=key)
+        elif run is AMBIGUOUS or scrambled or len(run.cells) != len(row.fields):
+            message = (
+                "数字与相邻的行无法区分，无法确定"
+                if run is AMBIGUOUS or scrambled
+                else f"这一行有 {len(run.cells)} 个数，应为 {len(row.fields)} 个，无法对应到列"
+            )
+            for f in row.fields:
+                reading.put(key, f.key, Unsure(message))
+        else:
+            for f, cell in zip(row.fields, run.cells, strict=True):
+                reading.put(key, f.key, parse_cell(cell, f.value_type))
+    return reading
+
+
+_T4_CELLS = len(TABLE4_GROUPS) * len(TABLE4_FIELDS)
+
+
+def read_table4(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
+    """Table 四 from text (spec §3.6): one run of 15 numbers under the header."""
+    reading = TableReading(T4)
+    parts = pieces(tokenize(lines[span[0] : span[1]]))
+    runs = [p.cells for p in parts if p.is_run]
+    fitting = [cells for cells in runs if len(cells) == _T4_CELLS]
+    if not fitting:
+        # A row of 15 numbers wrapped over two lines: adjacent runs that add up to 15.
+        fitting = [
+            a.cells + b.cells
+            for a, b in itertools.pairwise(parts)
+            if a.is_run and b.is_run and len(a.cells) + len(b.cells) == _T4_CELLS
+        ]
+    if len(fitting) != 1:
+        if runs:
+            sizes = "、".join(str(len(cells)) for cells in runs[:5])
+            reading.note(f"表四应有一行 {_T4_CELLS} 个数，文字中找到的数字组长度为 {sizes}，无法确定")
+            for group in TABLE4_GROUPS:
+                for name in TABLE4_FIELDS:
+                    reading.put(group.value, name, Unsure("表四的数字无法对应到列"))
+        return reading
+    cells = iter(fitting[0])
+    for group in TABLE4_GROUPS:
+        reading.rows.add(group.value)
+        for name in TABLE4_FIELDS:
+            reading.put(group.value, name, parse_cell(next(cells)))
+    return reading
+

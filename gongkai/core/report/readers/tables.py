@@ -1,0 +1,82 @@
+"""What one reading path (the grids, or the text) made of one table, and how two paths combine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gongkai.core.report.model import ReadNote
+from gongkai.core.report.readers.normalize import Got, Reading, Unsure
+
+#: A cell of one table: (row key, column) — column is the index "0"–"6" (table 三) or a field name.
+CellKey = tuple[str, str]
+
+T2 = "二"
+T3 = "三"
+T4 = "四"
+TABLE_TITLES: dict[str, str] = {
+    T2: "表二（主动公开政府信息情况）",
+    T3: "表三（收到和处理政府信息公开申请情况）",
+    T4: "表四（政府信息公开行政复议、行政诉讼情况）",
+}
+
+
+@dataclass(slots=True)
+class TableReading:
+    """Cells read from one table by one path; ``rows`` are the row keys whose label was found."""
+
+    table: str
+    cells: dict[CellKey, Reading] = field(default_factory=dict)
+    rows: set[str] = field(default_factory=set)
+    notes: list[ReadNote] = field(default_factory=list)
+
+    def put(self, row: str, column: str, reading: Reading) -> None:
+        """Record a cell; a second, different reading of the same cell makes it unsure."""
+        key = (row, column)
+        before = self.cells.get(key)
+        if before is None or before == reading:
+            self.cells[key] = reading
+            return
+        if isinstance(before, Unsure):
+            return
+        self.cells[key] = Unsure(f"同一单元格读到两个不同的值（{_show(before)}、{_show(reading)}），无法确定")
+
+    def note(self, message: str, row: str | None = None, column: str | None = None) -> None:
+        self.notes.append(ReadNote(message=message, table=self.table, row=row, column=column))
+
+    @property
+    def found(self) -> bool:
+        return bool(self.cells)
+
+
+def _show(reading: Reading) -> str:
+    if isinstance(reading, Unsure):
+        return "无法读取"
+    return "空" if reading.value is None else str(reading.value)
+
+
+def merge(primary: TableReading, secondary: TableReading, *, cross_check: bool) -> TableReading:
+    """Combine the grid reading (``primary``) with the text reading (``secondary``).
+
+    Cells only one path read are taken from it. With ``cross_check`` (the two were extracted
+    independently, as in a PDF), a cell both read with different values is left unsure; without
+    it the grid wins (the text was derived from the same cells).
+    """
+    out = TableReading(primary.table, rows=primary.rows | secondary.rows)
+    out.notes = [*primary.notes]
+    for key, first in primary.cells.items():
+        second = secondary.cells.get(key)
+        if not cross_check or second is None or isinstance(second, Unsure):
+            out.cells[key] = first
+        elif isinstance(first, Unsure):
+            out.cells[key] = second
+        elif isinstance(second, Got) and first.value != second.value:
+            out.cells[key] = Unsure(
+                f"表格线识别为“{_show(first)}”，文字层为“{_show(second)}”，两者不一致，无法确定"
+            )
+        else:
+            out.cells[key] = first
+    for key, second in secondary.cells.items():
+        out.cells.setdefault(key, second)
+    if not primary.found:
+        out.notes.extend(secondary.notes)
+    return out

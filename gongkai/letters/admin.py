@@ -1,0 +1,100 @@
+"""System administration of letters: the wording overrides, each agency's letter settings, and
+a read-only register of the letters issued. The admin site admits system administrators only
+(``gongkai.admin_site``); every save leaves an audit record (``AuditedModelAdmin``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from gongkai.admin_site import AuditedModelAdmin
+from gongkai.core.letters import allowed_fields, default_templates, required_fields
+from gongkai.core.letters.templating import FIELD_LABELS
+from gongkai.letters.models import Letter, LetterSettings, LetterTemplateOverride
+
+
+class LetterTemplateOverrideForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = LetterTemplateOverride
+        fields = ("key", "text")
+        widgets = {"text": forms.Textarea(attrs={"rows": 18, "cols": 100})}
+
+
+@admin.register(LetterTemplateOverride)
+class LetterTemplateOverrideAdmin(AuditedModelAdmin):
+    """Override one piece of wording; the text is checked by the core (``check_template``)."""
+
+    form = LetterTemplateOverrideForm
+    list_display = ("key", "__str__", "updated_by", "updated_at")
+    search_fields = ("key", "text")
+    readonly_fields = ("fields_help", "default_text", "updated_by", "updated_at")
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """``?key=fee.body`` starts the form from the shipped text of that template."""
+        initial = super().get_changeform_initial_data(request)
+        key = request.GET.get("key", "")
+        if key in default_templates():
+            initial["text"] = default_templates()[key]
+        return initial
+
+    @admin.display(description="可用字段")
+    def fields_help(self, obj: LetterTemplateOverride | None) -> str:
+        if obj is None or not obj.key:
+            return "保存后显示该模板可用的字段；也可在地址后加 ?key=模板名 从默认文字开始编辑。"
+        required = set(required_fields(obj.key))
+        rows = format_html_join(
+            "",
+            "<li><code>{{{}}}</code> {}{}</li>",
+            (
+                (name, FIELD_LABELS[name], "（必须保留）" if name in required else "")
+                for name in allowed_fields(obj.key)
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
+
+    @admin.display(description="默认文字")
+    def default_text(self, obj: LetterTemplateOverride | None) -> str:
+        if obj is None or obj.key not in default_templates():
+            return ""
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", default_templates()[obj.key])
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LetterSettings)
+class LetterSettingsAdmin(AuditedModelAdmin):
+    list_display = ("agency", "number_prefix", "reconsideration_body", "court_name")
+    search_fields = ("agency__name", "number_prefix")
+    autocomplete_fields = ("agency",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Issued letters are records: viewed here, never changed or deleted."""
+
+    list_display = ("number", "kind", "case", "agency", "issued_on", "created_by")
+    list_filter = ("kind", "year")
+    search_fields = ("number", "case__number")
+    readonly_fields = [f.name for f in Letter._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

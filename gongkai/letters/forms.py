@@ -1,0 +1,71 @@
+"""Forms of the letters pages: what to issue, which ledger to export, the file to import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from gongkai.accounts.scoping import visible_agencies
+from gongkai.agencies.models import Agency
+from gongkai.core.letters import PROCEDURAL_TYPES, LetterType
+
+MAX_LEDGER_BYTES = 5 * 1024 * 1024
+
+
+def letter_choices(case: Any) -> list[tuple[str, str]]:
+    """The procedural letters, and the answer letter of the case's outcome once it is closed."""
+    kinds = list(PROCEDURAL_TYPES)
+    if case.outcome_enum is not None:
+        kinds.append(LetterType.for_outcome(case.outcome_enum))
+    return [(k.value, k.label) for k in kinds]
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(label="文书")
+    reasons = forms.CharField(
+        label="理由说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="不予公开、区分处理、延期等的理由；答复书未填写时用案件的答复说明",
+    )
+    access_method = forms.CharField(
+        label="获取信息的方式、途径",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="予以公开、部分公开、公开出版物、行政查询事项的答复书需要",
+    )
+    responsible_agency = forms.CharField(
+        label="负责公开该信息的机关",
+        max_length=120,
+        required=False,
+        help_text="本机关不掌握时，能够确定的负责机关（条例第三十六条第（五）项）",
+    )
+    responsible_agency_contact = forms.CharField(label="该机关联系方式", max_length=120, required=False)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = letter_choices(case)  # type: ignore[attr-defined]
+
+
+class LedgerExportForm(forms.Form):
+    agency = forms.ModelChoiceField(label="机构", queryset=Agency.objects.none(), empty_label=None)
+    year = forms.IntegerField(label="年度（收到申请）", min_value=2008, max_value=2100)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = visible_agencies(user)  # type: ignore[attr-defined]
+
+
+class LedgerImportForm(forms.Form):
+    file = forms.FileField(label="台账文件（Excel .xlsx 或 CSV）")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_LEDGER_BYTES:
+            raise forms.ValidationError(f"文件超过 {MAX_LEDGER_BYTES // (1024 * 1024)} MB，请分批导入")
+        return upload

@@ -1,0 +1,94 @@
+"""The bigram search index of items (gongkai.publications.text explains why bigrams).
+
+PostgreSQL: an IMMUTABLE SQL function ``gongkai_bigrams(text)`` and a GIN index on
+``gongkai_bigrams(search_text)``; the query asks ``gongkai_bigrams(search_text) @> ARRAY[...]``.
+
+SQLite: a contentless FTS5 table ``publications_item_fts`` whose rows are kept by triggers on
+``publications_item``. The triggers call ``gongkai_index_bigrams(text)``, a Python function that
+``PublicationsConfig`` registers on every SQLite connection Django opens. If a later migration
+makes SQLite rebuild ``publications_item`` (Django's table remake), the triggers are dropped with
+the old table: re-run ``create_sqlite`` in that migration (tests/publications/test_search.py
+fails if the index falls out of step).
+
+Other databases (and SQLite builds without FTS5): nothing; search falls back to LIKE alone.
+"""
+
+from django.db import migrations
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION gongkai_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}'::text[])
+  FROM generate_series(1, char_length(t) - 1) AS i
+$$
+"""
+PG_INDEX = "CREATE INDEX pub_item_search_bigrams ON publications_item USING gin (gongkai_bigrams(search_text))"
+PG_DROP = ["DROP INDEX IF EXISTS pub_item_search_bigrams", "DROP FUNCTION IF EXISTS gongkai_bigrams(text)"]
+
+SQLITE_CREATE = [
+    "CREATE VIRTUAL TABLE publications_item_fts USING fts5(grams, content='', tokenize='unicode61')",
+    """CREATE TRIGGER publications_item_fts_ai AFTER INSERT ON publications_item BEGIN
+         INSERT INTO publications_item_fts(rowid, grams) VALUES (new.id, gongkai_index_bigrams(new.search_text));
+       END""",
+    """CREATE TRIGGER publications_item_fts_ad AFTER DELETE ON publications_item BEGIN
+         INSERT INTO publications_item_fts(publications_item_fts, rowid, grams)
+           VALUES ('delete', old.id, gongkai_index_bigrams(old.search_text));
+       END""",
+    """CREATE TRIGGER publications_item_fts_au AFTER UPDATE OF search_text ON publications_item BEGIN
+         INSERT INTO publications_item_fts(publications_item_fts, rowid, grams)
+           VALUES ('delete', old.id, gongkai_index_bigrams(old.search_text));
+         INSERT INTO publications_item_fts(rowid, grams) VALUES (new.id, gongkai_index_bigrams(new.search_text));
+       END""",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS publications_item_fts_ai",
+    "DROP TRIGGER IF EXISTS publications_item_fts_ad",
+    "DROP TRIGGER IF EXISTS publications_item_fts_au",
+    "DROP TABLE IF EXISTS publications_item_fts",
+]
+
+
+def _sqlite_has_fts5(cursor) -> bool:  # type: ignore[no-untyped-def]
+    cursor.execute("PRAGMA compile_options")
+    return any(row[0] == "ENABLE_FTS5" for row in cursor.fetchall())
+
+
+def create_sqlite(schema_editor) -> None:  # type: ignore[no-untyped-def]
+    """(Re)create the FTS5 table and its triggers, and index the rows already there."""
+    from gongkai.publications.apps import register_sqlite_functions
+
+    connection = schema_editor.connection
+    register_sqlite_functions(connection)
+    with connection.cursor() as cursor:
+        if not _sqlite_has_fts5(cursor):
+            return
+        for sql in SQLITE_DROP:
+            cursor.execute(sql)
+        for sql in SQLITE_CREATE:
+            cursor.execute(sql)
+        cursor.execute(
+            "INSERT INTO publications_item_fts(rowid, grams) "
+            "SELECT id, gongkai_index_bigrams(search_text) FROM publications_item"
+        )
+
+
+def forwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_INDEX)
+    elif vendor == "sqlite":
+        create_sqlite(schema_editor)
+
+
+def backwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    vendor = schema_editor.connection.vendor
+    statements = PG_DROP if vendor == "postgresql" else SQLITE_DROP if vendor == "sqlite" else []
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("publications", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]

@@ -1,0 +1,30 @@
+"""Home-page panel of 主动公开 (gongkai.backoffice.panels): what waits for review or publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
+
+from gongkai.accounts.models import AGENCY_STAFF_ROLES
+from gongkai.backoffice.panels import Panel
+from gongkai.publications.flow import Status
+from gongkai.publications.models import Item
+
+
+def panels(request: HttpRequest) -> list[Panel]:
+    user: Any = request.user
+    if not user.is_authenticated or user.role not in AGENCY_STAFF_ROLES or user.agency_id is None:
+        return []
+    counts = dict(
+        Item.objects.filter(agency_id=user.agency_id,
+                            status__in=[Status.DRAFT, Status.PENDING_REVIEW, Status.CLEARED])
+        .values_list("status").annotate(n=Count("id")).order_by()
+    )
+    context = {
+        "drafts": counts.get(Status.DRAFT.value, 0),
+        "pending": counts.get(Status.PENDING_REVIEW.value, 0),
+        "cleared": counts.get(Status.CLEARED.value, 0),
+    }
+    return [Panel("主动公开", "publications/panel.html", context, order=20)]

@@ -1,0 +1,254 @@
+"""Reads of 主动公开 data: portal queries, search, and the figures the annual report needs.
+
+For the annual report (table 二 and section 一):
+
+- :func:`register_counts` — 规章 / 行政规范性文件: 本年制发, 本年废止, 现行有效 (one query);
+- :func:`article20_figures` — 行政许可, 行政处罚, 行政强制, 行政事业性收费 (万元);
+- :func:`table2_figures` — both, in the shape of ``AnnualReport.table2`` (format 2021);
+- :func:`published_items_count` — items published in the year (主动公开信息 N 条).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from gongkai.publications.models import Article20Figures, Category, FigureSource, Item, RegisterDocument, RegisterKind
+from gongkai.publications.text import fts_query, normalize, query_bigrams
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from gongkai.agencies.models import Agency
+
+#: Longest query accepted; a longer one is cut (the portal says so).
+MAX_QUERY_LENGTH = 50
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------
+
+
+class _BigramsContain(Func):
+    """PostgreSQL: ``gongkai_bigrams(search_text) @> ARRAY[...]::text[]`` (uses the GIN index)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, grams: list[str]) -> None:
+        super().__init__(F("search_text"))
+        self.grams = grams
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return f"gongkai_bigrams({column}) @> %s::text[]", [*params, self.grams]
+
+
+_fts_available: dict[str, bool] = {}
+
+
+def _sqlite_fts_available() -> bool:
+    """Whether the FTS5 table exists (migration 0002 skips it on SQLite builds without FTS5)."""
+    key = str(connection.settings_dict["NAME"])
+    if key not in _fts_available:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'publications_item_fts'")
+            _fts_available[key] = cursor.fetchone() is not None
+    return _fts_available[key]
+
+
+def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
+    """Items of ``queryset`` whose title, 文号, 索引号, 发布机构 or body contain ``query``.
+
+    A substring match on the normalised text (so "预算" finds "部门预算公开"), pre-filtered by the
+    bigram index where there is one: GIN on PostgreSQL, FTS5 on SQLite.
+    """
+    q = normalize(query)[:MAX_QUERY_LENGTH]
+    if not q:
+        return queryset.none()
+    result = queryset.filter(search_text__contains=q)
+    if connection.vendor == "postgresql":
+        grams = query_bigrams(q)
+        if grams:
+            result = result.filter(_BigramsContain(grams))
+    elif connection.vendor == "sqlite" and _sqlite_fts_available():
+        match = fts_query(q)
+        if match is not None:
+            result = result.filter(
+                pk__in=RawSQL("SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s", [match])
+            )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list[CategoryNode] = field(default_factory=list)
+    count: int = 0  # published items in this node and below
+
+    @property
+    def id(self) -> int:
+        return self.category.pk
+
+    @property
+    def name(self) -> str:
+        return self.category.name
+
+
+@dataclass
+class CatalogueTree:
+    roots: list[CategoryNode]
+    by_id: dict[int, CategoryNode]
+
+    def descendant_ids(self, category_id: int) -> list[int]:
+        """``category_id`` and every node below it."""
+        ids: list[int] = []
+        stack = [self.by_id[category_id]]
+        while stack:
+            node = stack.pop()
+            ids.append(node.id)
+            stack.extend(node.children)
+        return ids
+
+    def ancestors(self, category_id: int) -> list[CategoryNode]:
+        """From the root down to ``category_id`` (for breadcrumbs)."""
+        chain = []
+        node: CategoryNode | None = self.by_id.get(category_id)
+        while node is not None:
+            chain.append(node)
+            parent_id = node.category.parent_id
+            node = self.by_id.get(parent_id) if parent_id is not None else None
+        return list(reversed(chain))
+
+    def flat(self) -> list[tuple[int, CategoryNode]]:
+        """(depth, node) in display order, for select boxes."""
+        out: list[tuple[int, CategoryNode]] = []
+
+        def walk(nodes: list[CategoryNode], depth: int) -> None:
+            for n in nodes:
+                out.append((depth, n))
+                walk(n.children, depth + 1)
+
+        walk(self.roots, 0)
+        return out
+
+
+def catalogue_tree(agency: Agency, *, with_counts: bool = False) -> CatalogueTree:
+    """``agency``'s catalogue as a tree (one query; two with the published-item counts)."""
+    nodes = {c.pk: CategoryNode(c) for c in Category.objects.filter(agency=agency).order_by("position", "id")}
+    roots = []
+    for node in nodes.values():
+        parent_id = node.category.parent_id
+        if parent_id is not None and parent_id in nodes:
+            nodes[parent_id].children.append(node)
+        else:
+            roots.append(node)
+    tree = CatalogueTree(roots, nodes)
+    if with_counts:
+        counts = dict(
+            Item.objects.published().filter(agency=agency).values_list("category_id").annotate(n=Count("id"))
+        )
+
+        def total(node: CategoryNode) -> int:
+            node.count = counts.get(node.id, 0) + sum(total(c) for c in node.children)
+            return node.count
+
+        for root in roots:
+            total(root)
+    return tree
+
+
+# ---------------------------------------------------------------------------------------------
+# Annual report figures
+# ---------------------------------------------------------------------------------------------
+
+
+class RegisterCounts(NamedTuple):
+    """Table 二 第二十条第（一）项 for one kind: 本年制发件数, 本年废止件数, 现行有效件数."""
+
+    issued: int
+    abolished: int
+    in_force: int
+
+
+def register_counts(agency: Agency, year: int) -> dict[RegisterKind, RegisterCounts]:
+    """规章 and 行政规范性文件 of ``agency`` in ``year`` (table 二 第二十条第（一）项), one query.
+
+    本年制发 = issued during the year; 本年废止 = abolished during the year; 现行有效 = issued
+    on or before 31 December and not abolished on or before 31 December. Both kinds are always
+    present (zeros when none).
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    rows = (
+        RegisterDocument.objects.filter(agency=agency)
+        .values("kind")
+        .annotate(
+            issued=Count("id", filter=Q(issued_on__gte=first, issued_on__lte=last)),
+            abolished=Count("id", filter=Q(abolished_on__gte=first, abolished_on__lte=last)),
+            in_force=Count(
+                "id", filter=Q(issued_on__lte=last) & (Q(abolished_on__isnull=True) | Q(abolished_on__gt=last))
+            ),
+        )
+        .order_by()
+    )
+    result = {kind: RegisterCounts(0, 0, 0) for kind in RegisterKind}
+    for row in rows:
+        result[RegisterKind(row["kind"])] = RegisterCounts(row["issued"], row["abolished"], row["in_force"])
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Article20:
+    """Table 二 第二十条第（五）（六）（八）项 of one agency and year, with where the numbers came from."""
+
+    year: int
+    licensing: int
+    punishment: int
+    coercion: int
+    fees_10k_yuan: Decimal
+    source: FigureSource
+    source_note: str
+
+
+def article20_figures(agency: Agency, year: int) -> Article20 | None:
+    """行政许可/行政处罚/行政强制 decision counts and 行政事业性收费 (万元) of ``agency`` for ``year``
+    (条例 art 20 (五)(六)(八); table 二). None when nothing was entered for that year."""
+    row = Article20Figures.objects.filter(agency=agency, year=year).first()
+    if row is None:
+        return None
+    return Article20(row.year, row.licensing, row.punishment, row.coercion, row.fees_10k_yuan,
+                     FigureSource(row.source), row.source_note)
+
+
+def table2_figures(agency: Agency, year: int) -> dict[str, dict[str, int | Decimal | None]]:
+    """Table 二 (format 2021) in the shape of ``AnnualReport.table2``; the 第二十条 rows are None
+    when the year's figures were not entered."""
+    counts = register_counts(agency, year)
+    figures = article20_figures(agency, year)
+    table: dict[str, dict[str, int | Decimal | None]] = {
+        kind.value: counts[kind]._asdict() for kind in RegisterKind
+    }
+    table["licensing"] = {"decisions": figures.licensing if figures else None}
+    table["punishment"] = {"decisions": figures.punishment if figures else None}
+    table["coercion"] = {"decisions": figures.coercion if figures else None}
+    table["fees"] = {"amount_10k_yuan": figures.fees_10k_yuan if figures else None}
+    return table
+
+
+def published_items_count(agency: Agency, year: int) -> int:
+    """Items ``agency`` published (主动公开) during ``year``, including any withdrawn since."""
+    return Item.objects.filter(agency=agency).published_in(year).count()

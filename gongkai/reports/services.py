@@ -1,0 +1,200 @@
+"""Write paths for annual reports: start a draft, write the narrative, sign off, publish, revise.
+
+Each is one ``transaction.atomic`` with its audit record. Signing off is the only way a report
+becomes ``signed_off``: it recomputes the tables from the records, runs the core checks
+(``check_report``, against last year's signed report when there is one) and refuses on any
+error-severity finding, then freezes the data and stores the rendered documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.accounts.models import APPROVER_ROLES, Role
+from gongkai.audit.services import record as audit
+from gongkai.core.report.checks import check_report, has_errors
+from gongkai.core.report.model import AnnualReport
+from gongkai.core.report.writers import render_docx, render_html, render_pdf, render_xlsx
+from gongkai.reports.compute import compute_report
+from gongkai.reports.errors import SignOffRefused
+from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
+from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
+from gongkai.reports.selectors import previous_year_report, report_facts
+from gongkai.reports.states import LOCKED_STATUSES, ReportAction, ReportAuditAction, ReportStatus, next_status
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.agencies.models import Agency
+
+#: Roles that draft, publish and revise the report (科室信息员 supply material, they do not draft it).
+EDITOR_ROLES = frozenset({Role.OFFICER, Role.LEADER})
+
+#: Format → writer of the documents stored at sign-off.
+WRITERS: dict[str, Callable[[AnnualReport], bytes]] = {
+    "docx": render_docx,
+    "pdf": render_pdf,
+    "html": lambda report: render_html(report).encode("utf-8"),
+    "xlsx": render_xlsx,
+}
+assert set(WRITERS) == set(DOCUMENT_FORMATS)
+
+
+def _require_editor(actor: User, agency: Agency) -> None:
+    if not (actor.is_active and actor.role in EDITOR_ROLES and actor.agency_id == agency.pk):
+        raise PermissionDenied("只有本机关的信息公开工作人员或负责人可以编制年度报告")
+
+
+def can_edit(actor: Any, agency: Agency) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active
+                and actor.role in EDITOR_ROLES and actor.agency_id == agency.pk)
+
+
+def can_sign_off(actor: Any, agency: Agency) -> bool:
+    """Only a 负责人 of the report's own agency signs it off (国办公开办函〔2021〕30号 一（四）)."""
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active
+                and actor.role in APPROVER_ROLES and actor.agency_id == agency.pk)
+
+
+def build_report(record: AnnualReportRecord) -> AnnualReport:
+    """The report a record stands for: its frozen snapshot, or (a draft) the records' tables + narrative."""
+    if record.snapshot is not None:
+        return record.snapshot_report()
+    report = compute_report(record.agency, record.year)
+    report.sections = {k: v for k, v in record.narrative.items() if v}
+    return report
+
+
+@transaction.atomic
+def start_draft(*, actor: User, agency: Agency, year: int, today: dt.date) -> AnnualReportRecord:
+    """Version 1 of the report for ``year``, its narrative drafted from the records' facts.
+
+    Refuses a year not yet ended (条例 art 50: the report covers a whole year) and a second
+    version 1; a later version comes from :func:`new_version`.
+    """
+    _require_editor(actor, agency)
+    if year >= today.year:
+        raise ValidationError(f"{year}年尚未结束，不能编制该年度的年度报告")
+    if AnnualReportRecord.objects.filter(agency=agency, year=year).exists():
+        raise ValidationError(f"{agency.name}{year}年度报告已存在，请打开现有版本")
+    record = AnnualReportRecord(
+        agency=agency, year=year, version=1, narrative=first_draft(report_facts(agency, year)), created_by=actor
+    )
+    record.full_clean()
+    record.save()
+    audit(actor=actor, action=ReportAuditAction.DRAFT_STARTED, target=record, changes={"year": year, "version": 1})
+    return record
+
+
+@transaction.atomic
+def save_narrative(*, actor: User, record: AnnualReportRecord, sections: dict[str, str]) -> AnnualReportRecord:
+    """Replace the narrative of a draft (the tables are never typed in)."""
+    _require_editor(actor, record.agency)
+    record = AnnualReportRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status in LOCKED_STATUSES:
+        raise ReportLocked(f"{record}已{record.get_status_display()}，不能修改，请编制新版本")
+    unknown = set(sections) - set(NARRATIVE_SECTIONS)
+    if unknown:
+        raise ValidationError(f"未知的报告部分：{'、'.join(sorted(unknown))}")
+    before = dict(record.narrative)
+    after = {**before, **{k: v.replace("\r\n", "\n").strip() for k, v in sections.items()}}
+    changed = [k for k in NARRATIVE_SECTIONS if before.get(k, "") != after.get(k, "")]
+    if not changed:
+        return record
+    record.narrative = after
+    record.save(update_fields=["narrative", "updated_at"])
+    audit(actor=actor, action=ReportAuditAction.NARRATIVE_SAVED, target=record,
+          changes={"sections": [SECTION_LABELS[k] for k in changed]})
+    return record
+
+
+def sign_off(*, actor: User, record: AnnualReportRecord, now: dt.datetime | None = None) -> AnnualReportRecord:
+    """Sign off a draft: the checks must pass (no error), then data and documents are frozen.
+
+    Only a 负责人 (LEADER) of the report's agency signs off (国办公开办函〔2021〕30号 一（四）: the
+    leader in charge answers for the report). Refused with :class:`SignOffRefused` when
+    ``check_report`` finds an error (legal spec §3.7 V1–V6) or a 【待填写】 mark is left.
+    """
+    if not can_sign_off(actor, record.agency):
+        raise PermissionDenied("只有本机关负责人可以签发年度报告")
+    now = now or timezone.now()
+    written: list[Any] = []
+    try:
+        return _sign_off(actor, record, now, written)
+    except BaseException:
+        for field in written:  # the transaction rolled back: no row refers to these files
+            field.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def _sign_off(actor: User, record: AnnualReportRecord, now: dt.datetime, written: list[Any]) -> AnnualReportRecord:
+    record = AnnualReportRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
+    status = next_status(record.status, ReportAction.SIGN_OFF)
+    report = build_report(record)
+    findings = check_report(report, previous_year_report(record.agency, record.year))
+    if has_errors(findings):
+        raise SignOffRefused.from_findings([f for f in findings if f.is_error])
+    unfinished = placeholders_left(report.sections)
+    if unfinished:
+        raise SignOffRefused([f"“{SECTION_LABELS[k]}”还有【待填写】的内容" for k in unfinished])
+    digests: dict[str, str] = {}
+    stem = f"{record.agency.code}-{record.year}-v{record.version}"
+    for fmt, write in WRITERS.items():
+        content = write(report)
+        digests[fmt] = hashlib.sha256(content).hexdigest()
+        field = record.document_field(fmt)
+        field.save(f"{stem}.{fmt}", ContentFile(content), save=False)
+        written.append(field)
+    record.snapshot = report.to_dict()
+    record.findings = [f.to_dict() for f in findings]
+    record.file_digests = digests
+    record.status = status
+    record.signed_by = actor
+    record.signed_at = now
+    record.save()
+    audit(actor=actor, action=ReportAuditAction.SIGNED_OFF, target=record,
+          changes={"version": record.version, "status": [ReportStatus.DRAFT.value, status.value],
+                   "warnings": len(findings), "sha256": digests})
+    return record
+
+
+@transaction.atomic
+def publish(*, actor: User, record: AnnualReportRecord, now: dt.datetime | None = None) -> AnnualReportRecord:
+    """Publish a signed-off report (条例 art 49: on the portal by 31 January / 31 March)."""
+    _require_editor(actor, record.agency)
+    record = AnnualReportRecord.objects.select_for_update().get(pk=record.pk)
+    record.status = next_status(record.status, ReportAction.PUBLISH)
+    record.published_at = now or timezone.now()
+    record.save(update_fields=["status", "published_at"])
+    audit(actor=actor, action=ReportAuditAction.PUBLISHED, target=record,
+          changes={"version": record.version, "status": [ReportStatus.SIGNED_OFF.value, record.status]})
+    return record
+
+
+@transaction.atomic
+def new_version(*, actor: User, record: AnnualReportRecord) -> AnnualReportRecord:
+    """A new draft that supersedes a signed-off or published version, starting from its narrative."""
+    _require_editor(actor, record.agency)
+    record = AnnualReportRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status not in LOCKED_STATUSES:
+        raise ReportLocked(f"{record}尚未签发，直接修改该草稿即可")
+    if AnnualReportRecord.objects.filter(supersedes=record).exists():
+        raise ValidationError(f"{record}已有新版本")
+    draft = AnnualReportRecord(
+        agency=record.agency, year=record.year, version=record.version + 1, supersedes=record,
+        narrative={k: v for k, v in record.snapshot_report().sections.items() if k in NARRATIVE_SECTIONS},
+        created_by=actor,
+    )
+    draft.full_clean()
+    draft.save()
+    audit(actor=actor, action=ReportAuditAction.NEW_VERSION, target=draft,
+          changes={"version": draft.version, "supersedes": record.version})
+    return draft

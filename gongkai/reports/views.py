@@ -1,0 +1,265 @@
+"""Back-office pages of the annual report: list, report page, sign-off, publication, versions, downloads.
+
+Thin: parse, call ``reports.services`` / ``reports.selectors``, render. Every lookup goes through
+``accounts.scoping`` (another agency's report is a 404; a supervisor reads, never writes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from gongkai.accounts.models import Role
+from gongkai.accounts.scoping import visible_agencies
+from gongkai.agencies.models import Agency
+from gongkai.core.errors import GongkaiError
+from gongkai.core.report.checks import check_report
+from gongkai.core.report.model import AnnualReport
+from gongkai.core.report.writers import render_table_html
+from gongkai.reports import selectors, services
+from gongkai.reports.compute import compute_report, table3_by_agency
+from gongkai.reports.diff import report_diff
+from gongkai.reports.documents import FORMAT_LABELS, FORMATS, document_response, report_response
+from gongkai.reports.forms import NarrativeForm
+from gongkai.reports.models import AnnualReportRecord
+from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
+from gongkai.reports.places import finding_rows
+from gongkai.reports.similarity import copy_warnings
+from gongkai.reports.states import ReportStatus
+
+#: Years shown on an agency's list besides those with a report.
+RECENT_YEARS = 5
+
+
+def _reporting_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def _year_param(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return _reporting_year()
+    return year if 2008 <= year <= 2100 else _reporting_year()
+
+
+def _agency(request: HttpRequest, agency_id: int) -> Agency:
+    return get_object_or_404(visible_agencies(request.user), pk=agency_id)
+
+
+def _record(request: HttpRequest, pk: int) -> AnnualReportRecord:
+    return get_object_or_404(selectors.records_visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Staff: their agency's reports year by year. Supervisors and administrators: the overview."""
+    user: Any = request.user
+    if user.role in (Role.SUPERVISOR, Role.ADMIN) or user.agency is None:
+        return redirect("reports:overview")
+    agency = user.agency
+    today = timezone.localdate()
+    years = sorted({*selectors.years_with_reports(agency), *range(today.year - RECENT_YEARS, today.year)},
+                   reverse=True)
+    rows = [selectors.year_overview([agency], year, today=today)[0] for year in years]
+    return render(request, "reports/index.html", {
+        "agency": agency, "rows": rows, "can_edit": services.can_edit(user, agency),
+    })
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Per agency in reach: where its report for a year stands, and whether it is late (条例 art 49)."""
+    year = _year_param(request)
+    today = timezone.localdate()
+    rows = selectors.overview_for(request.user, year, today=today)
+    totals = table3_by_agency([r.agency.pk for r in rows], year)
+    counts = {stage: sum(1 for r in rows if r.stage == stage) for stage in ("none", "draft", "signed_off", "published")}
+    late = sum(1 for r in rows if r.lateness.timeliness.is_late)
+    return render(request, "reports/overview.html", {
+        "year": year, "rows": [(r, totals[r.agency.pk]) for r in rows], "counts": counts, "late": late,
+        "years": range(today.year - 1, today.year - 1 - RECENT_YEARS, -1),
+    })
+
+
+@login_required
+@require_GET
+def agency_year(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    """The newest version of the agency's report for ``year``, or a preview computed from the records."""
+    agency = _agency(request, agency_id)
+    current = selectors.versions(agency, year).first()
+    if current is not None:
+        return redirect("reports:record", pk=current.pk)
+    report = compute_report(agency, year)
+    return _report_page(request, agency, year, None, report)
+
+
+@login_required
+@require_GET
+def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    return _report_page(request, record.agency, record.year, record, services.build_report(record))
+
+
+def _report_page(
+    request: HttpRequest, agency: Agency, year: int, record: AnnualReportRecord | None, report: AnnualReport,
+    form: NarrativeForm | None = None,
+) -> HttpResponse:
+    user: Any = request.user
+    previous = selectors.latest_locked(agency, year - 1)
+    previous_report = previous.snapshot_report() if previous is not None else None
+    findings = check_report(report, previous_report)
+    editable = record is not None and record.is_draft and services.can_edit(user, agency)
+    sections = report.sections
+    warnings = copy_warnings(
+        sections,
+        [*([(f"上年（{year - 1}年）报告", previous_report.sections)] if previous_report else []),
+         *selectors.peer_sections(agency, year)],
+        keys=NARRATIVE_SECTIONS,
+    )
+    if editable and form is None:
+        form = NarrativeForm(initial={k: record.narrative.get(k, "") for k in NARRATIVE_SECTIONS} if record else {})
+    last_year = previous_report.sections if previous_report else {}
+    context = {
+        "agency": agency,
+        "year": year,
+        "record": record,
+        "versions": selectors.versions(agency, year),
+        "report": report,
+        "tables": render_table_html(report),
+        "findings": finding_rows(findings, report),
+        "errors": sum(1 for f in findings if f.is_error),
+        "copy_warnings": warnings,
+        "placeholders": [SECTION_LABELS[k] for k in placeholders_left(sections)],
+        "form": form if editable else None,
+        "sections": [(k, SECTION_LABELS[k], sections.get(k, ""), last_year.get(k, "")) for k in NARRATIVE_SECTIONS],
+        "last_year_record": previous,
+        "facts": selectors.report_facts(agency, year) if record is None or record.is_draft else None,
+        "can_start": record is None and services.can_edit(user, agency) and year < timezone.localdate().year,
+        "can_sign_off": record is not None and record.is_draft and services.can_sign_off(user, agency),
+        "can_publish": record is not None and record.status == ReportStatus.SIGNED_OFF
+        and services.can_edit(user, agency),
+        "can_revise": record is not None and record.is_locked and services.can_edit(user, agency)
+        and not AnnualReportRecord.objects.filter(supersedes=record).exists(),
+        "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
+        "lateness": selectors.year_overview([agency], year, today=timezone.localdate())[0],
+    }
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
+    agency = _agency(request, agency_id)
+    try:
+        record = services.start_draft(actor=request.user, agency=agency, year=year,  # type: ignore[arg-type]
+                                      today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("reports:agency_year", agency_id=agency.pk, year=year)
+    messages.success(request, f"已开始编制{year}年度报告，正文已按记录预填，请补充【待填写】部分。")
+    return redirect("reports:record", pk=record.pk)
+
+
+@login_required
+@require_POST
+def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    if not services.can_edit(request.user, record.agency):
+        raise PermissionDenied("只能编制本机关的年度报告")
+    form = NarrativeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "正文未保存，请检查各部分的长度。")
+        return _report_page(request, record.agency, record.year, record, services.build_report(record), form)
+    try:
+        services.save_narrative(actor=request.user, record=record,  # type: ignore[arg-type]
+                                sections={k: form.cleaned_data[k] for k in NARRATIVE_SECTIONS})
+    except (GongkaiError, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "正文已保存。")
+    return redirect("reports:record", pk=record.pk)
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    try:
+        services.sign_off(actor=request.user, record=record)  # type: ignore[arg-type]
+    except GongkaiError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "已签发。签发后的报告不能修改，如需更正请编制新版本。")
+    return redirect("reports:record", pk=record.pk)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    try:
+        services.publish(actor=request.user, record=record)  # type: ignore[arg-type]
+    except GongkaiError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "已发布，公众门户可以查看和下载。")
+    return redirect("reports:record", pk=record.pk)
+
+
+@login_required
+@require_POST
+def revise(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    try:
+        draft = services.new_version(actor=request.user, record=record)  # type: ignore[arg-type]
+    except (GongkaiError, ValidationError) as exc:
+        messages.error(request, _message(exc))
+        return redirect("reports:record", pk=record.pk)
+    messages.success(request, f"已编制第{draft.version}版草稿，签发后替代第{record.version}版。")
+    return redirect("reports:record", pk=draft.pk)
+
+
+@login_required
+@require_GET
+def diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """What this version changes against the one it supersedes (cells, then paragraphs)."""
+    record = _record(request, pk)
+    if record.supersedes is None:
+        raise Http404("第1版没有可比较的上一版本")
+    old = record.supersedes
+    changes = report_diff(old.snapshot_report(), services.build_report(record))
+    return render(request, "reports/diff.html", {"record": record, "old": old, "diff": changes})
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    record = _record(request, pk)
+    if fmt not in FORMATS:
+        raise Http404("不支持的格式")
+    return document_response(record, fmt)
+
+
+@login_required
+@require_GET
+def preview_download(request: HttpRequest, agency_id: int, year: int, fmt: str) -> HttpResponse:
+    agency = _agency(request, agency_id)
+    if fmt not in FORMATS:
+        raise Http404("不支持的格式")
+    return report_response(compute_report(agency, year), fmt, draft=True)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)

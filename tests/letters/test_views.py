@@ -1,0 +1,136 @@
+"""The letters pages under /office/letters/: a case's letters, download, ledger export and import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from docx import Document
+
+from gongkai.cases.models import Case
+from gongkai.core.deadlines import Channel
+from gongkai.core.ledger import LedgerRow, read_ledger, write_ledger
+from gongkai.core.letters import LetterType
+from gongkai.core.report.taxonomy import ApplicantType
+from gongkai.letters import views
+from gongkai.letters.models import Letter, LetterSettings
+from tests.conftest import Tree
+from tests.factories import CaseFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.letters.urls")]
+
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "today", lambda: TODAY)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_case_page_issues_and_lists_letters(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = CaseFactory(actor=tree.officer_a)
+    client = _client(tree.officer_a)
+    page = client.get(f"/office/letters/case/{case.pk}/")
+    assert page.status_code == 200 and "尚未出具文书" in page.content.decode()
+
+    preview = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value, "preview": "1"})
+    assert preview.status_code == 200 and "（文号待定）" in preview.content.decode()
+    assert not Letter.objects.exists()
+
+    issued = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value}, follow=True)
+    assert "已出具 测甲街公开〔2026〕1号 登记回执" in issued.content.decode()
+    letter = Letter.objects.get()
+    assert letter.issued_on == TODAY
+
+
+def test_case_page_shows_the_missing_fact(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = CaseFactory(actor=tree.officer_a)
+    response = _client(tree.officer_a).post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.CORRECTION.value})
+    assert response.status_code == 200
+    assert "尚未登记补正告知" in response.content.decode()
+
+
+def test_answer_letter_is_offered_only_for_the_recorded_outcome(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = CaseFactory(actor=tree.officer_a)
+    response = _client(tree.officer_a).post(
+        f"/office/letters/case/{case.pk}/", {"kind": LetterType.ANSWER_GRANTED.value}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and not Letter.objects.exists()
+    assert "不在可用的选项中" in body and 'value="answer_granted"' not in body
+
+
+def test_other_agency_gets_404_and_a_reader_cannot_issue(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = CaseFactory(actor=tree.officer_a)
+    assert _client(tree.officer_b).get(f"/office/letters/case/{case.pk}/").status_code == 404
+    supervisor = _client(tree.supervisor)
+    page = supervisor.get(f"/office/letters/case/{case.pk}/")
+    assert page.status_code == 200 and "出具并编号" not in page.content.decode()
+    assert supervisor.post(f"/office/letters/case/{case.pk}/", {"kind": "receipt"}).status_code == 403
+
+
+def test_download_returns_the_docx(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = CaseFactory(actor=tree.officer_a)
+    _client(tree.officer_a).post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value})
+    letter = Letter.objects.get()
+    response = _client(tree.officer_a).get(f"/office/letters/{letter.pk}/download/")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    assert document.paragraphs[0].text == "政府信息公开申请登记回执"
+    assert _client(tree.officer_b).get(f"/office/letters/{letter.pk}/download/").status_code == 404
+
+
+def test_ledger_export_page_and_file(tree: Tree) -> None:
+    CaseFactory(actor=tree.officer_a)
+    client = _client(tree.officer_a)
+    form = client.get("/office/letters/ledger/export/")
+    assert form.status_code == 200 and "导出依申请公开台账" in form.content.decode()
+    response = client.get("/office/letters/ledger/export/", {"agency": tree.street_a.pk, "year": 2026})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert len(read_ledger(response.content, "x.xlsx").rows) == 1
+    # An agency outside the user's scope is not a choice.
+    refused = client.get("/office/letters/ledger/export/", {"agency": tree.street_b.pk, "year": 2026})
+    assert refused.status_code == 200 and "application/vnd" not in refused["Content-Type"]
+
+
+def _upload(rows: list[LedgerRow]) -> io.BytesIO:
+    upload = io.BytesIO(write_ledger(rows, unmasked=True))
+    upload.name = "台账.xlsx"
+    return upload
+
+
+def test_ledger_import_page(tree: Tree) -> None:
+    row = LedgerRow("X-1", dt.date(2026, 3, 2), Channel.IN_PERSON, ApplicantType.NATURAL_PERSON, "张三", "某文件")
+    client = _client(tree.officer_a)
+    assert client.get("/office/letters/ledger/import/").status_code == 200
+    ok = client.post("/office/letters/ledger/import/", {"file": _upload([row])})
+    assert ok.status_code == 200 and "已导入 1 件申请" in ok.content.decode()
+    assert Case.objects.get().applicant_name == "张三"
+
+    bad = client.post("/office/letters/ledger/import/", {"file": _upload([row, row])})
+    body = bad.content.decode()
+    assert bad.status_code == 422
+    assert "第 3 行，“申请编号”列：申请编号“X-1”与第 2 行重复" in body
+    assert "未导入任何记录" in body
+    assert Case.objects.count() == 1
+
+
+def test_ledger_import_refuses_readers(tree: Tree) -> None:
+    assert _client(tree.supervisor).get("/office/letters/ledger/import/").status_code == 403
+
+
+def test_pages_need_login(tree: Tree) -> None:
+    response = Client().get("/office/letters/ledger/export/")
+    assert response.status_code == 302 and "/login/" in response["Location"]

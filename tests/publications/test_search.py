@@ -1,0 +1,100 @@
+"""Search that works for Chinese: a two-character query finds it inside longer words, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from gongkai.publications import services
+from gongkai.publications.models import Item
+from gongkai.publications.selectors import search
+from gongkai.publications.text import fts_query, index_bigrams, normalize, query_bigrams
+from tests.publications.helpers import make_classified, make_draft, make_published
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(qs) -> set[str]:  # type: ignore[no-untyped-def]
+    return set(qs.values_list("title", flat=True))
+
+
+@pytest.fixture
+def items(tree, catalogue):  # type: ignore[no-untyped-def]
+    make_published(tree, catalogue, title="果园街道2023年部门预算公开说明", body="<p>一般公共预算支出</p>",
+                   document_number="果政发〔2023〕12号")
+    make_published(tree, catalogue, title="关于开展冬季供暖安全检查的通知", body="<p>各社区：为做好供暖工作……</p>",
+                   document_number="")
+    make_published(tree, catalogue, title="Beijing Miyun ANNUAL Plan", body="<p>English text</p>", document_number="")
+    make_draft(tree, catalogue, title="尚未发布的预算草稿")
+    make_classified(tree, catalogue, title="涉密的预算调整方案")
+    return Item.objects.published()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("预算", {"果园街道2023年部门预算公开说明"}),  # two characters inside 部门预算公开
+        ("供暖", {"关于开展冬季供暖安全检查的通知"}),
+        ("社区", {"关于开展冬季供暖安全检查的通知"}),  # body text
+        ("为做好供暖", {"关于开展冬季供暖安全检查的通知"}),
+        ("〔2023〕12号", {"果园街道2023年部门预算公开说明"}),  # 文号
+        ("果政发", {"果园街道2023年部门预算公开说明"}),
+        ("D1-A/2023", {"果园街道2023年部门预算公开说明", "关于开展冬季供暖安全检查的通知",
+                       "Beijing Miyun ANNUAL Plan"}),  # 索引号
+        ("annual", {"Beijing Miyun ANNUAL Plan"}),  # case-insensitive
+        ("ＡＮＮＵＡＬ", {"Beijing Miyun ANNUAL Plan"}),  # full-width letters
+        ("预", {"果园街道2023年部门预算公开说明"}),  # one character: LIKE only
+        ("预算检查", set()),  # both bigrams exist in the index, not the phrase
+        ("冬季 供暖", set()),
+        ("   ", set()),
+        ("%", set()),
+        ("_", set()),
+    ],
+)
+def test_queries(items, query, expected) -> None:  # type: ignore[no-untyped-def]
+    assert titles(search(items, query)) == expected
+
+
+def test_unpublished_and_classified_items_never_found(items) -> None:  # type: ignore[no-untyped-def]
+    assert titles(search(Item.objects.published(), "预算")) == {"果园街道2023年部门预算公开说明"}
+    assert titles(search(Item.objects.all(), "涉密")) == {"涉密的预算调整方案"}
+
+
+def test_index_follows_edits(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
+    item = make_draft(tree, catalogue, title="老旧小区改造计划")
+    assert titles(search(Item.objects.all(), "小区")) == {"老旧小区改造计划"}
+    services.update_item(actor=tree.clerk_a, item=item, title="背街小巷整治计划")
+    assert titles(search(Item.objects.all(), "小区")) == set()
+    assert titles(search(Item.objects.all(), "小巷")) == {"背街小巷整治计划"}
+    Item.objects.filter(pk=item.pk).delete()
+    assert titles(search(Item.objects.all(), "小巷")) == set()
+
+
+def test_bigram_index_is_used(items) -> None:  # type: ignore[no-untyped-def]
+    sql = str(search(items, "预算").query)
+    if connection.vendor == "postgresql":
+        assert "gongkai_bigrams" in sql
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'pub_item_search_bigrams'")
+            assert "gin" in cursor.fetchone()[0].lower()
+    else:
+        assert "publications_item_fts" in sql
+        with connection.cursor() as cursor:  # the triggers survive every later migration of the table
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'publications_item'")
+            assert {r[0] for r in cursor.fetchall()} >= {"publications_item_fts_ai", "publications_item_fts_ad",
+                                                          "publications_item_fts_au"}
+
+
+def test_text_helpers() -> None:
+    assert normalize("  ＡＢＣ\u3000果园\n街道 ") == "abc 果园 街道"
+    assert query_bigrams("果园街") == ["园街", "果园"]
+    assert index_bigrams("果园 街道〔2023〕") == "果园 街道 20 02 23"
+    assert fts_query('a"b') is None
+    assert fts_query("果园街道") == '"园街" AND "果园" AND "街道"'
+
+
+def test_search_by_date_independent_of_the_publication_year(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
+    make_published(tree, catalogue, title="2026年社区通知", formed_on=dt.date(2026, 1, 5))
+    assert titles(search(Item.objects.published(), "社区通知")) == {"2026年社区通知"}
