@@ -106,37 +106,43 @@ def build(cases: int, agencies: int, seed: int = 2023) -> None:
     channels = [c.value for c in Channel]
     first = dt.date(2019, 1, 1)
     span = (dt.date(2024, 12, 31) - first).days
-    per_agency = cases // agencies
+    # Agencies differ in size as real ones do: weight 1/(rank+1)^0.8, so agency 0 gets about 5 % of
+    # all cases and the median agency about 0.05 %.
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(made))]
+    owners = rng.choices(range(len(made)), weights=weights, k=cases)
+    sequences = [0] * len(made)
     now = timezone.now()
     batch: list[Any] = []
     reviews: list[Any] = []
     done = 0
-    for agency in made:
-        for n in range(per_agency):
-            received = first + dt.timedelta(days=rng.randrange(span + 1))
-            closed: dt.date | None = received + dt.timedelta(days=rng.randrange(60))
-            if rng.random() < 0.05:
-                closed = None
-            batch.append(Case(
-                agency_id=agency.pk, number=f"B{agency.pk}-{n}", year=received.year, sequence=n + 1,
-                applicant_type=rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0],
-                applicant_name="申请人", request_description="基准测试", channel=rng.choice(channels),
-                submitted_at=now, received_on=received,
-                status=Status.CLOSED.value if closed else Status.IN_PROGRESS.value,
-                outcome=rng.choice(outcomes) if closed else None, closed_on=closed, created_at=now, updated_at=now,
+    for owner in owners:
+        agency = made[owner]
+        sequences[owner] += 1
+        n = sequences[owner]
+        received = first + dt.timedelta(days=rng.randrange(span + 1))
+        closed: dt.date | None = received + dt.timedelta(days=rng.randrange(60))
+        if rng.random() < 0.05:
+            closed = None
+        batch.append(Case(
+            agency_id=agency.pk, number=f"B{agency.pk}-{n}", year=received.year, sequence=n,
+            applicant_type=rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0],
+            applicant_name="申请人", request_description="基准测试", channel=rng.choice(channels),
+            submitted_at=now, received_on=received,
+            status=Status.CLOSED.value if closed else Status.IN_PROGRESS.value,
+            outcome=rng.choice(outcomes) if closed else None, closed_on=closed, created_at=now, updated_at=now,
+        ))
+        if rng.random() < 0.05:
+            filed = received + dt.timedelta(days=rng.randrange(30, 90))
+            concluded = filed + dt.timedelta(days=rng.randrange(30, 240)) if rng.random() < 0.85 else None
+            reviews.append(Review(
+                agency_id=agency.pk, kind=rng.choice(list(ReviewKind)).value, filed_on=filed, body="复议机关",
+                result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]).value
+                if concluded else ReviewResult.PENDING.value, concluded_on=concluded, created_at=now,
             ))
-            if rng.random() < 0.05:
-                filed = received + dt.timedelta(days=rng.randrange(30, 90))
-                concluded = filed + dt.timedelta(days=rng.randrange(30, 240)) if rng.random() < 0.85 else None
-                reviews.append(Review(
-                    agency_id=agency.pk, kind=rng.choice(list(ReviewKind)).value, filed_on=filed, body="复议机关",
-                    result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]).value
-                    if concluded else ReviewResult.PENDING.value, concluded_on=concluded, created_at=now,
-                ))
-            if len(batch) >= BATCH:
-                done += _flush(batch, reviews)
-                batch, reviews = [], []
-                print(f"\r  {done:,} cases", end="", flush=True)
+        if len(batch) >= BATCH:
+            done += _flush(batch, reviews)
+            batch, reviews = [], []
+            print(f"\r  {done:,} cases", end="", flush=True)
     done += _flush(batch, reviews)
     print(f"\rbuilt {done:,} cases across {agencies:,} agencies in {time.perf_counter() - started:.0f} s")
     _analyze()
@@ -209,58 +215,82 @@ def hand_written_table3(agency_id: int, year: int) -> dict[str, list[int]]:
     return table
 
 
+def orm_sql(agency_id: int) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters the ORM sends for one agency's table 三."""
+    from gongkai.cases.models import Case
+    from gongkai.reports.compute import table3_rows
+
+    sql, params = table3_rows(YEAR, Case.objects.filter(agency_id=agency_id)).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def run_sql(sql: str, params: Any) -> list[Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def explain(agency_id: int) -> str:
     from django.db import connection
 
+    sql, params = orm_sql(agency_id)
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    return " | ".join(str(row[-1]).strip() for row in run_sql(prefix + sql, params))
+
+
+def measure_agency(agency: Any, label: str) -> bool:
     from gongkai.cases.models import Case
+    from gongkai.reports.compute import compute_report, compute_table3, compute_table4
 
-    qs = Case.objects.filter(agency_id=agency_id, received_on__isnull=False, received_on__lte=dt.date(YEAR, 12, 31))
-    sql, params = qs.values("applicant_type").query.sql_with_params()
-    with connection.cursor() as cursor:
-        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-        cursor.execute(prefix + sql, params)
-        return " | ".join(str(r[-1]) for r in cursor.fetchall())
-
-
-def measure(agencies: int) -> bool:
-    from django.db import connection
-
-    from gongkai.agencies.models import Agency
-    from gongkai.reports.compute import (
-        compute_report,
-        compute_table3,
-        compute_table4,
-        table3_by_agency,
-        table4_by_agency,
-    )
-
-    bench = list(Agency.objects.filter(code__startswith="BENCH-0").order_by("code").values_list("pk", flat=True))
-    agency = Agency.objects.get(pk=bench[len(bench) // 2])
-    print(f"\n{connection.vendor}: agency {agency.code}, year {YEAR}")
-    print(f"  plan: {explain(agency.pk)}")
-
+    in_play = Case.objects.filter(agency=agency, received_on__lte=dt.date(YEAR, 12, 31)).exclude(
+        closed_on__lt=dt.date(YEAR, 1, 1)).count()
+    total = Case.objects.filter(agency=agency).count()
+    print(f"\n  {label}: {agency.code}, {total:,} cases in all, {in_play:,} in play in {YEAR}")
+    print(f"    plan: {explain(agency.pk)}")
     cold3, t3, table3 = timed(lambda: compute_table3(agency, YEAR))
     cold4, t4, _ = timed(lambda: compute_table4(agency, YEAR))
     cold_all, t_all, _ = timed(lambda: compute_report(agency, YEAR))
     cold_sql, t_sql, by_hand = timed(lambda: hand_written_table3(agency.pk, YEAR))
+    sql, params = orm_sql(agency.pk)
+    _, t_orm_sql, _ = timed(lambda: run_sql(sql, params))
     same = all(table3[key] == by_hand[key] for key in by_hand)
     ratio = t3 / t_sql if t_sql else float("inf")
-    print(f"  table 三 (ORM, 1 query)        {t3 * 1000:8.2f} ms  (first run {cold3 * 1000:.2f} ms)")
-    print(f"  table 三 (hand-written SQL)    {t_sql * 1000:8.2f} ms  (first run {cold_sql * 1000:.2f} ms)"
-          f"  ratio {ratio:.2f}×  same numbers: {same}")
-    print(f"  table 四 (ORM, 1 query)        {t4 * 1000:8.2f} ms  (first run {cold4 * 1000:.2f} ms)")
-    print(f"  whole report (二, 三, 四)      {t_all * 1000:8.2f} ms  (first run {cold_all * 1000:.2f} ms)")
+    db_ratio = t_orm_sql / t_sql if t_sql else float("inf")
+    print(f"    table 三, ORM (1 query)          {t3 * 1000:8.2f} ms  (first run {cold3 * 1000:.2f} ms)")
+    print(f"    table 三, hand-written SQL       {t_sql * 1000:8.2f} ms  (first run {cold_sql * 1000:.2f} ms)"
+          f"   ORM / hand-written {ratio:.2f}×   same numbers: {same}")
+    print(f"    table 三, the ORM's SQL alone    {t_orm_sql * 1000:8.2f} ms  (database time)"
+          f"   ORM SQL / hand-written {db_ratio:.2f}×")
+    print(f"    table 四, ORM (1 query)          {t4 * 1000:8.2f} ms  (first run {cold4 * 1000:.2f} ms)")
+    print(f"    whole report (二, 三, 四)        {t_all * 1000:8.2f} ms  (first run {cold_all * 1000:.2f} ms)")
+    one_ok = max(t_all, cold_all) < TARGET_ONE and same
+    print(f"    under {TARGET_ONE:.0f} s: {'yes' if one_ok else 'NO'};  within {TARGET_RATIO:.0f}× of hand-written:"
+          f" end to end {'yes' if ratio <= TARGET_RATIO else 'no'}, database time"
+          f" {'yes' if db_ratio <= TARGET_RATIO else 'no'}")
+    return one_ok and db_ratio <= TARGET_RATIO
 
-    hundred = bench[:100]
+
+def measure() -> bool:
+    from django.db import connection
+
+    from gongkai.agencies.models import Agency
+    from gongkai.reports.compute import table3_by_agency, table4_by_agency
+
+    bench = list(Agency.objects.filter(code__startswith="BENCH-0").order_by("code"))
+    print(f"\n{connection.vendor}, year {YEAR}")
+    ok = measure_agency(bench[len(bench) // 2], "median agency")
+    ok = measure_agency(bench[0], "largest agency") and ok
+
+    hundred = [a.pk for a in bench[:100]]
     cold_r, t_r, rolled = timed(lambda: (table3_by_agency(hundred, YEAR), table4_by_agency(hundred, YEAR)), runs=3)
-    new_total = sum(t["new"][6] for t in rolled[0].values())
-    print(f"  roll-up of {len(hundred)} agencies (2 queries)  {t_r * 1000:8.2f} ms  (first run {cold_r * 1000:.2f} ms)"
-          f"  {new_total:,} applications received in {YEAR}")
-
-    ok = max(t_all, cold3 + cold4) < TARGET_ONE and ratio <= TARGET_RATIO and max(t_r, cold_r) < TARGET_ROLLUP and same
-    print(f"  targets: one agency < {TARGET_ONE:.0f} s, ≤ {TARGET_RATIO:.0f}× hand-written, roll-up < "
-          f"{TARGET_ROLLUP:.0f} s: {'met' if ok else 'NOT MET'}")
-    return ok
+    received = sum(t["new"][6] or 0 for t in rolled[0].values())
+    print(f"\n  roll-up of the 100 largest agencies (2 queries)  {t_r * 1000:8.2f} ms  (first run {cold_r * 1000:.2f} ms),"
+          f" {received:,} applications received in {YEAR}")
+    rollup_ok = max(t_r, cold_r) < TARGET_ROLLUP
+    print(f"    under {TARGET_ROLLUP:.0f} s: {'yes' if rollup_ok else 'NO'}")
+    return ok and rollup_ok
 
 
 def main() -> int:
@@ -272,7 +302,7 @@ def main() -> int:
     url = configure(args.db, args.cases)
     print(f"database: {url}")
     build(args.cases, args.agencies)
-    return 0 if measure(args.agencies) else 1
+    return 0 if measure() else 1
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gongkai.letters",
     "gongkai.publications",
     "gongkai.reports",
+    "gongkai.supervision",
     "gongkai.portal",
     "gongkai.backoffice",
     "gongkai.api",

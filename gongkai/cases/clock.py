@@ -11,6 +11,8 @@ only) and the result is marked provisional (暂定) with the year named; loading
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +60,24 @@ def assumed_year(year: int) -> CalendarYear:
     return CalendarYear(year, ASSUMED_SOURCE, (), origin=f"{year}年（暂定）")
 
 
+_assumed_lock = threading.Lock()
+_assumed_calendars: weakref.WeakKeyDictionary[WorkingCalendar, dict[tuple[int, ...], WorkingCalendar]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _calendar_assuming(calendar: WorkingCalendar, years: tuple[int, ...]) -> WorkingCalendar:
+    """``calendar`` plus assumed ``years``, built once per calendar (a rebuild costs ~15 ms)."""
+    with _assumed_lock:
+        built = _assumed_calendars.setdefault(calendar, {})
+        found = built.get(years)
+        if found is None:
+            data = [calendar.year_data(y) for y in sorted(calendar.known_years)]
+            found = WorkingCalendar([*data, *(assumed_year(y) for y in years)], package_data=False)
+            built[years] = found
+        return found
+
+
 def with_assumed_years(calendar: WorkingCalendar, compute: Callable[[WorkingCalendar], _T]) -> tuple[_T, tuple[int, ...]]:
     """``compute(calendar)``; on a missing year after the last known one, retry with it assumed.
 
@@ -65,18 +85,16 @@ def with_assumed_years(calendar: WorkingCalendar, compute: Callable[[WorkingCale
     missing year before the known ones (a date before 2004) is an error, raised as is.
     """
     current = calendar
-    assumed: list[int] = []
+    assumed: tuple[int, ...] = ()
     while True:
         try:
-            return compute(current), tuple(assumed)
+            return compute(current), assumed
         except CalendarYearMissing as exc:
             known = current.known_years
             if not known or exc.year <= max(known) or len(assumed) >= MAX_ASSUMED_YEARS:
                 raise
-            if current is calendar:
-                current = calendar.copy()
-            current.add_year(assumed_year(exc.year))
-            assumed.append(exc.year)
+            assumed = (*assumed, exc.year)
+            current = _calendar_assuming(calendar, assumed)
 
 
 def nth_working_day_after(d: date, n: int, calendar: WorkingCalendar | None = None) -> tuple[date, bool]:

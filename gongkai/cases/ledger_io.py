@@ -203,6 +203,11 @@ def _check_against_database(rows: tuple[LedgerRow, ...], agency: Agency, today: 
     used = set(
         Case.objects.filter(agency=agency, number__in=[r.case_number for r in rows]).values_list("number", flat=True)
     )
+    registered = set(
+        Case.objects.filter(agency=agency, received_on__in={r.received_on for r in rows}).values_list(
+            "received_on", "applicant_name", "request_description"
+        )
+    )
     for row in rows:
         if row.received_on > today:
             errors.append(
@@ -220,12 +225,7 @@ def _check_against_database(rows: tuple[LedgerRow, ...], agency: Agency, today: 
                     C.CASE_NUMBER.label,
                 )
             )
-        elif Case.objects.filter(
-            agency=agency,
-            received_on=row.received_on,
-            applicant_name=row.applicant_name,
-            request_description=row.request,
-        ).exists():
+        elif (row.received_on, row.applicant_name, row.request) in registered:
             errors.append(
                 LedgerIssue("系统中已有同一申请人同日提出的相同申请（该台账可能已经导入过）", row.line, C.REQUEST.label)
             )

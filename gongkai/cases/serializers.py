@@ -10,7 +10,19 @@ from gongkai.cases.masking import identity_for
 from gongkai.cases.models import Case, CaseEvent, Consultation, Extension, FeeNotice
 
 
+def _code(help_text: str) -> serializers.CharField:
+    """An enum value as a plain string: the codes are defined once in ``gongkai.cases.choices``.
+
+    (drf-spectacular would name one enum per field name, and ``status`` is a field of other apps too.)
+    """
+    return serializers.CharField(read_only=True, help_text=help_text)
+
+
 class CaseListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    status = _code("状态代码（gongkai.core.case_flow.Status）")
+    outcome = _code("办理结果代码（年度报告表三的行，gongkai.core.outcomes.Outcome）")
+    channel = _code("提交方式代码（gongkai.core.deadlines.Channel）")
+    applicant_type = _code("申请人类型代码（表三的列，ApplicantType）")
     agency = serializers.CharField(source="agency.name", read_only=True)
     department = serializers.CharField(source="department.name", read_only=True, default=None)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -33,6 +45,9 @@ class CaseListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class CaseEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    kind = _code("事项代码（core Event 或 CaseNote）")
+    status_before = _code("原状态代码")
+    status_after = _code("新状态代码")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -42,6 +57,8 @@ class CaseEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 
 class ConsultationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    party = _code("third_party 或 agency")
+
     class Meta:
         model = Consultation
         fields = ["party", "party_name", "sent_on", "reply_due_on", "ended_on", "replied_on", "consents"]
@@ -49,6 +66,8 @@ class ConsultationSerializer(serializers.ModelSerializer):  # type: ignore[type-
 
 
 class ExtensionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    decision = _code("pending、approved 或 refused")
+
     class Meta:
         model = Extension
         fields = ["days", "requested_on", "decision", "decided_on", "notified_on"]
@@ -56,6 +75,8 @@ class ExtensionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 
 class FeeNoticeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    method = _code("by_piece 或 by_volume")
+
     class Meta:
         model = FeeNotice
         fields = ["method", "pieces", "earlier_pieces", "pages", "amount", "breakdown", "notified_on",

@@ -3,15 +3,12 @@ depend on their internals:
 
 - published annual reports: ``gongkai.reports.selectors.published_reports`` /
   ``published_report`` and ``gongkai.reports.documents.document_response``;
-- a tracked application: ``gongkai.cases`` (``Case.objects.by_tracking_code``), and its answer
-  letter through an optional hook ``gongkai.cases.portal.answer_letter(case)`` returning
-  ``(filename, content, content_type)`` or None — until the cases app offers it, the status
-  page shows the outcome and the 答复说明 text.
+- a tracked application: ``gongkai.cases`` (``Case.objects.by_tracking_code``) and the letters
+  issued to the applicant (``gongkai.letters.models.Letter``).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,6 +18,7 @@ from django.http import HttpResponse
 if TYPE_CHECKING:
     from gongkai.agencies.models import Agency
     from gongkai.cases.models import Case
+    from gongkai.letters.models import Letter
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,12 +76,18 @@ def find_case(code: str) -> Case | None:
     return Case.objects.by_tracking_code(code)
 
 
-def answer_letter(case: Case) -> tuple[str, bytes, str] | None:
-    try:
-        hook: Any = importlib.import_module("gongkai.cases.portal")
-    except ModuleNotFoundError as exc:
-        if exc.name != "gongkai.cases.portal":
-            raise
-        return None
-    func = getattr(hook, "answer_letter", None)
-    return func(case) if func is not None else None
+def case_by_pk(pk: int) -> Case | None:
+    from gongkai.cases.models import Case
+
+    return Case.objects.filter(pk=pk).select_related("agency").first()
+
+
+def applicant_letters(case: Case) -> list[Letter]:
+    """The letters issued to the applicant of ``case`` that the status page offers: the answer
+    (答复书) once the case is closed, and the 补正告知书 / 延期答复告知书 / 收费通知 sent during it.
+    A 第三方意见征询函 is addressed to someone else and never shown."""
+    from gongkai.core.letters import LetterType
+    from gongkai.letters.models import Letter
+
+    return list(Letter.objects.filter(case=case).exclude(kind=LetterType.THIRD_PARTY.value)
+                .exclude(kind=LetterType.RECEIPT.value).order_by("issued_on", "id"))

@@ -39,7 +39,14 @@ SUBMITTED_KEY = "portal_submitted"
 TRACKED_KEY = "portal_tracked_case"
 
 
+def _param(request: HttpRequest, name: str, limit: int = 200) -> str:
+    """A query-string value without NUL and other control characters (never valid input here)."""
+    return "".join(ch for ch in request.GET.get(name, "")[:limit] if ch >= " ")
+
+
 def _agency(code: str) -> Agency:
+    if any(ch < " " for ch in code):
+        raise Http404("机关不存在")
     return get_object_or_404(Agency.objects.active(), code=code)
 
 
@@ -107,11 +114,10 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.get("q", "")
-    query = raw.strip()
+    query = _param(request, "q").strip()
     agencies = Agency.objects.active().order_by("path")
     agency = None
-    code = request.GET.get("agency", "")
+    code = _param(request, "agency", 32)
     if code:
         agency = agencies.filter(code=code).first()
     page = None
@@ -224,7 +230,7 @@ def _case_view(case: Any) -> dict[str, Any]:
         "awaiting_correction": status is CaseStatus.AWAITING_CORRECTION,
         "closed": status is CaseStatus.CLOSED,
         "submitted_on": timezone.localtime(case.submitted_at).date(),
-        "letter": seams.answer_letter(case) is not None if status is CaseStatus.CLOSED else False,
+        "letters": seams.applicant_letters(case),
     }
 
 
@@ -232,7 +238,7 @@ def _case_view(case: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
+        form = TrackForm(initial={"code": _param(request, "code", 20)})
         return render(request, "portal/track.html", {"form": form, "nav": "track"})
     ip = ratelimit.client_ip(request)
     rule = ratelimit.limit("track")
@@ -251,18 +257,17 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def track_letter(request: HttpRequest) -> HttpResponse:
-    """The answer letter of the case looked up in this session."""
-    from gongkai.cases.models import Case
+def track_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A letter of the case looked up in this session (code and phone digits checked there)."""
+    from django.http import FileResponse
 
-    pk = request.session.get(TRACKED_KEY)
-    case = Case.objects.filter(pk=pk, status=CaseStatus.CLOSED).first() if pk else None
-    letter = seams.answer_letter(case) if case is not None else None
+    case_pk = request.session.get(TRACKED_KEY)
+    case = seams.case_by_pk(case_pk) if case_pk else None
+    letter = next((x for x in seams.applicant_letters(case) if x.pk == pk), None) if case is not None else None
     if letter is None:
-        raise Http404("答复书不存在")
-    filename, content, content_type = letter
-    response = HttpResponse(content, content_type=content_type)
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
+        raise Http404("文书不存在")
+    try:
+        handle = letter.file.open("rb")
+    except OSError:
+        raise Http404("文书文件不存在") from None
+    return FileResponse(handle, as_attachment=True, filename=letter.download_name)

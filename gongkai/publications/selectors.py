@@ -72,7 +72,8 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     A substring match on the normalised text (so "预算" finds "部门预算公开"), pre-filtered by the
     bigram index where there is one: GIN on PostgreSQL, FTS5 on SQLite.
     """
-    q = normalize(query)[:MAX_QUERY_LENGTH]
+    # NUL is not text (PostgreSQL refuses it in a parameter); other control characters never match.
+    q = normalize("".join(ch for ch in query if ch >= " " or ch in "\t\n"))[:MAX_QUERY_LENGTH]
     if not q:
         return queryset.none()
     result = queryset.filter(search_text__contains=q)

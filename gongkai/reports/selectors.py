@@ -84,20 +84,21 @@ def previous_year_report(agency: Agency, year: int) -> AnnualReport | None:
 
 
 def peer_sections(agency: Agency, year: int) -> list[tuple[str, dict[str, str]]]:
-    """Other agencies' signed-off narratives for ``year`` (newest version each), for copy warnings."""
+    """The signed-off narratives for ``year`` of ``agency``'s sibling agencies (same parent), newest
+    version each, for the copy warnings: 雷同 is what agencies under one 主管部门 copy from each other."""
     seen: set[int] = set()
     out: list[tuple[str, dict[str, str]]] = []
-    records = (
-        AnnualReportRecord.objects.filter(year=year, status__in=LOCKED_STATUSES)
+    rows = (
+        AnnualReportRecord.objects.filter(year=year, status__in=LOCKED_STATUSES, agency__parent_id=agency.parent_id)
         .exclude(agency=agency)
-        .select_related("agency")
         .order_by("agency_id", "-version")
+        .values_list("agency_id", "agency__name", "snapshot__sections")
     )
-    for record in records:
-        if record.agency_id in seen or record.snapshot is None:
+    for agency_id, name, sections in rows:
+        if agency_id in seen:
             continue
-        seen.add(record.agency_id)
-        out.append((f"{record.agency.name}{year}年报告", dict(record.snapshot.get("sections") or {})))
+        seen.add(agency_id)
+        out.append((f"{name}{year}年报告", dict(sections or {})))
     return out
 
 

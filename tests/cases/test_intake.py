@@ -101,13 +101,13 @@ def test_text_similarity() -> None:
 
 def test_repeat_and_monthly_flags(tree) -> None:  # type: ignore[no-untyped-def]
     who = {"id_number": "110228198001011234", "actor": tree.officer_a}
-    old = CaseFactory(today=D(2025, 4, 1), request_description="果园街道老旧小区改造项目的实施方案", **who)
+    old = CaseFactory(today=D(2025, 3, 10), request_description="果园街道老旧小区改造项目的实施方案", **who)
     CaseFactory(today=D(2024, 4, 1), request_description="果园街道老旧小区改造项目的实施方案", **who)  # > 12 months
     CaseFactory(today=D(2026, 3, 3), request_description="部门预算", **who)
     CaseFactory(today=D(2026, 3, 2), request_description="果园街道老旧小区改造项目的实施方案",
                 id_number="999", actor=tree.officer_a)  # another person
     case = CaseFactory(today=D(2026, 3, 20), request_description="请公开果园街道老旧小区改造项目实施方案", **who)
-    assert [r.case for r in repeat_candidates(case)] == []  # 2025-04-01 is more than 12 months before
+    assert [r.case for r in repeat_candidates(case)] == []  # 2025-03-10 is more than 12 months before
     case2 = CaseFactory(today=D(2026, 3, 25), request_description="请公开果园街道老旧小区改造项目实施方案", **who)
     assert [r.case for r in repeat_candidates(case2)] == [case]
     flags = case_flags(case2)
@@ -150,7 +150,9 @@ def test_reminders_t2_and_overdue(tree, capsys) -> None:  # type: ignore[no-unty
     assert [c.number for c in by_user["officer_a"].due_soon] == [t2.number, unassigned.number]
     assert [c.number for c in by_user[other.username].due_soon] == [unassigned.number]
     assert result.sent == 2 and len(mail.outbox) == 2
-    assert overdue.number in mail.outbox[0].body or overdue.number in mail.outbox[1].body
+    to_officer = next(m for m in mail.outbox if m.to == ["officer@example.cn"])
+    assert overdue.number in to_officer.body and t2.number in to_officer.body
+    assert "逾期1件，即将到期2件" in to_officer.subject
 
     assert not send_reminders(today=D(2026, 4, 4)).working_day  # 清明: nothing sent
     mail.outbox.clear()

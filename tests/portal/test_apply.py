@@ -188,3 +188,31 @@ def test_application_pages_for_unknown_agency(client: Client, tree) -> None:  # 
     assert client.get(reverse("portal:apply", args=["NOPE"])).status_code == 404
     assert client.get(reverse("portal:apply_done")).status_code == 302  # nothing submitted in this session
     assert client.get(reverse("portal:apply_choose")).status_code == 200
+
+
+def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.cases.letters import LetterFacts, generate_letter
+    from gongkai.core.letters import LetterType
+
+    from gongkai.letters.models import LetterSettings
+
+    settings.MEDIA_ROOT = tmp_path
+    LetterSettings.objects.create(agency=tree.street_a, court_name="测试区人民法院", reconsideration_body="测试区人民政府")
+    fields = {k: v for k, v in VALID.items() if k != "website"}
+    case = case_services.submit_online_application(
+        agency=tree.street_a, submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC), client_ip="203.0.113.7",
+        **fields)
+    case = case_services.confirm_online_application(actor=tree.officer_a, case=case, today=dt.date(2026, 3, 2))
+    case = case_services.start_processing(actor=tree.officer_a, case=case, today=dt.date(2026, 3, 3))
+    case = case_services.close_case(actor=tree.officer_a, case=case, outcome=Outcome.GRANTED,
+                                    today=dt.date(2026, 3, 10))
+    letter = generate_letter(actor=tree.officer_a, case=case, kind=LetterType.ANSWER_GRANTED,
+                             today=dt.date(2026, 3, 10), facts=LetterFacts(access_method="电子邮件"))
+    url = reverse("portal:track_letter", args=[letter.pk])
+    assert client.get(url).status_code == 404  # not looked up in this session
+    html = track(client, case.tracking_code, "5678").content.decode()
+    assert url in html
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")  # type: ignore[attr-defined]
+    other = Client()
+    assert other.get(url).status_code == 404

@@ -52,6 +52,8 @@ def test_home_and_agency_pages(client: Client, tree, items) -> None:  # type: ig
 
 def test_unknown_agency_is_404(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/a/NOPE/").status_code == 404
+    assert client.get("/a/%00/").status_code == 404
+    assert client.get("/search/", {"q": "预算", "agency": "\x00"}).status_code == 200
 
 
 def test_only_published_items_are_shown(client: Client, tree, items) -> None:  # type: ignore[no-untyped-def]

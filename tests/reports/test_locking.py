@@ -91,3 +91,26 @@ def test_narrative_post_on_signed_report_changes_nothing(tree: Any, signed: Annu
     assert "不能修改" in response.content.decode()
     signed.refresh_from_db()
     assert signed.narrative["overview"].startswith("2023年度")
+
+
+def test_admin_cannot_delete_a_signed_report_but_may_delete_a_draft(tree: Any, signed: AnnualReportRecord,
+                                                                     client: Client) -> None:
+    client.force_login(tree.admin)
+    url = f"/admin/reports/annualreportrecord/{signed.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert AnnualReportRecord.objects.filter(pk=signed.pk).exists()
+    draft = services.new_version(actor=tree.officer_a, record=signed)
+    assert client.post(f"/admin/reports/annualreportrecord/{draft.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not AnnualReportRecord.objects.filter(pk=draft.pk).exists()
+
+
+def test_every_change_is_audited(tree: Any, signed: AnnualReportRecord) -> None:
+    from gongkai.audit.models import AuditEvent
+    from gongkai.reports.states import ReportAuditAction
+
+    services.publish(actor=tree.officer_a, record=signed)
+    v2 = services.new_version(actor=tree.officer_a, record=signed)
+    actions = set(AuditEvent.objects.for_object(signed).values_list("action", flat=True))
+    assert actions == {ReportAuditAction.DRAFT_STARTED, ReportAuditAction.NARRATIVE_SAVED,
+                       ReportAuditAction.SIGNED_OFF, ReportAuditAction.PUBLISHED}
+    assert AuditEvent.objects.for_object(v2).get().action == ReportAuditAction.NEW_VERSION

@@ -136,3 +136,15 @@ def test_home_panel(tree: Any, draft: AnnualReportRecord, client: Client) -> Non
     client.force_login(tree.supervisor)
     page = client.get(reverse("backoffice:home")).content.decode()
     assert f"{dt.date.today().year - 1}年政府信息公开工作年度报告" in page
+
+
+def test_report_page_query_count_does_not_grow_with_cases(tree: Any, draft: AnnualReportRecord, client: Client,
+                                                          django_assert_max_num_queries: Any) -> None:
+    from tests.reports.history import add_cases, add_reviews, random_history
+
+    cases, reviews = random_history(3, cases=300, first_year=2022, last_year=2023)
+    add_cases(tree.street_a, cases)
+    add_reviews(tree.street_a, reviews)
+    client.force_login(tree.officer_a)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("reports:record", args=[draft.pk])).status_code == 200

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 from gongkai.core.deadlines import ANSWER_DAYS, CONSULTATION_REPLY_DAYS, FEE_PAYMENT_DAYS
 from gongkai.core.fees import FeeBreakdown
@@ -284,7 +285,7 @@ def default_templates() -> Mapping[str, str]:
         raise LetterTemplateError(f"{TEMPLATES_FILE}：缺少模板 {'、'.join(missing)}", template=missing[0])
     for key, text in texts.items():
         check_template(key, text)
-    return {key: texts[key] for key in template_keys()}
+    return MappingProxyType({key: texts[key] for key in template_keys()})
 
 
 def effective_templates(overrides: Mapping[str, str] | None = None) -> dict[str, str]:

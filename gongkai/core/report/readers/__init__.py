@@ -123,10 +123,10 @@ def extract(data: bytes, kind: Kind, source: str) -> Document:
         return pdf_document(data, source)
     if kind is Kind.DOCX:
         return docx_document(data, source)
-    text = decode(data, source)
     if kind is Kind.HTML:
-        return html_document(text, source)
-    return text_document(text, source)
+        # Markup, scripts and inline images are most of a page: its text is capped after parsing.
+        return html_document(decode(data, source, limit=MAX_BYTES), source)
+    return text_document(decode(data, source), source)
 
 
 def _from_json(data: bytes, source: str) -> AnnualReport:

@@ -6,6 +6,7 @@ a web page and a text export are read by the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import count
@@ -73,6 +74,11 @@ class GridBuilder:
     @property
     def full(self) -> bool:
         return self._row + 1 >= MAX_GRID_ROWS
+
+    @property
+    def row_full(self) -> bool:
+        """The current row has reached the last grid column: further cells are dropped."""
+        return self._col >= MAX_GRID_COLS
 
     def new_row(self) -> None:
         if self.full:
@@ -148,6 +154,8 @@ class Document:
     ``cross_check`` is set when the grids and the lines were extracted independently (PDF ruling
     lines vs the text layer): a cell the two read differently is left blank with a note.
     ``wrapped`` is set when the lines are a page layout (PDF) rather than paragraphs.
+    ``more_grids`` extracts grids that were left out because they are costly (PDF pages holding
+    only table 二); the interpreter calls it when the text alone does not settle table 二.
     """
 
     source: str
@@ -158,3 +166,4 @@ class Document:
     cross_check: bool = False
     wrapped: bool = False
     notes: list[str] = field(default_factory=list)
+    more_grids: Callable[[], list[Grid]] | None = None

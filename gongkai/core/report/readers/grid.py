@@ -16,9 +16,14 @@ from decimal import Decimal
 from gongkai.core.report.readers.document import Grid
 from gongkai.core.report.readers.labels import (
     GROUP_PREFIX,
+    INTAKE_KEYS,
     ORG_AGGREGATE,
+    OTHER_GROUP,
+    OTHER_OTHER,
+    OTHER_ROWS,
     OTHER_SINGLE,
     T2_FIELD_PHRASES,
+    TOTAL,
     TOTAL_BARE,
     t2_row,
     t3_column,
@@ -38,8 +43,6 @@ from gongkai.core.report.taxonomy import (
     ValueType,
     table2_rows,
 )
-
-_DUPLICATE = -2  # two grid columns claim the same table 三 column
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,9 @@ _T3_HEADER_WORDS = ("自然人", "申请人情况", "法人或其他组织", "�
 
 
 def _t3_header_rows(grid: Grid) -> list[int]:
+    """The first run of rows naming applicant columns (the table may follow others in one grid)."""
     rows: list[int] = []
-    for r in range(min(grid.n_rows, 8)):
+    for r in range(grid.n_rows):
         texts = [norm(t) for t in grid.texts[r]]
         if any(word in t for t in texts for word in _T3_HEADER_WORDS):
             rows.append(r)
@@ -267,18 +271,18 @@ def _t3_row_key(label: str, state: _T3State, *, has_values: bool) -> str | None:
     events = t3_events(label, other_context=state.other_context)
     groups = [k for _, k in events if k.startswith(GROUP_PREFIX)]
     if groups:
-        state.other_context = groups[-1] == GROUP_PREFIX + "other"
+        state.other_context = groups[-1] == OTHER_GROUP
     rows = [k for _, k in events if not k.startswith(GROUP_PREFIX) and k != TOTAL_BARE]
     if rows:
-        if rows[-1].startswith("other_"):
+        if rows[-1] in OTHER_ROWS:
             state.other_context = True
-        state.outcomes = state.outcomes or rows[-1] not in ("new", "carried_over")
+        state.outcomes = state.outcomes or rows[-1] not in INTAKE_KEYS
         return rows[-1]
     if any(k == TOTAL_BARE for _, k in events) and state.outcomes:
-        return "total"
+        return TOTAL
     if state.other_context and label.endswith("其他"):
-        return "other_other"
-    if groups and groups[-1] == GROUP_PREFIX + "other" and has_values:
+        return OTHER_OTHER
+    if groups and groups[-1] == OTHER_GROUP and has_values:
         return OTHER_SINGLE
     if groups:
         return groups[-1]

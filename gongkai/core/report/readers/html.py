@@ -3,7 +3,7 @@
 The lines keep document order with a table row per line and its cells separated by tabs, so a
 page whose tables were flattened into paragraphs is read from its text. A cell that holds the
 whole article (a layout table) keeps its paragraphs as lines. lxml (installed with python-docx)
-parses the page.
+parses the page as a browser would (comments dropped, so "250<!---->251" shows "250251").
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import lxml.html
 from lxml import etree
 
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.readers.document import MAX_GRID_COLS, MAX_GRID_ROWS, Document, Grid, GridBuilder, SourceKind
+from gongkai.core.report.readers.text import MAX_TEXT_CHARS
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "option", "button", "svg", "iframe"})
 _BLOCK = frozenset(
@@ -24,36 +24,49 @@ _BLOCK = frozenset(
         "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "form", "hr", "address", "figure",
         "figcaption", "center", "caption", "body", "html",
     }
-)
+)  # fmt: skip
 _CELL = frozenset({"td", "th"})
+#: Inside a cell, these end a line; a cell or row misnested inside a cell (broken markup) too, so
+#: its number is not joined to the cell's own.
+_BREAKS = _BLOCK | _CELL | {"br", "tr"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-MAX_ELEMENTS = 500_000
+MAX_ELEMENTS = 200_000  # a report page has a few thousand
 MAX_TABLES = 500
 _LAYOUT_CELL_CHARS = 400
 
 
 def html_document(text: str, source: str) -> Document:
     """Grids of every table and the page's text lines."""
-    text = _XML_DECLARATION.sub("", text, count=1)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReportReadError(f"网页无法解析：{exc}", source=source) from None
-    hints = [
-        str(value)
-        for value in root.xpath("//meta[@name='ArticleTitle' or @name='articletitle' or @name='title']/@content")
-    ]
-    hints.extend(t.text_content() for t in root.iter("title"))
+    if root is None:
+        raise ReportReadError("文件中没有可读的文字", source=source)
+    if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
+        raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
+    hints = [str(v) for v in root.xpath("//meta[translate(@name,'ARTICLETIT','articletit')='articletitle']/@content")]
+    hints.extend("".join(t.itertext()) for t in root.iter("title"))
     grids: list[Grid] = []
     lines = _Lines()
-    for count, (element, closing) in enumerate(_walk(root)):
-        if count >= MAX_ELEMENTS:
-            raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
-        _visit(element, closing, lines, grids)
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = _tag(element)
+        if event == "start":
+            if tag in _SKIP:
+                walker.skip_subtree()
+                continue
+            _open(element, tag, lines, grids)
+        else:
+            _close(element, tag, lines)
+    page_lines = lines.done()
+    if sum(len(line) for line in page_lines) > MAX_TEXT_CHARS:
+        raise ReportReadError(f"网页文字过长（超过 {MAX_TEXT_CHARS // 10000} 万字），不像是一份年度报告", source=source)
     return Document(
         source=source,
         kind=SourceKind.HTML,
-        lines=lines.done(),
+        lines=page_lines,
         grids=grids,
         title_hint="\n".join(h.strip() for h in hints if h.strip()),
     )
@@ -62,21 +75,6 @@ def html_document(text: str, source: str) -> Document:
 def _tag(element: etree._Element) -> str:
     tag = element.tag
     return tag.lower() if isinstance(tag, str) else ""
-
-
-def _walk(root: etree._Element, skip: frozenset[str] = _SKIP) -> Iterator[tuple[etree._Element, bool]]:
-    """Elements in document order, each opening and closing (no recursion).
-
-    Comments and the ``skip`` elements are given once, opening, and not entered.
-    """
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    while stack:
-        element, closing = stack.pop()
-        yield element, closing
-        if closing or _tag(element) in skip or not isinstance(element.tag, str):
-            continue
-        stack.append((element, True))
-        stack.extend((child, False) for child in reversed(element))
 
 
 class _Lines:
@@ -114,34 +112,31 @@ class _Lines:
         return self.lines
 
 
-def _visit(element: etree._Element, closing: bool, lines: _Lines, grids: list[Grid]) -> None:
-    tag = _tag(element)
-    if not tag or tag in _SKIP:  # comments, scripts: only the tail is text (no closing event)
-        lines.text(element.tail)
-        return
-    if not closing:
-        if tag == "table":
+def _open(element: etree._Element, tag: str, lines: _Lines, grids: list[Grid]) -> None:
+    if tag == "table":
+        lines.end_line()
+        if len(grids) < MAX_TABLES:
+            grid = table_grid(element)
+            if grid is not None:
+                grids.append(grid)
+    elif tag == "tr":
+        lines.end_line()
+        lines.row_cells.append(0)
+    elif tag in _CELL:
+        layout = _is_layout_cell(element)
+        if layout:
             lines.end_line()
-            if len(grids) < MAX_TABLES:
-                grid = table_grid(element)
-                if grid is not None:
-                    grids.append(grid)
-        elif tag == "tr":
-            lines.end_line()
-            lines.row_cells.append(0)
-        elif tag in _CELL:
-            layout = _is_layout_cell(element)
-            if layout:
-                lines.end_line()
-            elif lines.row_cells and lines.row_cells[-1] > 0:
-                lines.current.append("\t")
-            if lines.row_cells:
-                lines.row_cells[-1] += 1
-            lines.cells.append(layout)
-        elif tag == "br" or tag in _BLOCK:
-            lines.block()
-        lines.text(element.text)
-        return
+        elif lines.row_cells and lines.row_cells[-1] > 0:
+            lines.current.append("\t")
+        if lines.row_cells:
+            lines.row_cells[-1] += 1
+        lines.cells.append(layout)
+    elif tag == "br" or tag in _BLOCK:
+        lines.block()
+    lines.text(element.text)
+
+
+def _close(element: etree._Element, tag: str, lines: _Lines) -> None:
     if tag in _CELL:
         if lines.cells and lines.cells.pop():
             lines.end_line()
@@ -162,15 +157,14 @@ def _is_layout_cell(cell: etree._Element) -> bool:
         return len(cell.text or "") > _LAYOUT_CELL_CHARS
     if cell.find(".//table") is not None:
         return True
-    return len(cell.text_content()) > _LAYOUT_CELL_CHARS
+    return sum(len(t) for t in cell.itertext()) > _LAYOUT_CELL_CHARS
 
 
 def _span(cell: etree._Element, name: str, limit: int) -> int:
     raw = cell.get(name)
     if raw is None:
         return 1
-    raw = str(raw).strip()
-    digits = re.match(r"\d+", raw)
+    digits = re.match(r"\d+", str(raw).strip())
     return max(1, min(int(digits.group()) if digits else 1, limit))
 
 
@@ -191,6 +185,8 @@ def table_grid(table: etree._Element) -> Grid | None:
         if builder.full:
             break
         for cell in row:
+            if builder.row_full:
+                break
             if _tag(cell) in _CELL:
                 builder.add(
                     cell_text(cell), _span(cell, "colspan", MAX_GRID_COLS), _span(cell, "rowspan", MAX_GRID_ROWS)
@@ -202,22 +198,21 @@ def cell_text(cell: etree._Element) -> str:
     """A cell's text with line breaks between its paragraphs, without nested tables."""
     if len(cell) == 0:
         return (cell.text or "").strip()
-    parts: list[str] = []
-    for element, closing in _walk(cell, _SKIP | {"table"}):
-        tag = _tag(element)
+    parts: list[str] = [cell.text or ""]
+    walker = etree.iterwalk(cell, events=("start", "end"))
+    for event, element in walker:
         if element is cell:
-            if not closing:
-                parts.append(element.text or "")
             continue
-        if not closing:
-            if tag == "table" or tag in _SKIP or not tag:
-                parts.append(element.tail or "")
+        tag = _tag(element)
+        if event == "start":
+            if tag == "table" or tag in _SKIP:
+                walker.skip_subtree()
                 continue
-            if tag == "br" or tag in _BLOCK:
+            if tag in _BREAKS:
                 parts.append("\n")
             parts.append(element.text or "")
         else:
-            if tag in _BLOCK:
+            if tag in _BREAKS:
                 parts.append("\n")
             parts.append(element.tail or "")
     return "\n".join(line.strip() for line in "".join(parts).splitlines() if line.strip())

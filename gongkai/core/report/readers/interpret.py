@@ -16,7 +16,7 @@ from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.model import AnnualReport, ReadNote
 from gongkai.core.report.readers import grid, stream
 from gongkai.core.report.readers.document import Document
-from gongkai.core.report.readers.labels import OTHER_SINGLE, Heading, detect_format
+from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
 from gongkai.core.report.readers.normalize import Got, Unsure, norm
 from gongkai.core.report.readers.tables import T2, T3, T4, TABLE_TITLES, TableReading, merge
 
@@ -56,6 +56,11 @@ def interpret(doc: Document) -> AnnualReport:
     t2 = _read(
         doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
     )
+    if doc.more_grids is not None and not _settled(t2, fmt):
+        doc.grids.extend(doc.more_grids())
+        t2 = _read(
+            doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
+        )
     t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
 
     agency, year, title_notes = read_title(lines, doc.title_hint, whole)
@@ -80,6 +85,12 @@ def _read(doc: Document, from_grids: TableReading, from_text: Callable[[], Table
     if text_reading is None:
         return from_grids
     return merge(from_grids, text_reading, cross_check=doc.cross_check)
+
+
+def _settled(reading: TableReading, fmt: tx.ReportFormat) -> bool:
+    """Every cell of table 二 read for sure."""
+    cells = reading.cells
+    return all(isinstance(cells.get((row.key, f.key)), Got) for row in tx.table2_rows(fmt) for f in row.fields)
 
 
 def _covers(reading: TableReading) -> bool:
@@ -125,15 +136,15 @@ def _fill_table2(report: AnnualReport, reading: TableReading) -> None:
 def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
     column_notes = {n.column for n in reading.notes if n.row is None and n.column is not None}
     sources = {key: key for key in tx.TABLE3_KEYS}
-    other_rows = ("other_no_correction", "other_fee_unpaid")
+    other_rows = OTHER_ROWS[:-1]
     explained: set[str] = set()
-    if OTHER_SINGLE in reading.rows and not (reading.rows & {*other_rows, "other_other"}):
-        sources["other_other"] = OTHER_SINGLE
+    if OTHER_SINGLE in reading.rows and not (reading.rows & set(OTHER_ROWS)):
+        sources[OTHER_OTHER] = OTHER_SINGLE
         if report.format is tx.ReportFormat.F2021:
             explained.update(other_rows)
     elif report.format is tx.ReportFormat.F2019 and reading.rows & set(other_rows):
         _sum_other_rows(reading)
-        sources["other_other"] = OTHER_SINGLE
+        sources[OTHER_OTHER] = OTHER_SINGLE
     report.notes.extend(reading.notes)
     report.notes.extend(
         ReadNote("表中“（六）其他处理”只有一行，没有分项：读入“3.其他”，这一项留空", T3, key)
@@ -169,16 +180,15 @@ def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
 
 def _sum_other_rows(reading: TableReading) -> None:
     """2019 format with （六）的三个分项 printed: its single row is their sum (report-json.md)."""
-    parts = ("other_no_correction", "other_fee_unpaid", "other_other")
     for c in range(tx.COLUMN_COUNT):
-        cells = [reading.cells.get((key, str(c))) for key in parts]
+        cells = [reading.cells.get((key, str(c))) for key in OTHER_ROWS]
         if all(isinstance(cell, Got) for cell in cells):
             numbers = [cell.value for cell in cells if isinstance(cell, Got) and isinstance(cell.value, int)]
             reading.cells[(OTHER_SINGLE, str(c))] = Got(sum(numbers) if numbers else None)
         else:
             reading.cells[(OTHER_SINGLE, str(c))] = Unsure("“（六）其他处理”的分项未全部读到，无法合计")
     reading.rows.add(OTHER_SINGLE)
-    reading.note("2019年格式的报告印了“（六）其他处理”的三个分项，按三项之和读入“（六）其他处理”", row="other_other")
+    reading.note("2019年格式的报告印了“（六）其他处理”的三个分项，按三项之和读入“（六）其他处理”", row=OTHER_OTHER)
 
 
 def _fill_table4(report: AnnualReport, reading: TableReading) -> None:
@@ -209,7 +219,7 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年\s*度?"
 _TITLE_AGENCY_FIRST = re.compile(rf"^(?P<agency>[^\d，。,:：；;！!?？]{{2,40}}?)\s*(?:关于)?\s*{_YEAR}\s*{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST = re.compile(rf"^(?:关于)?\s*{_YEAR}\s*(?P<agency>[^\s\d，。,:：；;]{{0,40}}?)\s*{_REPORT_WORDS}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LOCAL = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|旗|镇|乡|街道)")
+_LOCAL = re.compile(r"^[^市省州盟]{1,6}?(?:区|县|旗|镇|乡|街道)")
 _PREFIX = re.compile(r"[\u4e00-\u9fff]{1,12}(?:省|自治区|市|州|盟|地区)$")
 _FUNCTION_CHARS = set("由与在据向对为将按经及和于是的了请")
 _TITLE_LINES = 15

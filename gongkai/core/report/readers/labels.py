@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.readers.normalize import norm
 from gongkai.core.report.taxonomy import ReportFormat, ReviewKind, ReviewResult
 
@@ -20,7 +21,7 @@ from gongkai.core.report.taxonomy import ReportFormat, ReviewKind, ReviewResult
 # ---------------------------------------------------------------------------------------------
 
 T3_PHRASES: dict[str, tuple[str, ...]] = {
-    "new": ("本年新收", "本年度新收", "新收政府信息公开申请"),
+    "new": ("本年新收", "本年度新收", "新收政府信息公开申请", "收到政府信息公开申请数量"),
     "carried_over": ("上年结转", "上年度结转", "上一年度结转"),
     "granted": ("予以公开",),
     "partial": ("部分公开", "区分处理"),
@@ -55,6 +56,14 @@ T3_GROUP_PHRASES: dict[str, tuple[str, ...]] = {
     "other": ("其他处理",),
 }
 GROUP_PREFIX = "group:"
+OTHER_GROUP = GROUP_PREFIX + tx.OUTCOME_GROUPS[5].key  # （六）其他处理
+NEW = next(r.key for r in tx.TABLE3_ROWS if r.kind is tx.RowKind.INTAKE)
+TOTAL = next(r.key for r in tx.TABLE3_ROWS if r.kind is tx.RowKind.TOTAL)
+INTAKE_KEYS = frozenset(r.key for r in tx.TABLE3_ROWS if r.kind is tx.RowKind.INTAKE)
+OUTCOME_KEYS = frozenset(r.key for r in tx.OUTCOME_ROWS)
+#: The three sub-rows of （六）其他处理; the last, "3.其他", is where a single （六） row goes.
+OTHER_ROWS = tuple(r.key for r in tx.OUTCOME_ROWS if GROUP_PREFIX + (r.group_key or "") == OTHER_GROUP)
+OTHER_OTHER = OTHER_ROWS[-1]
 #: A 2019-style （六）其他处理 row without sub-rows: read into ``other_other``.
 OTHER_SINGLE = "other_single"
 #: "总计" without the （七） marker: only a row label once the outcome rows have started.
@@ -81,8 +90,8 @@ def t3_events(text: str, *, other_context: bool) -> list[tuple[int, str]]:
     if other_context or "其他处理" in text:
         match = _OTHER_OTHER.search(text)
         if match:
-            found.append((match.start(), "other_other"))
-    if not any(key == "total" for _, key in found):
+            found.append((match.start(), OTHER_OTHER))
+    if not any(key == TOTAL for _, key in found):
         offset = _first(text, _BARE_TOTAL)
         if offset >= 0:
             found.append((offset, TOTAL_BARE))
@@ -200,7 +209,7 @@ def t4_group(texts: list[str]) -> ReviewKind | None:
 
 
 def t4_field(texts: list[str]) -> str | None:
-    """The table 四 field (``ReviewResult`` value or "total") of a column, from its header texts."""
+    """The table 四 field (``ReviewResult`` value or 总计) of a column, from its header texts."""
     joined = "|".join(texts)
     if "尚未" in joined or "未审结" in joined:
         return ReviewResult.PENDING.value
@@ -211,7 +220,7 @@ def t4_field(texts: list[str]) -> str | None:
     if "其他" in joined:
         return ReviewResult.OTHER.value
     if "总计" in joined or "合计" in joined:
-        return "total"
+        return tx.TABLE4_TOTAL_KEY
     return None
 
 

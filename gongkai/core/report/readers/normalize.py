@@ -45,9 +45,19 @@ _DIGIT_MARKER = re.compile(r"\(([1-9])\)")
 _CHINESE_DIGITS = "一二三四五六七八九"
 
 
-@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """A label in the one shape labels are compared in (see the module docstring)."""
+    # Labels and cells repeat across reports: short strings are cached (long ones would make
+    # the cache hold whole documents).
+    return _norm_short(text) if len(text) <= 80 else _norm(text)
+
+
+@lru_cache(maxsize=16384)
+def _norm_short(text: str) -> str:
+    return _norm(text)
+
+
+def _norm(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     folded = _WHITESPACE.sub("", folded).translate(_DROP)
     return _DIGIT_MARKER.sub(lambda m: f"({_CHINESE_DIGITS[int(m.group(1)) - 1]})", folded)
@@ -158,6 +168,8 @@ def looks_numeric(raw: str) -> bool:
     """True when a cell holds a number or a blank mark (a value cell, not a label)."""
     if raw.isdigit() and raw.isascii():
         return True
+    if len(raw) > 60:
+        return False
     text = _WHITESPACE.sub(" ", fold(raw))
     if text in BLANK_MARKS:
         return True

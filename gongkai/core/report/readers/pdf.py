@@ -22,6 +22,8 @@ from gongkai.core.report.readers.document import Document, Grid, SourceKind
 from gongkai.core.report.readers.normalize import norm
 
 MAX_PAGES = 300
+#: Tables 二–四 fill two to four pages; more pages with table words are not all read for grids.
+MAX_TABLE_PAGES = 8
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _VISIBLE = re.compile(r"\S")
 #: Words of the headers and rows of tables 三 and 四: a page with two of them holds part of one.
@@ -45,6 +47,8 @@ _TABLE_WORDS = (
     "复议后起诉",
     "尚未审结",
 )
+#: Words of table 二: a page with two of them (and none of the above) is parsed only on demand.
+_TABLE2_WORDS = ("第二十条第", "信息内容", "本年制发件数", "处理决定数量", "行政许可", "行政处罚", "事业性收费", "规范性文件")
 _EPSILON = 1.0
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -58,18 +62,32 @@ def pdf_document(data: bytes, source: str) -> Document:
         raise ReportReadError("PDF 没有文字层（可能是扫描件），无法读取", source=source)
     if len(_CJK.findall("".join(texts))) < 10:
         raise ReportReadError("PDF 的文字层中没有可识别的汉字（可能是扫描件，或字体缺少 Unicode 映射），无法读取", source=source)
-    pages = [i for i, text in enumerate(texts) if _holds_table(text)]
-    grids: list[Grid] = []
+    pages = [i for i, text in enumerate(texts) if _holds(text, _TABLE_WORDS)][:MAX_TABLE_PAGES]
+    table2_pages = [i for i, text in enumerate(texts) if i not in pages and _holds(text, _TABLE2_WORDS)]
+    table2_pages = table2_pages[:MAX_TABLE_PAGES]
     notes: list[str] = []
-    if pages:
-        try:
-            grids = _grids(data, pages)
-        except Exception as exc:  # pdfminer raises many unrelated types on a damaged file
-            notes.append(f"PDF 的表格线无法识别（{type(exc).__name__}），只按文字层读取")
+    grids = _safe_grids(data, pages, notes)
     lines = [line for text in texts for line in text.splitlines()]
     return Document(
-        source=source, kind=SourceKind.PDF, lines=lines, grids=grids, cross_check=True, wrapped=True, notes=notes
+        source=source,
+        kind=SourceKind.PDF,
+        lines=lines,
+        grids=grids,
+        cross_check=True,
+        wrapped=True,
+        notes=notes,
+        more_grids=(lambda: _safe_grids(data, table2_pages, notes)) if table2_pages else None,
     )
+
+
+def _safe_grids(data: bytes, pages: list[int], notes: list[str]) -> list[Grid]:
+    if not pages:
+        return []
+    try:
+        return _grids(data, pages)
+    except Exception as exc:  # pdfminer raises many unrelated types on a damaged file
+        notes.append(f"PDF 第 {pages[0] + 1} 页等的表格线无法识别（{type(exc).__name__}），只按文字层读取")
+        return []
 
 
 def _page_texts(data: bytes, source: str) -> list[str]:
@@ -103,9 +121,9 @@ def _page_texts(data: bytes, source: str) -> list[str]:
         document.close()
 
 
-def _holds_table(text: str) -> bool:
+def _holds(text: str, words: tuple[str, ...]) -> bool:
     normed = norm(text)
-    return sum(1 for word in _TABLE_WORDS if word in normed) >= 2
+    return sum(1 for word in words if word in normed) >= 2
 
 
 def _grids(data: bytes, pages: list[int]) -> list[Grid]:

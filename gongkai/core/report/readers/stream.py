@@ -18,9 +18,15 @@ from enum import Enum
 
 from gongkai.core.report.readers.labels import (
     GROUP_PREFIX,
+    NEW,
     ORG_AGGREGATE,
+    OTHER_GROUP,
+    OTHER_OTHER,
+    OTHER_ROWS,
     OTHER_SINGLE,
+    OUTCOME_KEYS,
     T3_PHRASES,
+    TOTAL,
     TOTAL_BARE,
     Heading,
     heading_key,
@@ -31,6 +37,7 @@ from gongkai.core.report.readers.normalize import BLANK_MARKS, Unsure, fold, loo
 from gongkai.core.report.readers.tables import T2, T3, T4, TableReading
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
+    COLUMN_LABELS,
     TABLE2_ROWS_2019,
     TABLE4_FIELDS,
     TABLE4_GROUPS,
@@ -115,7 +122,8 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
     """Group tokens into text pieces and runs of values.
 
     A run counts only when it holds a number (or at least two blank marks); a lone "/" or the
-    empty cells of a header are read as part of the surrounding text.
+    empty cells of a header are read as part of the surrounding text. Text is only cut where a
+    run starts, so pieces alternate.
     """
     out: list[Piece] = []
     text: list[str] = []
@@ -147,13 +155,7 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
             run.append(token)
     flush_run()
     flush_text()
-    merged: list[Piece] = []
-    for piece in out:
-        if merged and not piece.is_run and not merged[-1].is_run:
-            merged[-1] = Piece(text=merged[-1].text + piece.text)
-        else:
-            merged.append(piece)
-    return merged
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,7 +277,9 @@ class Regions:
     t4: tuple[int, int] | None
 
 
-_NEW_ROW = T3_PHRASES["new"]
+_NEW_ROW = T3_PHRASES[NEW]
+#: Lines that can start or end a table region hold one of these (tested before normalising).
+_REGION_WORDS = re.compile("新收|收到|第二十条|行政复议")
 _NARRATIVE_COUNT = re.compile(r"[^\d,。;]*\d+(?:件|个|条)")
 
 
@@ -295,7 +299,7 @@ def _new_row_line(text: str) -> bool:
 
 def regions(lines: Sequence[str], found: Sequence[Heading]) -> Regions:
     """Where tables 二, 三 and 四 are: table 三 starts near its first "本年新收" row label."""
-    normed = [norm(line) if len(line) < 400 else "" for line in lines]
+    normed = [norm(line) if len(line) < 400 and _REGION_WORDS.search(line) else "" for line in lines]
     first_new = next((i for i, text in enumerate(normed) if _new_row_line(text)), None)
     if first_new is None:
         return Regions(None, None, None)
@@ -337,9 +341,6 @@ def _t3_layout(header: str) -> tuple[int, ...]:
     return _FULL_LAYOUT
 
 
-_OUTCOME_KEYS = frozenset(T3_PHRASES) - {"new", "carried_over", "total", "carried_forward"}
-
-
 def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     """Table 三 from text (spec §3.5): 25 labelled rows of 7 numbers (2019: one （六） row)."""
     reading = TableReading(T3)
@@ -355,20 +356,26 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
             continue
         for offset, key in t3_events(part.text, other_context=other_context):
             if not started:
-                if key != "new" or not _starts_table(parts, index, offset):
+                if key != NEW or not is_row_label(part.text, offset):
+                    continue
+                after = parts[index + 1].cells if index + 1 < len(parts) else ()
+                before = parts[index - 1].cells if index > 0 else ()
+                if len(after) < 2 and len(before) < 2:
                     continue
                 started = True
                 header.append(part.text[:offset])
+                if len(before) >= 2:  # perhaps the numbers of this row, printed above its label
+                    events.append(RunEvent(before))
             if key == TOTAL_BARE:
                 if not outcomes:
                     continue
-                key = "total"
+                key = TOTAL
             if key in seen:
                 continue
             seen.add(key)
-            if key == GROUP_PREFIX + "other" or key.startswith("other_"):
+            if key == OTHER_GROUP or key in OTHER_ROWS:
                 other_context = True
-            outcomes = outcomes or key in _OUTCOME_KEYS
+            outcomes = outcomes or key in OUTCOME_KEYS
             events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset()))
         if not started:
             header.append(part.text)
@@ -376,11 +383,14 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
         return reading
     layout = _t3_layout("".join(header))
     expect = frozenset({len(layout)})
-    has_other_rows = bool(seen & {"other_no_correction", "other_fee_unpaid"})
+    for column in set(range(COLUMN_COUNT)) - set(layout):
+        reason = "法人或其他组织未分列" if ORG_AGGREGATE in layout else "表头中没有这一列"
+        reading.note(f"表格没有“{COLUMN_LABELS[column]}”列（{reason}），这一列留空", column=str(column))
+    has_other_rows = bool(seen & set(OTHER_ROWS[:-1]))
     final: list[Event] = []
     for event in events:
         if isinstance(event, LabelEvent):
-            if event.key == GROUP_PREFIX + "other" and not has_other_rows and "other_other" not in seen:
+            if event.key == OTHER_GROUP and not has_other_rows and OTHER_OTHER not in seen:
                 event = LabelEvent(OTHER_SINGLE, True, expect)
             else:
                 event = LabelEvent(event.key, event.required, expect)
@@ -393,10 +403,10 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     for event in labels:
         reading.rows.add(event.key)
         run = pairs.get(event.key)
-        if run is None:
+        if run is None and not scrambled:
             reading.note("找到了行标签，但没有找到它的数字", row=event.key)
             continue
-        if run is AMBIGUOUS or scrambled:
+        if run is None or run is AMBIGUOUS or scrambled:
             for c in range(COLUMN_COUNT):
                 reading.put(event.key, str(c), Unsure("数字与相邻的行无法区分（文字中行和数字的次序不明），无法确定"))
             continue
@@ -410,14 +420,6 @@ def _scrambled(orphans: int, labels: int) -> bool:
     """Many runs of numbers next to no label: the text is not in row order (a PDF whose content
     stream writes the label column, then the number columns), so no pairing is trusted."""
     return orphans > 2 and orphans * 4 >= labels
-
-
-def _starts_table(parts: Sequence[Piece], index: int, offset: int) -> bool:
-    """The "本年新收" label at ``offset`` of piece ``index`` heads a row of numbers (not a sentence)."""
-    if not is_row_label(parts[index].text, offset):
-        return False
-    after = parts[index + 1] if index + 1 < len(parts) else None
-    return after is not None and len(after.cells) >= 2
 
 
 def _put_t3_run(reading: TableReading, key: str, cells: tuple[str, ...], layout: tuple[int, ...]) -> None:
@@ -437,7 +439,7 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
     rows = {row.key: row for row in table2_rows(fmt)}
     widths = {row.key: len(row.fields) for row in TABLE2_ROWS_2019} | {k: len(r.fields) for k, r in rows.items()}
     events: list[Event] = []
-    seen: set[str] = set()
+    seen: list[str] = []
     for part in pieces(tokenize(lines[span[0] : span[1]])):
         if part.is_run:
             if seen:
@@ -445,7 +447,7 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
             continue
         for _, key in t2_events(part.text):
             if key not in seen:
-                seen.add(key)
+                seen.append(key)
                 events.append(LabelEvent(key, True, frozenset({widths[key]})))
     pairs, orphans = align(events)
     scrambled = _scrambled(orphans, len(seen))

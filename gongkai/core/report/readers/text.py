@@ -14,7 +14,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SENTENCE_END = ("。", "：", "；", "！", "？", ":", ";")
 
 
-def decode(data: bytes, source: str) -> str:
+def decode(data: bytes, source: str, *, limit: int = MAX_TEXT_CHARS) -> str:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (GBK, GB2312)."""
     text: str | None = None
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -38,8 +38,8 @@ def decode(data: bytes, source: str) -> str:
     sample = text[:65536]
     if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
         raise ReportReadError("文件不是文本，也不是 PDF、Word 或网页文件（含有二进制数据）", source=source)
-    if len(text) > MAX_TEXT_CHARS:
-        raise ReportReadError(f"文字过长（超过 {MAX_TEXT_CHARS // 10000} 万字），不像是一份年度报告", source=source)
+    if len(text) > limit:
+        raise ReportReadError(f"文字过长（超过 {limit // 10000} 万字），不像是一份年度报告", source=source)
     return text
 
 

@@ -27,6 +27,8 @@ from gongkai.core.report.readers.document import MAX_GRID_COLS, Document, Grid, 
 #: A zip whose parts unpack to more than this is not a report (and may be a zip bomb).
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_BODY_ELEMENTS = 200_000
+#: The body XML of a long report is a few MB; beyond this it is not a report.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 MAIN_PART = "word/document.xml"
 
 _BODY = qn("w:body")
@@ -60,7 +62,8 @@ def main_part(data: bytes, source: str) -> bytes:
                 if "OFD.xml" in names:
                     raise ReportReadError("这是 OFD 文件，暂不支持；请提供 PDF、Word（.docx）或网页", source=source)
                 raise ReportReadError("ZIP 文件中没有 word/document.xml，不是 Word（.docx）文件", source=source)
-            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+            body = next(info for info in infos if info.filename == MAIN_PART)
+            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES or body.file_size > MAX_BODY_BYTES:
                 raise ReportReadError(
                     f"Word 文件解压后超过 {MAX_UNPACKED_BYTES // 2**20} MB，不像是一份年度报告", source=source
                 )

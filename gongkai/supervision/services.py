@@ -1,0 +1,207 @@
+"""年报监督 write paths: upload a batch (read each file, store it), check it against the store.
+
+Reading is file by file: each read is saved on its own, so a file that cannot be read, or a fault
+later in the batch, loses nothing saved before. The checks (``gongkai.core.report.crosscheck``)
+run once every file is stored, so files of one batch are checked against each other (2024 against
+2023 uploaded together) and against earlier uploads the user may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from gongkai.accounts.scoping import visible_agencies
+from gongkai.agencies.models import Agency
+from gongkai.audit.services import record
+from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
+from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, count_errors, same_agency, squash
+from gongkai.core.report.model import AnnualReport
+from gongkai.core.report.readers import read_bytes, sniff
+from gongkai.supervision.archives import Upload, UploadLimitError, expand
+from gongkai.supervision.models import ReadReport, ReadStatus, ReportBatch
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class SupervisionAction(StrEnum):
+    BATCH_UPLOADED = "supervision.batch_uploaded"
+    BATCH_CHECKED = "supervision.batch_checked"
+
+
+class SupervisionError(GongkaiError):
+    """An upload that cannot be taken (no agency, nothing sent, over a limit); the message says why."""
+
+
+def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str = "") -> ReportBatch:
+    """Store a batch of published reports for ``actor``'s agency, read each file, check them all.
+
+    The batch and its audit record are written first, together; then each file in its own
+    transaction; then the checks. Archives are unpacked within the limits of
+    :mod:`gongkai.supervision.archives` (a batch over a limit is refused whole, before anything
+    is stored).
+    """
+    if actor.agency_id is None:
+        raise SupervisionError("上传年度报告需要所属机构：系统管理员请用机构账号上传")
+    if not files:
+        raise SupervisionError("请选择要核对的文件")
+    try:
+        uploads = expand(files)
+    except UploadLimitError as exc:
+        raise SupervisionError(str(exc)) from None
+    if not uploads:
+        raise SupervisionError("压缩包中没有文件")
+    with transaction.atomic():
+        batch = ReportBatch.objects.create(agency_id=actor.agency_id, uploaded_by=actor, title=title.strip()[:120])
+        record(actor=actor, action=SupervisionAction.BATCH_UPLOADED, target=batch,
+               changes={"files": [u.name for u in uploads], "count": len(uploads)})
+    agencies = list(visible_agencies(actor))
+    for position, upload in enumerate(uploads, start=1):
+        _store(batch, position, upload, agencies)
+    try:
+        check_batch(actor=actor, batch=batch)
+    except Exception:
+        # Every file is saved already; its status stays 待核对 and the batch page offers 重新核对.
+        logger.exception("supervision: checks of batch %s failed", batch.pk)
+    return batch
+
+
+def _store(batch: ReportBatch, position: int, upload: Upload, agencies: list[Agency]) -> ReadReport:
+    """Read one file and save what came out (or why nothing did)."""
+    started = time.perf_counter()
+    report: AnnualReport | None = None
+    error = upload.error
+    kind = ""
+    if not error:
+        try:
+            kind = sniff(upload.data, upload.name).value
+            report = read_bytes(upload.data, upload.name)
+        except ReportReadError as exc:
+            error = str(exc)
+    elapsed = round((time.perf_counter() - started) * 1000)
+    row = ReadReport(
+        batch=batch, position=position, file_name=upload.name[:255], sha256=hashlib.sha256(upload.data).hexdigest(),
+        size=len(upload.data), source_format=kind, read_ms=elapsed,
+    )
+    if report is None:
+        row.status, row.read_error = ReadStatus.UNREADABLE, error or "无法读取"
+    else:
+        row.report = report.to_dict()
+        row.agency_name = (report.agency or "")[:200]
+        row.year = report.year if report.year is not None and 0 < report.year < 32768 else None
+        row.report_format = report.format.value
+        row.matched_agency = match_agency(report.agency, agencies)
+        row.status = ReadStatus.PENDING
+    with transaction.atomic():
+        row.save()
+    return row
+
+
+def match_agency(name: str | None, agencies: Sequence[Agency]) -> Agency | None:
+    """The agency in ``agencies`` (the user's scope) that ``name`` names: same name, short name, or tail."""
+    if not name:
+        return None
+    key = squash(name)
+    for agency in agencies:
+        if key in (squash(agency.name), squash(agency.short_name or "\0")):
+            return agency
+    matches = [a for a in agencies if same_agency(a.name, name)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def check_batch(*, actor: User, batch: ReportBatch) -> None:
+    """Run the checks of every read file of ``batch`` against the batch and the reports ``actor`` may see.
+
+    Cross-year pairs and the region sum come from ``gongkai.core.report.crosscheck``; the region
+    sum only where every active agency directly below the parent has a report of that year.
+    Re-running it (after more uploads) replaces the findings.
+    """
+    rows = list(batch.files.readable().select_related("matched_agency"))
+    if not rows:
+        return
+    years = {r.year for r in rows if r.year is not None} | {r.year - 1 for r in rows if r.year}
+    others = list(
+        ReadReport.objects.readable().visible_to(actor).exclude(batch=batch).filter(year__in=years)
+        .select_related("matched_agency").order_by("-batch__created_at", "-id")
+    )
+    entries, by_entry = _entries(rows)
+    context, context_rows = _entries(others)
+    row_of = {**by_entry, **context_rows}
+    parents = {r.matched_agency_id for r in rows if r.matched_agency_id is not None}
+    active_children: dict[int, set[int]] = {}
+    for child in Agency.objects.filter(parent_id__in=parents, is_active=True).values("pk", "parent_id"):
+        active_children.setdefault(child["parent_id"], set()).add(child["pk"])
+
+    def children_of(entry: Entry, pool: Sequence[Entry]) -> list[Entry]:
+        parent = row_of[id(entry)]
+        expected = active_children.get(parent.matched_agency_id or -1)
+        if not expected:
+            return []
+        found: dict[int, Entry] = {}
+        for other in pool:
+            child = row_of[id(other)]
+            if child.matched_agency_id in expected and child.year == parent.year:
+                found.setdefault(child.matched_agency_id, other)
+        return list(found.values()) if set(found) == expected else []
+
+    results = audit_reports(entries, context, children_of)
+    counts = dict.fromkeys([s.value for s in ReadStatus], 0)
+    for result in results:
+        row = row_of[id(result.entry)]
+        _save_result(row, result, row_of)
+        counts[row.status] += 1
+    with transaction.atomic():
+        record(actor=actor, action=SupervisionAction.BATCH_CHECKED, target=batch, changes={"statuses": counts})
+
+
+def _entries(rows: Sequence[ReadReport]) -> tuple[list[Entry], dict[int, ReadReport]]:
+    entries: list[Entry] = []
+    by_id: dict[int, ReadReport] = {}
+    for row in rows:
+        try:
+            report = AnnualReport.from_dict(row.report)
+        except ReportFormatError:
+            logger.warning("ReadReport %s: stored report does not parse", row.pk)
+            continue
+        agency = row.matched_agency.name if row.matched_agency is not None else None
+        entry = Entry(f"{row.file_name}（第{row.batch_id}批）", report, agency)
+        entries.append(entry)
+        by_id[id(entry)] = row
+    return entries, by_id
+
+
+def _save_result(row: ReadReport, result: EntryResult, row_of: dict[int, ReadReport]) -> None:
+    errors, warnings = count_errors(result.findings)
+    row.findings = [f.to_dict() for f in result.findings]
+    row.error_count, row.warning_count = errors, warnings
+    row.status = ReadStatus(result.verdict.value)
+    row.previous = row_of[id(result.previous)] if result.previous is not None else None
+    with transaction.atomic():
+        row.save(update_fields=["findings", "error_count", "warning_count", "status", "previous"])
+
+
+def batch_counts(batch: ReportBatch) -> dict[str, int]:
+    """Files of ``batch`` by status."""
+    counts = dict.fromkeys([s.value for s in ReadStatus], 0)
+    for status in batch.files.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+__all__ = [
+    "SupervisionAction",
+    "SupervisionError",
+    "batch_counts",
+    "check_batch",
+    "match_agency",
+    "upload_batch",
+]

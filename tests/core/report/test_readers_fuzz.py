@@ -1,0 +1,207 @@
+"""No input crashes or hangs a reader, and no number comes out that the input does not print.
+
+Hypothesis feeds random bytes (bare, and behind the magic numbers that choose each reader),
+mutations of the sample text, of a web page, of a Word file and of a real PDF. A reader may
+return a report or raise ReportReadError naming the file; a fault of the reader itself (wrapped
+as INTERNAL_ERROR by ``read_bytes``) fails the test. Every number a report holds must be printed
+in the input: a reader that shifts cells can still only produce numbers that exist, but one that
+invents or joins numbers is caught.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import lxml.html
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from gongkai.core.errors import ReportReadError
+from gongkai.core.report.model import AnnualReport
+from gongkai.core.report.readers import INTERNAL_ERROR, read_bytes
+from tests.core.report.test_readers import docx_bytes, html_page, html_tables, numbered
+
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "samples"
+SAMPLE_TEXT = (SHARED / "miyun-guoyuan-2023.txt").read_text(encoding="utf-8")
+SAMPLE_LINES = SAMPLE_TEXT.splitlines()
+PDF = (SHARED / "real" / "huaian-hongze-2024.pdf").read_bytes()
+HTML = html_page(numbered(), html_tables(numbered()))
+DOCX = docx_bytes(numbered())
+
+FAST = settings(max_examples=1000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+MEDIUM = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _printed_numbers(data: bytes) -> set[Decimal]:
+    text = ""
+    for encoding in ("utf-8", "gb18030", "utf-16"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    folded = unicodedata.normalize("NFKC", text).replace(",", "")
+    numbers: set[Decimal] = set()
+    for token in _NUMBER.findall(folded):
+        try:
+            numbers.add(Decimal(token))
+        except InvalidOperation:  # pragma: no cover - the pattern only finds decimals
+            continue
+    return numbers
+
+
+def _shown_numbers(page: bytes) -> set[Decimal]:
+    """Numbers a browser shows: markup can join text ("250</0<td>251" shows "250251")."""
+    try:
+        root = lxml.html.document_fromstring(page)
+    except (etree.ParserError, ValueError):
+        return set()
+    etree.strip_tags(root, etree.Comment)
+    numbers: set[Decimal] = set()
+    for node in root.iter():
+        for text in (node.text, node.tail):
+            if text:
+                numbers |= _printed_numbers(text.encode("utf-8"))
+    return numbers
+
+
+def _values(report: AnnualReport) -> list[int | Decimal]:
+    out: list[int | Decimal] = []
+    for row in report.table2.values():
+        out.extend(v for v in row.values() if v is not None)
+    for cells in report.table3.values():
+        out.extend(v for v in cells if v is not None)
+    for group in report.table4.values():
+        out.extend(v for v in group.values() if v is not None)
+    return out
+
+
+def read(data: bytes, *, printed: bool = True, page: bool = False) -> AnnualReport | None:
+    """Read fuzzed bytes: a report or a ReportReadError naming the file, never a crash; with
+    ``printed``, every number read must be printed in the input (as shown, for a ``page``)."""
+    try:
+        report = read_bytes(data, name="fuzzed-input")
+    except ReportReadError as exc:
+        assert INTERNAL_ERROR not in str(exc), str(exc)
+        assert "fuzzed-input" in str(exc)
+        return None
+    if printed:
+        numbers = _shown_numbers(data) if page else _printed_numbers(data)
+        for value in _values(report):
+            assert abs(Decimal(value)) in numbers, f"{value} is not printed in the input"
+    return report
+
+
+# -- random bytes --------------------------------------------------------------------------------
+
+MAGIC = [b"%PDF-1.7\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<html><body>", b"<table><tr><td>", b'{"schema": "gongkai.annual-report/1", ', b"\xef\xbb\xbf", b"\xff\xfe", b"{\\rtf1"]
+
+
+@FAST
+@given(st.binary(max_size=4096))
+def test_random_bytes(data: bytes) -> None:
+    read(data, printed=False)
+
+
+@MEDIUM
+@given(st.sampled_from(MAGIC), st.binary(max_size=2048))
+def test_random_bytes_behind_a_magic_number(magic: bytes, data: bytes) -> None:
+    read(magic + data, printed=False)
+
+
+@MEDIUM
+@given(st.text(max_size=2000))
+def test_random_text(text: str) -> None:
+    read(text.encode("utf-8"))
+
+
+# -- mutations of real input ---------------------------------------------------------------------
+
+_FRAGMENTS = st.sampled_from(
+    ["0", "12", "1,234", "２０", "/", "—", "无", "\t", "  ", "（六）其他处理", "3.其他", "总计", "一、本年新收政府信息公开申请数量", "\u3000", "- 3 -", "<td>", "2 0"]
+)
+
+
+@st.composite
+def mutated_lines(draw: st.DrawFn, lines: list[str]) -> str:
+    lines = list(lines)
+    for _ in range(draw(st.integers(1, 8))):
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "edit", "truncate", "split"]))
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "insert":
+            lines.insert(i, draw(st.one_of(_FRAGMENTS, st.text(max_size=30))))
+        elif op == "edit":
+            line = lines[i]
+            at = draw(st.integers(0, len(line)))
+            lines[i] = line[:at] + draw(st.one_of(_FRAGMENTS, st.text(max_size=5))) + line[at + draw(st.integers(0, 3)) :]
+        elif op == "truncate":
+            lines = lines[:i]
+        else:
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i : i + 1] = [lines[i][:at], lines[i][at:]]
+    return "\n".join(lines)
+
+
+@FAST
+@given(mutated_lines(SAMPLE_LINES))
+def test_mutated_sample_text(text: str) -> None:
+    read(text.encode("utf-8"))
+
+
+@MEDIUM
+@given(mutated_lines(HTML.splitlines()))
+def test_mutated_web_page(page: str) -> None:
+    read(page.encode("utf-8"), page=True)
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["flip", "truncate", "delete", "insert"]))
+        i = draw(st.integers(0, max(0, len(out) - 1)))
+        if op == "flip" and out:
+            out[i] = draw(st.integers(0, 255))
+        elif op == "truncate":
+            del out[i:]
+        elif op == "delete":
+            del out[i : i + draw(st.integers(1, 4096))]
+        else:
+            out[i:i] = draw(st.binary(min_size=1, max_size=64))
+    return bytes(out)
+
+
+@SLOW
+@given(mutated_bytes(PDF))
+def test_mutated_pdf(data: bytes) -> None:
+    read(data, printed=False)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_bytes(DOCX))
+def test_mutated_word_file(data: bytes) -> None:
+    read(data, printed=False)
+
+
+def test_unmutated_inputs_read_back() -> None:
+    """The fuzz bases are readable: the properties above are not vacuous."""
+    assert read(SAMPLE_TEXT.encode("utf-8")) is not None
+    assert read(HTML.encode("utf-8"), page=True) is not None
+    assert read(DOCX, printed=False) is not None
+    assert read(PDF, printed=False) is not None
