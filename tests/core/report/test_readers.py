@@ -778,13 +778,23 @@ def test_a_row_label_without_numbers_next_to_another_is_not_given_its_neighbours
     assert pairs["c"] is AMBIGUOUS and pairs["d"] is AMBIGUOUS
 
 
-def test_align_prefers_label_then_numbers_when_the_text_never_prints_numbers_first() -> None:
-    a, b, c = (LabelEvent(k, True, frozenset({7})) for k in "abc")
-    run1, run2 = RunEvent(("1",) * 7), RunEvent(("2",) * 7)
+def test_align_pairs_a_label_with_the_numbers_on_its_line() -> None:
+    a, b, c = (LabelEvent(k, True, frozenset({7}), line) for k, line in (("a", 0), ("b", 1), ("c", 3)))
+    run1, run2 = RunEvent(("1",) * 7, 0), RunEvent(("2",) * 7, 1)
 
     pairs, orphans = align([a, run1, b, run2, c])
 
     assert pairs == {"a": run1, "b": run2} and orphans == 0
+
+
+def test_align_does_not_assume_numbers_follow_their_label() -> None:
+    """Without line evidence, one run between two labels may be either's: neither gets it."""
+    a, b = LabelEvent("a", True, frozenset({7})), LabelEvent("b", True, frozenset({7}))
+    run = RunEvent(("1",) * 7)
+
+    pairs, _ = align([a, run, b])
+
+    assert pairs == {"a": AMBIGUOUS, "b": AMBIGUOUS}
 
 
 def test_align_gives_a_group_subtotal_to_the_group_not_the_next_row() -> None:

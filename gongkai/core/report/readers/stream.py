@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -63,92 +64,113 @@ class Tok(Enum):
 class Token:
     kind: Tok
     text: str
+    line: int = -1
 
 
 _SPLIT_NUMBER = re.compile(r"[\d,.]+(?:\s+[\d,.]+)+")
 
 
-def _field_token(cell: str) -> Token:
+def _field_token(cell: str, line: int) -> Token:
     text = " ".join(fold(cell).split())
     if not text:
-        return Token(Tok.EMPTY, "")
+        return Token(Tok.EMPTY, "", line)
     if looks_numeric(text):
-        return Token(Tok.BLANK if text in BLANK_MARKS else Tok.NUM, text)
+        return Token(Tok.BLANK if text in BLANK_MARKS else Tok.NUM, text, line)
     if _SPLIT_NUMBER.fullmatch(text):
-        return Token(Tok.BAD, text)
-    return Token(Tok.TEXT, text)
+        return Token(Tok.BAD, text, line)
+    return Token(Tok.TEXT, text, line)
 
 
-def _word_token(word: str) -> Token:
+def _word_token(word: str, line: int) -> Token:
     text = fold(word)
     if looks_numeric(text):
-        return Token(Tok.BLANK if text in BLANK_MARKS else Tok.NUM, text)
-    return Token(Tok.TEXT, text)
+        return Token(Tok.BLANK if text in BLANK_MARKS else Tok.NUM, text, line)
+    return Token(Tok.TEXT, text, line)
 
 
 def tokenize(lines: Sequence[str]) -> list[Token]:
     """Split lines into tokens: a tab-separated line by tabs (one cell each), others by spaces."""
     tokens: list[Token] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         body = line.lstrip().rstrip(" \r\n\u3000")
         if not body:
-            tokens.append(Token(Tok.EMPTY if "\t" in line else Tok.BREAK, ""))
+            tokens.append(Token(Tok.EMPTY if "\t" in line else Tok.BREAK, "", i))
             continue
         if "\t" in body:
-            line_tokens = [_field_token(cell) for cell in body.split("\t")]
+            line_tokens = [_field_token(cell, i) for cell in body.split("\t")]
         else:
-            line_tokens = [_word_token(word) for word in body.split()]
+            line_tokens = [_word_token(word, i) for word in body.split()]
         tokens.extend(line_tokens)
         if sum(1 for t in line_tokens if t.kind is not Tok.TEXT) >= 2:
             # A line holding a row of numbers ends that row; single values on consecutive lines
             # (one cell per line) continue it.
-            tokens.append(Token(Tok.BREAK, ""))
+            tokens.append(Token(Tok.BREAK, "", i))
     return tokens
 
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """Consecutive text tokens (``text`` normalised) or consecutive value tokens (``cells``)."""
+    """Consecutive text tokens (``text`` normalised) or consecutive value tokens (``cells``).
+
+    ``starts`` and ``lines`` give, for each token, where it starts in ``text`` and its line, so a
+    label found in the text knows its line; ``line`` is the line of a run's first value.
+    """
 
     text: str = ""
     cells: tuple[str, ...] = ()
+    starts: tuple[int, ...] = ()
+    lines: tuple[int, ...] = ()
+    line: int = -1
 
     @property
     def is_run(self) -> bool:
         return bool(self.cells)
 
+    def line_at(self, offset: int) -> int:
+        """The line of the text token holding character ``offset``."""
+        if not self.starts:
+            return -1
+        return self.lines[max(0, bisect_right(self.starts, offset) - 1)]
+
 
 def pieces(tokens: Sequence[Token]) -> list[Piece]:
     """Group tokens into text pieces and runs of values.
 
-    A run counts only when it holds a number (or at least two blank marks); a lone "/" or the
-    empty cells of a header are read as part of the surrounding text. Text is only cut where a
-    run starts, so pieces alternate.
+    A run counts when it holds a number, or is at least two blank marks or empty cells (a row
+    left blank); a lone "/" or empty cell is read as part of the surrounding text. Text is only
+    cut where a run starts, so pieces alternate.
     """
     out: list[Piece] = []
-    text: list[str] = []
+    text: list[Token] = []
     run: list[Token] = []
 
     def flush_run() -> None:
         if not run:
             return
-        real = any(t.kind in (Tok.NUM, Tok.BAD) for t in run) or sum(t.kind is Tok.BLANK for t in run) >= 2
+        real = any(t.kind in (Tok.NUM, Tok.BAD) for t in run) or len(run) >= 2
         if real:
             flush_text()
-            out.append(Piece(cells=tuple(t.text for t in run)))
+            out.append(Piece(cells=tuple(t.text for t in run), line=run[0].line))
         else:
-            text.extend(t.text for t in run if t.kind is Tok.BLANK)
+            text.extend(t for t in run if t.kind is Tok.BLANK)
         run.clear()
 
     def flush_text() -> None:
-        if text:
-            out.append(Piece(text=norm("".join(text))))
-            text.clear()
+        if not text:
+            return
+        parts = [norm(t.text) for t in text]
+        starts: list[int] = []
+        at = 0
+        for part in parts:
+            starts.append(at)
+            at += len(part)
+        out.append(Piece(text="".join(parts), starts=tuple(starts), lines=tuple(t.line for t in text)))
+        text.clear()
 
     for token in tokens:
         if token.kind is Tok.TEXT:
             flush_run()
-            text.append(token.text)
+            text.append(token)
         elif token.kind is Tok.BREAK:
             flush_run()
         else:
@@ -168,88 +190,106 @@ class LabelEvent:
     key: str
     required: bool
     expect: frozenset[int]
+    line: int = -1
 
 
 @dataclass(frozen=True, slots=True)
 class RunEvent:
     cells: tuple[str, ...]
+    line: int = -1
 
 
 Event = LabelEvent | RunEvent
 AMBIGUOUS = RunEvent(cells=())
 
-_PAIR_REQUIRED = 100
+_PAIR = 100
 _FITS = 10
-_FORWARD = 5
 
 
-def _score(a: Event, b: Event, forward_bonus: int) -> int:
-    """Score of pairing neighbours ``a`` then ``b`` (one label, one run)."""
+def _score(a: Event, b: Event) -> int:
+    """Score of pairing neighbours ``a`` and ``b`` (one label, one run, in either order)."""
     label, run = (a, b) if isinstance(a, LabelEvent) else (b, a)
     assert isinstance(label, LabelEvent) and isinstance(run, RunEvent)
     if not label.required:
         return 0
-    score = _PAIR_REQUIRED + (_FITS if len(run.cells) in label.expect else 0)
-    return score + (forward_bonus if a is label else 0)
+    return _PAIR + (_FITS if len(run.cells) in label.expect else 0)
 
 
 def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
-    """Give each label the run printed next to it (before or after), where that is certain.
+    """Give each row label the run of numbers printed next to it, where that is certain.
 
-    The sequence splits into chains of alternating labels and runs (two labels or two runs in a
-    row cannot belong together); in each chain the best pairing is found by dynamic programming:
-    a required row label with a run scores, more with a run of the expected length. Group labels
-    ("（三）不予公开") are optional: they may hold a run (a subtotal) but score nothing.
-
-    Text normally prints a row's numbers after its label; when no run in the sequence stands
-    before a label without a label of its own before it, that order is preferred. When the
-    sequence shows numbers printed above their labels (PDF text of multi-line cells) both orders
-    are equal, and a label that two best pairings give different runs maps to
-    :data:`AMBIGUOUS`. Returns the pairs and the number of runs left without a label.
+    A run that starts on the line where a row label starts, right after it, is that row's
+    (pasted text, PDF text of a one-line label). The other runs stand on lines of their own (one
+    cell per line, or a label broken over lines with its numbers above, between or below its
+    parts). Between fixed pairs the sequence splits into chains of alternating labels and runs
+    (two labels or two runs in a row cannot belong together); in each chain the best pairing is
+    found by dynamic programming: a row label with a run scores, more with a run of the
+    expected length; group labels ("（三）不予公开") may hold a run (a subtotal) but score nothing.
+    A label that two best pairings give different runs maps to :data:`AMBIGUOUS`: no order
+    (numbers below or above their labels) is assumed. Returns the pairs and the number of runs
+    left without a label.
     """
-    chains: list[list[Event]] = []
-    for event in events:
-        if chains and type(chains[-1][-1]) is not type(event):
-            chains[-1].append(event)
-        else:
-            chains.append([event])
-    backward_seen = any(len(c) > 1 and isinstance(c[0], RunEvent) for c in chains)
-    bonus = 0 if backward_seen else _FORWARD
     result: dict[str, RunEvent] = {}
-    orphans = 0
-    for chain in chains:
-        orphans += _align_chain(chain, bonus, result)
+    used: set[int] = set()
+    segments: list[list[tuple[int, Event]]] = [[]]
+    i = 0
+    while i < len(events):
+        event = events[i]
+        after = events[i + 1] if i + 1 < len(events) else None
+        if (
+            isinstance(event, LabelEvent)
+            and event.required
+            and isinstance(after, RunEvent)
+            and event.line >= 0
+            and after.line == event.line
+        ):
+            result[event.key] = after
+            used.add(i + 1)
+            segments.append([])
+            i += 2
+            continue
+        segments[-1].append((i, event))
+        i += 1
+    for segment in segments:
+        chains: list[list[tuple[int, Event]]] = []
+        for item in segment:
+            if chains and type(chains[-1][-1][1]) is not type(item[1]):
+                chains[-1].append(item)
+            else:
+                chains.append([item])
+        for chain in chains:
+            _align_chain(chain, result, used)
+    orphans = sum(1 for i, e in enumerate(events) if isinstance(e, RunEvent) and i not in used)
     return result, orphans
 
 
-def _align_chain(chain: list[Event], bonus: int, result: dict[str, RunEvent]) -> int:
-    n = len(chain)
+def _align_chain(chain: list[tuple[int, Event]], result: dict[str, RunEvent], used: set[int]) -> None:
+    events = [e for _, e in chain]
+    n = len(events)
     best_prefix = [0] * (n + 1)
     for k in range(2, n + 1):
-        best_prefix[k] = max(best_prefix[k - 1], best_prefix[k - 2] + _score(chain[k - 2], chain[k - 1], bonus))
+        best_prefix[k] = max(best_prefix[k - 1], best_prefix[k - 2] + _score(events[k - 2], events[k - 1]))
     best_suffix = [0] * (n + 2)
     for k in range(n - 2, -1, -1):
-        best_suffix[k] = max(best_suffix[k + 1], best_suffix[k + 2] + _score(chain[k], chain[k + 1], bonus))
+        best_suffix[k] = max(best_suffix[k + 1], best_suffix[k + 2] + _score(events[k], events[k + 1]))
     optimum = best_prefix[n]
-    used: set[int] = set()
-    for i, event in enumerate(chain):
+    for i, event in enumerate(events):
         if not isinstance(event, LabelEvent) or not event.required:
             continue
         options: list[int | None] = []
-        if i >= 1 and best_prefix[i - 1] + _score(chain[i - 1], event, bonus) + best_suffix[i + 1] == optimum:
+        if i >= 1 and best_prefix[i - 1] + _score(events[i - 1], event) + best_suffix[i + 1] == optimum:
             options.append(i - 1)
-        if i + 1 < n and best_prefix[i] + _score(event, chain[i + 1], bonus) + best_suffix[i + 2] == optimum:
+        if i + 1 < n and best_prefix[i] + _score(event, events[i + 1]) + best_suffix[i + 2] == optimum:
             options.append(i + 1)
         if best_prefix[i] + best_suffix[i + 1] == optimum:
             options.append(None)
         if len(options) > 1:
             result[event.key] = AMBIGUOUS
         elif options and options[0] is not None:
-            run = chain[options[0]]
+            run = events[options[0]]
             assert isinstance(run, RunEvent)
             result[event.key] = run
-            used.add(options[0])
-    return sum(1 for i, e in enumerate(chain) if isinstance(e, RunEvent) and i not in used)
+            used.add(chain[options[0]][0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,7 +392,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     for index, part in enumerate(parts):
         if part.is_run:
             if started:
-                events.append(RunEvent(part.cells))
+                events.append(RunEvent(part.cells, part.line))
             continue
         for offset, key in t3_events(part.text, other_context=other_context):
             if not started:
@@ -365,7 +405,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
                 started = True
                 header.append(part.text[:offset])
                 if len(before) >= 2:  # perhaps the numbers of this row, printed above its label
-                    events.append(RunEvent(before))
+                    events.append(RunEvent(before, parts[index - 1].line))
             if key == TOTAL_BARE:
                 if not outcomes:
                     continue
@@ -376,7 +416,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
             if key == OTHER_GROUP or key in OTHER_ROWS:
                 other_context = True
             outcomes = outcomes or key in OUTCOME_KEYS
-            events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset()))
+            events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset(), part.line_at(offset)))
         if not started:
             header.append(part.text)
     if not started:
@@ -391,9 +431,9 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     for event in events:
         if isinstance(event, LabelEvent):
             if event.key == OTHER_GROUP and not has_other_rows and OTHER_OTHER not in seen:
-                event = LabelEvent(OTHER_SINGLE, True, expect)
+                event = LabelEvent(OTHER_SINGLE, True, expect, event.line)
             else:
-                event = LabelEvent(event.key, event.required, expect)
+                event = LabelEvent(event.key, event.required, expect, event.line)
         final.append(event)
     pairs, orphans = align(final)
     labels = [e for e in final if isinstance(e, LabelEvent) and e.required]
@@ -443,12 +483,12 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
     for part in pieces(tokenize(lines[span[0] : span[1]])):
         if part.is_run:
             if seen:
-                events.append(RunEvent(part.cells))
+                events.append(RunEvent(part.cells, part.line))
             continue
-        for _, key in t2_events(part.text):
+        for offset, key in t2_events(part.text):
             if key not in seen:
                 seen.append(key)
-                events.append(LabelEvent(key, True, frozenset({widths[key]})))
+                events.append(LabelEvent(key, True, frozenset({widths[key]}), part.line_at(offset)))
     pairs, orphans = align(events)
     scrambled = _scrambled(orphans, len(seen))
     for key in seen:
