@@ -159,6 +159,10 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
+# Whether the fee period (收费通知 to payment) stops the answer clock: spec §2.4 is unconfirmed [U],
+# so it is a setting: "suspended" (default) or "running".
+GONGKAI_FEE_CLOCK_RULE = env_str("GONGKAI_FEE_CLOCK_RULE", "suspended")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

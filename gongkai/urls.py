@@ -18,6 +18,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("office/", include("gongkai.backoffice.urls")),
     path("office/cases/", include("gongkai.cases.urls")),
+    path("office/letters/", include("gongkai.letters.urls")),
     path("office/publications/", include("gongkai.publications.urls")),
     path("office/reports/", include("gongkai.reports.urls")),
     path("office/calendar/", include("gongkai.workcalendar.urls")),

@@ -8,10 +8,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from gongkai.core.errors import CalendarYearMissing, GongkaiError, InvalidTransition
+from gongkai.core.errors import CalendarYearMissing, ConcurrentChange, GongkaiError, InvalidTransition
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ConcurrentChange):
+        return Response({"detail": str(exc), "code": "concurrent_change"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InvalidTransition):
         return Response({"detail": str(exc), "code": "invalid_transition"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, CalendarYearMissing):

@@ -159,10 +159,12 @@ class CaseClock:
     def explain(self) -> str:
         if self.result is None:
             return "答复期限：尚未起算（收到申请之日尚未确认，条例第三十一条）"
-        text = self.result.explain()
+        lines = self.result.explain().splitlines()
         if self.assumed_years:
-            text += "\n注意：" + self.note + "（暂定）"
-        return text
+            marks = tuple(f"  {y}-" for y in self.assumed_years)
+            lines = [f"{line}（暂定：该年节假日安排未发布）" if line.startswith(marks) else line for line in lines]
+            lines.append("注意：" + self.note + "（暂定）")
+        return "\n".join(lines)
 
 
 def compute_case_clock(

@@ -110,7 +110,7 @@ def _load(agency: Agency, today: dt.date) -> None:
 
     # Online, waiting for confirmation (the receipt date is the day both sides confirm, art 31(3)).
     services.submit_online_application(
-        agency=agency, submitted_at=services._moment(today), client_ip="127.0.0.1",
+        agency=agency, submitted_at=services.submission_moment(today), client_ip="127.0.0.1",
         **person(5, "陈静", "果园街道2026年民生实事项目清单"),
     )
 

@@ -6,10 +6,10 @@ with a Chinese message naming the case.
 
 from __future__ import annotations
 
-from gongkai.core.errors import GongkaiError
+from gongkai.core.errors import ConcurrentChange, GongkaiError
 
 
-class StaleCaseError(GongkaiError):
+class StaleCaseError(ConcurrentChange):
     """The case changed since the form was loaded (optimistic lock on ``Case.version``)."""
 
     MESSAGE = "该案件已被他人修改，请刷新后重试"

@@ -9,20 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.accounts.models import IDENTITY_ROLES
-
-MASK = "*"
+from gongkai.core.ledger import mask_id_number
 
 
 def mask_identity(number: str) -> str:
-    """"110101199001011234" → "110***********1234": the first three and last four characters."""
-    text = "".join(number.split())
-    if not text:
-        return ""
-    if len(text) <= 4:
-        return MASK * len(text)
-    if len(text) <= 8:
-        return MASK * (len(text) - 4) + text[-4:]
-    return text[:3] + MASK * (len(text) - 7) + text[-4:]
+    """"110101199001011234" → "110***********1234" (one rule, shared with the ledger export)."""
+    return mask_id_number(number)
 
 
 def may_see_identity(user: Any) -> bool:

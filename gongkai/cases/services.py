@@ -39,7 +39,13 @@ from gongkai.accounts.scoping import can_write
 from gongkai.audit.services import diff, record
 from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote, DeliveryMethod, ExtensionDecision, IdentityDocument, ProvisionForm
-from gongkai.cases.clock import compute_case_clock, nth_working_day_after
+from gongkai.cases.clock import (
+    clock_events,
+    compute_case_clock,
+    fee_clock_rule,
+    nth_working_day_after,
+    with_assumed_years,
+)
 from gongkai.cases.errors import CaseInputError, StaleCaseError
 from gongkai.cases.models import (
     Case,
@@ -60,7 +66,6 @@ from gongkai.core.deadlines import (
     ConsultedParty,
     CorrectionRequested,
     DeadlineResult,
-    MilestoneKind,
     compute_deadline,
     receipt_date,
 )
@@ -69,6 +74,7 @@ from gongkai.core.errors import DeadlineError, GongkaiError, InvalidTransition
 from gongkai.core.fees import FeeMethod, compute_fee
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import ApplicantType, ReviewKind, ReviewResult
+from gongkai.workcalendar.provider import working_calendar
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -119,7 +125,7 @@ def _day(on: dt.date | None, today: dt.date, what: str = "日期") -> dt.date:
     return day
 
 
-def _moment(today: dt.date) -> dt.datetime:
+def submission_moment(today: dt.date) -> dt.datetime:
     """Now, or (for back-dated entries) nine o'clock of ``today`` in local time."""
     now = timezone.localtime()
     if now.date() == today:
@@ -164,9 +170,6 @@ def _outcome(value: Outcome | str) -> Outcome:
 
 def _core_check(case: Case, extra: ClockEvent, today: dt.date) -> DeadlineResult:
     """Ask the core whether the case's clock accepts one more event (raises DeadlineError if not)."""
-    from gongkai.cases.clock import clock_events, fee_clock_rule, with_assumed_years
-    from gongkai.workcalendar.provider import working_calendar
-
     assert case.received_on is not None
     received_on = case.received_on
     events = [*clock_events(case), extra]
@@ -429,7 +432,7 @@ def register_application(
     )
     case = _new_case(
         agency, year=today.year, channel=channel, applicant=applicant,
-        submitted_at=submitted_at or _moment(today), received_on=None if confirm_now else received_on,
+        submitted_at=submitted_at or submission_moment(today), received_on=None if confirm_now else received_on,
         department=department, assigned_to=assigned_to, registered_by=actor, pieces=pieces,
     )
     _log(case, kind=CaseNote.REGISTERED, on=today, actor=actor,
@@ -1040,11 +1043,3 @@ def recompute_due_dates(*, actor: User | None, today: dt.date, reason: str, agen
 
 def _due_date_notice(case_id: int, old: dt.date | None, new: dt.date | None, reason: str) -> Callable[[], None]:
     return lambda: notifications.due_date_moved(case_id, old, new, reason)
-
-
-def due_before_extension(case: Case, today: dt.date) -> dt.date | None:
-    """The original (art 33) due date, before any extension: what an extension must precede."""
-    clock = compute_case_clock(case, today=today)
-    if clock.result is None:
-        return None
-    return clock.result.milestone(MilestoneKind.ANSWER_DUE_BEFORE_EXTENSION) or clock.result.due_on

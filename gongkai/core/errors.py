@@ -28,6 +28,10 @@ class CalendarDataError(GongkaiError):
     """A holiday-arrangement data file that is malformed; the message names file and line."""
 
 
+class ConcurrentChange(GongkaiError):
+    """A record changed since the user loaded it (optimistic lock); the user must reload and retry."""
+
+
 class ReportFormatError(GongkaiError):
     """Report data that does not have the shape of ``gongkai.annual-report/1``."""
 

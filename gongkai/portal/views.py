@@ -50,17 +50,22 @@ def _agency(code: str) -> Agency:
     return get_object_or_404(Agency.objects.active(), code=code)
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, qs: Any, *related: str) -> Any:
+    """One page of ``qs``: the ids first (from an index, however deep the page), then their rows."""
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def _public_items() -> Any:
-    return Item.objects.published().select_related("category", "agency")
+    return Item.objects.published()
 
 
 def index(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.active().order_by("path")
-    latest = _public_items().order_by("-published_on", "-id")[:10]
+    latest = _public_items().select_related("agency").order_by("-published_on", "-id")[:10]
     return render(request, "portal/index.html", {"agencies": agencies, "latest": latest, "nav": "home"})
 
 
@@ -90,7 +95,8 @@ def catalogue(request: HttpRequest, code: str, category: int | None = None) -> H
         current = tree.by_id.get(category)
         if current is None:
             raise Http404("目录不存在")
-        items = items.filter(category_id__in=tree.descendant_ids(category))
+        # The agency's own categories: filtering on them alone lets the category index answer.
+        items = _public_items().filter(category_id__in=tree.descendant_ids(category))
     page = _page(request, items.order_by("-published_on", "-id"))
     return render(request, "portal/catalogue.html", {
         "agency": agency, "tree": tree, "current": current, "page": page,
@@ -100,7 +106,7 @@ def catalogue(request: HttpRequest, code: str, category: int | None = None) -> H
 
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
-        _public_items().prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))), pk=pk
+        _public_items().select_related("agency", "category").prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))), pk=pk
     )
     tree = catalogue_tree(found.agency)
     return render(request, "portal/item.html", {
@@ -125,7 +131,7 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = _public_items()
         if agency is not None:
             qs = qs.filter(agency=agency)
-        page = _page(request, search_items(qs, query).order_by("-published_on", "-id"))
+        page = _page(request, search_items(qs, query).order_by("-published_on", "-id"), "agency")
     return render(request, "portal/search.html", {
         "query": query, "page": page, "agencies": agencies, "agency": agency,
         "truncated": len(query) > MAX_QUERY_LENGTH, "max_length": MAX_QUERY_LENGTH, "nav": "search",

@@ -69,25 +69,43 @@ def _sqlite_fts_available() -> bool:
 def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     """Items of ``queryset`` whose title, 文号, 索引号, 发布机构 or body contain ``query``.
 
-    A substring match on the normalised text (so "预算" finds "部门预算公开"), pre-filtered by the
-    bigram index where there is one: GIN on PostgreSQL, FTS5 on SQLite.
+    A substring match on the normalised text (so "预算" finds "部门预算公开"). Where there is a
+    bigram index it answers alone when that is exact (PostgreSQL: a two-character query; SQLite:
+    a query of letters and digits only) and pre-filters the LIKE otherwise.
     """
     # NUL is not text (PostgreSQL refuses it in a parameter); other control characters never match.
     q = normalize("".join(ch for ch in query if ch >= " " or ch in "\t\n"))[:MAX_QUERY_LENGTH]
     if not q:
         return queryset.none()
-    result = queryset.filter(search_text__contains=q)
+    like = queryset.filter(search_text__contains=q)
     if connection.vendor == "postgresql":
         grams = query_bigrams(q)
-        if grams:
-            result = result.filter(_BigramsContain(grams))
-    elif connection.vendor == "sqlite" and _sqlite_fts_available():
-        match = fts_query(q)
-        if match is not None:
-            result = result.filter(
-                pk__in=RawSQL("SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s", [match])
-            )
-    return result
+        if len(q) == 2:
+            # One bigram: being in the set of the text's bigrams is being a substring.
+            return queryset.filter(_BigramsContain(grams))
+        return like.filter(_BigramsContain(grams)) if grams else like
+    if connection.vendor == "sqlite" and _sqlite_fts_available():
+        # The FTS5 candidates. "+id" is not an index constraint, so SQLite walks the list's index
+        # in date order and probes the candidates instead of fetching every candidate's row to
+        # sort them; a LIKE recheck sits inside the subquery, so only candidates' rows are read.
+        # Constant SQL: the query text is always a parameter.
+        found = fts_query(q)
+        if found is not None:
+            match, exact = found
+            if exact:
+                return queryset.filter(RawSQL(
+                    '+"publications_item"."id" IN '
+                    "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s)",
+                    [match], output_field=BooleanField(),
+                ))
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            return queryset.filter(RawSQL(
+                '+"publications_item"."id" IN (SELECT "id" FROM "publications_item" WHERE "id" IN '
+                "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s) "
+                """AND "search_text" LIKE %s ESCAPE '\\')""",
+                [match, pattern], output_field=BooleanField(),
+            ))
+    return like
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,8 +178,10 @@ def catalogue_tree(agency: Agency, *, with_counts: bool = False) -> CatalogueTre
             roots.append(node)
     tree = CatalogueTree(roots, nodes)
     if with_counts:
+        # By the category index (covering), not the agency's rows.
         counts = dict(
-            Item.objects.published().filter(agency=agency).values_list("category_id").annotate(n=Count("id"))
+            Item.objects.published().filter(category_id__in=list(nodes)).values_list("category_id")
+            .annotate(n=Count("id")).order_by()
         )
 
         def total(node: CategoryNode) -> int:

@@ -71,28 +71,53 @@ def query_bigrams(query: str) -> list[str]:
     return sorted({query[i : i + 2] for i in range(len(query) - 1)})
 
 
-def _word_pair(pair: str) -> bool:
-    return pair[0].isalnum() and pair[1].isalnum()
+#: Token between two runs of letters/digits in the FTS5 text, so that a phrase never spans a gap.
+#: Query tokens are always two characters, so no query token equals it.
+RUN_BREAK = "qzqz"
+
+
+def _runs(text: str) -> list[str]:
+    """Maximal runs of letters and digits (what FTS5's unicode61 tokenizer keeps)."""
+    runs: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch.isalnum():
+            current.append(ch)
+        elif current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return runs
 
 
 def index_bigrams(text: str | None) -> str:
-    """Space-separated distinct bigrams of letters/digits in ``text``: what SQLite's FTS5 indexes.
+    """What SQLite's FTS5 table indexes for ``text``: the bigrams of each run of letters/digits in
+    order ("果园街道" → "果园 园街 街道"), runs separated by :data:`RUN_BREAK`.
 
-    Only pairs of two letters or digits are kept, so FTS5's unicode61 tokenizer sees each pair as
-    one token; a query's pairs (:func:`fts_query`) follow the same rule.
+    With positions kept, a phrase of a query's bigrams matches exactly where the query occurs as
+    a substring, for a query made of one run of letters/digits.
     """
-    text = text or ""
-    seen: dict[str, None] = {}
-    for i in range(len(text) - 1):
-        pair = text[i : i + 2]
-        if _word_pair(pair):
-            seen.setdefault(pair, None)
-    return " ".join(seen)
+    tokens: list[str] = []
+    for run in _runs(text or ""):
+        if len(run) < 2:
+            continue
+        if tokens:
+            tokens.append(RUN_BREAK)
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(tokens)
 
 
-def fts_query(query: str) -> str | None:
-    """An FTS5 MATCH expression requiring every letter/digit bigram of ``query``; None if it has none."""
-    pairs = sorted({query[i : i + 2] for i in range(len(query) - 1) if _word_pair(query[i : i + 2])})
-    if not pairs:
+def fts_query(query: str) -> tuple[str, bool] | None:
+    """An FTS5 MATCH expression for a normalised query, and whether it is exact.
+
+    Each run of two or more letters/digits becomes a phrase of its bigrams; runs are ANDed. The
+    match is exact (no LIKE recheck needed) when the query is one such run and nothing else.
+    None when the query has no run of two letters/digits (then only LIKE can answer).
+    """
+    runs = [r for r in _runs(query) if len(r) >= 2]
+    if not runs:
         return None
-    return " AND ".join('"' + p.replace('"', '""') + '"' for p in pairs)
+    phrases = ['"' + " ".join(r[i : i + 2] for i in range(len(r) - 1)) + '"' for r in runs]
+    exact = len(runs) == 1 and runs[0] == query
+    return " AND ".join(phrases), exact

@@ -169,6 +169,9 @@ def test_provisional_due_date_is_shown_as_such(tree, client: Client) -> None:  #
     assert "暂定" in client.get(reverse("cases:desk")).content.decode()
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "暂定" in detail and "2027年节假日安排尚未发布" in detail
+    trace = client.get(reverse("cases:deadline", args=[case.pk])).content.decode()
+    assert "2027-01-18 周一  第20个工作日 —— 答复期限届满（条例第三十三条）（暂定：该年节假日安排未发布）" in trace
+    assert "2026-12-31 周四  第8个工作日\n" in trace
 
 
 def test_home_panel_counts(tree, client: Client) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from gongkai.accounts.models import Role
 from gongkai.cases import services
 from gongkai.cases.models import Case, user_may_read_case
 from gongkai.core.case_flow import Status
+from gongkai.core.report.taxonomy import ReviewKind, ReviewResult
 from tests.factories import CASE_DAY, CaseFactory, InProgressCase, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,13 +130,13 @@ def test_only_a_leader_of_the_agency_approves_an_extension(tree, client: Client)
 
 
 def test_reviews_are_scoped_too(tree, cases, client: Client) -> None:  # type: ignore[no-untyped-def]
-    review = services.record_review(actor=tree.officer_b, kind="reconsideration", filed_on=CASE_DAY, body="测试区人民政府",
+    review = services.record_review(actor=tree.officer_b, kind=ReviewKind.RECONSIDERATION, filed_on=CASE_DAY, body="测试区人民政府",
                                     today=CASE_DAY)
     with pytest.raises(PermissionDenied):
-        services.record_review(actor=tree.officer_a, case=cases["street_b"], kind="reconsideration",
+        services.record_review(actor=tree.officer_a, case=cases["street_b"], kind=ReviewKind.RECONSIDERATION,
                                filed_on=CASE_DAY, body="x", today=CASE_DAY)
     with pytest.raises(PermissionDenied):
-        services.conclude_review(actor=tree.officer_a, review=review, result="upheld", concluded_on=CASE_DAY,
+        services.conclude_review(actor=tree.officer_a, review=review, result=ReviewResult.UPHELD, concluded_on=CASE_DAY,
                                  today=CASE_DAY)
     client.force_login(tree.officer_a)
     assert client.get(reverse("cases:review_conclude", args=[review.pk])).status_code == 404

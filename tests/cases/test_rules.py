@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
+from gongkai.cases.choices import CaseNote, ExtensionDecision
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.models import Case, Extension
-from gongkai.core.case_flow import Status
+from gongkai.core.case_flow import Event, Status
 from gongkai.core.deadlines import Channel, ConsultedParty
 from gongkai.core.errors import DeadlineError, FeeError, InvalidTransition
 from gongkai.core.fees import FeeMethod
@@ -76,7 +77,7 @@ def test_extension_limits_come_from_the_core(tree) -> None:  # type: ignore[no-u
     case = services.request_extension(actor=tree.officer_a, case=case, days=10, reason="复杂", today=D(2026, 3, 27))
     with pytest.raises(DeadlineError, match="延长答复期限须在原答复期限 2026-03-30 届满前决定"):
         services.approve_extension(actor=tree.leader_a, case=case, today=D(2026, 3, 31))
-    assert Extension.objects.get(case=case).decision == "pending"  # rolled back with the refusal
+    assert Extension.objects.get(case=case).decision == ExtensionDecision.PENDING  # rolled back with the refusal
     case = services.approve_extension(actor=tree.leader_a, case=case, today=D(2026, 3, 30))
     assert case.due_on == D(2026, 4, 14)  # 10 working days after 03-30 (清明 04-06 off)
     with pytest.raises(CaseInputError, match="晚于原答复期限 2026-03-30"):
@@ -180,7 +181,7 @@ def test_receipt_dates_by_channel(tree) -> None:  # type: ignore[no-untyped-def]
     assert (letter.status, letter.received_on, letter.due_on) == (Status.REGISTERED, D(2026, 3, 3), D(2026, 3, 31))
     fax = CaseFactory(actor=officer, channel=Channel.FAX, confirmed_on=CASE_DAY)
     assert (fax.status, fax.received_on) == (Status.REGISTERED, CASE_DAY)
-    assert [e.kind for e in fax.events.all()] == ["registered", "confirm_receipt"]
+    assert [e.kind for e in fax.events.all()] == [CaseNote.REGISTERED, Event.CONFIRM_RECEIPT]
 
 
 def test_numbers_run_per_agency_and_year(tree) -> None:  # type: ignore[no-untyped-def]

@@ -193,7 +193,6 @@ def test_application_pages_for_unknown_agency(client: Client, tree) -> None:  # 
 def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from gongkai.cases.letters import LetterFacts, generate_letter
     from gongkai.core.letters import LetterType
-
     from gongkai.letters.models import LetterSettings
 
     settings.MEDIA_ROOT = tmp_path

@@ -90,11 +90,20 @@ def test_bigram_index_is_used(items) -> None:  # type: ignore[no-untyped-def]
 def test_text_helpers() -> None:
     assert normalize("  ＡＢＣ\u3000果园\n街道 ") == "abc 果园 街道"
     assert query_bigrams("果园街") == ["园街", "果园"]
-    assert index_bigrams("果园 街道〔2023〕") == "果园 街道 20 02 23"
+    assert index_bigrams("果园 街道〔2023〕x") == "果园 qzqz 街道 qzqz 20 02 23"
     assert fts_query('a"b') is None
-    assert fts_query("果园街道") == '"园街" AND "果园" AND "街道"'
+    assert fts_query("果园街道") == ('"果园 园街 街道"', True)
+    assert fts_query("〔2023〕12号") == ('"20 02 23" AND "12 2号"', False)
 
 
 def test_search_by_date_independent_of_the_publication_year(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     make_published(tree, catalogue, title="2026年社区通知", formed_on=dt.date(2026, 1, 5))
     assert titles(search(Item.objects.published(), "社区通知")) == {"2026年社区通知"}
+
+
+def test_a_phrase_never_spans_a_gap(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
+    make_published(tree, catalogue, title="果园，园街巡查记录", body="", document_number="")
+    published = Item.objects.published()
+    assert titles(search(published, "园街巡查")) == {"果园，园街巡查记录"}
+    assert titles(search(published, "果园街")) == set()
+    assert titles(search(published, "果园，园街")) == {"果园，园街巡查记录"}

@@ -26,7 +26,7 @@ PG_INDEX = "CREATE INDEX pub_item_search_bigrams ON publications_item USING gin 
 PG_DROP = ["DROP INDEX IF EXISTS pub_item_search_bigrams", "DROP FUNCTION IF EXISTS gongkai_bigrams(text)"]
 
 SQLITE_CREATE = [
-    "CREATE VIRTUAL TABLE publications_item_fts USING fts5(grams, content='', tokenize='unicode61')",
+    "CREATE VIRTUAL TABLE publications_item_fts USING fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
     """CREATE TRIGGER publications_item_fts_ai AFTER INSERT ON publications_item BEGIN
          INSERT INTO publications_item_fts(rowid, grams) VALUES (new.id, gongkai_index_bigrams(new.search_text));
        END""",

@@ -797,15 +797,18 @@ def test_align_does_not_assume_numbers_follow_their_label() -> None:
     assert pairs == {"a": AMBIGUOUS, "b": AMBIGUOUS}
 
 
-def test_align_gives_a_group_subtotal_to_the_group_not_the_next_row() -> None:
-    a = LabelEvent("a", True, frozenset({7}))
-    group = LabelEvent("group:x", False, frozenset({7}))
-    b = LabelEvent("b", True, frozenset({7}))
-    runs = [RunEvent((str(i),) * 7) for i in range(3)]
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_group_subtotal_rows_are_not_read_as_their_first_item(sep: str) -> None:
+    want = numbered()
+    text = text_rows(want, sep=sep)
+    first = sep.join(["1.属于国家秘密", *map(str, want.table3["withheld_state_secret"])])
+    subtotal = sep.join(["（三）不予公开", *map(str, [999] * 6), "5994"])
+    assert first in text
+    text = text.replace(first, subtotal + "\n" + first)
 
-    pairs, _ = align([a, runs[0], group, runs[1], b, runs[2]])
+    got = read_bytes(text.encode("utf-8"), name="subtotal.txt")
 
-    assert pairs["a"] is runs[0] and pairs["b"] is runs[2]
+    assert got.table3 == want.table3
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from lxml import etree
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers import INTERNAL_ERROR, read_bytes
+from gongkai.core.report.taxonomy import TABLE3_KEYS, ReportFormat, table3_rows
 from tests.core.report.test_readers import docx_bytes, html_page, html_tables, numbered
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "samples"
@@ -205,3 +206,75 @@ def test_unmutated_inputs_read_back() -> None:
     assert read(HTML.encode("utf-8"), page=True) is not None
     assert read(DOCX, printed=False) is not None
     assert read(PDF, printed=False) is not None
+
+
+# -- table 三 in any text layout: a number is in its own row or nowhere -----------------------------
+
+_STYLES = (
+    "same line",
+    "tabs",
+    "below",
+    "above",
+    "split around",
+    "split three",
+    "one per line",
+    "no numbers",
+    "blank",
+    "typo",
+    "one number short",
+)
+_JUNK = ("年", "度", "- 3 -", "三、", "本年度办理结果", "（三）不予公开", "（五）不予处理 0 0 0 0 0 0 0", "")
+
+
+@st.composite
+def table3_layouts(draw: st.DrawFn) -> tuple[AnnualReport, str]:
+    """Table 三 as text, each row laid out its own way: numbers on the label's line, below it,
+    above it, between the halves of a broken label, one per line; a row without numbers, left
+    blank, or with a label no key phrase recognises (its numbers must not go to a neighbour)."""
+    want = numbered()
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人 法人或其他组织 总计", "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    for row in table3_rows(ReportFormat.F2021):
+        label, values = row.full_label, [str(v) for v in want.table3[row.key]]
+        style = draw(st.sampled_from(_STYLES))
+        if row.key != "new" and draw(st.integers(0, 5)) == 0:
+            lines.append(draw(st.sampled_from(_JUNK)))
+        if row.key == "new":
+            style = "same line"  # the table starts at a recognised "本年新收" row
+        if style == "same line":
+            lines.append(f"{label} {' '.join(values)}")
+        elif style == "tabs":
+            lines.append("\t".join([label, *values]))
+        elif style == "below":
+            lines.extend([label, " ".join(values)])
+        elif style == "above":
+            lines.extend([" ".join(values), label])
+        elif style == "split around":
+            cut = draw(st.integers(1, max(1, len(label) - 1)))
+            lines.extend([label[:cut], " ".join(values), label[cut:]])
+        elif style == "split three":
+            a = draw(st.integers(1, max(1, len(label) - 2)))
+            b = draw(st.integers(a, max(a, len(label) - 1)))
+            lines.extend([label[:a], label[a:b], " ".join(values), label[b:]])
+        elif style == "one number short":
+            lines.append(f"{label} {' '.join(values[1:])}")
+        elif style == "one per line":
+            lines.extend([label, *values, ""])
+        elif style == "no numbers":
+            lines.append(label)
+        elif style == "blank":
+            lines.append("\t".join([label, *[""] * len(values)]))
+        else:
+            lines.append(f"{row.marker}某某事项 {' '.join(values)}")
+    return want, "\n".join(lines)
+
+
+@MEDIUM
+@given(table3_layouts())
+def test_table3_text_in_any_layout_never_gives_a_row_another_rows_numbers(case: tuple[AnnualReport, str]) -> None:
+    want, text = case
+    got = read(text.encode("utf-8"))
+    if got is None:
+        return
+    for key in TABLE3_KEYS:
+        for column, value in enumerate(got.table3[key]):
+            assert value is None or value == want.table3[key][column], (key, column, value)

@@ -137,17 +137,24 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
     """Group tokens into text pieces and runs of values.
 
     A run counts when it holds a number, or is at least two blank marks or empty cells (a row
-    left blank); a lone "/" or empty cell is read as part of the surrounding text. Text is only
-    cut where a run starts, so pieces alternate.
+    left blank), or is the one blank cell ending a labelled row ("行政强制 /", or "行政强制" then
+    an empty cell line). A blank cell at the start of a row (the place of a merged label cell) is
+    read as part of the text. Text is only cut where a run starts, so pieces alternate.
     """
     out: list[Piece] = []
     text: list[Token] = []
     run: list[Token] = []
+    before: Token | None = None  # the token before the current run
 
-    def flush_run() -> None:
+    def flush_run(after: Token | None) -> None:
         if not run:
             return
-        real = any(t.kind in (Tok.NUM, Tok.BAD) for t in run) or len(run) >= 2
+        ends_row = after is None or after.kind is Tok.BREAK or after.line != run[-1].line
+        real = (
+            any(t.kind in (Tok.NUM, Tok.BAD) for t in run)
+            or len(run) >= 2
+            or (before is not None and before.kind is Tok.TEXT and ends_row)
+        )
         if real:
             flush_text()
             out.append(Piece(cells=tuple(t.text for t in run), line=run[0].line))
@@ -167,15 +174,19 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
         out.append(Piece(text="".join(parts), starts=tuple(starts), lines=tuple(t.line for t in text)))
         text.clear()
 
+    previous: Token | None = None
     for token in tokens:
         if token.kind is Tok.TEXT:
-            flush_run()
+            flush_run(token)
             text.append(token)
         elif token.kind is Tok.BREAK:
-            flush_run()
+            flush_run(token)
         else:
+            if not run:
+                before = previous
             run.append(token)
-    flush_run()
+        previous = token
+    flush_run(None)
     flush_text()
     return out
 
@@ -187,10 +198,15 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
 
 @dataclass(frozen=True, slots=True)
 class LabelEvent:
+    """A row label in the text: ``required`` rows want a run (group labels do not); a label that
+    is numbered like a row but not recognised (``known`` False) competes for runs so that its
+    numbers are not given to a neighbour, and is then dropped."""
+
     key: str
     required: bool
     expect: frozenset[int]
     line: int = -1
+    known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,32 +218,31 @@ class RunEvent:
 Event = LabelEvent | RunEvent
 AMBIGUOUS = RunEvent(cells=())
 
-_PAIR = 100
-_FITS = 10
+_PAIR = 1
 
 
 def _score(a: Event, b: Event) -> int:
-    """Score of pairing neighbours ``a`` and ``b`` (one label, one run, in either order)."""
+    """Score of pairing neighbours ``a`` and ``b`` (one label, one run, in either order): a row
+    label with a run of the expected length. A run of another length is some other text's (a row
+    number run into the figures) and wins nothing."""
     label, run = (a, b) if isinstance(a, LabelEvent) else (b, a)
     assert isinstance(label, LabelEvent) and isinstance(run, RunEvent)
-    if not label.required:
-        return 0
-    return _PAIR + (_FITS if len(run.cells) in label.expect else 0)
+    return _PAIR if label.required and len(run.cells) in label.expect else 0
 
 
 def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
     """Give each row label the run of numbers printed next to it, where that is certain.
 
-    A run that starts on the line where a row label starts, right after it, is that row's
-    (pasted text, PDF text of a one-line label). The other runs stand on lines of their own (one
+    A run that starts on the line where a label starts, right after it, is that row's (pasted
+    text, PDF text of a one-line label; a group label's run is a subtotal, set aside). The other runs stand on lines of their own (one
     cell per line, or a label broken over lines with its numbers above, between or below its
     parts). Between fixed pairs the sequence splits into chains of alternating labels and runs
     (two labels or two runs in a row cannot belong together); in each chain the best pairing is
-    found by dynamic programming: a row label with a run scores, more with a run of the
+    found by dynamic programming that pairs as many row labels as it can with runs of the
     expected length; group labels ("（三）不予公开") may hold a run (a subtotal) but score nothing.
     A label that two best pairings give different runs maps to :data:`AMBIGUOUS`: no order
     (numbers below or above their labels) is assumed. Returns the pairs and the number of runs
-    left without a label.
+    holding numbers left without a label.
     """
     result: dict[str, RunEvent] = {}
     used: set[int] = set()
@@ -236,14 +251,9 @@ def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
     while i < len(events):
         event = events[i]
         after = events[i + 1] if i + 1 < len(events) else None
-        if (
-            isinstance(event, LabelEvent)
-            and event.required
-            and isinstance(after, RunEvent)
-            and event.line >= 0
-            and after.line == event.line
-        ):
-            result[event.key] = after
+        if isinstance(event, LabelEvent) and isinstance(after, RunEvent) and event.line >= 0 and after.line == event.line:
+            if event.required:
+                result[event.key] = after
             used.add(i + 1)
             segments.append([])
             i += 2
@@ -259,8 +269,13 @@ def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
                 chains.append([item])
         for chain in chains:
             _align_chain(chain, result, used)
-    orphans = sum(1 for i, e in enumerate(events) if isinstance(e, RunEvent) and i not in used)
+    orphans = sum(1 for i, e in enumerate(events) if isinstance(e, RunEvent) and i not in used and _has_number(e))
     return result, orphans
+
+
+def _has_number(run: RunEvent) -> bool:
+    """A run of empty cells or blank marks left over is layout, not a row's numbers."""
+    return any(cell not in BLANK_MARKS for cell in run.cells)
 
 
 def _align_chain(chain: list[tuple[int, Event]], result: dict[str, RunEvent], used: set[int]) -> None:
@@ -394,7 +409,14 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
             if started:
                 events.append(RunEvent(part.cells, part.line))
             continue
-        for offset, key in t3_events(part.text, other_context=other_context):
+        found = t3_events(part.text, other_context=other_context)
+        unknown = _unclaimed_markers(part, found) if started else []
+        for offset, key in sorted([*found, *((at, "") for at in unknown)]):
+            if started and not key:
+                events.append(LabelEvent(f"?{len(events)}", True, frozenset(), part.line_at(offset), known=False))
+                continue
+            if not key:
+                continue
             if not started:
                 if key != NEW or not is_row_label(part.text, offset):
                     continue
@@ -433,10 +455,10 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
             if event.key == OTHER_GROUP and not has_other_rows and OTHER_OTHER not in seen:
                 event = LabelEvent(OTHER_SINGLE, True, expect, event.line)
             else:
-                event = LabelEvent(event.key, event.required, expect, event.line)
+                event = LabelEvent(event.key, event.required, expect, event.line, event.known)
         final.append(event)
     pairs, orphans = align(final)
-    labels = [e for e in final if isinstance(e, LabelEvent) and e.required]
+    labels = [e for e in final if isinstance(e, LabelEvent) and e.required and e.known]
     scrambled = _scrambled(orphans, len(labels))
     if scrambled:
         reading.note(f"文字中有 {orphans} 组数字不挨着任何行标签，行与数字的次序无法对应，表三不按文字读取")
@@ -454,6 +476,27 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     if orphans and not scrambled:
         reading.note(f"文字中有 {orphans} 组数字无法对应到表三的行")
     return reading
+
+
+#: How the rows of table 三 that hold numbers are numbered: "一、" "二、" "四、", "（一）" "（二）"
+#: "（七）", "1."–"8.". "三、" heads the outcome rows and "（三）"–"（六）" head groups: not rows.
+#: A number in brackets counts anywhere; "1." and "四、" only where a line or cell starts.
+_ROW_MARKER = re.compile(r"\([一二七]\)|(?<![\d.])[1-8]\.(?!\d)|[一二四]\.")
+
+
+def _unclaimed_markers(part: Piece, found: list[tuple[int, str]]) -> list[int]:
+    """Offsets of row numbers ("1.", "（七）", "四、") that no recognised label follows: a row
+    whose label was not recognised (a typo beyond the key phrases)."""
+    text = part.text
+    starts = set(part.starts)
+    markers = [m.start() for m in _ROW_MARKER.finditer(text) if m.group()[0] == "(" or m.start() in starts]
+    offsets = sorted(at for at, _ in found)
+    unclaimed: list[int] = []
+    for i, at in enumerate(markers):
+        following = markers[i + 1] if i + 1 < len(markers) else len(text)
+        if not any(at <= event < following for event in offsets):
+            unclaimed.append(at)
+    return unclaimed
 
 
 def _scrambled(orphans: int, labels: int) -> bool:
