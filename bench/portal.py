@@ -152,7 +152,9 @@ def build(items: int, seed: int = 2025) -> Any:
     for year in range(2014, 2026):
         IndexSequence.objects.update_or_create(agency=agency, year=year, defaults={"last": items})
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum would by now: statistics, and on PostgreSQL the visibility map that lets
+        # counts be answered from the indexes.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
     return agency
 

@@ -166,13 +166,18 @@ def _analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def timed(func: Callable[[], Any], runs: int = 7) -> tuple[float, float, Any]:
-    """(first run, median of the next ``runs``, result) in seconds."""
+def timed(func: Callable[[], Any], *, budget: float = 1.0, min_runs: int = 5) -> tuple[float, float, Any]:
+    """(first run, median of the following runs, result) in seconds.
+
+    Repeats for about ``budget`` seconds (at least ``min_runs`` times): a sub-millisecond query
+    needs hundreds of runs for a stable median.
+    """
     started = time.perf_counter()
     result = func()
     cold = time.perf_counter() - started
-    times = []
-    for _ in range(runs):
+    times: list[float] = []
+    deadline = time.perf_counter() + budget
+    while len(times) < min_runs or (time.perf_counter() < deadline and len(times) < 1000):
         started = time.perf_counter()
         func()
         times.append(time.perf_counter() - started)
@@ -229,7 +234,7 @@ def run_sql(sql: str, params: Any) -> list[Any]:
 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def explain(agency_id: int) -> str:
@@ -284,7 +289,7 @@ def measure() -> bool:
     ok = measure_agency(bench[0], "largest agency") and ok
 
     hundred = [a.pk for a in bench[:100]]
-    cold_r, t_r, rolled = timed(lambda: (table3_by_agency(hundred, YEAR), table4_by_agency(hundred, YEAR)), runs=3)
+    cold_r, t_r, rolled = timed(lambda: (table3_by_agency(hundred, YEAR), table4_by_agency(hundred, YEAR)), min_runs=3)
     received = sum(t["new"][6] or 0 for t in rolled[0].values())
     print(f"\n  roll-up of the 100 largest agencies (2 queries)  {t_r * 1000:8.2f} ms  (first run {cold_r * 1000:.2f} ms),"
           f" {received:,} applications received in {YEAR}")

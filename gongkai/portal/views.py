@@ -26,8 +26,7 @@ from gongkai.portal import ratelimit, seams
 from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
-from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree
-from gongkai.publications.selectors import search as search_items
+from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
 from gongkai.publications.views import attachment_response
 
 logger = logging.getLogger(__name__)
@@ -131,7 +130,7 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = _public_items()
         if agency is not None:
             qs = qs.filter(agency=agency)
-        page = _page(request, search_items(qs, query).order_by("-published_on", "-id"), "agency")
+        page = search_page(qs, query, page=request.GET.get("page"), per_page=PAGE_SIZE, related=("agency",))
     return render(request, "portal/search.html", {
         "query": query, "page": page, "agencies": agencies, "agency": agency,
         "truncated": len(query) > MAX_QUERY_LENGTH, "max_length": MAX_QUERY_LENGTH, "nav": "search",

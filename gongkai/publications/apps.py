@@ -7,13 +7,14 @@ from django.db.backends.signals import connection_created
 
 
 def register_sqlite_functions(connection: Any) -> None:
-    """Give a SQLite connection ``gongkai_index_bigrams``, which the search-index triggers call."""
+    """Give a SQLite connection the functions the search-index triggers call."""
     if connection.vendor != "sqlite":
         return
-    from gongkai.publications.text import index_bigrams
+    from gongkai.publications.text import index_bigrams, index_ends
 
     connection.ensure_connection()
     connection.connection.create_function("gongkai_index_bigrams", 1, index_bigrams, deterministic=True)
+    connection.connection.create_function("gongkai_index_ends", 1, index_ends, deterministic=True)
 
 
 def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:

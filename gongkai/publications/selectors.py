@@ -66,23 +66,25 @@ def _sqlite_fts_available() -> bool:
     return _fts_available[key]
 
 
+def clean_query(query: str) -> str:
+    """The query as searched: control characters dropped (PostgreSQL refuses NUL in a parameter;
+    none can match), :func:`normalize`d, cut to :data:`MAX_QUERY_LENGTH`."""
+    return normalize("".join(ch for ch in query if ch >= " " or ch in "\t\n"))[:MAX_QUERY_LENGTH]
+
+
 def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     """Items of ``queryset`` whose title, 文号, 索引号, 发布机构 or body contain ``query``.
 
-    A substring match on the normalised text (so "预算" finds "部门预算公开"). Where there is a
-    bigram index it answers alone when that is exact (PostgreSQL: a two-character query; SQLite:
-    a query of letters and digits only) and pre-filters the LIKE otherwise.
+    A substring match on the normalised text (so "预算" finds "部门预算公开"), through the bigram
+    index where there is one: PostgreSQL's GIN index pre-filters the LIKE; SQLite's FTS5 phrase
+    answers alone when it is exact (a query of letters and digits only).
     """
-    # NUL is not text (PostgreSQL refuses it in a parameter); other control characters never match.
-    q = normalize("".join(ch for ch in query if ch >= " " or ch in "\t\n"))[:MAX_QUERY_LENGTH]
+    q = clean_query(query)
     if not q:
         return queryset.none()
     like = queryset.filter(search_text__contains=q)
     if connection.vendor == "postgresql":
         grams = query_bigrams(q)
-        if len(q) == 2:
-            # One bigram: being in the set of the text's bigrams is being a substring.
-            return queryset.filter(_BigramsContain(grams))
         return like.filter(_BigramsContain(grams)) if grams else like
     if connection.vendor == "sqlite" and _sqlite_fts_available():
         # The FTS5 candidates. "+id" is not an index constraint, so SQLite walks the list's index
@@ -106,6 +108,73 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
                 [match, pattern], output_field=BooleanField(),
             ))
     return like
+
+
+#: Search results are counted up to this many; beyond, the page says "more than" (a count of every
+#: match of a very common word would read most of the table for nothing).
+SEARCH_COUNT_CAP = 1000
+
+
+@dataclass
+class SearchPage:
+    """One page of search results, shaped like Django's ``Page`` for the templates."""
+
+    object_list: list[Item]
+    count: int  # exact when not ``capped``, else SEARCH_COUNT_CAP
+    capped: bool
+    number: int
+    num_pages: int
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def paginator(self) -> SearchPage:  # the templates read page.paginator.count / num_pages
+        return self
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def search_page(
+    queryset: QuerySet[Item], query: str, *, page: str | int | None, per_page: int = 20, related: tuple[str, ...] = ()
+) -> SearchPage:
+    """A page of :func:`search` results, newest first, counted up to :data:`SEARCH_COUNT_CAP`.
+
+    The plan follows the count. Up to the cap, the bigram index lists the matches and they are
+    sorted. Beyond it the word is common, so walking the published items newest first and
+    testing each with LIKE finds a page sooner than listing every match.
+    """
+    matched = search(queryset, query)
+    found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+    capped = found > SEARCH_COUNT_CAP
+    count = min(found, SEARCH_COUNT_CAP)
+    num_pages = max(1, -(-count // per_page))
+    try:
+        number = min(max(1, int(page or 1)), num_pages)
+    except (TypeError, ValueError):
+        number = 1
+    source = queryset.filter(search_text__contains=clean_query(query)) if capped else matched
+    start = (number - 1) * per_page
+    end = min(start + per_page, count)  # a capped list stops at the cap
+    ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []
+    rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)
+    return SearchPage([rows[pk] for pk in ids if pk in rows], count, capped, number, num_pages)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -92,8 +92,9 @@ def _runs(text: str) -> list[str]:
 
 
 def index_bigrams(text: str | None) -> str:
-    """What SQLite's FTS5 table indexes for ``text``: the bigrams of each run of letters/digits in
-    order ("果园街道" → "果园 园街 街道"), runs separated by :data:`RUN_BREAK`.
+    """The ``grams`` column of SQLite's FTS5 table for ``text``: the bigrams of each run of two or
+    more letters/digits, in order ("果园街道" → "果园 园街 街道"), runs separated by
+    :data:`RUN_BREAK`.
 
     With positions kept, a phrase of a query's bigrams matches exactly where the query occurs as
     a substring, for a query made of one run of letters/digits.
@@ -108,16 +109,27 @@ def index_bigrams(text: str | None) -> str:
     return " ".join(tokens)
 
 
+def index_ends(text: str | None) -> str:
+    """The ``ends`` column: the last character of every run (one-character runs included).
+
+    A character occurs in a text exactly when a bigram starts with it or it ends a run, so a
+    one-character query is ``grams : x* OR ends : x``.
+    """
+    return " ".join(dict.fromkeys(run[-1] for run in _runs(text or "")))
+
+
 def fts_query(query: str) -> tuple[str, bool] | None:
     """An FTS5 MATCH expression for a normalised query, and whether it is exact.
 
-    Each run of two or more letters/digits becomes a phrase of its bigrams; runs are ANDed. The
-    match is exact (no LIKE recheck needed) when the query is one such run and nothing else.
-    None when the query has no run of two letters/digits (then only LIKE can answer).
+    One letter/digit: its bigrams and run ends (exact). Otherwise one phrase: the bigrams of each
+    run of two or more letters/digits, runs separated by :data:`RUN_BREAK` as in the index; exact
+    when the query is a single run, else a LIKE recheck decides what lies between the runs. None
+    when the query has no letter or digit to look up.
     """
+    if len(query) == 1 and query.isalnum():
+        return f'grams : "{query}"* OR ends : "{query}"', True
     runs = [r for r in _runs(query) if len(r) >= 2]
     if not runs:
         return None
-    phrases = ['"' + " ".join(r[i : i + 2] for i in range(len(r) - 1)) + '"' for r in runs]
-    exact = len(runs) == 1 and runs[0] == query
-    return " AND ".join(phrases), exact
+    tokens = f" {RUN_BREAK} ".join(" ".join(r[i : i + 2] for i in range(len(r) - 1)) for r in runs)
+    return f'grams : "{tokens}"', len(runs) == 1 and runs[0] == query

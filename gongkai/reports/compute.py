@@ -18,6 +18,7 @@ agency too gives a supervisor's roll-up (:func:`table3_by_agency`, :func:`table4
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -96,16 +97,29 @@ def table3_from_rows(rows: Iterable[dict[str, Any]]) -> Table3:
     return table
 
 
+# Resolving the conditional counts is most of the cost of a small agency's query (the database
+# answers in a fraction of a millisecond): the grouped query is built once per year and each call
+# filters a clone of it. The cached querysets are never evaluated themselves.
+@functools.lru_cache(maxsize=16)
+def _table3_query(year: int, by_agency: bool) -> QuerySet[Case, dict[str, Any]]:
+    return table3_rows(year, Case.objects.all(), *(("agency_id",) if by_agency else ()))
+
+
+@functools.lru_cache(maxsize=16)
+def _table4_query(year: int, by_agency: bool) -> QuerySet[Review, dict[str, Any]]:
+    return table4_rows(year, Review.objects.all(), *(("agency_id",) if by_agency else ()))
+
+
 def compute_table3(agency: Agency, year: int) -> Table3:
     """Table 三 of ``agency`` for ``year``: one aggregate query."""
-    return table3_from_rows(table3_rows(year, Case.objects.filter(agency=agency)))
+    return table3_from_rows(_table3_query(year, False).filter(agency_id=agency.pk))
 
 
 def table3_by_agency(agency_ids: Iterable[int], year: int) -> dict[int, Table3]:
     """Table 三 of each agency, one query for all (a supervisor's roll-up)."""
     ids = list(agency_ids)
     grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    for row in table3_rows(year, Case.objects.filter(agency_id__in=ids), "agency_id"):
+    for row in _table3_query(year, True).filter(agency_id__in=ids):
         grouped[row["agency_id"]].append(row)
     return {pk: table3_from_rows(rows) for pk, rows in grouped.items()}
 
@@ -147,14 +161,14 @@ def table4_from_rows(rows: Iterable[dict[str, Any]]) -> Table4:
 
 def compute_table4(agency: Agency, year: int) -> Table4:
     """Table 四 of ``agency`` for ``year``: one aggregate query."""
-    return table4_from_rows(table4_rows(year, Review.objects.filter(agency=agency)))
+    return table4_from_rows(_table4_query(year, False).filter(agency_id=agency.pk))
 
 
 def table4_by_agency(agency_ids: Iterable[int], year: int) -> dict[int, Table4]:
     """Table 四 of each agency, one query for all."""
     ids = list(agency_ids)
     grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    for row in table4_rows(year, Review.objects.filter(agency_id__in=ids), "agency_id"):
+    for row in _table4_query(year, True).filter(agency_id__in=ids):
         grouped[row["agency_id"]].append(row)
     return {pk: table4_from_rows(rows) for pk, rows in grouped.items()}
 

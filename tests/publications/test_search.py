@@ -10,7 +10,7 @@ from django.db import connection
 from gongkai.publications import services
 from gongkai.publications.models import Item
 from gongkai.publications.selectors import search
-from gongkai.publications.text import fts_query, index_bigrams, normalize, query_bigrams
+from gongkai.publications.text import fts_query, index_bigrams, index_ends, normalize, query_bigrams
 from tests.publications.helpers import make_classified, make_draft, make_published
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,9 @@ def items(tree, catalogue):  # type: ignore[no-untyped-def]
                        "Beijing Miyun ANNUAL Plan"}),  # 索引号
         ("annual", {"Beijing Miyun ANNUAL Plan"}),  # case-insensitive
         ("ＡＮＮＵＡＬ", {"Beijing Miyun ANNUAL Plan"}),  # full-width letters
-        ("预", {"果园街道2023年部门预算公开说明"}),  # one character: LIKE only
+        ("预", {"果园街道2023年部门预算公开说明"}),  # one character
+        ("明", {"果园街道2023年部门预算公开说明"}),  # one character, at the end of a run
+        ("g", {"Beijing Miyun ANNUAL Plan"}),
         ("预算检查", set()),  # both bigrams exist in the index, not the phrase
         ("冬季 供暖", set()),
         ("   ", set()),
@@ -92,8 +94,10 @@ def test_text_helpers() -> None:
     assert query_bigrams("果园街") == ["园街", "果园"]
     assert index_bigrams("果园 街道〔2023〕x") == "果园 qzqz 街道 qzqz 20 02 23"
     assert fts_query('a"b') is None
-    assert fts_query("果园街道") == ('"果园 园街 街道"', True)
-    assert fts_query("〔2023〕12号") == ('"20 02 23" AND "12 2号"', False)
+    assert fts_query("果园街道") == ('grams : "果园 园街 街道"', True)
+    assert fts_query("〔2023〕12号") == ('grams : "20 02 23 qzqz 12 2号"', False)
+    assert fts_query("界") == ('grams : "界"* OR ends : "界"', True)
+    assert index_ends("果园，街道 a 2023") == "园 道 a 3"
 
 
 def test_search_by_date_independent_of_the_publication_year(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -107,3 +111,20 @@ def test_a_phrase_never_spans_a_gap(tree, catalogue) -> None:  # type: ignore[no
     assert titles(search(published, "园街巡查")) == {"果园，园街巡查记录"}
     assert titles(search(published, "果园街")) == set()
     assert titles(search(published, "果园，园街")) == {"果园，园街巡查记录"}
+
+
+def test_search_page_caps_the_count_and_keeps_newest_first(tree, catalogue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.publications import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        make_published(tree, catalogue, title=f"社区通知第{n}期", formed_on=dt.date(2023, 1, 2 + n), document_number="")
+    published = Item.objects.published()
+    first = selectors.search_page(published, "通知", page=1, per_page=2)
+    assert (first.capped, first.count, first.num_pages) == (True, 3, 2)
+    assert [i.title for i in first] == ["社区通知第4期", "社区通知第3期"]
+    second = selectors.search_page(published, "通知", page="2", per_page=2)
+    assert [i.title for i in second] == ["社区通知第2期"] and not second.has_next()
+    one = selectors.search_page(published, "通知第1", page="x", per_page=2)
+    assert (one.capped, one.count, [i.title for i in one]) == (False, 1, ["社区通知第1期"])
+    assert selectors.search_page(published, "无此词", page=9).count == 0

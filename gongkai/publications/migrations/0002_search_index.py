@@ -2,10 +2,14 @@
 
 PostgreSQL: an IMMUTABLE SQL function ``gongkai_bigrams(text)`` and a GIN index on
 ``gongkai_bigrams(search_text)``; the query asks ``gongkai_bigrams(search_text) @> ARRAY[...]``.
+The function is declared expensive (COST 10000, as it is: it splits the whole text) so that the
+planner answers from the index rather than computing it row by row while walking another index.
 
-SQLite: a contentless FTS5 table ``publications_item_fts`` whose rows are kept by triggers on
-``publications_item``. The triggers call ``gongkai_index_bigrams(text)``, a Python function that
-``PublicationsConfig`` registers on every SQLite connection Django opens. If a later migration
+SQLite: a contentless FTS5 table ``publications_item_fts`` (columns ``grams``: ordered bigrams;
+``ends``: run-final characters) whose rows are kept by triggers on ``publications_item``. The
+triggers call ``gongkai_index_bigrams(text)`` and ``gongkai_index_ends(text)``, Python functions
+that ``PublicationsConfig`` registers on every SQLite connection Django opens (a connection
+without them, e.g. the sqlite3 shell, cannot write items). If a later migration
 makes SQLite rebuild ``publications_item`` (Django's table remake), the triggers are dropped with
 the old table: re-run ``create_sqlite`` in that migration (tests/publications/test_search.py
 fails if the index falls out of step).
@@ -17,7 +21,7 @@ from django.db import migrations
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION gongkai_bigrams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
   SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}'::text[])
   FROM generate_series(1, char_length(t) - 1) AS i
 $$
@@ -26,18 +30,21 @@ PG_INDEX = "CREATE INDEX pub_item_search_bigrams ON publications_item USING gin 
 PG_DROP = ["DROP INDEX IF EXISTS pub_item_search_bigrams", "DROP FUNCTION IF EXISTS gongkai_bigrams(text)"]
 
 SQLITE_CREATE = [
-    "CREATE VIRTUAL TABLE publications_item_fts USING fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE publications_item_fts USING fts5("
+    "grams, ends, content='', tokenize='unicode61 remove_diacritics 0')",
     """CREATE TRIGGER publications_item_fts_ai AFTER INSERT ON publications_item BEGIN
-         INSERT INTO publications_item_fts(rowid, grams) VALUES (new.id, gongkai_index_bigrams(new.search_text));
+         INSERT INTO publications_item_fts(rowid, grams, ends)
+           VALUES (new.id, gongkai_index_bigrams(new.search_text), gongkai_index_ends(new.search_text));
        END""",
     """CREATE TRIGGER publications_item_fts_ad AFTER DELETE ON publications_item BEGIN
-         INSERT INTO publications_item_fts(publications_item_fts, rowid, grams)
-           VALUES ('delete', old.id, gongkai_index_bigrams(old.search_text));
+         INSERT INTO publications_item_fts(publications_item_fts, rowid, grams, ends)
+           VALUES ('delete', old.id, gongkai_index_bigrams(old.search_text), gongkai_index_ends(old.search_text));
        END""",
     """CREATE TRIGGER publications_item_fts_au AFTER UPDATE OF search_text ON publications_item BEGIN
-         INSERT INTO publications_item_fts(publications_item_fts, rowid, grams)
-           VALUES ('delete', old.id, gongkai_index_bigrams(old.search_text));
-         INSERT INTO publications_item_fts(rowid, grams) VALUES (new.id, gongkai_index_bigrams(new.search_text));
+         INSERT INTO publications_item_fts(publications_item_fts, rowid, grams, ends)
+           VALUES ('delete', old.id, gongkai_index_bigrams(old.search_text), gongkai_index_ends(old.search_text));
+         INSERT INTO publications_item_fts(rowid, grams, ends)
+           VALUES (new.id, gongkai_index_bigrams(new.search_text), gongkai_index_ends(new.search_text));
        END""",
 ]
 SQLITE_DROP = [
@@ -67,8 +74,8 @@ def create_sqlite(schema_editor) -> None:  # type: ignore[no-untyped-def]
         for sql in SQLITE_CREATE:
             cursor.execute(sql)
         cursor.execute(
-            "INSERT INTO publications_item_fts(rowid, grams) "
-            "SELECT id, gongkai_index_bigrams(search_text) FROM publications_item"
+            "INSERT INTO publications_item_fts(rowid, grams, ends) "
+            "SELECT id, gongkai_index_bigrams(search_text), gongkai_index_ends(search_text) FROM publications_item"
         )
 
 

@@ -226,11 +226,20 @@ _STYLES = (
 _JUNK = ("年", "度", "- 3 -", "三、", "本年度办理结果", "（三）不予公开", "（五）不予处理 0 0 0 0 0 0 0", "")
 
 
+def _cut(draw: st.DrawFn, label: str) -> int:
+    """Where a long label wraps in a table cell: past its middle (a cell holds 10–20 characters)."""
+    if len(label) < 12:
+        return len(label)
+    return draw(st.integers(len(label) // 2, len(label) - 2))
+
+
 @st.composite
 def table3_layouts(draw: st.DrawFn) -> tuple[AnnualReport, str]:
     """Table 三 as text, each row laid out its own way: numbers on the label's line, below it,
-    above it, between the halves of a broken label, one per line; a row without numbers, left
-    blank, or with a label no key phrase recognises (its numbers must not go to a neighbour)."""
+    above it, between the halves of a long label broken where a cell wraps it, one per line; a
+    row without numbers, left blank, or with a label no key phrase recognises (its numbers must
+    not go to a neighbour); stray characters of the vertical 三、本年度办理结果 cell, page
+    footers and group labels (with or without a subtotal) between rows."""
     want = numbered()
     lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人 法人或其他组织 总计", "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
     for row in table3_rows(ReportFormat.F2021):
@@ -249,12 +258,12 @@ def table3_layouts(draw: st.DrawFn) -> tuple[AnnualReport, str]:
         elif style == "above":
             lines.extend([" ".join(values), label])
         elif style == "split around":
-            cut = draw(st.integers(1, max(1, len(label) - 1)))
+            cut = _cut(draw, label)
             lines.extend([label[:cut], " ".join(values), label[cut:]])
         elif style == "split three":
-            a = draw(st.integers(1, max(1, len(label) - 2)))
-            b = draw(st.integers(a, max(a, len(label) - 1)))
-            lines.extend([label[:a], label[a:b], " ".join(values), label[b:]])
+            cut = _cut(draw, label)
+            second = cut + _cut(draw, label[cut:]) if len(label) - cut >= 12 else len(label)
+            lines.extend([label[:cut], label[cut:second], " ".join(values), label[second:]])
         elif style == "one number short":
             lines.append(f"{label} {' '.join(values[1:])}")
         elif style == "one per line":
@@ -278,3 +287,48 @@ def test_table3_text_in_any_layout_never_gives_a_row_another_rows_numbers(case: 
     for key in TABLE3_KEYS:
         for column, value in enumerate(got.table3[key]):
             assert value is None or value == want.table3[key][column], (key, column, value)
+
+
+# -- table 三 as a web table with its columns and rows in any order ---------------------------------
+
+_SUBS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+
+
+@st.composite
+def table3_grids(draw: st.DrawFn) -> tuple[AnnualReport, str]:
+    """A table 三 whose column blocks (自然人 / 法人或其他组织 / 总计), sub-columns and rows come in
+    any order: numbers are placed by header and label, never by position."""
+    want = numbered()
+    blocks = draw(st.permutations(["natural", "org", "total"]))
+    subs = draw(st.permutations(range(5)))
+    order: list[int] = []  # table 三 column index of each printed value column
+    top = ['<td rowspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>']
+    second: list[str] = []
+    for block in blocks:
+        if block == "natural":
+            top.append('<td rowspan="2">自然人</td>')
+            order.append(0)
+        elif block == "total":
+            top.append('<td rowspan="2">总计</td>')
+            order.append(6)
+        else:
+            top.append('<td colspan="5">法人或其他组织</td>')
+            second.extend(f"<td>{_SUBS[i]}</td>" for i in subs)
+            order.extend(1 + i for i in subs)
+    rows = list(table3_rows(ReportFormat.F2021))
+    rows = draw(st.permutations(rows))
+    body = [f"<tr>{''.join(top)}</tr>", f"<tr>{''.join(second)}</tr>"]
+    for row in rows:
+        values = want.table3[row.key]
+        body.append(f"<tr><td>{row.full_label}</td>" + "".join(f"<td>{values[c]}</td>" for c in order) + "</tr>")
+    page = f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{''.join(body)}</table></body></html>"
+    return want, page
+
+
+@MEDIUM
+@given(table3_grids())
+def test_table3_web_table_in_any_column_and_row_order(case: tuple[AnnualReport, str]) -> None:
+    want, page = case
+    got = read(page.encode("utf-8"), page=True)
+    assert got is not None
+    assert got.table3 == want.table3

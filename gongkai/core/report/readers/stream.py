@@ -200,13 +200,15 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
 class LabelEvent:
     """A row label in the text: ``required`` rows want a run (group labels do not); a label that
     is numbered like a row but not recognised (``known`` False) competes for runs so that its
-    numbers are not given to a neighbour, and is then dropped."""
+    numbers are not given to a neighbour, and is then dropped. ``lead`` counts the characters
+    between the previous run and the label's key phrase."""
 
     key: str
     required: bool
     expect: frozenset[int]
     line: int = -1
     known: bool = True
+    lead: int = 0  # characters of text between the previous run and this label
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,15 +221,22 @@ Event = LabelEvent | RunEvent
 AMBIGUOUS = RunEvent(cells=())
 
 _PAIR = 1
+#: Numbers printed above their label are separated from it by at most one character of the
+#: vertical 三、本年度办理结果 cell ("本", "年"); more text between is another label's tail.
+_ABOVE_GAP = 1
 
 
 def _score(a: Event, b: Event) -> int:
-    """Score of pairing neighbours ``a`` and ``b`` (one label, one run, in either order): a row
+    """Score of pairing neighbours ``a`` and ``b`` (one label, one run, in either order): a
     label with a run of the expected length. A run of another length is some other text's (a row
-    number run into the figures) and wins nothing."""
+    number run into the figures) and wins nothing; so does a run above a label with more than a
+    stray character between them. A group label ("（五）不予处理") competes for the run after it
+    (a printed subtotal), so that run is not given for sure to the row below."""
     label, run = (a, b) if isinstance(a, LabelEvent) else (b, a)
     assert isinstance(label, LabelEvent) and isinstance(run, RunEvent)
-    return _PAIR if label.required and len(run.cells) in label.expect else 0
+    if a is run and (label.lead > _ABOVE_GAP or not label.required):
+        return 0
+    return _PAIR if len(run.cells) in label.expect else 0
 
 
 def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
@@ -238,8 +247,9 @@ def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
     cell per line, or a label broken over lines with its numbers above, between or below its
     parts). Between fixed pairs the sequence splits into chains of alternating labels and runs
     (two labels or two runs in a row cannot belong together); in each chain the best pairing is
-    found by dynamic programming that pairs as many row labels as it can with runs of the
-    expected length; group labels ("（三）不予公开") may hold a run (a subtotal) but score nothing.
+    found by dynamic programming that pairs as many labels as it can with runs of the expected
+    length; group labels ("（三）不予公开") may hold the run after them (a subtotal), which is then
+    set aside.
     A label that two best pairings give different runs maps to :data:`AMBIGUOUS`: no order
     (numbers below or above their labels) is assumed. Returns the pairs and the number of runs
     holding numbers left without a label.
@@ -413,7 +423,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
         unknown = _unclaimed_markers(part, found) if started else []
         for offset, key in sorted([*found, *((at, "") for at in unknown)]):
             if started and not key:
-                events.append(LabelEvent(f"?{len(events)}", True, frozenset(), part.line_at(offset), known=False))
+                events.append(LabelEvent(f"?{len(events)}", True, frozenset(), part.line_at(offset), False, offset))
                 continue
             if not key:
                 continue
@@ -432,13 +442,14 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
                 if not outcomes:
                     continue
                 key = TOTAL
-            if key in seen:
+            if key in seen and not key.startswith(GROUP_PREFIX):
                 continue
             seen.add(key)
             if key == OTHER_GROUP or key in OTHER_ROWS:
                 other_context = True
             outcomes = outcomes or key in OUTCOME_KEYS
-            events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset(), part.line_at(offset)))
+            lead = _label_start(part.text, offset)
+            events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset(), part.line_at(offset), True, lead))
         if not started:
             header.append(part.text)
     if not started:
@@ -453,9 +464,9 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     for event in events:
         if isinstance(event, LabelEvent):
             if event.key == OTHER_GROUP and not has_other_rows and OTHER_OTHER not in seen:
-                event = LabelEvent(OTHER_SINGLE, True, expect, event.line)
+                event = LabelEvent(OTHER_SINGLE, True, expect, event.line, True, event.lead)
             else:
-                event = LabelEvent(event.key, event.required, expect, event.line, event.known)
+                event = LabelEvent(event.key, event.required, expect, event.line, event.known, event.lead)
         final.append(event)
     pairs, orphans = align(final)
     labels = [e for e in final if isinstance(e, LabelEvent) and e.required and e.known]
@@ -481,7 +492,18 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
 #: How the rows of table 三 that hold numbers are numbered: "一、" "二、" "四、", "（一）" "（二）"
 #: "（七）", "1."–"8.". "三、" heads the outcome rows and "（三）"–"（六）" head groups: not rows.
 #: A number in brackets counts anywhere; "1." and "四、" only where a line or cell starts.
-_ROW_MARKER = re.compile(r"\([一二七]\)|(?<![\d.])[1-8]\.(?!\d)|[一二四]\.")
+_ROW_MARKER = re.compile(r"\([一二七]\)|[1-8]\.(?!\d)|[一二四]\.")
+
+
+_ANY_MARKER = re.compile(r"\(?[一二三四五六七八九十]{1,2}\)|\d{1,2}\.|[一二三四五六七八九十]\.")
+
+
+def _label_start(text: str, offset: int) -> int:
+    """Where the label whose key phrase is at ``offset`` starts: at its number ("1.", "（七）"),
+    if one stands a few characters before the phrase."""
+    window = max(0, offset - 12)
+    starts = [window + m.start() for m in _ANY_MARKER.finditer(text[window : offset + 1])]
+    return starts[-1] if starts else offset
 
 
 def _unclaimed_markers(part: Piece, found: list[tuple[int, str]]) -> list[int]:
@@ -531,7 +553,8 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
         for offset, key in t2_events(part.text):
             if key not in seen:
                 seen.append(key)
-                events.append(LabelEvent(key, True, frozenset({widths[key]}), part.line_at(offset)))
+                lead = _label_start(part.text, offset)
+                events.append(LabelEvent(key, True, frozenset({widths[key]}), part.line_at(offset), True, lead))
     pairs, orphans = align(events)
     scrambled = _scrambled(orphans, len(seen))
     for key in seen:
