@@ -8,6 +8,7 @@ Only published items are shown: every item query starts from ``Item.objects.publ
 from __future__ import annotations
 
 import hmac
+import html
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -120,11 +122,15 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 
 def search(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q").strip()
-    agencies = Agency.objects.active().order_by("path")
-    agency = None
     code = _param(request, "agency", 32)
-    if code:
-        agency = agencies.filter(code=code).first()
+    choices = list(Agency.objects.active().order_by("path").values_list("pk", "code", "name"))
+    selected = next((pk for pk, c, _ in choices if c == code), None) if code else None
+    agency = Agency.objects.filter(pk=selected).first() if selected is not None else None
+    # Built with html.escape, not the template engine: a province-wide portal lists hundreds.
+    options = mark_safe("".join(  # noqa: S308 - every value is escaped
+        f'<option value="{html.escape(c)}"{" selected" if pk == selected else ""}>{html.escape(name)}</option>'
+        for pk, c, name in choices
+    ))
     page = None
     if query:
         qs = _public_items()
@@ -132,7 +138,7 @@ def search(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(agency=agency)
         page = search_page(qs, query, page=request.GET.get("page"), per_page=PAGE_SIZE, related=("agency",))
     return render(request, "portal/search.html", {
-        "query": query, "page": page, "agencies": agencies, "agency": agency,
+        "query": query, "page": page, "agency_options": options, "agency": agency,
         "truncated": len(query) > MAX_QUERY_LENGTH, "max_length": MAX_QUERY_LENGTH, "nav": "search",
     })
 

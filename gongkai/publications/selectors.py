@@ -111,8 +111,9 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
 
 
 #: Search results are counted up to this many; beyond, the page says "more than" (a count of every
-#: match of a very common word would read most of the table for nothing).
-SEARCH_COUNT_CAP = 1000
+#: match of a very common word would read most of the table for nothing), and the matches are
+#: found by walking the published items newest first (see :func:`search_page`).
+SEARCH_COUNT_CAP = 5000
 
 
 @dataclass
@@ -151,6 +152,22 @@ class SearchPage:
         return self.number + 1
 
 
+def _walk_newest_first(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
+    """Matches of a common word, in a shape the database answers by walking the published items
+    newest first: SQLite probes the FTS5 candidates from the index alone and reads a row only
+    for a candidate (LIKE outside the subquery); elsewhere LIKE tests each row walked."""
+    q = clean_query(query)
+    like = queryset.filter(search_text__contains=q)
+    found = fts_query(q) if connection.vendor == "sqlite" and _sqlite_fts_available() else None
+    if found is None:
+        return like
+    return like.filter(RawSQL(
+        '+"publications_item"."id" IN '
+        "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s)",
+        [found[0]], output_field=BooleanField(),
+    ))
+
+
 def search_page(
     queryset: QuerySet[Item], query: str, *, page: str | int | None, per_page: int = 20, related: tuple[str, ...] = ()
 ) -> SearchPage:
@@ -158,7 +175,7 @@ def search_page(
 
     The plan follows the count. Up to the cap, the bigram index lists the matches and they are
     sorted. Beyond it the word is common, so walking the published items newest first and
-    testing each with LIKE finds a page sooner than listing every match.
+    testing each (:func:`_walk_newest_first`) finds a page sooner than listing every match.
     """
     matched = search(queryset, query)
     found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
@@ -169,7 +186,7 @@ def search_page(
         number = min(max(1, int(page or 1)), num_pages)
     except (TypeError, ValueError):
         number = 1
-    source = queryset.filter(search_text__contains=clean_query(query)) if capped else matched
+    source = _walk_newest_first(queryset, query) if capped else matched
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a capped list stops at the cap
     ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []

@@ -67,7 +67,10 @@ def search_document(*parts: str) -> str:
 
 
 def query_bigrams(query: str) -> list[str]:
-    """Every distinct two-character substring of a normalised query (PostgreSQL pre-filter)."""
+    """What PostgreSQL's index is asked for: every distinct two-character substring of a
+    normalised query, or the query itself when it is one character."""
+    if len(query) == 1:
+        return [query]
     return sorted({query[i : i + 2] for i in range(len(query) - 1)})
 
 

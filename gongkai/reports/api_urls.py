@@ -6,6 +6,8 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,6 +46,7 @@ class AnnualReportRecordViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[
 class ComputedReportView(APIView):
     """``GET /api/reports/computed/<agency>/<year>/``: the tables computed from the records now."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, description="gongkai.annual-report/1")
     def get(self, request: Request, agency_id: int, year: int) -> Response:
         agency = get_object_or_404(visible_agencies(request.user), pk=agency_id)
         return Response(compute_report(agency, year).to_dict())

@@ -21,7 +21,3 @@ class NarrativeForm(forms.Form):
                 label=SECTION_LABELS[key], required=False, max_length=MAX_SECTION_CHARS, strip=True,
                 widget=forms.Textarea(attrs={"rows": _ROWS.get(key, 8)}),
             )
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2008, max_value=2100)

@@ -23,6 +23,7 @@ from gongkai.reports.deadlines import Lateness, lateness
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import ReportFacts
 from gongkai.reports.states import LOCKED_STATUSES, ReportStatus
+from gongkai.reports.table2 import published_items
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -104,8 +105,6 @@ def peer_sections(agency: Agency, year: int) -> list[tuple[str, dict[str, str]]]
 
 def report_facts(agency: Agency, year: int) -> ReportFacts:
     """What the records say about ``agency``'s year, for the first draft of the narrative."""
-    from gongkai.reports.table2 import published_items
-
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     table3 = compute_table3(agency, year)
     channels = dict(
@@ -210,7 +209,3 @@ def years_with_reports(agency: Agency) -> list[int]:
     return list(
         AnnualReportRecord.objects.filter(agency=agency).order_by("-year").values_list("year", flat=True).distinct()
     )
-
-
-def has_open_draft(agency: Agency, year: int) -> bool:
-    return AnnualReportRecord.objects.filter(agency=agency, year=year, status=ReportStatus.DRAFT).exists()

@@ -1,7 +1,9 @@
 """The bigram search index of items (gongkai.publications.text explains why bigrams).
 
-PostgreSQL: an IMMUTABLE SQL function ``gongkai_bigrams(text)`` and a GIN index on
-``gongkai_bigrams(search_text)``; the query asks ``gongkai_bigrams(search_text) @> ARRAY[...]``.
+PostgreSQL: an IMMUTABLE SQL function ``gongkai_bigrams(text)`` (every distinct character and
+pair of characters of the text) and a GIN index on ``gongkai_bigrams(search_text)``; the query
+asks ``gongkai_bigrams(search_text) @> ARRAY[...]`` with the query's pairs (its character, for a
+one-character query).
 The function is declared expensive (COST 10000, as it is: it splits the whole text) so that the
 planner answers from the index rather than computing it row by row while walking another index.
 
@@ -22,8 +24,8 @@ from django.db import migrations
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION gongkai_bigrams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}'::text[])
-  FROM generate_series(1, char_length(t) - 1) AS i
+  SELECT coalesce(array_agg(DISTINCT g), '{}'::text[])
+  FROM generate_series(1, char_length(t)) AS i, LATERAL (VALUES (substr(t, i, 1)), (substr(t, i, 2))) AS v(g)
 $$
 """
 PG_INDEX = "CREATE INDEX pub_item_search_bigrams ON publications_item USING gin (gongkai_bigrams(search_text))"

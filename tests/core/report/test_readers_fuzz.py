@@ -23,7 +23,7 @@ from lxml import etree
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers import INTERNAL_ERROR, read_bytes
-from gongkai.core.report.taxonomy import TABLE3_KEYS, ReportFormat, table3_rows
+from gongkai.core.report.taxonomy import OUTCOME_GROUPS, TABLE3_KEYS, ReportFormat, table3_rows
 from tests.core.report.test_readers import docx_bytes, html_page, html_tables, numbered
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "samples"
@@ -302,7 +302,7 @@ def table3_grids(draw: st.DrawFn) -> tuple[AnnualReport, str]:
     blocks = draw(st.permutations(["natural", "org", "total"]))
     subs = draw(st.permutations(range(5)))
     order: list[int] = []  # table 三 column index of each printed value column
-    top = ['<td rowspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>']
+    top = ['<td rowspan="2" colspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>']
     second: list[str] = []
     for block in blocks:
         if block == "natural":
@@ -318,9 +318,14 @@ def table3_grids(draw: st.DrawFn) -> tuple[AnnualReport, str]:
     rows = list(table3_rows(ReportFormat.F2021))
     rows = draw(st.permutations(rows))
     body = [f"<tr>{''.join(top)}</tr>", f"<tr>{''.join(second)}</tr>"]
+    groups = {g.key: g.full_label for g in OUTCOME_GROUPS}
     for row in rows:
         values = want.table3[row.key]
-        body.append(f"<tr><td>{row.full_label}</td>" + "".join(f"<td>{values[c]}</td>" for c in order) + "</tr>")
+        if row.group_key:  # each row keeps its group cell: the rows are shuffled, not the grid
+            label = f"<td>{groups[row.group_key]}</td><td>{row.full_label}</td>"
+        else:
+            label = f'<td colspan="2">{row.full_label}</td>'
+        body.append(f"<tr>{label}" + "".join(f"<td>{values[c]}</td>" for c in order) + "</tr>")
     page = f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{''.join(body)}</table></body></html>"
     return want, page
 

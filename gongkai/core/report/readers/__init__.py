@@ -32,6 +32,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_PAGES",
     "Document",
+    "Kind",
     "SourceKind",
     "extract",
     "read_bytes",
@@ -56,7 +57,7 @@ class Kind(StrEnum):
 
 
 def read_report(path: str | Path) -> AnnualReport:
-    """Read the report in the file at ``path``."""
+    """Read the 政府信息公开工作年度报告 (条例 art 50) in the file at ``path``."""
     where = str(path)
     try:
         size = Path(path).stat().st_size

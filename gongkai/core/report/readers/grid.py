@@ -8,6 +8,7 @@ two rows cannot be placed and comes back unsure.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,12 +85,15 @@ def _t3_header_rows(grid: Grid) -> list[int]:
     """The first run of rows naming applicant columns (the table may follow others in one grid)."""
     rows: list[int] = []
     for r in range(grid.n_rows):
-        texts = [norm(t) for t in grid.texts[r]]
-        if any(word in t for t in texts for word in _T3_HEADER_WORDS):
+        text = norm(_raw_row(grid, r)) if _HEADER_CHARS.search(_raw_row(grid, r)) else ""
+        if any(word in text for word in _T3_HEADER_WORDS):
             rows.append(r)
         elif rows:
             break
     return rows
+
+
+_HEADER_CHARS = re.compile("[自申法商科]")
 
 
 def _has_t3_rows(grid: Grid) -> bool:
@@ -262,7 +266,17 @@ def _flush_pending(state: _T3State, reading: TableReading) -> None:
 
 def _starts_other_table(grid: Grid, r: int) -> bool:
     """Table 四 (or a heading) ruled into the same grid as table 三 ends table 三."""
+    if not _OTHER_TABLE.search(_raw_row(grid, r)):
+        return False
     return any(("行政复议" in t or "第二十条" in t) and len(t) <= 40 for t in map(norm, grid.texts[r]))
+
+
+_OTHER_TABLE = re.compile("复|二十条")
+
+
+def _raw_row(grid: Grid, r: int) -> str:
+    """A row's text as printed (no normalising): for a quick test before a precise one."""
+    return "".join(grid.texts[r])
 
 
 def _t3_row_key(label: str, state: _T3State, *, has_values: bool) -> str | None:
@@ -316,6 +330,9 @@ def _field_columns(header: list[Span], row: Table2Row) -> dict[str, Span] | None
     return found
 
 
+_FIELD_WORDS = re.compile("|".join(re.escape(p) for phrases in T2_FIELD_PHRASES.values() for p in phrases))
+
+
 def fee_in_yuan(header_text: str) -> bool:
     """True when the fee column says its unit is 元, not the format's 万元 (spec §3.4)."""
     text = norm(header_text)
@@ -340,9 +357,10 @@ def read_table2(grids: Sequence[Grid], fmt: ReportFormat) -> TableReading:
             if not labels:
                 continue
             values = [s for s in spans if s.first > labels[-1].last]
-            key = t2_row(norm("".join(s.text for s in labels)))
+            label = norm("".join(s.text for s in labels))
+            key = t2_row(label)
             if key is None:
-                if any(p in norm(s.text) for s in labels for phrases in T2_FIELD_PHRASES.values() for p in phrases):
+                if _FIELD_WORDS.search(label):
                     header = spans
                 continue
             if not values:
@@ -399,6 +417,7 @@ def _read_t2_row(reading: TableReading, row: Table2Row, values: list[Span], colu
 # ---------------------------------------------------------------------------------------------
 
 _T4_WORDS = ("复议", "诉讼", "维持")
+_T4_CHARS = re.compile("[复诉维]")
 
 
 def _is_t4_header(grid: Grid, rows: list[int]) -> bool:
@@ -415,7 +434,8 @@ def read_table4(grids: Sequence[Grid]) -> TableReading:
     for grid in grids:
         header_rows: list[int] = []
         for r in range(grid.n_rows):
-            if any(w in norm(t) for t in grid.texts[r] for w in _T4_WORDS) and not _has_digits(grid, r):
+            raw = _raw_row(grid, r)
+            if _T4_CHARS.search(raw) and any(w in norm(raw) for w in _T4_WORDS) and not _has_digits(grid, r):
                 header_rows.append(r)
                 continue
             if header_rows and _is_t4_header(grid, header_rows) and _has_digits(grid, r):

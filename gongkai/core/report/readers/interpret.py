@@ -40,7 +40,9 @@ def clean_lines(lines: Sequence[str]) -> list[str]:
 def interpret(doc: Document) -> AnnualReport:
     """Read tables 二, 三, 四, the format, agency, year and sections of an extracted document.
 
-    Raises :class:`ReportReadError` when table 三 (the one table every report has) is not found.
+    The report of 条例 art 50 in the national format (国办公开办函〔2021〕30号, legal spec §3; the
+    2019 trial format, §4). Raises :class:`ReportReadError` when table 三 (the one table every
+    report has) is not found.
     """
     lines = clean_lines(doc.lines)
     if not any(line.strip() for line in lines) and not doc.grids:
@@ -50,9 +52,12 @@ def interpret(doc: Document) -> AnnualReport:
     heads = stream.headings(lines)
     spans = stream.regions(lines, heads)
 
-    t3 = _read(doc, grid.read_table3(doc.grids), lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
+    t3_grid = grid.read_table3(doc.grids)
+    t3 = _read(doc, t3_grid, lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
     if len({row for row, _ in t3.cells}) < _MIN_T3_ROWS:
         raise ReportReadError(f"未找到{TABLE_TITLES[T3]}，这可能不是政府信息公开工作年度报告", source=doc.source)
+    if doc.cross_check and not t3_grid.found:
+        doc.notes.append("PDF 中表三没有可识别的表格线，只按文字层读取，未能与表格交叉核对")
     t2 = _read(
         doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
     )
