@@ -51,9 +51,14 @@ def _agency(code: str) -> Agency:
     return get_object_or_404(Agency.objects.active(), code=code)
 
 
-def _page(request: HttpRequest, qs: Any, *related: str) -> Any:
-    """One page of ``qs``: the ids first (from an index, however deep the page), then their rows."""
-    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, qs: Any, *related: str, count: int | None = None) -> Any:
+    """One page of ``qs``: the ids first (from an index, however deep the page), then their rows.
+
+    ``count``, when the caller knows it, saves counting the rows again."""
+    paginator = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
@@ -98,7 +103,9 @@ def catalogue(request: HttpRequest, code: str, category: int | None = None) -> H
             raise Http404("目录不存在")
         # The agency's own categories: filtering on them alone lets the category index answer.
         items = _public_items().filter(category_id__in=tree.descendant_ids(category))
-    page = _page(request, items.order_by("-published_on", "-id"))
+    # The tree's counts are of published items by category, so they count this list too.
+    total = current.count if current is not None else sum(node.count for node in tree.roots)
+    page = _page(request, items.order_by("-published_on", "-id"), count=total)
     return render(request, "portal/catalogue.html", {
         "agency": agency, "tree": tree, "current": current, "page": page,
         "breadcrumbs": tree.ancestors(category) if category is not None else [],

@@ -176,6 +176,7 @@ def search_page(
     The plan follows the count. Up to the cap, the bigram index lists the matches and they are
     sorted. Beyond it the word is common, so walking the published items newest first and
     testing each (:func:`_walk_newest_first`) finds a page sooner than listing every match.
+    Measured with bench/portal.py.
     """
     matched = search(queryset, query)
     found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
@@ -186,7 +187,10 @@ def search_page(
         number = min(max(1, int(page or 1)), num_pages)
     except (TypeError, ValueError):
         number = 1
-    source = _walk_newest_first(queryset, query) if capped else matched
+    # SQLite probes candidates from the index alone, so walking suits every page; PostgreSQL walks
+    # only for a common word, and otherwise sorts the index's matches.
+    walk = capped or (connection.vendor == "sqlite" and _sqlite_fts_available())
+    source = _walk_newest_first(queryset, query) if walk else matched
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a capped list stops at the cap
     ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []

@@ -5,7 +5,9 @@ pair of characters of the text) and a GIN index on ``gongkai_bigrams(search_text
 asks ``gongkai_bigrams(search_text) @> ARRAY[...]`` with the query's pairs (its character, for a
 one-character query).
 The function is declared expensive (COST 10000, as it is: it splits the whole text) so that the
-planner answers from the index rather than computing it row by row while walking another index.
+planner answers from the index rather than computing it row by row while walking another index,
+and PARALLEL RESTRICTED so that the resulting (small, fast) plans are not handed to parallel
+workers, whose start-up costs more than the search itself (measured: 27 ms against 5 ms).
 
 SQLite: a contentless FTS5 table ``publications_item_fts`` (columns ``grams``: ordered bigrams;
 ``ends``: run-final characters) whose rows are kept by triggers on ``publications_item``. The
@@ -23,7 +25,7 @@ from django.db import migrations
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION gongkai_bigrams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL RESTRICTED COST 10000 AS $$
   SELECT coalesce(array_agg(DISTINCT g), '{}'::text[])
   FROM generate_series(1, char_length(t)) AS i, LATERAL (VALUES (substr(t, i, 1)), (substr(t, i, 2))) AS v(g)
 $$
