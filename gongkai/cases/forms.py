@@ -42,6 +42,14 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
     return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
 
 
+#: Most 件 one application may count (``Case.pieces`` is a small integer; ``fee_by_piece`` walks
+#: the tiers one by one, so an absurd count would also hang the fee computation).
+MAX_PIECES = 9999
+#: Most pages one fee notice may charge for (keeps the amount inside its integer column).
+MAX_PAGES = 1_000_000
+#: 实收金额 fits ``FeeNotice.amount_collected`` (max_digits=10, decimal_places=2).
+AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES = 10, 2
+
 #: Outcomes an answer letter may choose: not the （六）1/2 rows their own events record.
 ANSWER_OUTCOME_CHOICES = [(value, label) for value, label in CaseOutcome.choices
                           if Outcome(value) not in EVENT_ONLY_OUTCOMES]

@@ -2,7 +2,9 @@
 pytest-django's ``live_server``. Never ``playwright install``: the system chromium is used.
 
 Playwright's sync API runs an event loop in the test thread, so Django's async-safety check
-must be relaxed for these tests (``DJANGO_ALLOW_ASYNC_UNSAFE``).
+must be relaxed while it runs (``DJANGO_ALLOW_ASYNC_UNSAFE``). Both are scoped to the module:
+the loop stops and the variable is restored before the rest of the suite runs (a subprocess
+``check --deploy`` would otherwise warn about the variable).
 """
 
 from __future__ import annotations
@@ -15,22 +17,28 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail(f"找不到 chromium（{CHROMIUM}）：apt-get install -y chromium", pytrace=False)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            yield instance
+            instance.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

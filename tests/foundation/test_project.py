@@ -45,7 +45,9 @@ def test_core_imports_no_django() -> None:
 
 
 def test_deploy_check_is_clean_with_production_settings() -> None:
-    env = dict(os.environ, GONGKAI_DEBUG="false", SECRET_KEY="x" * 20 + "production-secret-key-0123456789abcdef",
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process; production never has it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(GONGKAI_DEBUG="false", SECRET_KEY="x" * 20 + "production-secret-key-0123456789abcdef",
                ALLOWED_HOSTS="gongkai.example")
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             capture_output=True, text=True, env=env, cwd=ROOT)

@@ -38,7 +38,6 @@ def _cells(report: Any) -> dict[str, Any]:
     return {"table2": data["table2"], "table3": data["table3"], "table4": data["table4"]}
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample is outside the repository")
 def test_computed_2023_report_reproduces_the_sample_cell_by_cell(demo: Agency, capsysbinary: Any) -> None:
     sample = read_report(SAMPLE)
     computed = compute_report(demo, 2023)

@@ -367,6 +367,20 @@ def test_html_in_gbk_with_thousands_separators() -> None:
     assert got.same_numbers(want)
 
 
+def test_html_cells_as_word_exports_them() -> None:
+    """Word's HTML puts each number in <p><span>, leaves empty cells as &nbsp; and breaks header
+    cells with <br>."""
+    want = numbered()
+    want.table3["granted"] = [5, None, None, None, None, None, 5]
+    page = html_page(want, html_tables(want))
+    page = page.replace("<td>/</td>", "<td>&nbsp;</td>").replace("<td>商业企业</td>", "<td>商业<br>企业</td>")
+    page = page.replace("<td>5</td>", '<td><p class="MsoNormal"><span lang="EN-US">5</span></p></td>')
+
+    got = read_bytes(page.encode("utf-8"), name="word.htm")
+
+    assert got.same_numbers(want), got.notes
+
+
 def test_html_page_whose_tables_were_flattened_into_paragraphs() -> None:
     want = numbered()
     grid_page = html_page(want, html_tables(want))
@@ -699,6 +713,26 @@ def test_a_number_split_in_its_cell_is_blank_with_a_note() -> None:
     assert got.table3["granted"] == [None, *granted[1:]]
     (note,) = [n for n in got.notes if n.row == "granted"]
     assert (note.table, note.column) == ("三", "0") and "拆开" in note.message
+
+
+def test_a_number_split_over_two_cells_under_one_header_is_blank_with_a_note() -> None:
+    """A stray ruling line can cut a cell in two ("2" | "0" for 20): both halves sit under one
+    header cell, and the column is not read."""
+    want = numbered()
+    page = html_page(want, html_tables(want))
+    page = page.replace('<td rowspan="2">自然人</td>', '<td rowspan="2" colspan="2">自然人</td>')
+    page = page.replace('<td colspan="7">申请人情况</td>', '<td colspan="8">申请人情况</td>')
+    for key in TABLE3_KEYS:
+        first = want.table3[key][0]
+        assert page.count(f"<td>{first}</td><td>{want.table3[key][1]}</td>") == 1
+        half = f"<td>{str(first)[:1]}</td><td>{str(first)[1:]}</td>"
+        page = page.replace(f"<td>{first}</td><td>{want.table3[key][1]}</td>", f"{half}<td>{want.table3[key][1]}</td>")
+
+    got = read_bytes(page.encode("utf-8"), name="split-cells.html")
+
+    for key in TABLE3_KEYS:
+        assert got.table3[key] == [None, *want.table3[key][1:]], key
+        assert any(n.row == key and n.column == "0" and "2 个数" in n.message for n in got.notes)
 
 
 def test_a_value_cell_merged_over_two_columns_is_blank_with_a_note() -> None:
