@@ -23,7 +23,7 @@ from gongkai.cases.choices import (
     ProvisionForm,
     ReviewKindChoices,
 )
-from gongkai.cases.models import Case
+from gongkai.cases.models import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, MAX_PAGES, MAX_PIECES, Case
 from gongkai.core.case_flow import EVENT_ONLY_OUTCOMES
 from gongkai.core.deadlines import MAX_EXTENSION_DAYS, Channel
 from gongkai.core.fees import FeeMethod
@@ -41,14 +41,6 @@ class DateInput(forms.DateInput):
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
 
-
-#: Most 件 one application may count (``Case.pieces`` is a small integer; ``fee_by_piece`` walks
-#: the tiers one by one, so an absurd count would also hang the fee computation).
-MAX_PIECES = 9999
-#: Most pages one fee notice may charge for (keeps the amount inside its integer column).
-MAX_PAGES = 1_000_000
-#: 实收金额 fits ``FeeNotice.amount_collected`` (max_digits=10, decimal_places=2).
-AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES = 10, 2
 
 #: Outcomes an answer letter may choose: not the （六）1/2 rows their own events record.
 ANSWER_OUTCOME_CHOICES = [(value, label) for value, label in CaseOutcome.choices
@@ -82,7 +74,7 @@ class RegisterForm(forms.Form):
     document_number = forms.CharField(label="文号", max_length=200, required=False)
     provision_form = forms.ChoiceField(label="信息的指定提供形式", choices=ProvisionForm.choices)
     delivery_method = forms.ChoiceField(label="获取信息的方式", choices=DeliveryMethod.choices)
-    pieces = forms.IntegerField(label="件数", min_value=1, initial=1)
+    pieces = forms.IntegerField(label="件数", min_value=1, max_value=MAX_PIECES, initial=1)
     department = forms.ModelChoiceField(label="承办科室", queryset=Department.objects.none(), required=False)
     assigned_to = forms.ModelChoiceField(label="承办人", queryset=User.objects.none(), required=False)
 
@@ -166,8 +158,8 @@ class ExtensionRequestForm(ActionForm):
 
 class FeeNoticeForm(ActionForm):
     method = forms.ChoiceField(label="计收方式", choices=FeeMethodChoices.choices)
-    pieces = forms.IntegerField(label="件数（按件）", min_value=1, required=False)
-    pages = forms.IntegerField(label="页数（按量）", min_value=1, required=False)
+    pieces = forms.IntegerField(label="件数（按件）", min_value=1, max_value=MAX_PIECES, required=False)
+    pages = forms.IntegerField(label="页数（按量）", min_value=1, max_value=MAX_PAGES, required=False)
     on = _date("申请人收到通知之日", required=False, help_text="留空为今天")
 
     def clean(self) -> dict[str, Any]:
@@ -178,7 +170,8 @@ class FeeNoticeForm(ActionForm):
 
 
 class FeePaymentForm(ActionForm):
-    amount_collected = forms.DecimalField(label="实收金额（元）", min_value=0, decimal_places=2, required=False,
+    amount_collected = forms.DecimalField(label="实收金额（元）", min_value=0, max_digits=AMOUNT_MAX_DIGITS,
+                                          decimal_places=AMOUNT_DECIMAL_PLACES, required=False,
                                           help_text="留空为通知金额")
     on = _date("缴费日期", required=False, help_text="留空为今天")
 

@@ -70,6 +70,14 @@ def _values(members: Any) -> list[str]:
 
 
 OPEN_STATUS_VALUES = _values(OPEN_STATUSES)
+
+#: Most 件 one application may count: ``Case.pieces`` is a small integer, and the fee by piece
+#: (``gongkai.core.fees.fee_by_piece``) walks the tiers one by one, so an absurd count would hang it.
+MAX_PIECES = 9999
+#: Most pages one fee notice may charge for: keeps ``FeeNotice.amount`` inside its integer column.
+MAX_PAGES = 1_000_000
+#: ``FeeNotice.amount_collected``: at most 10 digits, 2 after the point.
+AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES = 10, 2
 #: Open cases whose answer clock runs: not waiting for confirmation or 补正, not paused.
 RUNNING_STATUS_VALUES = _values(OPEN_STATUSES - CLOCK_NOT_STARTED_STATUSES - CLOCK_PAUSED_STATUSES)
 
@@ -310,6 +318,11 @@ class Case(models.Model):
         return self.status_enum.is_open
 
     @property
+    def clock_running(self) -> bool:
+        """The answer clock runs (not waiting for confirmation or 补正, not paused): as ``running()``."""
+        return self.status in RUNNING_STATUS_VALUES
+
+    @property
     def is_organisation(self) -> bool:
         return self.applicant_type_enum.is_organisation
 
@@ -434,7 +447,8 @@ class FeeNotice(models.Model):
     notified_on = models.DateField("申请人收到通知之日")
     payment_due_on = models.DateField("缴费期限")
     paid_on = models.DateField("缴费日期", null=True, blank=True)
-    amount_collected = models.DecimalField("实收金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    amount_collected = models.DecimalField("实收金额（元）", max_digits=AMOUNT_MAX_DIGITS,
+                                           decimal_places=AMOUNT_DECIMAL_PLACES, null=True, blank=True)
     lapsed_on = models.DateField("逾期未缴费处理日", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")

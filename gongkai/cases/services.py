@@ -48,6 +48,8 @@ from gongkai.cases.clock import (
 )
 from gongkai.cases.errors import CaseInputError, StaleCaseError
 from gongkai.cases.models import (
+    MAX_PAGES,
+    MAX_PIECES,
     Case,
     CaseEvent,
     CaseNumberCounter,
@@ -159,6 +161,12 @@ def _step(case: Case, event: Event, outcome: Outcome | None = None) -> Step:
         return apply_event(case.status_enum, event, outcome)
     except InvalidTransition as exc:
         raise InvalidTransition(f"案件 {case.number}：{exc}") from None
+
+
+def _check_pieces(pieces: int, what: str = "件数") -> None:
+    """1 to ``MAX_PIECES`` (the column's range; the fee by piece walks every tier up to it)."""
+    if not 1 <= pieces <= MAX_PIECES:
+        raise CaseInputError(f"{what}应在1至{MAX_PIECES}之间，实为 {pieces}")
 
 
 def _outcome(value: Outcome | str) -> Outcome:
@@ -407,8 +415,7 @@ def register_application(
         raise CaseInputError(f"承办人“{assigned_to.display_name}”不是{agency.name}的工作人员")
     if department is None and actor.role == Role.CLERK:
         department = actor.department
-    if pieces < 1:
-        raise CaseInputError("件数至少为1")
+    _check_pieces(pieces)
 
     received_on: dt.date | None = None
     confirm_now = False
@@ -796,12 +803,15 @@ def send_fee_notice(*, actor: User, case: Case, method: FeeMethod | str, today: 
     earlier = 0
     if method is FeeMethod.BY_PIECE:
         pieces = pieces or locked.pieces
+        _check_pieces(pieces, f"案件 {locked.number} 的件数")
         earlier = applicant_earlier_pieces(locked)
         breakdown = compute_fee(pieces=pieces, earlier=earlier)
         pages = None
     else:
         if pages is None:
             raise CaseInputError("按量计收须填写页数")
+        if not 1 <= pages <= MAX_PAGES:
+            raise CaseInputError(f"页数应在1至{MAX_PAGES}之间，实为 {pages}")
         breakdown = compute_fee(pages=pages)
         pieces = None
     if breakdown.total == 0:

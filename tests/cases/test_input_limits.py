@@ -17,7 +17,7 @@ from gongkai.cases import services
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.forms import MAX_PAGES, MAX_PIECES
 from gongkai.cases.models import Case, FeeNotice
-from tests.factories import InProgressCase
+from tests.factories import ConsultingCase, InProgressCase
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,29 @@ def test_fee_payment_refuses_an_amount_the_column_cannot_hold(tree, client: Clie
                        {"version": case.version, "amount_collected": amount})
     assert page.status_code == 400
     assert FeeNotice.objects.get().paid_on is None
+
+
+def test_desk_list_scrolls_inside_its_card_on_a_phone(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
+    """At 390px the nine-column list pushed the whole page sideways (scrollWidth 555px)."""
+    InProgressCase(actor=tree.officer_a, today=D(2026, 3, 2))
+    client.force_login(tree.officer_a)
+    html = client.get(reverse("cases:desk")).content.decode()
+    wrapper, table = html.index('class="scroll-x"'), html.index('<table class="grid">', html.index('id="list-title"'))
+    assert wrapper < table
+    assert "overflow-x: auto" in html[wrapper - 200:wrapper + 200]
+
+
+def test_case_page_says_when_the_answer_is_overdue(tree, client: Client, on_day) -> None:  # type: ignore[no-untyped-def]
+    case = InProgressCase(actor=tree.officer_a, today=D(2026, 3, 2))  # due 2026-03-30
+    client.force_login(tree.officer_a)
+    on_day(D(2026, 3, 30))
+    assert "已逾期" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    on_day(D(2026, 3, 31))
+    assert "已逾期" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_a_paused_case_is_not_called_overdue(tree, client: Client, on_day) -> None:  # type: ignore[no-untyped-def]
+    case = ConsultingCase(actor=tree.officer_a, today=D(2026, 3, 2))
+    client.force_login(tree.officer_a)
+    on_day(D(2026, 6, 30))
+    assert "已逾期" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
