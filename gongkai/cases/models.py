@@ -253,6 +253,11 @@ class Case(models.Model):
             models.Index(fields=["agency", "status", "due_on"], name="case_desk_idx"),
             models.Index(fields=["agency", "received_on"], name="case_received_idx"),
             models.Index(fields=["agency", "closed_on"], name="case_closed_idx"),
+            # Covers the annual report's table 三 aggregate (and the supervisors' roll-up) without
+            # touching the table: bench/report_compute.py, 1M cases: roll-up 2.0 s -> 0.4 s on SQLite.
+            models.Index(
+                fields=["agency", "received_on", "closed_on", "applicant_type", "outcome"], name="case_report_idx"
+            ),
             models.Index(fields=["agency", "applicant_key", "received_on"], name="case_applicant_idx"),
         ]
         constraints = [
@@ -483,6 +488,17 @@ class FeeNotice(models.Model):
 
 
 class ReviewQuerySet(AgencyScopedQuerySet["Review"]):
+    def visible_to(self, user: Any) -> ReviewQuerySet:
+        """The agency scope, narrowed for a 科室信息员 as for cases.
+
+        A clerk sees the reviews of the cases they may read and those they recorded themselves;
+        not the agency's other reviews, which name other departments' applicants.
+        """
+        qs = super().visible_to(user)
+        if user is not None and user.is_authenticated and user.role == Role.CLERK:
+            qs = qs.filter(Q(case__in=Case.objects.visible_to(user)) | Q(case__isnull=True, recorded_by=user))
+        return qs  # type: ignore[return-value]
+
     def pending(self) -> ReviewQuerySet:
         return self.filter(result=ReviewResult.PENDING)
 

@@ -803,14 +803,15 @@ def send_fee_notice(*, actor: User, case: Case, method: FeeMethod | str, today: 
     earlier = 0
     if method is FeeMethod.BY_PIECE:
         pieces = pieces or locked.pieces
-        _check_pieces(pieces, f"案件 {locked.number} 的件数")
+        if pieces > MAX_PIECES:  # below 1 is the core's FeeError
+            raise CaseInputError(f"案件 {locked.number} 的件数应在1至{MAX_PIECES}之间，实为 {pieces}")
         earlier = applicant_earlier_pieces(locked)
         breakdown = compute_fee(pieces=pieces, earlier=earlier)
         pages = None
     else:
         if pages is None:
             raise CaseInputError("按量计收须填写页数")
-        if not 1 <= pages <= MAX_PAGES:
+        if pages > MAX_PAGES:  # below 1 is the core's FeeError
             raise CaseInputError(f"页数应在1至{MAX_PAGES}之间，实为 {pages}")
         breakdown = compute_fee(pages=pages)
         pieces = None
@@ -968,7 +969,7 @@ def record_review(*, actor: User, kind: ReviewKind | str, filed_on: dt.date, bod
 def conclude_review(*, actor: User, review: Review, result: ReviewResult | str, concluded_on: dt.date,
                     today: dt.date, note: str = "") -> Review:
     """The review or lawsuit ended: 维持 / 纠正 / 其他 (table 四)."""
-    if not can_write(actor, review.agency):
+    if not can_write(actor, review.agency) or not Review.objects.visible_to(actor).filter(pk=review.pk).exists():
         raise PermissionDenied("只有本机关工作人员可以登记复议、诉讼结果")
     locked = Review.objects.select_for_update().get(pk=review.pk)
     result = ReviewResult(result)

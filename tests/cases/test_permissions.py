@@ -143,3 +143,28 @@ def test_reviews_are_scoped_too(tree, cases, client: Client) -> None:  # type: i
     assert list(client.get(reverse("cases:reviews")).context["page"]) == []
     client.force_login(tree.supervisor)
     assert [r.pk for r in client.get(reverse("cases:reviews")).context["page"]] == [review.pk]
+
+
+def test_a_clerk_sees_and_concludes_only_the_reviews_of_their_cases(tree, desk, cases, client: Client) -> None:  # type: ignore[no-untyped-def]
+    """QA: the reviews list showed a clerk the case numbers and applicants of every department."""
+    def review(case):  # type: ignore[no-untyped-def]
+        return services.record_review(actor=tree.officer_a, case=case, kind=ReviewKind.RECONSIDERATION,
+                                      filed_on=CASE_DAY, body="测试区人民政府", today=CASE_DAY)
+
+    own, other = review(cases["city"]), review(cases["office"])
+    general = services.record_review(actor=tree.officer_a, kind=ReviewKind.LITIGATION_DIRECT, filed_on=CASE_DAY,
+                                     body="测试区人民法院", today=CASE_DAY)
+    mine = services.record_review(actor=desk.clerk, kind=ReviewKind.LITIGATION_DIRECT, filed_on=CASE_DAY,
+                                  body="测试区人民法院", today=CASE_DAY)
+    client.force_login(desk.clerk)
+    listed = {r.pk for r in client.get(reverse("cases:reviews")).context["page"]}
+    assert listed == {own.pk, mine.pk}
+    assert client.get(reverse("cases:review_conclude", args=[other.pk])).status_code == 404
+    assert client.get(reverse("cases:review_conclude", args=[general.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.conclude_review(actor=desk.clerk, review=other, result=ReviewResult.UPHELD, concluded_on=CASE_DAY,
+                                 today=CASE_DAY)
+    services.conclude_review(actor=desk.clerk, review=own, result=ReviewResult.UPHELD, concluded_on=CASE_DAY,
+                             today=CASE_DAY)
+    client.force_login(tree.officer_a)
+    assert {r.pk for r in client.get(reverse("cases:reviews")).context["page"]} == {own.pk, other.pk, general.pk, mine.pk}
