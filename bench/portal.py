@@ -252,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     from gongkai.publications.models import Item
 
     total = Item.objects.published().filter(agency=agency).count()
-    print(f"\n{connection.vendor} ({url.split('@')[-1]}), {total:,} published items, {args.runs} runs per page")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{connection.vendor} ({url.split('@')[-1]}), {total:,} published items, {args.runs} runs per page; "
+          f"load average {load}")
     rows = measure(agency, args.runs)
     if not args.no_baseline:
         rows += measure_naive(agency, args.runs)

@@ -94,6 +94,11 @@ class FeeBreakdown:
         return [head, *(line.describe() for line in self.lines), f"合计：{self.total}元"]
 
 
+#: Sanity bound on one applicant's 件 in a month at one agency (not a statutory number): above it
+#: the count is a typing error, and the tier-by-tier notice would run to thousands of lines.
+MAX_MONTHLY_PIECES = 100_000
+
+
 def piece_price(k: int) -> int:
     """Price in yuan of the ``k``-th 件 of the month: 国办函〔2020〕109号 art 4 (spec §2.3 [D])."""
     if k < 1:
@@ -123,6 +128,9 @@ def fee_by_piece(pieces: int, *, earlier: int = 0) -> FeeBreakdown:
     """
     _check_count(pieces, "件数", minimum=1)
     _check_count(earlier, "本月此前件数", minimum=0)
+    if earlier + pieces > MAX_MONTHLY_PIECES:
+        # The notice lists one line per 10-件 tier; an absurd count is a typing error, not a fee.
+        raise FeeError(f"本月累计件数 {earlier + pieces} 超出可计算范围（{MAX_MONTHLY_PIECES} 件），请核对件数")
     lines: list[FeeLine] = []
     k, last = earlier + 1, earlier + pieces
     while k <= last:

@@ -29,11 +29,39 @@ def phone_digits(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
 
-class ApplicationForm(forms.Form):
+class AccessibleForm(forms.Form):
+    """Inputs point at their help and error texts (aria-describedby) and say when they are invalid."""
+
+    def _id(self, name: str) -> str:
+        return str(self[name].auto_id)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self._id(name)}_help"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(
+                    x for x in (attrs.get("aria-describedby", ""), f"{self._id(name)}_error") if x)
+
+
+def _applicant_label(t: ApplicantType) -> str:
+    """The table 三 columns, worded for the person filling in the form."""
+    return "其他组织" if t is ApplicantType.OTHER_ORG else t.label
+
+
+class ApplicationForm(AccessibleForm):
     """政府信息公开申请表 (条例 art 29 ¶2): who asks, what for, in which form."""
 
     applicant_type = forms.ChoiceField(
-        label="申请人类型", choices=[(t.value, t.label) for t in ApplicantType], initial=ApplicantType.NATURAL_PERSON,
+        label="申请人类型", choices=[(t.value, _applicant_label(t)) for t in ApplicantType],
+        initial=ApplicantType.NATURAL_PERSON,
         widget=forms.RadioSelect,
     )
     applicant_name = forms.CharField(label="姓名或名称", max_length=100,
@@ -110,7 +138,7 @@ class ApplicationForm(forms.Form):
         return bool(self.data.get("website"))
 
 
-class TrackForm(forms.Form):
+class TrackForm(AccessibleForm):
     code = forms.CharField(label="查询码", max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false"}),

@@ -127,3 +127,14 @@ def test_marginal_tiers_sum_per_unit(pages: int) -> None:
 @given(st.integers(1, 300))
 def test_piece_fee_is_sum_of_piece_prices(n: int) -> None:
     assert fee_by_piece(n).total == sum(piece_price(k) for k in range(1, n + 1))
+
+
+def test_an_absurd_piece_count_is_refused_at_once() -> None:
+    from gongkai.core.errors import FeeError
+    from gongkai.core.fees import MAX_MONTHLY_PIECES, fee_by_piece
+
+    assert fee_by_piece(MAX_MONTHLY_PIECES).total > 0
+    with pytest.raises(FeeError, match="超出可计算范围"):
+        fee_by_piece(100_000_000_000_000)
+    with pytest.raises(FeeError, match="超出可计算范围"):
+        fee_by_piece(1, earlier=MAX_MONTHLY_PIECES)

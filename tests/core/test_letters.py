@@ -174,7 +174,9 @@ def test_one_letter_per_outcome_and_five_procedural_letters() -> None:
         "收费通知",
     }
     assert T.for_outcome(Outcome.WITHHELD_STATE_SECRET) is T.ANSWER_WITHHELD_STATE_SECRET
-    assert T.ANSWER_WITHHELD_STATE_SECRET.label == "答复书：（三）不予公开 1.属于国家秘密"
+    assert T.ANSWER_WITHHELD_STATE_SECRET.label == "不予公开答复书（属于国家秘密）"
+    assert T.ANSWER_PARTIAL.label == "部分公开答复书"
+    assert T.ANSWER_UNAVAILABLE_NOT_HELD.label == "无法提供告知书（本机关不掌握相关政府信息）"
 
 
 def test_expected_tables_cover_every_kind() -> None:

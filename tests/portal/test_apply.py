@@ -215,3 +215,9 @@ def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")  # type: ignore[attr-defined]
     other = Client()
     assert other.get(url).status_code == 404
+
+
+def test_invalid_inputs_point_at_their_messages(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
+    html = apply(client, tree.street_a, phone="abc").content.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_phone_help id_phone_error"' in html and 'id="id_phone_error"' in html

@@ -169,3 +169,20 @@ def test_query_counts_do_not_grow_with_items(client: Client, tree, catalogue) ->
     for n in range(10):
         make_published(tree, catalogue, title=f"又一条{n}")
     assert count(url) == before
+
+
+@pytest.mark.parametrize("path", [
+    "/items/99999999999999999999999/", "/items/1/files/99999999999999999999999/",
+    "/a/D1-A/catalogue/99999999999999999999999/", "/a/D1-A/reports/99999999999999999999999.pdf",
+    "/search/?q=预算&page=99999999999999999999999", "/a/D1-A/catalogue/?page=-1",
+])
+def test_absurd_numbers_are_404_or_a_page_never_500(client: Client, tree, items, path) -> None:  # type: ignore[no-untyped-def]
+    assert client.get(path).status_code in (200, 404)
+
+
+def test_a_body_written_around_the_service_is_still_cleaned(client: Client, tree, items) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.publications.models import Item
+
+    Item.objects.filter(pk=items["published"].pk).update(body='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>')
+    html = client.get(reverse("portal:item", args=[items["published"].pk])).content.decode()
+    assert "正文" in html and "alert" not in html and "onerror" not in html

@@ -147,3 +147,21 @@ def test_pages_render_for_every_role(client: Client, tree, catalogue) -> None:  
     client.force_login(tree.officer_a)
     home = client.get(reverse("backoffice:home")).content.decode()
     assert "主动公开" in home and "待保密审查" in home
+
+
+@pytest.mark.parametrize("path", ["99999999999999999999999/", "99999999999999999999999/attachments/1/",
+                                  "register/99999999999999999999999/abolish/"])
+def test_absurd_ids_are_404(client: Client, tree, path) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(tree.officer_a)
+    url = "/office/publications/" + path
+    response = client.post(url) if path.endswith("abolish/") else client.get(url)
+    assert response.status_code == 404
+
+
+def test_absurd_figures_are_form_errors(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(tree.officer_a)
+    response = client.post(reverse("publications:figures"), {
+        "year": "99999999999999999999", "licensing": "2147483648", "punishment": "1e400", "coercion": "-1",
+        "fees_10k_yuan": "99999999999999999999.12345"})
+    assert response.status_code == 200 and not Article20Figures.objects.exists()
+    assert client.get(reverse("publications:register"), {"year": "99999999999999999999"}).status_code == 200

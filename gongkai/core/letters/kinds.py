@@ -9,9 +9,11 @@ refuses to import if the answer members differ from the outcomes, so the two can
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum, auto
 
-from gongkai.core.outcomes import Outcome
+from gongkai.core.outcomes import LetterKind, Outcome
+from gongkai.core.report.taxonomy import OUTCOME_GROUP_BY_KEY
 
 ANSWER_PREFIX = "answer_"
 
@@ -65,11 +67,23 @@ class LetterType(StrEnum):
 
     @property
     def label(self) -> str:
-        """Chinese name for lists and admin choices ("答复书：（三）不予公开 1.属于国家秘密")."""
+        """Short Chinese name for lists, file names and admin choices ("不予公开答复书（属于国家秘密）")."""
         outcome = self.outcome
         if outcome is not None:
-            return f"答复书：{outcome.full_label}"
+            return answer_label(outcome)
         return PROCEDURAL_LABELS[self]
+
+
+def answer_label(outcome: Outcome) -> str:
+    """"部分公开答复书", "不予公开答复书（属于国家秘密）", "无法提供告知书（本机关不掌握相关政府信息）".
+
+    The report's counting note in brackets ("（区分处理的，只计这一情形…）") is dropped.
+    """
+    short = re.sub(r"（[^）]*）$", "", outcome.label)
+    if outcome.group_key is None or outcome.group_key == outcome.value:  # （一）（二）: a group of one row
+        return f"{short}答复书"
+    group = OUTCOME_GROUP_BY_KEY[outcome.group_key].label
+    return f"{group}{'答复书' if outcome.letter is LetterKind.WITHHOLD else '告知书'}（{short}）"
 
 
 PROCEDURAL_LABELS: dict[LetterType, str] = {

@@ -438,7 +438,8 @@ class _Filler:
 
 #: Free text the officer types that templates place at the end of a sentence.
 SENTENCE_FIELDS = frozenset({"reasons", "access_method", "correction_items", "payment_instructions"})
-_SENTENCE_ENDS = ("。", "！", "？", "…", "”", "）")
+# A closing bracket or quote ends a sentence only after its own full stop: "…（条例第十五条）" needs "。".
+_SENTENCE_ENDS = ("。", "！", "？", "…", "。”", "！”", "？”", "。）")
 
 
 def _show(value: object, name: str) -> str:
