@@ -204,7 +204,7 @@ def measure(agency: Any, runs: int) -> list[tuple[str, float, float, int, bool]]
         ("检索 “界桩”（罕见，两字）", search + "?q=界桩"),
         ("检索 “基街发〔2020〕”（文号）", search + "?q=基街发〔2020〕"),
         ("检索 “通知” 第20页", search + "?q=通知&page=20"),
-        ("检索 “界”（一字，无索引）", search + "?q=界"),
+        ("检索 “界”（一个字）", search + "?q=界"),
         ("检索 无结果 “量子计算”", search + "?q=量子计算"),
     ]
     rows = []

@@ -47,8 +47,6 @@ def test_a_rolled_back_draft_gives_its_number_back(tree, catalogue) -> None:  # 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_drafts_get_distinct_numbers(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent transactions (PostgreSQL)")
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
 
