@@ -163,6 +163,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 # so it is a setting: "suspended" (default) or "running".
 GONGKAI_FEE_CLOCK_RULE = env_str("GONGKAI_FEE_CLOCK_RULE", "suspended")
 
+# Public portal abuse controls (gongkai.portal.ratelimit). Behind a reverse proxy, name the header
+# that carries the citizen's address (e.g. HTTP_X_FORWARDED_FOR), or every citizen shares one limit.
+# The limits count in the default cache: per process with the built-in local-memory cache.
+PORTAL_CLIENT_IP_HEADER = env_str("PORTAL_CLIENT_IP_HEADER", "")
+PUBLICATION_ATTACHMENT_MAX_BYTES = env_int("PUBLICATION_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
