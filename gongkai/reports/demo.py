@@ -150,7 +150,7 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         added = _cases(agency)
         filled = _table2(agency)
         started = _report(agency, today)
-    done = [part for part, did in (("2023年办件和复议记录", added), ("表二数据", filled), ("2023年度报告草稿", started))
+    done = [part for part, did in (("2023年办件和复议记录", added), ("表二数据", filled), ("2023年度报告（2024年1月6日签发、发布）", started))
             if did]
     log(f"已载入年度报告演示数据（果园街道）：{'、'.join(done)}" if done else "年度报告演示数据已存在，跳过")
 
