@@ -9,27 +9,17 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gongkai.agencies.models import Agency
 from gongkai.cases.clock import nth_working_day_after
-from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet, Review
+from gongkai.cases.figures import compute_table3, compute_table4
+from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet
 from gongkai.core.case_flow import Status
-from gongkai.core.outcomes import Outcome
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import (
-    APPLICANT_COLUMNS,
-    COLUMN_COUNT,
-    OUTCOME_ROWS,
-    TABLE3_KEYS,
-    TABLE4_FIELDS,
-    TABLE4_GROUPS,
-    TABLE4_TOTAL_KEY,
-    TOTAL_COLUMN,
     ReportFormat,
-    ReviewResult,
 )
 from gongkai.workcalendar.provider import working_calendar
 
@@ -60,82 +50,14 @@ class YearFigures:
         return report
 
 
-def _year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def table3_counts(agency: Agency, year: int) -> dict[str, list[int]]:
-    """Table 三 of ``agency``'s ``year`` in ONE aggregate query (grouped by applicant type).
-
-    - 一、新收: received in the year (the receipt date of 条例 art 31; an application never
-      confirmed was never received and is not counted anywhere);
-    - 二、上年结转: received before the year and not closed before it;
-    - outcome rows: closed in the year, by outcome (V8: carried-over cases included);
-    - 四、结转下年度: received by 31 December and not closed by then.
-    So 一 + 二 = （七）总计 + 四 in every column by construction (V1).
-    """
-    first, last = _year_bounds(year)
-    in_year_closed = Q(closed_on__gte=first, closed_on__lte=last)
-    aggregates: dict[str, Any] = {
-        "n_new": Count("id", filter=Q(received_on__gte=first, received_on__lte=last)),
-        "n_carried_over": Count("id", filter=Q(received_on__lt=first) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))),
-        "n_carried_forward": Count("id", filter=Q(received_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=last))),
-    }
-    for outcome in Outcome:
-        aggregates[f"o_{outcome.value}"] = Count("id", filter=in_year_closed & Q(outcome=outcome.value))
-    rows = (
-        Case.objects.filter(agency=agency, received_on__isnull=False, received_on__lte=last)
-        .values("applicant_type")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    by_type = {row["applicant_type"]: row for row in rows}
-    table: dict[str, list[int]] = {key: [0] * COLUMN_COUNT for key in TABLE3_KEYS}
-    sources = {"new": "n_new", "carried_over": "n_carried_over", "carried_forward": "n_carried_forward"}
-    sources.update({row.key: f"o_{row.key}" for row in OUTCOME_ROWS})
-    for column, applicant_type in enumerate(APPLICANT_COLUMNS):
-        row = by_type.get(applicant_type.value)
-        if row is None:
-            continue
-        for key, source in sources.items():
-            table[key][column] = row[source]
-    for column in range(len(APPLICANT_COLUMNS)):
-        table["total"][column] = sum(table[r.key][column] for r in OUTCOME_ROWS)
-    for values in table.values():
-        values[TOTAL_COLUMN] = sum(values[: len(APPLICANT_COLUMNS)])
-    return table
+    """Table 三 of ``agency``'s ``year``: the one aggregate of :mod:`gongkai.cases.figures`."""
+    return {key: [c or 0 for c in cells] for key, cells in compute_table3(agency, year).items()}
 
 
 def table4_counts(agency: Agency, year: int) -> dict[str, dict[str, int]]:
-    """Table 四 of ``agency``'s ``year`` in ONE aggregate query (grouped by kind).
-
-    A record counts in the year when it was pending at some time in it: filed by 31 December and
-    not concluded before 1 January. Its column is its result when concluded in the year, else
-    尚未审结 [D: spec §3.6 gives the columns, not the counting rule].
-    """
-    first, last = _year_bounds(year)
-    concluded = Q(concluded_on__gte=first, concluded_on__lte=last)
-    aggregates: dict[str, Any] = {
-        f"r_{result.value}": Count("id", filter=concluded & Q(result=result.value))
-        for result in ReviewResult
-        if result is not ReviewResult.PENDING
-    }
-    aggregates[f"r_{ReviewResult.PENDING.value}"] = Count("id", filter=Q(concluded_on__isnull=True) | Q(concluded_on__gt=last))
-    rows = (
-        Review.objects.filter(agency=agency, filed_on__lte=last)
-        .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=first))
-        .values("kind")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    by_kind = {row["kind"]: row for row in rows}
-    table: dict[str, dict[str, int]] = {}
-    for group in TABLE4_GROUPS:
-        row = by_kind.get(group.value, {})
-        values = {name: int(row.get(f"r_{name}", 0)) for name in TABLE4_FIELDS if name != TABLE4_TOTAL_KEY}
-        values[TABLE4_TOTAL_KEY] = sum(values.values())
-        table[group.value] = values
-    return table
+    """Table 四 of ``agency``'s ``year``: the one aggregate of :mod:`gongkai.cases.figures`."""
+    return {kind: {k: v or 0 for k, v in values.items()} for kind, values in compute_table4(agency, year).items()}
 
 
 def year_figures(agency: Agency, year: int) -> YearFigures:
