@@ -45,20 +45,31 @@ def varied(base: AnnualReport, agency: str, year: int, carried_over: int, rng: r
     for key in report.table3:
         if report.table3[key][0] is not None:
             report.table3[key] = [0] * 7
-    for key, value in (("new", new), ("carried_over", carried_over), ("granted", closed), ("total", closed),
-                       ("carried_forward", forward)):
+    for key, value in (
+        ("new", new),
+        ("carried_over", carried_over),
+        ("granted", closed),
+        ("total", closed),
+        ("carried_forward", forward),
+    ):
         report.table3[key] = [value, 0, 0, 0, 0, 0, value]
     report.table4 = {g: dict.fromkeys(v, 0) for g, v in report.table4.items()}
-    report.sections = {**report.sections, "overview": f"{year}年新收政府信息公开申请数量{new}件，"
-                       f"上年结转政府信息公开申请数量{carried_over}件，本年政府信息公开申请办结数{closed}件。"}
+    report.sections = {
+        **report.sections,
+        "overview": f"{year}年新收政府信息公开申请数量{new}件，"
+        f"上年结转政府信息公开申请数量{carried_over}件，本年政府信息公开申请办结数{closed}件。",
+    }
     return report
 
 
 def build(folder: Path, agencies: int, years: int, pdf_copies: int) -> int:
     base = read_report(SAMPLES / "miyun-guoyuan-2023.txt")
     rng = random.Random(2024)
-    writers = (("txt", lambda r: render_text(r).encode()), ("html", lambda r: render_html(r).encode()),
-               ("docx", render_docx))
+    writers = (
+        ("txt", lambda r: render_text(r).encode()),
+        ("html", lambda r: render_html(r).encode()),
+        ("docx", render_docx),
+    )
     count = 0
     for a in range(agencies):
         carried = 0
@@ -104,9 +115,13 @@ def main() -> int:
         regions_s = time.perf_counter() - regions
         total_s = read_s + check_s
         paired = sum(1 for r in results if r.previous is not None)
-        print(f"{n} 份报告（{args.agencies} 个机关 × {args.years} 年，文本/网页/Word 轮换；真实 PDF {len(REAL_PDFS)} × {args.pdf_copies}）")
+        print(
+            f"{n} 份报告（{args.agencies} 个机关 × {args.years} 年，文本/网页/Word 轮换；真实 PDF {len(REAL_PDFS)} × {args.pdf_copies}）"
+        )
         print(f"读取：{read_s:.2f} s，{len(files) / read_s:.1f} 份/秒")
-        print(f"核对（勾稽 + 跨年 + 正文数字 + 重复）：{check_s:.3f} s，{len(entries) / check_s:.0f} 份/秒；跨年配对 {paired} 份")
+        print(
+            f"核对（勾稽 + 跨年 + 正文数字 + 重复）：{check_s:.3f} s，{len(entries) / check_s:.0f} 份/秒；跨年配对 {paired} 份"
+        )
         print(f"核对（另加按名称推断的上下级合计）：{regions_s:.3f} s，{len(entries) / regions_s:.0f} 份/秒")
         print(f"合计：{total_s:.2f} s，{len(files) / total_s:.1f} 份/秒")
         print(summary_line(tally(results, unreadable)))

@@ -37,22 +37,77 @@ BATCH = 5_000
 PG_URL = "postgres://postgres@127.0.0.1:5432/gongkai_bench"
 AGENCY_CODE = "BENCH-PORTAL"
 
-PLACES = ["果园", "鼓楼", "檀营", "西田各庄", "溪翁庄", "穆家峪", "十里堡", "河南寨", "巨各庄", "太师屯", "高岭",
-          "不老屯", "冯家峪", "古北口", "大城子", "东邵渠", "北庄", "新城子", "石城", "密云水库"]
-SUBJECTS = ["部门预算", "部门决算", "三公经费", "冬季供暖安全检查", "汛期安全防范", "城乡居民医保参保", "垃圾分类",
-            "燃气安全入户检查", "老旧小区综合整治", "退役军人信息采集", "电动自行车安全隐患排查", "防范电信网络诈骗",
-            "森林防火", "高龄老人津贴认证", "社区工作者招聘", "背街小巷整治", "接诉即办", "安全生产大检查",
-            "食品安全专项检查", "群租房专项整治", "违法建设治理", "城市管理行政处罚决定", "便民服务活动",
-            "重点工作安排", "法治政府建设", "政务公开工作要点", "人大代表建议答复", "政协委员提案答复"]
-FORMS = ["关于开展{s}的通知", "关于做好{s}工作的通知", "{p}{s}实施方案", "{p}{s}情况公示", "关于{s}的公告",
-         "{p}{y}年{s}工作总结", "{p}{s}办事指南", "关于印发《{y}年{s}工作方案》的通知"]
-SENTENCES = ["为进一步做好{s}工作，切实保障辖区居民合法权益，根据有关规定，结合本街道实际，现将有关事项通知如下。",
-             "各社区、各科室要高度重视，明确责任分工，确保{s}各项任务按时完成。",
-             "请辖区居民积极配合，如有疑问请在工作日拨打咨询电话。",
-             "{p}社区将于近期组织工作人员入户开展{s}，请居民予以支持。",
-             "本次工作自发布之日起实施，由街道党政办公室负责解释。",
-             "各单位要加强组织领导，落实工作责任，确保各项措施落到实处。",
-             "对检查中发现的问题，要建立台账，限期整改，做到闭环管理。"]
+PLACES = [
+    "果园",
+    "鼓楼",
+    "檀营",
+    "西田各庄",
+    "溪翁庄",
+    "穆家峪",
+    "十里堡",
+    "河南寨",
+    "巨各庄",
+    "太师屯",
+    "高岭",
+    "不老屯",
+    "冯家峪",
+    "古北口",
+    "大城子",
+    "东邵渠",
+    "北庄",
+    "新城子",
+    "石城",
+    "密云水库",
+]
+SUBJECTS = [
+    "部门预算",
+    "部门决算",
+    "三公经费",
+    "冬季供暖安全检查",
+    "汛期安全防范",
+    "城乡居民医保参保",
+    "垃圾分类",
+    "燃气安全入户检查",
+    "老旧小区综合整治",
+    "退役军人信息采集",
+    "电动自行车安全隐患排查",
+    "防范电信网络诈骗",
+    "森林防火",
+    "高龄老人津贴认证",
+    "社区工作者招聘",
+    "背街小巷整治",
+    "接诉即办",
+    "安全生产大检查",
+    "食品安全专项检查",
+    "群租房专项整治",
+    "违法建设治理",
+    "城市管理行政处罚决定",
+    "便民服务活动",
+    "重点工作安排",
+    "法治政府建设",
+    "政务公开工作要点",
+    "人大代表建议答复",
+    "政协委员提案答复",
+]
+FORMS = [
+    "关于开展{s}的通知",
+    "关于做好{s}工作的通知",
+    "{p}{s}实施方案",
+    "{p}{s}情况公示",
+    "关于{s}的公告",
+    "{p}{y}年{s}工作总结",
+    "{p}{s}办事指南",
+    "关于印发《{y}年{s}工作方案》的通知",
+]
+SENTENCES = [
+    "为进一步做好{s}工作，切实保障辖区居民合法权益，根据有关规定，结合本街道实际，现将有关事项通知如下。",
+    "各社区、各科室要高度重视，明确责任分工，确保{s}各项任务按时完成。",
+    "请辖区居民积极配合，如有疑问请在工作日拨打咨询电话。",
+    "{p}社区将于近期组织工作人员入户开展{s}，请居民予以支持。",
+    "本次工作自发布之日起实施，由街道党政办公室负责解释。",
+    "各单位要加强组织领导，落实工作责任，确保各项措施落到实处。",
+    "对检查中发现的问题，要建立台账，限期整改，做到闭环管理。",
+]
 RARE = "水源保护区界桩"  # in 0.1 % of the items: a selective query
 
 
@@ -111,15 +166,22 @@ def build(items: int, seed: int = 2025) -> Any:
     agency = Agency.objects.filter(code=AGENCY_CODE).first()
     if agency is None:
         with transaction.atomic():
-            agency = create_agency(actor=None, code=AGENCY_CODE, name="基准测试街道办事处", short_name="基准街道",
-                                   level=AgencyLevel.TOWNSHIP)
+            agency = create_agency(
+                actor=None,
+                code=AGENCY_CODE,
+                name="基准测试街道办事处",
+                short_name="基准街道",
+                level=AgencyLevel.TOWNSHIP,
+            )
             for username, role in (("bench_clerk", Role.CLERK), ("bench_officer", Role.OFFICER)):
-                create_user(actor=None, username=username, password=os.urandom(16).hex(), role=role,
-                            agency=agency)
+                create_user(actor=None, username=username, password=os.urandom(16).hex(), role=role, agency=agency)
     clerk = User.objects.get(username="bench_clerk")
     officer = User.objects.get(username="bench_officer")
-    categories = [c for c in services.seed_catalogue(actor=officer, agency=agency)
-                  if not Category.objects.filter(parent=c).exists()]
+    categories = [
+        c
+        for c in services.seed_catalogue(actor=officer, agency=agency)
+        if not Category.objects.filter(parent=c).exists()
+    ]
     have = Item.objects.filter(agency=agency).count()
     if have >= items:
         return agency
@@ -137,12 +199,23 @@ def build(items: int, seed: int = 2025) -> Any:
             formed = dt.date(min(year, 2025), 1, 1) + dt.timedelta(days=rnd.randrange(350))
             title, body = _text(rnd, formed.year)
             item = Item(
-                agency=agency, index_number=f"{AGENCY_CODE}/{formed.year}-{n:06d}",
-                category=rnd.choices(categories, weights)[0], title=title, issuer=agency.name,
+                agency=agency,
+                index_number=f"{AGENCY_CODE}/{formed.year}-{n:06d}",
+                category=rnd.choices(categories, weights)[0],
+                title=title,
+                issuer=agency.name,
                 document_number=f"基街发〔{formed.year}〕{n % 200 + 1}号" if rnd.random() < 0.3 else "",
-                formed_on=formed, published_on=formed + dt.timedelta(days=rnd.randint(1, 10)),
-                topic=rnd.choice(list(Topic)).value, body=body, status=Status.PUBLISHED.value, author=clerk,
-                reviewed_by=officer, reviewed_at=now, published_by=officer, created_at=now, updated_at=now,
+                formed_on=formed,
+                published_on=formed + dt.timedelta(days=rnd.randint(1, 10)),
+                topic=rnd.choice(list(Topic)).value,
+                body=body,
+                status=Status.PUBLISHED.value,
+                author=clerk,
+                reviewed_by=officer,
+                reviewed_at=now,
+                published_by=officer,
+                created_at=now,
+                updated_at=now,
             )
             services.refresh_search_text(item)
             batch.append(item)
@@ -253,8 +326,10 @@ def main(argv: list[str] | None = None) -> int:
 
     total = Item.objects.published().filter(agency=agency).count()
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\n{connection.vendor} ({url.split('@')[-1]}), {total:,} published items, {args.runs} runs per page; "
-          f"load average {load}")
+    print(
+        f"\n{connection.vendor} ({url.split('@')[-1]}), {total:,} published items, {args.runs} runs per page; "
+        f"load average {load}"
+    )
     rows = measure(agency, args.runs)
     if not args.no_baseline:
         rows += measure_naive(agency, args.runs)
@@ -266,8 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<{width}}{median:>10.1f}{worst:>10.1f}{queries:>9}{mark}")
         if counted and median >= TARGET_MEDIAN_MS:
             failed.append(label)
-    print(f"\ntarget: median < {TARGET_MEDIAN_MS:.0f} ms per page; "
-          + ("all pages met it" if not failed else f"missed by: {', '.join(failed)}"))
+    print(
+        f"\ntarget: median < {TARGET_MEDIAN_MS:.0f} ms per page; "
+        + ("all pages met it" if not failed else f"missed by: {', '.join(failed)}")
+    )
     return 0
 
 

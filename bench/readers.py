@@ -120,7 +120,9 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"python {sys.version.split()[0]}, one core, load average {load:.1f}")
-    print(f"{args.files} files per reader, {args.pdf_files} PDF reads; reports/s per CPU-second (wall-clock in brackets)\n")
+    print(
+        f"{args.files} files per reader, {args.pdf_files} PDF reads; reports/s per CPU-second (wall-clock in brackets)\n"
+    )
     print(f"{'reader':<6} {'reports/s':>18} {'target':>7} {'wrong':>6}   memory: files → peak heap MB / peak RSS MB")
     failed = False
     with tempfile.TemporaryDirectory() as tmp:

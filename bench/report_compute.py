@@ -89,11 +89,18 @@ def build(cases: int, agencies: int, seed: int = 2023) -> None:
         root = Agency.objects.create(code="BENCH-ROOT", name="基准测试区人民政府", level=AgencyLevel.COUNTY, path="")
         root.path = f"/{root.pk}/"
         root.save(update_fields=["path"])
-        made = Agency.objects.bulk_create([
-            Agency(code=f"BENCH-{n:04d}", name=f"基准测试第{n}街道办事处", level=AgencyLevel.TOWNSHIP, parent=root,
-                   path="")
-            for n in range(agencies)
-        ])
+        made = Agency.objects.bulk_create(
+            [
+                Agency(
+                    code=f"BENCH-{n:04d}",
+                    name=f"基准测试第{n}街道办事处",
+                    level=AgencyLevel.TOWNSHIP,
+                    parent=root,
+                    path="",
+                )
+                for n in range(agencies)
+            ]
+        )
         if made[0].pk is None:  # backends that do not return ids from bulk_create
             made = list(Agency.objects.filter(parent=root).order_by("code"))
         for agency in made:
@@ -123,22 +130,41 @@ def build(cases: int, agencies: int, seed: int = 2023) -> None:
         closed: dt.date | None = received + dt.timedelta(days=rng.randrange(60))
         if rng.random() < 0.05:
             closed = None
-        batch.append(Case(
-            agency_id=agency.pk, number=f"B{agency.pk}-{n}", year=received.year, sequence=n,
-            applicant_type=rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0],
-            applicant_name="申请人", request_description="基准测试", channel=rng.choice(channels),
-            submitted_at=now, received_on=received,
-            status=Status.CLOSED.value if closed else Status.IN_PROGRESS.value,
-            outcome=rng.choice(outcomes) if closed else None, closed_on=closed, created_at=now, updated_at=now,
-        ))
+        batch.append(
+            Case(
+                agency_id=agency.pk,
+                number=f"B{agency.pk}-{n}",
+                year=received.year,
+                sequence=n,
+                applicant_type=rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0],
+                applicant_name="申请人",
+                request_description="基准测试",
+                channel=rng.choice(channels),
+                submitted_at=now,
+                received_on=received,
+                status=Status.CLOSED.value if closed else Status.IN_PROGRESS.value,
+                outcome=rng.choice(outcomes) if closed else None,
+                closed_on=closed,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         if rng.random() < 0.05:
             filed = received + dt.timedelta(days=rng.randrange(30, 90))
             concluded = filed + dt.timedelta(days=rng.randrange(30, 240)) if rng.random() < 0.85 else None
-            reviews.append(Review(
-                agency_id=agency.pk, kind=rng.choice(list(ReviewKind)).value, filed_on=filed, body="复议机关",
-                result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]).value
-                if concluded else ReviewResult.PENDING.value, concluded_on=concluded, created_at=now,
-            ))
+            reviews.append(
+                Review(
+                    agency_id=agency.pk,
+                    kind=rng.choice(list(ReviewKind)).value,
+                    filed_on=filed,
+                    body="复议机关",
+                    result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]).value
+                    if concluded
+                    else ReviewResult.PENDING.value,
+                    concluded_on=concluded,
+                    created_at=now,
+                )
+            )
         if len(batch) >= BATCH:
             done += _flush(batch, reviews)
             batch, reviews = [], []
@@ -249,8 +275,11 @@ def measure_agency(agency: Any, label: str) -> bool:
     from gongkai.cases.models import Case
     from gongkai.reports.compute import compute_report, compute_table3, compute_table4
 
-    in_play = Case.objects.filter(agency=agency, received_on__lte=dt.date(YEAR, 12, 31)).exclude(
-        closed_on__lt=dt.date(YEAR, 1, 1)).count()
+    in_play = (
+        Case.objects.filter(agency=agency, received_on__lte=dt.date(YEAR, 12, 31))
+        .exclude(closed_on__lt=dt.date(YEAR, 1, 1))
+        .count()
+    )
     total = Case.objects.filter(agency=agency).count()
     print(f"\n  {label}: {agency.code}, {total:,} cases in all, {in_play:,} in play in {YEAR}")
     print(f"    plan: {explain(agency.pk)}")
@@ -264,16 +293,22 @@ def measure_agency(agency: Any, label: str) -> bool:
     ratio = t3 / t_sql if t_sql else float("inf")
     db_ratio = t_orm_sql / t_sql if t_sql else float("inf")
     print(f"    table 三, ORM (1 query)          {t3 * 1000:8.2f} ms  (first run {cold3 * 1000:.2f} ms)")
-    print(f"    table 三, hand-written SQL       {t_sql * 1000:8.2f} ms  (first run {cold_sql * 1000:.2f} ms)"
-          f"   ORM / hand-written {ratio:.2f}×   same numbers: {same}")
-    print(f"    table 三, the ORM's SQL alone    {t_orm_sql * 1000:8.2f} ms  (database time)"
-          f"   ORM SQL / hand-written {db_ratio:.2f}×")
+    print(
+        f"    table 三, hand-written SQL       {t_sql * 1000:8.2f} ms  (first run {cold_sql * 1000:.2f} ms)"
+        f"   ORM / hand-written {ratio:.2f}×   same numbers: {same}"
+    )
+    print(
+        f"    table 三, the ORM's SQL alone    {t_orm_sql * 1000:8.2f} ms  (database time)"
+        f"   ORM SQL / hand-written {db_ratio:.2f}×"
+    )
     print(f"    table 四, ORM (1 query)          {t4 * 1000:8.2f} ms  (first run {cold4 * 1000:.2f} ms)")
     print(f"    whole report (二, 三, 四)        {t_all * 1000:8.2f} ms  (first run {cold_all * 1000:.2f} ms)")
     one_ok = max(t_all, cold_all) < TARGET_ONE and same
-    print(f"    under {TARGET_ONE:.0f} s: {'yes' if one_ok else 'NO'};  within {TARGET_RATIO:.0f}× of hand-written:"
-          f" end to end {'yes' if ratio <= TARGET_RATIO else 'no'}, database time"
-          f" {'yes' if db_ratio <= TARGET_RATIO else 'no'}")
+    print(
+        f"    under {TARGET_ONE:.0f} s: {'yes' if one_ok else 'NO'};  within {TARGET_RATIO:.0f}× of hand-written:"
+        f" end to end {'yes' if ratio <= TARGET_RATIO else 'no'}, database time"
+        f" {'yes' if db_ratio <= TARGET_RATIO else 'no'}"
+    )
     return one_ok and db_ratio <= TARGET_RATIO
 
 
@@ -291,8 +326,10 @@ def measure() -> bool:
     hundred = [a.pk for a in bench[:100]]
     cold_r, t_r, rolled = timed(lambda: (table3_by_agency(hundred, YEAR), table4_by_agency(hundred, YEAR)), min_runs=3)
     received = sum(t["new"][6] or 0 for t in rolled[0].values())
-    print(f"\n  roll-up of the 100 largest agencies (2 queries)  {t_r * 1000:8.2f} ms  (first run {cold_r * 1000:.2f} ms),"
-          f" {received:,} applications received in {YEAR}")
+    print(
+        f"\n  roll-up of the 100 largest agencies (2 queries)  {t_r * 1000:8.2f} ms  (first run {cold_r * 1000:.2f} ms),"
+        f" {received:,} applications received in {YEAR}"
+    )
     rollup_ok = max(t_r, cold_r) < TARGET_ROLLUP
     print(f"    under {TARGET_ROLLUP:.0f} s: {'yes' if rollup_ok else 'NO'}")
     return ok and rollup_ok

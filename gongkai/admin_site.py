@@ -28,8 +28,13 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             changed = {name: form.cleaned_data.get(name) for name in (form.changed_data if change else form.fields)}
-            record(actor=request.user, action=AuditAction.ADMIN_CHANGE, target=obj,  # type: ignore[arg-type]
-                   changes=changed, note="修改" if change else "新增")
+            record(
+                actor=request.user,
+                action=AuditAction.ADMIN_CHANGE,
+                target=obj,  # type: ignore[arg-type]
+                changes=changed,
+                note="修改" if change else "新增",
+            )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

@@ -33,7 +33,10 @@ def tree(db: None) -> Tree:
     a = AgencyFactory(name="测试区甲街道办事处", code="D1-A", parent=district)
     b = AgencyFactory(name="测试区乙街道办事处", code="D1-B", parent=district)
     return Tree(
-        district=district, street_a=a, street_b=b, other_district=other,
+        district=district,
+        street_a=a,
+        street_b=b,
+        other_district=other,
         officer_a=UserFactory(username="officer_a", agency=a, role=Role.OFFICER),
         clerk_a=UserFactory(username="clerk_a", agency=a, role=Role.CLERK),
         leader_a=UserFactory(username="leader_a", agency=a, role=Role.LEADER),

@@ -106,8 +106,13 @@ class AwaitingCorrectionCase(CaseFactory):
     def _create(cls, model_class: type[Case], *args: Any, **kwargs: Any) -> Case:
         case = super()._create(model_class, *args, **kwargs)
         day = kwargs["today"] + _dt.timedelta(days=1)
-        return _case_services.request_correction(actor=kwargs["actor"], case=case, items="请写明所需信息的文号或时间范围",
-                                                 reply_by=day + _dt.timedelta(days=10), today=day)
+        return _case_services.request_correction(
+            actor=kwargs["actor"],
+            case=case,
+            items="请写明所需信息的文号或时间范围",
+            reply_by=day + _dt.timedelta(days=10),
+            today=day,
+        )
 
 
 class ConsultingCase(InProgressCase):
@@ -117,8 +122,13 @@ class ConsultingCase(InProgressCase):
     def _create(cls, model_class: type[Case], *args: Any, **kwargs: Any) -> Case:
         case = super()._create(model_class, *args, **kwargs)
         day = kwargs["today"] + _dt.timedelta(days=2)
-        return _case_services.start_consultation(actor=kwargs["actor"], case=case, party=ConsultedParty.THIRD_PARTY,
-                                                 party_name="某物业服务有限公司", today=day)
+        return _case_services.start_consultation(
+            actor=kwargs["actor"],
+            case=case,
+            party=ConsultedParty.THIRD_PARTY,
+            party_name="某物业服务有限公司",
+            today=day,
+        )
 
 
 class ClosedCase(InProgressCase):

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "主管部门"
     ADMIN = "admin", "系统管理员"
 
+
 #: Roles that work on their own agency's records (may write).
 AGENCY_STAFF_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.LEADER})
 #: Roles that approve extensions and sign off annual reports.
@@ -23,14 +24,24 @@ APPROVER_ROLES = frozenset({Role.LEADER})
 #: Roles that see applicants' identity numbers unmasked.
 IDENTITY_ROLES = frozenset({Role.OFFICER, Role.LEADER})
 
+
 class User(AbstractUser):
     """A person using the back office. Citizens do not log in: they track with a code."""
 
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "agencies.Agency",
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     department = models.ForeignKey(
-        "agencies.Department", verbose_name="所属科室", null=True, blank=True, on_delete=models.PROTECT,
+        "agencies.Department",
+        verbose_name="所属科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.CLERK)

@@ -25,14 +25,25 @@ def create_user(
     if department is not None and agency is not None and department.agency_id != agency.pk:
         raise ValueError(f"科室“{department.name}”不属于机构“{agency.name}”")
     user = User(
-        username=username, role=role, agency=agency, department=department, full_name=full_name, email=email,
-        is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+        username=username,
+        role=role,
+        agency=agency,
+        department=department,
+        full_name=full_name,
+        email=email,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    record(actor=actor, action=AuditAction.USER_CREATED, target=user, agency=agency,
-           changes={"username": username, "role": role.value, "agency": agency.name if agency else None})
+    record(
+        actor=actor,
+        action=AuditAction.USER_CREATED,
+        target=user,
+        agency=agency,
+        changes={"username": username, "role": role.value, "agency": agency.name if agency else None},
+    )
     return user
 
 
@@ -42,6 +53,11 @@ def change_role(*, actor: User, user: User, role: Role) -> User:
     user.role = role
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.save(update_fields=["role", "is_staff", "is_superuser"])
-    record(actor=actor, action=AuditAction.USER_ROLE_CHANGED, target=user, agency=user.agency,
-           changes={"role": [before, role.value]})
+    record(
+        actor=actor,
+        action=AuditAction.USER_ROLE_CHANGED,
+        target=user,
+        agency=user.agency,
+        changes={"role": [before, role.value]},
+    )
     return user

@@ -28,8 +28,13 @@ def create_agency(
     agency.full_clean(exclude=["path"])
     agency.save()
     place_agency(agency)
-    record(actor=actor, action=AuditAction.AGENCY_CREATED, target=agency, agency=agency,
-           changes={"code": code, "name": name, "level": str(level), "parent": parent.name if parent else None})
+    record(
+        actor=actor,
+        action=AuditAction.AGENCY_CREATED,
+        target=agency,
+        agency=agency,
+        changes={"code": code, "name": name, "level": str(level), "parent": parent.name if parent else None},
+    )
     return agency
 
 
@@ -38,8 +43,9 @@ def ensure_department(*, actor: User | None, agency: Agency, name: str) -> Depar
     """The department ``name`` of ``agency``, created (and audited) if missing."""
     department, created = Department.objects.get_or_create(agency=agency, name=name)
     if created:
-        record(actor=actor, action=AuditAction.DEPARTMENT_CREATED, target=department, agency=agency,
-               changes={"name": name})
+        record(
+            actor=actor, action=AuditAction.DEPARTMENT_CREATED, target=department, agency=agency, changes={"name": name}
+        )
     return department
 
 

@@ -17,8 +17,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, InvalidTransition):
         return Response({"detail": str(exc), "code": "invalid_transition"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, CalendarYearMissing):
-        return Response({"detail": str(exc), "code": "calendar_year_missing", "year": exc.year},
-                        status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return Response(
+            {"detail": str(exc), "code": "calendar_year_missing", "year": exc.year},
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
     if isinstance(exc, GongkaiError):
         return Response({"detail": str(exc), "code": type(exc).__name__}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

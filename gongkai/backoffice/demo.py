@@ -36,11 +36,21 @@ class DemoAgency:
 AGENCIES: tuple[DemoAgency, ...] = (
     DemoAgency("BJ", "北京市人民政府", "北京市政府", AgencyLevel.PROVINCE, None),
     DemoAgency("BJ-MY", "北京市密云区人民政府", "密云区政府", AgencyLevel.COUNTY, "BJ", ("政务公开办公室",)),
-    DemoAgency("BJ-MY-GY", DEMO_AGENCY_NAME, "果园街道", AgencyLevel.TOWNSHIP, "BJ-MY",
-               ("党政办公室", "社区建设办公室", "城市管理办公室", "平安建设办公室", "民生保障办公室")),
+    DemoAgency(
+        "BJ-MY-GY",
+        DEMO_AGENCY_NAME,
+        "果园街道",
+        AgencyLevel.TOWNSHIP,
+        "BJ-MY",
+        ("党政办公室", "社区建设办公室", "城市管理办公室", "平安建设办公室", "民生保障办公室"),
+    ),
     DemoAgency("BJ-MY-GL", "北京市密云区鼓楼街道办事处", "鼓楼街道", AgencyLevel.TOWNSHIP, "BJ-MY", ("党政办公室",)),
-    DemoAgency("BJ-MY-JW", "北京市密云区教育委员会", "密云区教委", AgencyLevel.DEPARTMENT, "BJ-MY", ("办公室", "基础教育科")),
-    DemoAgency("BJ-MY-SJ", "北京市密云区市场监督管理局", "密云区市场监管局", AgencyLevel.DEPARTMENT, "BJ-MY", ("办公室",)),
+    DemoAgency(
+        "BJ-MY-JW", "北京市密云区教育委员会", "密云区教委", AgencyLevel.DEPARTMENT, "BJ-MY", ("办公室", "基础教育科")
+    ),
+    DemoAgency(
+        "BJ-MY-SJ", "北京市密云区市场监督管理局", "密云区市场监管局", AgencyLevel.DEPARTMENT, "BJ-MY", ("办公室",)
+    ),
 )
 
 
@@ -70,8 +80,14 @@ def load_foundation() -> list[DemoUser]:
     for spec in AGENCIES:
         agency = by_code.get(spec.code)
         if agency is None:
-            agency = create_agency(actor=None, code=spec.code, name=spec.name, short_name=spec.short_name,
-                                   level=spec.level, parent=by_code[spec.parent_code] if spec.parent_code else None)
+            agency = create_agency(
+                actor=None,
+                code=spec.code,
+                name=spec.name,
+                short_name=spec.short_name,
+                level=spec.level,
+                parent=by_code[spec.parent_code] if spec.parent_code else None,
+            )
             by_code[spec.code] = agency
         for department in spec.departments:
             ensure_department(actor=None, agency=agency, name=department)
@@ -80,10 +96,15 @@ def load_foundation() -> list[DemoUser]:
         if spec_user.username in existing:
             continue
         agency = by_code[spec_user.agency_code] if spec_user.agency_code else None
-        create_user(actor=None, username=spec_user.username, password=DEMO_PASSWORD, role=spec_user.role,
-                           agency=agency, full_name=spec_user.full_name,
-                           department=agency.departments.get(name=spec_user.department)
-                           if agency and spec_user.department else None)
+        create_user(
+            actor=None,
+            username=spec_user.username,
+            password=DEMO_PASSWORD,
+            role=spec_user.role,
+            agency=agency,
+            full_name=spec_user.full_name,
+            department=agency.departments.get(name=spec_user.department) if agency and spec_user.department else None,
+        )
     return list(USERS)
 
 

@@ -42,12 +42,16 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(visible_agencies(request.user), pk=pk)
-    return render(request, "backoffice/agency_detail.html", {
-        "agency": agency,
-        "departments": agency.departments.all(),
-        "users": agency.users.filter(is_active=True).order_by("role", "username"),
-        "can_edit": can_write(request.user, agency),
-    })
+    return render(
+        request,
+        "backoffice/agency_detail.html",
+        {
+            "agency": agency,
+            "departments": agency.departments.all(),
+            "users": agency.users.filter(is_active=True).order_by("role", "username"),
+            "can_edit": can_write(request.user, agency),
+        },
+    )
 
 
 @login_required
@@ -64,8 +68,12 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for f in fields:
                 setattr(agency, f, form.cleaned_data[f])
             agency.save(update_fields=list(fields))
-            record(actor=request.user, action=AuditAction.AGENCY_CONTACT_CHANGED, target=agency,  # type: ignore[arg-type]
-                   changes=diff(before, {f: getattr(agency, f) for f in fields}))
+            record(
+                actor=request.user,
+                action=AuditAction.AGENCY_CONTACT_CHANGED,
+                target=agency,  # type: ignore[arg-type]
+                changes=diff(before, {f: getattr(agency, f) for f in fields}),
+            )
         messages.success(request, "已保存。")
         return redirect("backoffice:agency_detail", pk=agency.pk)
     return render(request, "backoffice/agency_edit.html", {"agency": agency, "form": form})

@@ -49,9 +49,7 @@ CaseOutcome = text_choices("CaseOutcome", Outcome, lambda o: cast(Outcome, o).fu
 ApplicantTypeChoices = text_choices("ApplicantTypeChoices", ApplicantType)
 ReviewKindChoices = text_choices("ReviewKindChoices", ReviewKind)
 ReviewResultChoices = text_choices("ReviewResultChoices", ReviewResult)
-ConsultedPartyChoices = text_choices(
-    "ConsultedPartyChoices", (ConsultedParty.THIRD_PARTY, ConsultedParty.AGENCY)
-)
+ConsultedPartyChoices = text_choices("ConsultedPartyChoices", (ConsultedParty.THIRD_PARTY, ConsultedParty.AGENCY))
 FeeMethodChoices = text_choices("FeeMethodChoices", FeeMethod)
 
 

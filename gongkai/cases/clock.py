@@ -78,7 +78,9 @@ def _calendar_assuming(calendar: WorkingCalendar, years: tuple[int, ...]) -> Wor
         return found
 
 
-def with_assumed_years(calendar: WorkingCalendar, compute: Callable[[WorkingCalendar], _T]) -> tuple[_T, tuple[int, ...]]:
+def with_assumed_years(
+    calendar: WorkingCalendar, compute: Callable[[WorkingCalendar], _T]
+) -> tuple[_T, tuple[int, ...]]:
     """``compute(calendar)``; on a missing year after the last known one, retry with it assumed.
 
     Returns the result and the years that were assumed (empty when the result is final). A
@@ -119,9 +121,7 @@ def clock_events(case: Case) -> list[ClockEvent]:
         events.append(CorrectionRequested(case.correction_requested_on, case.correction_reply_by))
     if case.correction_received_on is not None:
         events.append(CorrectionReceived(case.correction_received_on))
-    events.extend(
-        Consultation(c.sent_on, c.ended_on, ConsultedParty(c.party)) for c in case.consultations.all()
-    )
+    events.extend(Consultation(c.sent_on, c.ended_on, ConsultedParty(c.party)) for c in case.consultations.all())
     events.extend(
         Extension(x.days, x.decided_on)
         for x in case.extensions.all()

@@ -61,16 +61,24 @@ def _load(agency: Agency, today: dt.date) -> None:
 
     def person(n: int, name: str, text: str) -> dict[str, Any]:
         return {
-            "applicant_type": ApplicantType.NATURAL_PERSON, "applicant_name": name,
-            "id_type": IdentityDocument.RESIDENT_ID, "id_number": f"11022819800101{n:04d}",
-            "phone": f"1390000{n:04d}", "email": f"demo{n}@example.cn", "address": "北京市密云区果园街道",
+            "applicant_type": ApplicantType.NATURAL_PERSON,
+            "applicant_name": name,
+            "id_type": IdentityDocument.RESIDENT_ID,
+            "id_number": f"11022819800101{n:04d}",
+            "phone": f"1390000{n:04d}",
+            "email": f"demo{n}@example.cn",
+            "address": "北京市密云区果园街道",
             "request_description": text + MARKER,
         }
 
     # Overdue: received 23 working days ago, answer due 3 working days ago.
     day = _working_day_before(today, 23)
     case = services.register_application(
-        actor=officer, today=day, channel=Channel.IN_PERSON, department=office, assigned_to=officer,
+        actor=officer,
+        today=day,
+        channel=Channel.IN_PERSON,
+        department=office,
+        assigned_to=officer,
         **person(1, "刘志强", "2025年度果园街道老旧小区改造项目的实施方案及资金使用情况"),
     )
     case = services.start_processing(actor=officer, case=case, today=day)
@@ -78,8 +86,14 @@ def _load(agency: Agency, today: dt.date) -> None:
     # Due in 2 working days: received 18 working days ago, routed to the clerk's department.
     day = _working_day_before(today, 18)
     case = services.register_application(
-        actor=officer, today=day, channel=Channel.POST_SIGNED, signed_on=day, department=city, assigned_to=clerk,
-        provision_form=ProvisionForm.PAPER, delivery_method=DeliveryMethod.POST,
+        actor=officer,
+        today=day,
+        channel=Channel.POST_SIGNED,
+        signed_on=day,
+        department=city,
+        assigned_to=clerk,
+        provision_form=ProvisionForm.PAPER,
+        delivery_method=DeliveryMethod.POST,
         **person(2, "王秀兰", "果园西路占道经营整治的执法记录和处理决定"),
     )
     case = services.start_processing(actor=officer, case=case, today=day)
@@ -87,39 +101,71 @@ def _load(agency: Agency, today: dt.date) -> None:
     # Awaiting 补正: received 3 working days ago, notice sent the next working day.
     day = _working_day_before(today, 3)
     case = services.register_application(
-        actor=officer, today=day, channel=Channel.IN_PERSON, department=community,
+        actor=officer,
+        today=day,
+        channel=Channel.IN_PERSON,
+        department=community,
         **person(3, "张伟", "关于我家小区的那个文件"),
     )
     notice_day = _working_day_before(today, 2)
-    services.request_correction(actor=officer, case=case, items="请写明所需信息的名称、文号或者便于查询的其他特征性描述",
-                                reply_by=today + dt.timedelta(days=15), today=notice_day)
+    services.request_correction(
+        actor=officer,
+        case=case,
+        items="请写明所需信息的名称、文号或者便于查询的其他特征性描述",
+        reply_by=today + dt.timedelta(days=15),
+        today=notice_day,
+    )
 
     # In consultation: a third party consulted 4 working days ago (clock paused, art 33 ¶3).
     day = _working_day_before(today, 8)
     case = services.register_application(
-        actor=officer, today=day, channel=Channel.IN_PERSON, department=office, assigned_to=officer,
-        applicant_type=ApplicantType.COMMERCIAL_ENTERPRISE, applicant_name="北京果园物业管理有限公司",
-        id_type=IdentityDocument.BUSINESS_LICENCE, org_credit_code="91110228MA01DEMO1X",
-        legal_representative="赵刚", contact_person="孙丽", phone="010-69000001",
+        actor=officer,
+        today=day,
+        channel=Channel.IN_PERSON,
+        department=office,
+        assigned_to=officer,
+        applicant_type=ApplicantType.COMMERCIAL_ENTERPRISE,
+        applicant_name="北京果园物业管理有限公司",
+        id_type=IdentityDocument.BUSINESS_LICENCE,
+        org_credit_code="91110228MA01DEMO1X",
+        legal_representative="赵刚",
+        contact_person="孙丽",
+        phone="010-69000001",
         request_description="果园小区物业服务企业选聘过程中其他投标单位的报价材料" + MARKER,
     )
     case = services.start_processing(actor=officer, case=case, today=day)
-    services.start_consultation(actor=officer, case=case, party=ConsultedParty.THIRD_PARTY,
-                                party_name="北京某物业服务有限公司", matter="报价材料是否涉及商业秘密",
-                                today=_working_day_before(today, 4))
+    services.start_consultation(
+        actor=officer,
+        case=case,
+        party=ConsultedParty.THIRD_PARTY,
+        party_name="北京某物业服务有限公司",
+        matter="报价材料是否涉及商业秘密",
+        today=_working_day_before(today, 4),
+    )
 
     # Online, waiting for confirmation (the receipt date is the day both sides confirm, art 31(3)).
     services.submit_online_application(
-        agency=agency, submitted_at=services.submission_moment(today), client_ip="127.0.0.1",
+        agency=agency,
+        submitted_at=services.submission_moment(today),
+        client_ip="127.0.0.1",
         **person(5, "陈静", "果园街道2026年民生实事项目清单"),
     )
 
     # Answered: 予以公开 a week after receipt.
     day = _working_day_before(today, 12)
     case = services.register_application(
-        actor=officer, today=day, channel=Channel.IN_PERSON, department=office, assigned_to=officer,
+        actor=officer,
+        today=day,
+        channel=Channel.IN_PERSON,
+        department=office,
+        assigned_to=officer,
         **person(6, "李娜", "果园街道办事处2026年部门预算"),
     )
     case = services.start_processing(actor=officer, case=case, today=day)
-    services.close_case(actor=officer, case=case, outcome=Outcome.GRANTED, today=_working_day_before(today, 7),
-                        note="已告知申请人在果园街道政府信息公开专栏获取。")
+    services.close_case(
+        actor=officer,
+        case=case,
+        outcome=Outcome.GRANTED,
+        today=_working_day_before(today, 7),
+        note="已告知申请人在果园街道政府信息公开专栏获取。",
+    )

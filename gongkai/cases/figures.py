@@ -67,12 +67,14 @@ def table3_rows(year: int, cases: QuerySet[Case], *group: str) -> QuerySet[Case,
         .exclude(closed_on__lt=first)
         .order_by()
         .values(*group, "applicant_type", "outcome")
-        .annotate(**{
-            _NEW: Count("id", filter=Q(received_on__gte=first)),
-            _CARRIED_OVER: Count("id", filter=Q(received_on__lt=first)),
-            _CLOSED: Count("id", filter=Q(closed_on__lte=last)),
-            _CARRIED_FORWARD: Count("id", filter=Q(closed_on__isnull=True) | Q(closed_on__gt=last)),
-        })
+        .annotate(
+            **{
+                _NEW: Count("id", filter=Q(received_on__gte=first)),
+                _CARRIED_OVER: Count("id", filter=Q(received_on__lt=first)),
+                _CLOSED: Count("id", filter=Q(closed_on__lte=last)),
+                _CARRIED_FORWARD: Count("id", filter=Q(closed_on__isnull=True) | Q(closed_on__gt=last)),
+            }
+        )
     )
     return rows
 
@@ -133,10 +135,12 @@ def table4_rows(year: int, reviews: QuerySet[Review], *group: str) -> QuerySet[R
         .exclude(concluded_on__lt=first)
         .order_by()
         .values(*group, "kind", "result")
-        .annotate(**{
-            _CONCLUDED: Count("id", filter=Q(concluded_on__lte=last)),
-            _PENDING: Count("id", filter=Q(concluded_on__isnull=True) | Q(concluded_on__gt=last)),
-        })
+        .annotate(
+            **{
+                _CONCLUDED: Count("id", filter=Q(concluded_on__lte=last)),
+                _PENDING: Count("id", filter=Q(concluded_on__isnull=True) | Q(concluded_on__gt=last)),
+            }
+        )
     )
     return rows
 

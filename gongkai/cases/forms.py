@@ -43,8 +43,9 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
 
 
 #: Outcomes an answer letter may choose: not the （六）1/2 rows their own events record.
-ANSWER_OUTCOME_CHOICES = [(value, label) for value, label in CaseOutcome.choices
-                          if Outcome(value) not in EVENT_ONLY_OUTCOMES]
+ANSWER_OUTCOME_CHOICES = [
+    (value, label) for value, label in CaseOutcome.choices if Outcome(value) not in EVENT_ONLY_OUTCOMES
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,8 +58,9 @@ class RegisterForm(forms.Form):
 
     channel = forms.ChoiceField(label="提交方式", choices=CaseChannel.choices)
     signed_on = _date("签收日期", required=False, help_text="邮寄（签收）的申请：以签收之日为收到申请之日")
-    confirmed_on = _date("确认日期", required=False,
-                         help_text="平常信函、互联网、传真：已与申请人确认的，填写确认之日；未确认的留空")
+    confirmed_on = _date(
+        "确认日期", required=False, help_text="平常信函、互联网、传真：已与申请人确认的，填写确认之日；未确认的留空"
+    )
     applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantTypeChoices.choices)
     applicant_name = forms.CharField(label="申请人姓名／名称", max_length=200)
     id_type = forms.ChoiceField(label="身份证明类型", choices=IdentityDocument.choices)
@@ -144,15 +146,18 @@ class ConsultationForm(ActionForm):
 
 
 class ConsultationReplyForm(ActionForm):
-    replied = forms.TypedChoiceField(label="答复情况", coerce=lambda v: v == "1",
-                                     choices=[("1", "已提出意见"), ("0", "逾期未提出意见")], initial="1")
+    replied = forms.TypedChoiceField(
+        label="答复情况", coerce=lambda v: v == "1", choices=[("1", "已提出意见"), ("0", "逾期未提出意见")], initial="1"
+    )
     consents = forms.NullBooleanField(label="是否同意公开", required=False, widget=forms.NullBooleanSelect)
     opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on = _date("收到意见／结束日期", required=False, help_text="留空为今天")
 
 
 class ExtensionRequestForm(ActionForm):
-    days = forms.IntegerField(label="延长工作日数", min_value=1, max_value=MAX_EXTENSION_DAYS, initial=MAX_EXTENSION_DAYS)
+    days = forms.IntegerField(
+        label="延长工作日数", min_value=1, max_value=MAX_EXTENSION_DAYS, initial=MAX_EXTENSION_DAYS
+    )
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -170,9 +175,14 @@ class FeeNoticeForm(ActionForm):
 
 
 class FeePaymentForm(ActionForm):
-    amount_collected = forms.DecimalField(label="实收金额（元）", min_value=0, max_digits=AMOUNT_MAX_DIGITS,
-                                          decimal_places=AMOUNT_DECIMAL_PLACES, required=False,
-                                          help_text="留空为通知金额")
+    amount_collected = forms.DecimalField(
+        label="实收金额（元）",
+        min_value=0,
+        max_digits=AMOUNT_MAX_DIGITS,
+        decimal_places=AMOUNT_DECIMAL_PLACES,
+        required=False,
+        help_text="留空为通知金额",
+    )
     on = _date("缴费日期", required=False, help_text="留空为今天")
 
 
@@ -226,8 +236,9 @@ class ReviewForm(forms.Form):
 
 
 class ConcludeReviewForm(forms.Form):
-    result = forms.ChoiceField(label="结果", choices=[(r.value, r.label) for r in ReviewResult
-                                                    if r is not ReviewResult.PENDING])
+    result = forms.ChoiceField(
+        label="结果", choices=[(r.value, r.label) for r in ReviewResult if r is not ReviewResult.PENDING]
+    )
     concluded_on = _date("审结日期")
     note = forms.CharField(label="结果说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -244,8 +255,9 @@ def _departments(request: Any) -> Any:
 
 
 class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no stubs
-    q = django_filters.CharFilter(label="搜索", method="search",
-                                  widget=forms.TextInput(attrs={"placeholder": "编号、申请人、申请内容"}))
+    q = django_filters.CharFilter(
+        label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "编号、申请人、申请内容"})
+    )
     status = django_filters.ChoiceFilter(label="状态", choices=CaseStatus.choices)
     outcome = django_filters.ChoiceFilter(label="办理结果", choices=CaseOutcome.choices)
     channel = django_filters.ChoiceFilter(label="提交方式", choices=CaseChannel.choices)
@@ -261,6 +273,8 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         if not value:
             return queryset
         return queryset.filter(
-            Q(number__icontains=value) | Q(applicant_name__icontains=value)
-            | Q(request_description__icontains=value) | Q(document_number__icontains=value)
+            Q(number__icontains=value)
+            | Q(applicant_name__icontains=value)
+            | Q(request_description__icontains=value)
+            | Q(document_number__icontains=value)
         )

@@ -13,7 +13,7 @@ from gongkai.core.ledger import mask_id_number
 
 
 def mask_identity(number: str) -> str:
-    """"110101199001011234" → "110***********1234" (one rule, shared with the ledger export)."""
+    """ "110101199001011234" → "110***********1234" (one rule, shared with the ledger export)."""
     return mask_id_number(number)
 
 

@@ -167,27 +167,42 @@ class Case(models.Model):
     year = models.PositiveSmallIntegerField("编号年份")
     sequence = models.PositiveIntegerField("编号序号")
     department = models.ForeignKey(
-        "agencies.Department", verbose_name="承办科室", null=True, blank=True, on_delete=models.PROTECT,
+        "agencies.Department",
+        verbose_name="承办科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="cases",
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assigned_cases",
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="registered_cases",
     )
 
     # Applicant (条例 art 29 ¶2(一))
-    applicant_type = models.CharField("申请人类型", max_length=32, choices=ApplicantTypeChoices.choices,
-                                      db_index=True)
+    applicant_type = models.CharField("申请人类型", max_length=32, choices=ApplicantTypeChoices.choices, db_index=True)
     applicant_name = models.CharField("申请人姓名／名称", max_length=200)
-    id_type = models.CharField("身份证明类型", max_length=32, choices=IdentityDocument.choices,
-                               default=IdentityDocument.RESIDENT_ID)
+    id_type = models.CharField(
+        "身份证明类型", max_length=32, choices=IdentityDocument.choices, default=IdentityDocument.RESIDENT_ID
+    )
     id_number = models.CharField("身份证明号码", max_length=64, blank=True)
     applicant_key = models.CharField(
-        "申请人识别码", max_length=120, blank=True, db_index=True,
+        "申请人识别码",
+        max_length=120,
+        blank=True,
+        db_index=True,
         help_text="规范化的证件号码（或名称＋电话），用于识别同一申请人（重复申请、按月计件）",
     )
     phone = models.CharField("联系电话", max_length=40, blank=True)
@@ -201,11 +216,15 @@ class Case(models.Model):
     # What is requested (条例 art 29 ¶2(二)(三))
     request_description = models.TextField("所需信息的名称或特征性描述")
     document_number = models.CharField("文号", max_length=200, blank=True)
-    provision_form = models.CharField("信息的指定提供形式", max_length=16, choices=ProvisionForm.choices,
-                                      default=ProvisionForm.PAPER)
-    delivery_method = models.CharField("获取信息的方式", max_length=16, choices=DeliveryMethod.choices,
-                                       default=DeliveryMethod.POST)
-    pieces = models.PositiveSmallIntegerField("件数", default=1, help_text="按“一事一申请”拆分后的件数（信息处理费按件计收）")
+    provision_form = models.CharField(
+        "信息的指定提供形式", max_length=16, choices=ProvisionForm.choices, default=ProvisionForm.PAPER
+    )
+    delivery_method = models.CharField(
+        "获取信息的方式", max_length=16, choices=DeliveryMethod.choices, default=DeliveryMethod.POST
+    )
+    pieces = models.PositiveSmallIntegerField(
+        "件数", default=1, help_text="按“一事一申请”拆分后的件数（信息处理费按件计收）"
+    )
 
     # Receipt (条例 art 31)
     channel = models.CharField("提交方式", max_length=16, choices=CaseChannel.choices, db_index=True)
@@ -216,8 +235,14 @@ class Case(models.Model):
     # Handling
     status = models.CharField("状态", max_length=32, choices=CaseStatus.choices, db_index=True)
     # NULL, not "": "no outcome yet" must be distinct for the closed ⇔ outcome constraint.
-    outcome = models.CharField("办理结果", max_length=40, choices=CaseOutcome.choices, null=True,  # noqa: DJ001
-                               blank=True, db_index=True)
+    outcome = models.CharField(  # noqa: DJ001
+        "办理结果",
+        max_length=40,
+        choices=CaseOutcome.choices,
+        null=True,
+        blank=True,
+        db_index=True,
+    )
     closed_on = models.DateField("办结日期", null=True, blank=True, db_index=True)
     closing_note = models.TextField("答复说明", blank=True)
     answered_on_the_spot = models.BooleanField("当场答复", default=False)
@@ -265,10 +290,12 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["agency", "number"], name="case_number_unique"),
             models.CheckConstraint(condition=Q(status__in=_values(Status)), name="case_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=_values(Channel)), name="case_channel_valid"),
-            models.CheckConstraint(condition=Q(applicant_type__in=_values(ApplicantType)),
-                                   name="case_applicant_type_valid"),
-            models.CheckConstraint(condition=Q(outcome__isnull=True) | Q(outcome__in=_values(Outcome)),
-                                   name="case_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(applicant_type__in=_values(ApplicantType)), name="case_applicant_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True) | Q(outcome__in=_values(Outcome)), name="case_outcome_valid"
+            ),
             # Closed ⇔ exactly one statutory outcome and a closing date.
             models.CheckConstraint(
                 condition=(Q(status=Status.CLOSED) & Q(outcome__isnull=False) & Q(closed_on__isnull=False))
@@ -277,8 +304,7 @@ class Case(models.Model):
             ),
             # Only an application never confirmed (art 31) has no receipt date.
             models.CheckConstraint(
-                condition=Q(received_on__isnull=False)
-                | Q(status__in=[Status.AWAITING_CONFIRMATION, Status.CLOSED]),
+                condition=Q(received_on__isnull=False) | Q(status__in=[Status.AWAITING_CONFIRMATION, Status.CLOSED]),
                 name="case_received_when_registered",
             ),
             models.CheckConstraint(
@@ -287,12 +313,14 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(correction_received_on__isnull=True)
-                | (Q(correction_requested_on__isnull=False) & Q(correction_received_on__gte=F("correction_requested_on"))),
+                | (
+                    Q(correction_requested_on__isnull=False)
+                    & Q(correction_received_on__gte=F("correction_requested_on"))
+                ),
                 name="case_correction_after_request",
             ),
             models.CheckConstraint(
-                condition=Q(answered_on_the_spot=False)
-                | (Q(status=Status.CLOSED) & Q(closed_on=F("received_on"))),
+                condition=Q(answered_on_the_spot=False) | (Q(status=Status.CLOSED) & Q(closed_on=F("received_on"))),
                 name="case_on_the_spot_same_day",
             ),
             models.CheckConstraint(condition=Q(pieces__gte=1), name="case_pieces_positive"),
@@ -339,8 +367,14 @@ class CaseEvent(models.Model):
     kind = models.CharField("事项", max_length=40, choices=CaseEventKind.choices)
     on = models.DateField("日期")
     at = models.DateTimeField("记录时间", default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
     status_before = models.CharField("原状态", max_length=32, choices=CaseStatus.choices, blank=True)
     status_after = models.CharField("新状态", max_length=32, choices=CaseStatus.choices, blank=True)
@@ -369,18 +403,21 @@ class Consultation(models.Model):
     replied_on = models.DateField("收到意见之日", null=True, blank=True)
     consents = models.BooleanField("同意公开", null=True, blank=True)
     opinion = models.TextField("意见", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "征求意见"
         verbose_name_plural = "征求意见"
         ordering = ["sent_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=Q(ended_on__isnull=True),
-                                    name="consultation_one_open_per_case"),
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("sent_on")),
-                                   name="consultation_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="consultation_one_open_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("sent_on")), name="consultation_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(replied_on__isnull=True) | (Q(ended_on__isnull=False) & Q(replied_on__gte=F("sent_on"))),
                 name="consultation_reply_in_range",
@@ -403,13 +440,26 @@ class Extension(models.Model):
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="extensions")
     days = models.PositiveSmallIntegerField("延长工作日数")
     reason = models.TextField("理由")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_on = models.DateField("申请日期")
-    decision = models.CharField("审批", max_length=16, choices=ExtensionDecision.choices,
-                                default=ExtensionDecision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(
+        "审批", max_length=16, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_on = models.DateField("审批日期", null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)
     notified_on = models.DateField("告知申请人之日", null=True, blank=True)
@@ -429,10 +479,14 @@ class Extension(models.Model):
                 condition=Q(notified_on__isnull=True) | Q(decision=ExtensionDecision.APPROVED),
                 name="extension_notified_only_if_approved",
             ),
-            models.UniqueConstraint(fields=["case"], condition=Q(decision=ExtensionDecision.APPROVED),
-                                    name="extension_one_approved_per_case"),
-            models.UniqueConstraint(fields=["case"], condition=Q(decision=ExtensionDecision.PENDING),
-                                    name="extension_one_pending_per_case"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(decision=ExtensionDecision.APPROVED),
+                name="extension_one_approved_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(decision=ExtensionDecision.PENDING), name="extension_one_pending_per_case"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -452,11 +506,13 @@ class FeeNotice(models.Model):
     notified_on = models.DateField("申请人收到通知之日")
     payment_due_on = models.DateField("缴费期限")
     paid_on = models.DateField("缴费日期", null=True, blank=True)
-    amount_collected = models.DecimalField("实收金额（元）", max_digits=AMOUNT_MAX_DIGITS,
-                                           decimal_places=AMOUNT_DECIMAL_PLACES, null=True, blank=True)
+    amount_collected = models.DecimalField(
+        "实收金额（元）", max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, null=True, blank=True
+    )
     lapsed_on = models.DateField("逾期未缴费处理日", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "收费通知"
@@ -466,14 +522,20 @@ class FeeNotice(models.Model):
             # One method per application, never both (国办函〔2020〕109号 art 3).
             models.CheckConstraint(
                 condition=(Q(method=FeeMethod.BY_PIECE) & Q(pieces__isnull=False) & Q(pages__isnull=True))
-                | (Q(method=FeeMethod.BY_VOLUME) & Q(pages__isnull=False) & Q(pieces__isnull=True)
-                   & Q(earlier_pieces=0)),
+                | (
+                    Q(method=FeeMethod.BY_VOLUME)
+                    & Q(pages__isnull=False)
+                    & Q(pieces__isnull=True)
+                    & Q(earlier_pieces=0)
+                ),
                 name="fee_one_method",
             ),
-            models.CheckConstraint(condition=Q(paid_on__isnull=True) | Q(lapsed_on__isnull=True),
-                                   name="fee_paid_or_lapsed"),
-            models.CheckConstraint(condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("notified_on")),
-                                   name="fee_paid_after_notice"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(lapsed_on__isnull=True), name="fee_paid_or_lapsed"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("notified_on")), name="fee_paid_after_notice"
+            ),
             models.CheckConstraint(
                 condition=Q(amount_collected__isnull=True) | Q(paid_on__isnull=False), name="fee_collected_when_paid"
             ),
@@ -506,22 +568,30 @@ class ReviewQuerySet(AgencyScopedQuerySet["Review"]):
 class Review(models.Model):
     """A 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (table 四), linked to a case or not."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name="被申请／被诉机关", on_delete=models.PROTECT,
-                               related_name="reviews", db_index=True)
-    case = models.ForeignKey(Case, verbose_name="相关案件", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="reviews")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name="被申请／被诉机关",
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        db_index=True,
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="相关案件", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
     kind = models.CharField("类别", max_length=40, choices=ReviewKindChoices.choices, db_index=True)
     filed_on = models.DateField("申请／起诉日期", db_index=True)
     body = models.CharField("复议机关／法院", max_length=200)
     case_number = models.CharField("案号", max_length=100, blank=True)
     applicant_name = models.CharField("申请人／原告", max_length=200, blank=True)
     subject = models.TextField("事由", blank=True)
-    result = models.CharField("结果", max_length=16, choices=ReviewResultChoices.choices,
-                              default=ReviewResult.PENDING, db_index=True)
+    result = models.CharField(
+        "结果", max_length=16, choices=ReviewResultChoices.choices, default=ReviewResult.PENDING, db_index=True
+    )
     concluded_on = models.DateField("审结日期", null=True, blank=True, db_index=True)
     result_note = models.TextField("结果说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ReviewQuerySet.as_manager()
@@ -536,8 +606,10 @@ class Review(models.Model):
                 | (~Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=False)),
                 name="review_concluded_iff_result",
             ),
-            models.CheckConstraint(condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("filed_on")),
-                                   name="review_concluded_after_filed"),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("filed_on")),
+                name="review_concluded_after_filed",
+            ),
             models.CheckConstraint(condition=Q(result__in=_values(ReviewResult)), name="review_result_valid"),
             models.CheckConstraint(condition=Q(kind__in=_values(ReviewKind)), name="review_kind_valid"),
         ]

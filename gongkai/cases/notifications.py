@@ -53,8 +53,11 @@ def case_notice(case_id: int, subject: str, body: str, *, to: Iterable[User] | N
     from gongkai.cases.models import Case
 
     case = Case.objects.get(pk=case_id)
-    send(f"{case.number} {subject}", f"案件：{case.number}\n申请人：{case.applicant_name}\n\n{body}\n",
-         to if to is not None else officers_of_case(case_id))
+    send(
+        f"{case.number} {subject}",
+        f"案件：{case.number}\n申请人：{case.applicant_name}\n\n{body}\n",
+        to if to is not None else officers_of_case(case_id),
+    )
 
 
 def due_date_moved(case_id: int, old: date | None, new: date | None, reason: str) -> None:

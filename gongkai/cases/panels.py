@@ -25,5 +25,6 @@ def panels(request: HttpRequest) -> list[Panel]:
         context["mine"] = open_counts(visible.filter(assigned_to=user), days)
     if user.role == Role.LEADER:
         context["approvals"] = Extension.objects.filter(
-            case__agency_id=user.agency_id, decision=ExtensionDecision.PENDING).count()
+            case__agency_id=user.agency_id, decision=ExtensionDecision.PENDING
+        ).count()
     return [Panel("依申请公开", "cases/panel.html", context, order=10)]

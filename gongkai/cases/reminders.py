@@ -48,8 +48,9 @@ class RemindResult:
         if not self.working_day:
             return [f"{self.today.isoformat()} 不是工作日，不发送提醒"]
         out = [f"{self.today.isoformat()}：{len(self.digests)} 位承办人，已发送 {self.sent} 封邮件"]
-        out.extend(f"  {d.user.username}：逾期 {len(d.overdue)} 件，2个工作日后到期 {len(d.due_soon)} 件"
-                   for d in self.digests)
+        out.extend(
+            f"  {d.user.username}：逾期 {len(d.overdue)} 件，2个工作日后到期 {len(d.due_soon)} 件" for d in self.digests
+        )
         return out
 
 
@@ -59,8 +60,13 @@ def collect(today: dt.date) -> list[Digest]:
     The recipient is the assigned officer, or else every 信息公开工作人员 of the agency.
     """
     t2, _ = nth_working_day_after(today, 2)
-    cases = (Case.objects.running().filter(due_on__lte=t2).exclude(due_on__gte=today, due_on__lt=t2)
-             .select_related("assigned_to").order_by("due_on", "pk"))
+    cases = (
+        Case.objects.running()
+        .filter(due_on__lte=t2)
+        .exclude(due_on__gte=today, due_on__lt=t2)
+        .select_related("assigned_to")
+        .order_by("due_on", "pk")
+    )
     fallback: dict[int, list[User]] = {}
     digests: dict[int, Digest] = {}
     for case in cases:
@@ -69,8 +75,9 @@ def collect(today: dt.date) -> list[Digest]:
             recipients = [case.assigned_to]
         else:
             if case.agency_id not in fallback:
-                fallback[case.agency_id] = list(User.objects.filter(agency_id=case.agency_id, role=Role.OFFICER,
-                                                                    is_active=True))
+                fallback[case.agency_id] = list(
+                    User.objects.filter(agency_id=case.agency_id, role=Role.OFFICER, is_active=True)
+                )
             recipients = fallback[case.agency_id]
         for user in recipients:
             digest = digests.setdefault(user.pk, Digest(user))

@@ -96,7 +96,12 @@ class DeskDays:
         return "t2" if due_on <= self.t2 else "t5"
 
 
-BUCKET_LABELS: dict[str, str] = {"overdue": "已逾期", "today": "今日到期", "t2": "2个工作日内到期", "t5": "5个工作日内到期"}
+BUCKET_LABELS: dict[str, str] = {
+    "overdue": "已逾期",
+    "today": "今日到期",
+    "t2": "2个工作日内到期",
+    "t5": "5个工作日内到期",
+}
 
 
 @dataclass
@@ -124,8 +129,14 @@ def department_loads(cases: CaseQuerySet, days: DeskDays) -> list[DepartmentLoad
         .order_by("department__name")
     )
     return [
-        DepartmentLoad(row["department__name"] or "（未分办）", row["n_overdue"], row["n_today"], row["n_t2"],
-                       row["n_t5"], row["n_open"])
+        DepartmentLoad(
+            row["department__name"] or "（未分办）",
+            row["n_overdue"],
+            row["n_today"],
+            row["n_t2"],
+            row["n_t5"],
+            row["n_open"],
+        )
         for row in rows
     ]
 
@@ -137,7 +148,9 @@ def _running_q() -> Q:
 def due_soon(cases: CaseQuerySet, days: DeskDays) -> dict[str, list[Case]]:
     """Running cases due by T-5 (overdue included), by bucket, most urgent first (one query)."""
     out: dict[str, list[Case]] = {key: [] for key in BUCKET_LABELS}
-    qs = cases.running().filter(due_on__lte=days.t5).select_related("department", "assigned_to").order_by("due_on", "pk")
+    qs = (
+        cases.running().filter(due_on__lte=days.t5).select_related("department", "assigned_to").order_by("due_on", "pk")
+    )
     for case in qs:
         out[days.bucket(case.due_on)].append(case)
     return out
@@ -189,8 +202,12 @@ def repeat_candidates(case: Case, *, threshold: float = REPEAT_THRESHOLD) -> lis
         return []
     ref = _reference_day(case)
     earlier = (
-        Case.objects.filter(agency_id=case.agency_id, applicant_key=case.applicant_key,
-                            received_on__gte=ref - REPEAT_WINDOW, received_on__lte=ref)
+        Case.objects.filter(
+            agency_id=case.agency_id,
+            applicant_key=case.applicant_key,
+            received_on__gte=ref - REPEAT_WINDOW,
+            received_on__lte=ref,
+        )
         .exclude(pk=case.pk)
         .only("pk", "number", "request_description", "received_on", "status", "outcome")
         .order_by("-received_on")
@@ -212,8 +229,9 @@ def applicant_month_count(case: Case) -> int:
         return 1
     first, last = _month(_reference_day(case))
     return (
-        Case.objects.filter(agency_id=case.agency_id, applicant_key=case.applicant_key,
-                            received_on__gte=first, received_on__lte=last)
+        Case.objects.filter(
+            agency_id=case.agency_id, applicant_key=case.applicant_key, received_on__gte=first, received_on__lte=last
+        )
         .exclude(pk=case.pk)
         .count()
         + 1

@@ -31,9 +31,24 @@ class CaseListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Case
-        fields = ["id", "number", "agency", "department", "applicant_type", "applicant_name", "id_number",
-                  "channel", "received_on", "status", "status_label", "due_on", "due_is_provisional",
-                  "outcome", "outcome_label", "closed_on"]
+        fields = [
+            "id",
+            "number",
+            "agency",
+            "department",
+            "applicant_type",
+            "applicant_name",
+            "id_number",
+            "channel",
+            "received_on",
+            "status",
+            "status_label",
+            "due_on",
+            "due_is_provisional",
+            "outcome",
+            "outcome_label",
+            "closed_on",
+        ]
         read_only_fields = fields
 
     def get_id_number(self, obj: Case) -> str:
@@ -79,8 +94,19 @@ class FeeNoticeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
     class Meta:
         model = FeeNotice
-        fields = ["method", "pieces", "earlier_pieces", "pages", "amount", "breakdown", "notified_on",
-                  "payment_due_on", "paid_on", "amount_collected", "lapsed_on"]
+        fields = [
+            "method",
+            "pieces",
+            "earlier_pieces",
+            "pages",
+            "amount",
+            "breakdown",
+            "notified_on",
+            "payment_due_on",
+            "paid_on",
+            "amount_collected",
+            "lapsed_on",
+        ]
         read_only_fields = fields
 
 
@@ -91,10 +117,25 @@ class CaseDetailSerializer(CaseListSerializer):
     fee_notices = FeeNoticeSerializer(many=True, read_only=True)
 
     class Meta(CaseListSerializer.Meta):
-        fields = [*CaseListSerializer.Meta.fields, "request_description", "document_number", "provision_form",
-                  "delivery_method", "pieces", "submitted_at", "due_note", "correction_requested_on",
-                  "correction_reply_by", "correction_received_on", "delayed_due_on", "version",
-                  "events", "consultations", "extensions", "fee_notices"]
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "request_description",
+            "document_number",
+            "provision_form",
+            "delivery_method",
+            "pieces",
+            "submitted_at",
+            "due_note",
+            "correction_requested_on",
+            "correction_reply_by",
+            "correction_received_on",
+            "delayed_due_on",
+            "version",
+            "events",
+            "consultations",
+            "extensions",
+            "fee_notices",
+        ]
         read_only_fields = fields
 
     def get_id_number(self, obj: Case) -> str:

@@ -208,12 +208,27 @@ def _save(case: Case, expected: int, changes: dict[str, Any]) -> None:
         setattr(case, name, value)
 
 
-def _log(case: Case, *, kind: Event | CaseNote, on: dt.date, actor: User | None, status_before: str = "",
-         payload: dict[str, Any] | None = None, note: str = "", actor_name: str = SYSTEM_ACTOR_NAME) -> CaseEvent:
+def _log(
+    case: Case,
+    *,
+    kind: Event | CaseNote,
+    on: dt.date,
+    actor: User | None,
+    status_before: str = "",
+    payload: dict[str, Any] | None = None,
+    note: str = "",
+    actor_name: str = SYSTEM_ACTOR_NAME,
+) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, kind=kind.value, on=on, actor=actor if actor is not None and actor.pk else None,
-        actor_name=_actor_name(actor, actor_name), status_before=status_before,
-        status_after=case.status if status_before else "", payload=_json(payload or {}), note=note,
+        case=case,
+        kind=kind.value,
+        on=on,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=_actor_name(actor, actor_name),
+        status_before=status_before,
+        status_after=case.status if status_before else "",
+        payload=_json(payload or {}),
+        note=note,
     )
 
 
@@ -249,8 +264,15 @@ def _apply(
             setattr(case, name, value)
     _save(case, expected, changes)
     is_transition = isinstance(kind, Event)
-    _log(case, kind=kind, on=on, actor=actor, status_before=status_before if is_transition else "",
-         payload=payload, note=note)
+    _log(
+        case,
+        kind=kind,
+        on=on,
+        actor=actor,
+        status_before=status_before if is_transition else "",
+        payload=payload,
+        note=note,
+    )
     action = transition_action(kind) if isinstance(kind, Event) else _NOTE_ACTIONS[kind]
     audit_changes = diff(before, {name: getattr(case, name) for name in tracked})
     if payload:
@@ -268,13 +290,21 @@ def _on_commit(func: Callable[[], Any]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def applicant_key(*, applicant_type: ApplicantType | str, id_type: str, id_number: str, org_credit_code: str,
-                  applicant_name: str, phone: str) -> str:
+def applicant_key(
+    *,
+    applicant_type: ApplicantType | str,
+    id_type: str,
+    id_number: str,
+    org_credit_code: str,
+    applicant_name: str,
+    phone: str,
+) -> str:
     """Who the applicant is, for repeated applications and monthly counts (art 35; fees).
 
     An organisation is its 统一社会信用代码, a person their document number; without either, the
     name and the telephone number.
     """
+
     def squash(text: str) -> str:
         return "".join(text.split()).upper()
 
@@ -286,7 +316,7 @@ def applicant_key(*, applicant_type: ApplicantType | str, id_type: str, id_numbe
 
 
 def case_number(agency: Agency, year: int, sequence: int) -> str:
-    """"果园街道〔2026〕第0012号": the agency's short name, the year, the sequence."""
+    """ "果园街道〔2026〕第0012号": the agency's short name, the year, the sequence."""
     return f"{agency.short_name or agency.name}〔{year}〕第{sequence:04d}号"
 
 
@@ -332,21 +362,35 @@ class _Applicant:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "extra"}
         data["applicant_type"] = ApplicantType(self.applicant_type).value
         data["applicant_key"] = applicant_key(
-            applicant_type=self.applicant_type, id_type=self.id_type, id_number=self.id_number,
-            org_credit_code=self.org_credit_code, applicant_name=self.applicant_name, phone=self.phone,
+            applicant_type=self.applicant_type,
+            id_type=self.id_type,
+            id_number=self.id_number,
+            org_credit_code=self.org_credit_code,
+            applicant_name=self.applicant_name,
+            phone=self.phone,
         )
         return data
 
 
-def _new_case(agency: Agency, *, year: int, channel: Channel, applicant: _Applicant, submitted_at: dt.datetime,
-              **fields: Any) -> Case:
+def _new_case(
+    agency: Agency, *, year: int, channel: Channel, applicant: _Applicant, submitted_at: dt.datetime, **fields: Any
+) -> Case:
     if not applicant.applicant_name.strip():
         raise CaseInputError("缺少申请人姓名或名称（条例第二十九条）")
     if not applicant.request_description.strip():
         raise CaseInputError("缺少所需信息的名称、文号或特征性描述（条例第二十九条）")
     sequence, number = allocate_number(agency, year)
-    case = Case(agency=agency, year=year, sequence=sequence, number=number, channel=channel.value,
-                submitted_at=submitted_at, status=initial_status(channel).value, **applicant.fields(), **fields)
+    case = Case(
+        agency=agency,
+        year=year,
+        sequence=sequence,
+        number=number,
+        channel=channel.value,
+        submitted_at=submitted_at,
+        status=initial_status(channel).value,
+        **applicant.fields(),
+        **fields,
+    )
     try:
         case.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -430,32 +474,69 @@ def register_application(
         confirm_now = True
 
     applicant = _Applicant(
-        applicant_type=str(applicant_type), applicant_name=applicant_name.strip(),
-        request_description=request_description.strip(), id_type=id_type, id_number=id_number.strip(),
-        phone=phone.strip(), email=email.strip(), address=address.strip(), postal_code=postal_code.strip(),
-        org_credit_code=org_credit_code.strip(), legal_representative=legal_representative.strip(),
-        contact_person=contact_person.strip(), document_number=document_number.strip(),
-        provision_form=provision_form, delivery_method=delivery_method,
+        applicant_type=str(applicant_type),
+        applicant_name=applicant_name.strip(),
+        request_description=request_description.strip(),
+        id_type=id_type,
+        id_number=id_number.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+        postal_code=postal_code.strip(),
+        org_credit_code=org_credit_code.strip(),
+        legal_representative=legal_representative.strip(),
+        contact_person=contact_person.strip(),
+        document_number=document_number.strip(),
+        provision_form=provision_form,
+        delivery_method=delivery_method,
     )
     case = _new_case(
-        agency, year=today.year, channel=channel, applicant=applicant,
-        submitted_at=submitted_at or submission_moment(today), received_on=None if confirm_now else received_on,
-        department=department, assigned_to=assigned_to, registered_by=actor, pieces=pieces,
+        agency,
+        year=today.year,
+        channel=channel,
+        applicant=applicant,
+        submitted_at=submitted_at or submission_moment(today),
+        received_on=None if confirm_now else received_on,
+        department=department,
+        assigned_to=assigned_to,
+        registered_by=actor,
+        pieces=pieces,
     )
-    _log(case, kind=CaseNote.REGISTERED, on=today, actor=actor,
-         payload={"渠道": channel.label, "收到申请之日": received_on})
+    _log(
+        case,
+        kind=CaseNote.REGISTERED,
+        on=today,
+        actor=actor,
+        payload={"渠道": channel.label, "收到申请之日": received_on},
+    )
     if confirm_now:
         status_before = case.status
         case.status = next_status(case.status_enum, Event.CONFIRM_RECEIPT).value
         case.received_on = received_on
         Case.objects.filter(pk=case.pk).update(status=case.status, received_on=received_on)
-        _log(case, kind=Event.CONFIRM_RECEIPT, on=today, actor=actor, status_before=status_before,
-             payload={"确认日期": received_on})
+        _log(
+            case,
+            kind=Event.CONFIRM_RECEIPT,
+            on=today,
+            actor=actor,
+            status_before=status_before,
+            payload={"确认日期": received_on},
+        )
     _set_clock(case, today)
-    record(actor=actor, action=CaseAudit.REGISTERED, target=case, changes={
-        "number": case.number, "channel": channel.value, "received_on": received_on, "status": case.status,
-        "due_on": case.due_on, "department": department, "assigned_to": assigned_to,
-    })
+    record(
+        actor=actor,
+        action=CaseAudit.REGISTERED,
+        target=case,
+        changes={
+            "number": case.number,
+            "channel": channel.value,
+            "received_on": received_on,
+            "status": case.status,
+            "due_on": case.due_on,
+            "department": department,
+            "assigned_to": assigned_to,
+        },
+    )
     if assigned_to is not None and assigned_to.pk != actor.pk:
         case_id = case.pk
         _on_commit(lambda: notifications.case_notice(case_id, "新分办案件", "您有一件新分办的政府信息公开申请。"))
@@ -494,32 +575,63 @@ def submit_online_application(
     if not agency.is_active:
         raise CaseInputError(f"{agency.name} 暂不受理网上申请")
     applicant = _Applicant(
-        applicant_type=str(applicant_type), applicant_name=applicant_name.strip(),
-        request_description=request_description.strip(), id_type=id_type, id_number=id_number.strip(),
-        phone=phone.strip(), email=email.strip(), address=address.strip(), postal_code=postal_code.strip(),
-        org_credit_code=org_credit_code.strip(), legal_representative=legal_representative.strip(),
-        contact_person=contact_person.strip(), document_number=document_number.strip(),
-        provision_form=provision_form, delivery_method=delivery_method,
+        applicant_type=str(applicant_type),
+        applicant_name=applicant_name.strip(),
+        request_description=request_description.strip(),
+        id_type=id_type,
+        id_number=id_number.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+        postal_code=postal_code.strip(),
+        org_credit_code=org_credit_code.strip(),
+        legal_representative=legal_representative.strip(),
+        contact_person=contact_person.strip(),
+        document_number=document_number.strip(),
+        provision_form=provision_form,
+        delivery_method=delivery_method,
     )
     submitted_on = timezone.localtime(submitted_at).date()
-    case = _new_case(agency, year=submitted_on.year, channel=Channel.INTERNET, applicant=applicant,
-                     submitted_at=submitted_at, client_ip=client_ip or None, pieces=max(1, pieces))
-    _log(case, kind=CaseNote.SUBMITTED_ONLINE, on=submitted_on, actor=None, actor_name=PORTAL_ACTOR_NAME,
-         payload={"来源地址": client_ip or ""})
-    record(actor=None, action=CaseAudit.SUBMITTED_ONLINE, target=case,
-           changes={"number": case.number, "status": case.status}, note=f"来源地址 {client_ip or '未知'}")
+    case = _new_case(
+        agency,
+        year=submitted_on.year,
+        channel=Channel.INTERNET,
+        applicant=applicant,
+        submitted_at=submitted_at,
+        client_ip=client_ip or None,
+        pieces=max(1, pieces),
+    )
+    _log(
+        case,
+        kind=CaseNote.SUBMITTED_ONLINE,
+        on=submitted_on,
+        actor=None,
+        actor_name=PORTAL_ACTOR_NAME,
+        payload={"来源地址": client_ip or ""},
+    )
+    record(
+        actor=None,
+        action=CaseAudit.SUBMITTED_ONLINE,
+        target=case,
+        changes={"number": case.number, "status": case.status},
+        note=f"来源地址 {client_ip or '未知'}",
+    )
     case_id, agency_id = case.pk, agency.pk
-    _on_commit(lambda: notifications.case_notice(
-        case_id, "新的网上申请待确认",
-        "收到一件网上提交的政府信息公开申请，请与申请人确认；确认之日为收到申请之日（条例第三十一条第（三）项）。",
-        to=notifications.staff_of(agency_id, Role.OFFICER),
-    ))
+    _on_commit(
+        lambda: notifications.case_notice(
+            case_id,
+            "新的网上申请待确认",
+            "收到一件网上提交的政府信息公开申请，请与申请人确认；确认之日为收到申请之日（条例第三十一条第（三）项）。",
+            to=notifications.staff_of(agency_id, Role.OFFICER),
+        )
+    )
     return case
 
 
 @transaction.atomic
-def confirm_receipt(*, actor: User, case: Case, today: dt.date, on: dt.date | None = None,
-                    version: int | None = None) -> Case:
+def confirm_receipt(
+    *, actor: User, case: Case, today: dt.date, on: dt.date | None = None, version: int | None = None
+) -> Case:
     """Confirm receipt with the applicant; that day is the receipt date: 条例 art 31(2)(3)."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "确认日期")
@@ -529,9 +641,15 @@ def confirm_receipt(*, actor: User, case: Case, today: dt.date, on: dt.date | No
         received = receipt_date(locked.channel_enum, submitted_on=submitted_on, confirmed_on=day)
     except DeadlineError as exc:
         raise DeadlineError(f"案件 {locked.number}：{exc}") from None
-    return _apply(locked, actor=actor, kind=Event.CONFIRM_RECEIPT, on=day, today=today,
-                  changes={"status": step.status.value, "received_on": received},
-                  payload={"确认日期": received})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.CONFIRM_RECEIPT,
+        on=day,
+        today=today,
+        changes={"status": step.status.value, "received_on": received},
+        payload={"确认日期": received},
+    )
 
 
 def confirm_online_application(*, actor: User, case: Case, today: dt.date, version: int | None = None) -> Case:
@@ -544,13 +662,19 @@ def start_processing(*, actor: User, case: Case, today: dt.date, version: int | 
     """开始办理 a registered application (no correction needed)."""
     locked = _lock(actor, case, version)
     step = _step(locked, Event.ACCEPT)
-    return _apply(locked, actor=actor, kind=Event.ACCEPT, on=today, today=today,
-                  changes={"status": step.status.value})
+    return _apply(locked, actor=actor, kind=Event.ACCEPT, on=today, today=today, changes={"status": step.status.value})
 
 
 @transaction.atomic
-def assign(*, actor: User, case: Case, department: Department | None, officer: User | None, today: dt.date,
-           version: int | None = None) -> Case:
+def assign(
+    *,
+    actor: User,
+    case: Case,
+    department: Department | None,
+    officer: User | None,
+    today: dt.date,
+    version: int | None = None,
+) -> Case:
     """Route the case to a department (科室) and an officer (承办人)."""
     if actor is None or actor.role not in (Role.OFFICER, Role.LEADER):
         raise PermissionDenied("只有信息公开工作人员或负责人可以分办案件")
@@ -562,9 +686,16 @@ def assign(*, actor: User, case: Case, department: Department | None, officer: U
     if officer is not None and (officer.agency_id != locked.agency_id or officer.role not in AGENCY_STAFF_ROLES):
         raise CaseInputError(f"承办人“{officer.display_name}”不是{locked.agency.name}的工作人员")
     changed_officer = officer is not None and officer.pk != locked.assigned_to_id
-    result = _apply(locked, actor=actor, kind=CaseNote.ASSIGNED, on=today, today=today, recompute=False,
-                    changes={"department": department, "assigned_to": officer},
-                    payload={"科室": department.name if department else "", "承办人": officer.display_name if officer else ""})
+    result = _apply(
+        locked,
+        actor=actor,
+        kind=CaseNote.ASSIGNED,
+        on=today,
+        today=today,
+        recompute=False,
+        changes={"department": department, "assigned_to": officer},
+        payload={"科室": department.name if department else "", "承办人": officer.display_name if officer else ""},
+    )
     if changed_officer and officer is not None and officer.pk != actor.pk:
         case_id = result.pk
         _on_commit(lambda: notifications.case_notice(case_id, "新分办案件", "您有一件新分办的政府信息公开申请。"))
@@ -577,8 +708,16 @@ def assign(*, actor: User, case: Case, department: Department | None, officer: U
 
 
 @transaction.atomic
-def request_correction(*, actor: User, case: Case, items: str, reply_by: dt.date, today: dt.date,
-                       on: dt.date | None = None, version: int | None = None) -> Case:
+def request_correction(
+    *,
+    actor: User,
+    case: Case,
+    items: str,
+    reply_by: dt.date,
+    today: dt.date,
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Case:
     """One-time 补正告知 with the items and a reasonable 补正期限: 条例 art 30.
 
     The notice is due within 7 working days of receipt (a later one is recorded with the core's
@@ -591,22 +730,40 @@ def request_correction(*, actor: User, case: Case, items: str, reply_by: dt.date
         raise CaseInputError("请写明需要补正的事项（条例第三十条）")
     if locked.correction_requested_on is not None:
         _core_check(locked, CorrectionRequested(day, reply_by), today)  # raises: only one notice
-    return _apply(locked, actor=actor, kind=Event.REQUEST_CORRECTION, on=day, today=today,
-                  changes={"status": step.status.value, "correction_requested_on": day,
-                           "correction_reply_by": reply_by, "correction_items": items.strip()},
-                  payload={"补正事项": items.strip(), "补正期限": reply_by})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.REQUEST_CORRECTION,
+        on=day,
+        today=today,
+        changes={
+            "status": step.status.value,
+            "correction_requested_on": day,
+            "correction_reply_by": reply_by,
+            "correction_items": items.strip(),
+        },
+        payload={"补正事项": items.strip(), "补正期限": reply_by},
+    )
 
 
 @transaction.atomic
-def receive_correction(*, actor: User, case: Case, today: dt.date, on: dt.date | None = None, note: str = "",
-                       version: int | None = None) -> Case:
+def receive_correction(
+    *, actor: User, case: Case, today: dt.date, on: dt.date | None = None, note: str = "", version: int | None = None
+) -> Case:
     """The corrected application arrived: the 20 working days start again from ``on`` (条例 art 30)."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "收到补正日期")
     step = _step(locked, Event.RECEIVE_CORRECTION)
-    return _apply(locked, actor=actor, kind=Event.RECEIVE_CORRECTION, on=day, today=today, note=note,
-                  changes={"status": step.status.value, "correction_received_on": day},
-                  payload={"收到补正之日": day})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.RECEIVE_CORRECTION,
+        on=day,
+        today=today,
+        note=note,
+        changes={"status": step.status.value, "correction_received_on": day},
+        payload={"收到补正之日": day},
+    )
 
 
 @transaction.atomic
@@ -619,10 +776,17 @@ def lapse_correction(*, actor: User, case: Case, today: dt.date, note: str = "",
     if today <= locked.correction_reply_by:
         raise CaseInputError(f"案件 {locked.number} 的补正期限 {locked.correction_reply_by.isoformat()} 尚未届满")
     assert step.outcome is not None
-    return _apply(locked, actor=actor, kind=Event.CORRECTION_OVERDUE, on=today, today=today, note=note,
-                  recompute=False, changes={"status": step.status.value, "outcome": step.outcome.value,
-                                            "closed_on": today},
-                  payload={"补正期限": locked.correction_reply_by})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.CORRECTION_OVERDUE,
+        on=today,
+        today=today,
+        note=note,
+        recompute=False,
+        changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": today},
+        payload={"补正期限": locked.correction_reply_by},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -631,8 +795,17 @@ def lapse_correction(*, actor: User, case: Case, today: dt.date, note: str = "",
 
 
 @transaction.atomic
-def start_consultation(*, actor: User, case: Case, party: ConsultedParty | str, party_name: str, today: dt.date,
-                       matter: str = "", on: dt.date | None = None, version: int | None = None) -> Case:
+def start_consultation(
+    *,
+    actor: User,
+    case: Case,
+    party: ConsultedParty | str,
+    party_name: str,
+    today: dt.date,
+    matter: str = "",
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Case:
     """Send a 征求意见书 to a third party (art 32) or another agency (art 34); the clock pauses (art 33 ¶3)."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "发出征求意见书日期")
@@ -641,17 +814,38 @@ def start_consultation(*, actor: User, case: Case, party: ConsultedParty | str, 
     if party is ConsultedParty.UNSPECIFIED or not party_name.strip():
         raise CaseInputError("请选择被征求意见方（第三方或其他机关）并写明名称")
     reply_due, _ = nth_working_day_after(day, CONSULTATION_REPLY_DAYS)
-    Consultation.objects.create(case=locked, party=party.value, party_name=party_name.strip(), matter=matter,
-                                sent_on=day, reply_due_on=reply_due, created_by=actor)
-    return _apply(locked, actor=actor, kind=Event.START_CONSULTATION, on=day, today=today,
-                  changes={"status": step.status.value},
-                  payload={"被征求意见方": party.label, "名称": party_name.strip(), "答复期限": reply_due})
+    Consultation.objects.create(
+        case=locked,
+        party=party.value,
+        party_name=party_name.strip(),
+        matter=matter,
+        sent_on=day,
+        reply_due_on=reply_due,
+        created_by=actor,
+    )
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.START_CONSULTATION,
+        on=day,
+        today=today,
+        changes={"status": step.status.value},
+        payload={"被征求意见方": party.label, "名称": party_name.strip(), "答复期限": reply_due},
+    )
 
 
 @transaction.atomic
-def record_consultation_reply(*, actor: User, case: Case, today: dt.date, replied: bool = True,
-                              consents: bool | None = None, opinion: str = "", on: dt.date | None = None,
-                              version: int | None = None) -> Case:
+def record_consultation_reply(
+    *,
+    actor: User,
+    case: Case,
+    today: dt.date,
+    replied: bool = True,
+    consents: bool | None = None,
+    opinion: str = "",
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Case:
     """The consultation ends: a reply received on ``on``, or (``replied=False``) none by its 15-day limit.
 
     条例 art 32: silence lets the agency decide; art 34: silence of another agency is consent.
@@ -675,10 +869,20 @@ def record_consultation_reply(*, actor: User, case: Case, today: dt.date, replie
     consultation.consents = consents
     consultation.opinion = opinion
     consultation.save(update_fields=["ended_on", "replied_on", "consents", "opinion"])
-    return _apply(locked, actor=actor, kind=Event.END_CONSULTATION, on=day, today=today,
-                  changes={"status": step.status.value},
-                  payload={"名称": consultation.party_name, "答复": "已答复" if replied else "逾期未提出意见",
-                           "同意公开": consents, "意见": opinion})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.END_CONSULTATION,
+        on=day,
+        today=today,
+        changes={"status": step.status.value},
+        payload={
+            "名称": consultation.party_name,
+            "答复": "已答复" if replied else "逾期未提出意见",
+            "同意公开": consents,
+            "意见": opinion,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,8 +891,9 @@ def record_consultation_reply(*, actor: User, case: Case, today: dt.date, replie
 
 
 @transaction.atomic
-def request_extension(*, actor: User, case: Case, days: int, reason: str, today: dt.date,
-                      version: int | None = None) -> Case:
+def request_extension(
+    *, actor: User, case: Case, days: int, reason: str, today: dt.date, version: int | None = None
+) -> Case:
     """Ask the 工作机构负责人 to extend the answer period by ``days`` (≤ 20) working days: 条例 art 33 ¶2."""
     locked = _lock(actor, case, version)
     step = _step(locked, Event.REQUEST_EXTENSION)
@@ -696,13 +901,24 @@ def request_extension(*, actor: User, case: Case, days: int, reason: str, today:
         raise CaseInputError("请写明延长答复期限的理由")
     _core_check(locked, ExtensionEvent(days, today), today)  # days 1–20, and not after the due date
     Extension.objects.create(case=locked, days=days, reason=reason.strip(), requested_by=actor, requested_on=today)
-    result = _apply(locked, actor=actor, kind=Event.REQUEST_EXTENSION, on=today, today=today,
-                    changes={"status": step.status.value}, payload={"延长工作日": days, "理由": reason.strip()})
+    result = _apply(
+        locked,
+        actor=actor,
+        kind=Event.REQUEST_EXTENSION,
+        on=today,
+        today=today,
+        changes={"status": step.status.value},
+        payload={"延长工作日": days, "理由": reason.strip()},
+    )
     case_id, agency_id = result.pk, result.agency_id
-    _on_commit(lambda: notifications.case_notice(
-        case_id, "延长答复期限待审批", f"申请延长答复期限 {days} 个工作日，理由：{reason.strip()}",
-        to=notifications.staff_of(agency_id, Role.LEADER),
-    ))
+    _on_commit(
+        lambda: notifications.case_notice(
+            case_id,
+            "延长答复期限待审批",
+            f"申请延长答复期限 {days} 个工作日，理由：{reason.strip()}",
+            to=notifications.staff_of(agency_id, Role.LEADER),
+        )
+    )
     return result
 
 
@@ -711,8 +927,9 @@ def _require_leader(actor: User, case: Case) -> None:
         raise PermissionDenied("只有本机关政府信息公开工作机构负责人可以审批延长答复期限（条例第三十三条第二款）")
 
 
-def _decide_extension(*, actor: User, case: Case, approve: bool, note: str, today: dt.date,
-                      version: int | None) -> Case:
+def _decide_extension(
+    *, actor: User, case: Case, approve: bool, note: str, today: dt.date, version: int | None
+) -> Case:
     _require_leader(actor, case)
     locked = _lock(actor, case, version)
     event = Event.APPROVE_EXTENSION if approve else Event.REFUSE_EXTENSION
@@ -726,37 +943,47 @@ def _decide_extension(*, actor: User, case: Case, approve: bool, note: str, toda
     extension.decision_note = note
     extension.save(update_fields=["decision", "decided_by", "decided_on", "decision_note"])
     # Approval after the original due date is refused by the core (DeadlineError) on recompute.
-    result = _apply(locked, actor=actor, kind=event, on=today, today=today, note=note,
-                    changes={"status": step.status.value}, payload={"延长工作日": extension.days})
+    result = _apply(
+        locked,
+        actor=actor,
+        kind=event,
+        on=today,
+        today=today,
+        note=note,
+        changes={"status": step.status.value},
+        payload={"延长工作日": extension.days},
+    )
     case_id = result.pk
     requester = extension.requested_by
     verdict = "同意" if approve else "不同意"
-    _on_commit(lambda: notifications.case_notice(
-        case_id, f"负责人{verdict}延长答复期限",
-        f"负责人{verdict}延长答复期限 {extension.days} 个工作日。{note}"
-        + ("\n请及时告知申请人（条例第三十三条第二款）。" if approve else ""),
-        to=[requester] if requester is not None else None,
-    ))
+    _on_commit(
+        lambda: notifications.case_notice(
+            case_id,
+            f"负责人{verdict}延长答复期限",
+            f"负责人{verdict}延长答复期限 {extension.days} 个工作日。{note}"
+            + ("\n请及时告知申请人（条例第三十三条第二款）。" if approve else ""),
+            to=[requester] if requester is not None else None,
+        )
+    )
     return result
 
 
 @transaction.atomic
-def approve_extension(*, actor: User, case: Case, today: dt.date, note: str = "",
-                      version: int | None = None) -> Case:
+def approve_extension(*, actor: User, case: Case, today: dt.date, note: str = "", version: int | None = None) -> Case:
     """The 负责人 agrees, on or before the original due date: 条例 art 33 ¶2 (only a LEADER of the agency)."""
     return _decide_extension(actor=actor, case=case, approve=True, note=note, today=today, version=version)
 
 
 @transaction.atomic
-def refuse_extension(*, actor: User, case: Case, today: dt.date, note: str = "",
-                     version: int | None = None) -> Case:
+def refuse_extension(*, actor: User, case: Case, today: dt.date, note: str = "", version: int | None = None) -> Case:
     """The 负责人 does not agree; the original due date stands (条例 art 33 ¶2)."""
     return _decide_extension(actor=actor, case=case, approve=False, note=note, today=today, version=version)
 
 
 @transaction.atomic
-def notify_extension(*, actor: User, case: Case, today: dt.date, on: dt.date | None = None,
-                     version: int | None = None) -> Case:
+def notify_extension(
+    *, actor: User, case: Case, today: dt.date, on: dt.date | None = None, version: int | None = None
+) -> Case:
     """Record that the applicant was told of the extension (告知申请人, 条例 art 33 ¶2), before the original due date."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "告知日期")
@@ -775,8 +1002,16 @@ def notify_extension(*, actor: User, case: Case, today: dt.date, on: dt.date | N
         )
     extension.notified_on = day
     extension.save(update_fields=["notified_on"])
-    return _apply(locked, actor=actor, kind=CaseNote.EXTENSION_NOTIFIED, on=day, today=today, recompute=False,
-                  changes={}, payload={"告知日期": day, "延长工作日": extension.days})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=CaseNote.EXTENSION_NOTIFIED,
+        on=day,
+        today=today,
+        recompute=False,
+        changes={},
+        payload={"告知日期": day, "延长工作日": extension.days},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -785,9 +1020,17 @@ def notify_extension(*, actor: User, case: Case, today: dt.date, on: dt.date | N
 
 
 @transaction.atomic
-def send_fee_notice(*, actor: User, case: Case, method: FeeMethod | str, today: dt.date,
-                    pieces: int | None = None, pages: int | None = None, on: dt.date | None = None,
-                    version: int | None = None) -> Case:
+def send_fee_notice(
+    *,
+    actor: User,
+    case: Case,
+    method: FeeMethod | str,
+    today: dt.date,
+    pieces: int | None = None,
+    pages: int | None = None,
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Case:
     """Send a 收费通知; the amount and tiers come from ``gongkai.core.fees`` (国办函〔2020〕109号 arts 3–5).
 
     按件: ``pieces`` (default: the case's 件数) counted after the applicant's earlier 件 at this
@@ -819,20 +1062,53 @@ def send_fee_notice(*, actor: User, case: Case, method: FeeMethod | str, today: 
         raise CaseInputError(f"按{method.label}计算应收 0 元（在免费范围内），无需发出收费通知")
     payment_due, _ = nth_working_day_after(day, FEE_PAYMENT_DAYS)
     FeeNotice.objects.create(
-        case=locked, method=method.value, pieces=pieces, earlier_pieces=earlier, pages=pages,
-        amount=breakdown.total, notified_on=day, payment_due_on=payment_due, created_by=actor,
-        breakdown=[{"first": ln.first, "last": ln.last, "unit_price": ln.unit_price, "unit": ln.unit,
-                    "amount": ln.amount, "text": ln.describe()} for ln in breakdown.lines],
+        case=locked,
+        method=method.value,
+        pieces=pieces,
+        earlier_pieces=earlier,
+        pages=pages,
+        amount=breakdown.total,
+        notified_on=day,
+        payment_due_on=payment_due,
+        created_by=actor,
+        breakdown=[
+            {
+                "first": ln.first,
+                "last": ln.last,
+                "unit_price": ln.unit_price,
+                "unit": ln.unit,
+                "amount": ln.amount,
+                "text": ln.describe(),
+            }
+            for ln in breakdown.lines
+        ],
     )
-    return _apply(locked, actor=actor, kind=Event.SEND_FEE_NOTICE, on=day, today=today,
-                  changes={"status": step.status.value},
-                  payload={"计收方式": method.label, "金额": breakdown.total, "缴费期限": payment_due,
-                           "明细": breakdown.describe()})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.SEND_FEE_NOTICE,
+        on=day,
+        today=today,
+        changes={"status": step.status.value},
+        payload={
+            "计收方式": method.label,
+            "金额": breakdown.total,
+            "缴费期限": payment_due,
+            "明细": breakdown.describe(),
+        },
+    )
 
 
 @transaction.atomic
-def record_fee_payment(*, actor: User, case: Case, today: dt.date, amount_collected: Decimal | int | None = None,
-                       on: dt.date | None = None, version: int | None = None) -> Case:
+def record_fee_payment(
+    *,
+    actor: User,
+    case: Case,
+    today: dt.date,
+    amount_collected: Decimal | int | None = None,
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Case:
     """The fee was paid on ``on``; the clock runs again (spec §2.4)."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "缴费日期")
@@ -845,9 +1121,15 @@ def record_fee_payment(*, actor: User, case: Case, today: dt.date, amount_collec
     notice.paid_on = day
     notice.amount_collected = Decimal(notice.amount if amount_collected is None else amount_collected)
     notice.save(update_fields=["paid_on", "amount_collected"])
-    return _apply(locked, actor=actor, kind=Event.RECEIVE_PAYMENT, on=day, today=today,
-                  changes={"status": step.status.value},
-                  payload={"缴费日期": day, "实收金额": notice.amount_collected})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.RECEIVE_PAYMENT,
+        on=day,
+        today=today,
+        changes={"status": step.status.value},
+        payload={"缴费日期": day, "实收金额": notice.amount_collected},
+    )
 
 
 @transaction.atomic
@@ -863,9 +1145,17 @@ def lapse_fee(*, actor: User, case: Case, today: dt.date, note: str = "", versio
     notice.lapsed_on = today
     notice.save(update_fields=["lapsed_on"])
     assert step.outcome is not None
-    return _apply(locked, actor=actor, kind=Event.FEE_OVERDUE, on=today, today=today, note=note, recompute=False,
-                  changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": today},
-                  payload={"缴费期限": notice.payment_due_on, "金额": notice.amount})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.FEE_OVERDUE,
+        on=today,
+        today=today,
+        note=note,
+        recompute=False,
+        changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": today},
+        payload={"缴费期限": notice.payment_due_on, "金额": notice.amount},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -874,37 +1164,69 @@ def lapse_fee(*, actor: User, case: Case, today: dt.date, note: str = "", versio
 
 
 @transaction.atomic
-def set_delayed_answer(*, actor: User, case: Case, due_on: dt.date, reason: str, today: dt.date,
-                       version: int | None = None) -> Case:
+def set_delayed_answer(
+    *, actor: User, case: Case, due_on: dt.date, reason: str, today: dt.date, version: int | None = None
+) -> Case:
     """A reasonable later answer date for an excessive application: 条例 art 35."""
     locked = _lock(actor, case, version)
     step = _step(locked, Event.SET_DELAYED_ANSWER)
     if not reason.strip():
         raise CaseInputError("请写明延迟答复的理由（条例第三十五条）")
-    return _apply(locked, actor=actor, kind=Event.SET_DELAYED_ANSWER, on=today, today=today,
-                  changes={"status": step.status.value, "delay_decided_on": today, "delayed_due_on": due_on,
-                           "delay_reason": reason.strip()},
-                  payload={"延迟答复期限": due_on, "理由": reason.strip()})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.SET_DELAYED_ANSWER,
+        on=today,
+        today=today,
+        changes={
+            "status": step.status.value,
+            "delay_decided_on": today,
+            "delayed_due_on": due_on,
+            "delay_reason": reason.strip(),
+        },
+        payload={"延迟答复期限": due_on, "理由": reason.strip()},
+    )
 
 
 @transaction.atomic
-def answer_on_the_spot(*, actor: User, case: Case, outcome: Outcome | str, today: dt.date, note: str = "",
-                       version: int | None = None) -> Case:
+def answer_on_the_spot(
+    *, actor: User, case: Case, outcome: Outcome | str, today: dt.date, note: str = "", version: int | None = None
+) -> Case:
     """当场答复 on the day of receipt: 条例 art 33 ¶1; exactly one statutory outcome."""
     locked = _lock(actor, case, version)
     step = _step(locked, Event.ANSWER_ON_THE_SPOT, _outcome(outcome))
     if locked.received_on != today:
         raise CaseInputError(f"案件 {locked.number} 不是今天收到的申请，不能当场答复（条例第三十三条第一款）")
     assert step.outcome is not None
-    return _apply(locked, actor=actor, kind=Event.ANSWER_ON_THE_SPOT, on=today, today=today, note=note,
-                  changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": today,
-                           "answered_on_the_spot": True, "closing_note": note},
-                  payload={"办理结果": step.outcome.full_label})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.ANSWER_ON_THE_SPOT,
+        on=today,
+        today=today,
+        note=note,
+        changes={
+            "status": step.status.value,
+            "outcome": step.outcome.value,
+            "closed_on": today,
+            "answered_on_the_spot": True,
+            "closing_note": note,
+        },
+        payload={"办理结果": step.outcome.full_label},
+    )
 
 
 @transaction.atomic
-def close_case(*, actor: User, case: Case, outcome: Outcome | str, today: dt.date, note: str = "",
-               on: dt.date | None = None, version: int | None = None) -> Case:
+def close_case(
+    *,
+    actor: User,
+    case: Case,
+    outcome: Outcome | str,
+    today: dt.date,
+    note: str = "",
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Case:
     """作出答复 with exactly one statutory outcome (条例 arts 36, 37; table 三 row)."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "答复日期")
@@ -912,24 +1234,39 @@ def close_case(*, actor: User, case: Case, outcome: Outcome | str, today: dt.dat
     if locked.received_on is not None and day < locked.received_on:
         raise CaseInputError(f"答复日期 {day.isoformat()} 早于收到申请之日 {locked.received_on.isoformat()}")
     assert step.outcome is not None
-    return _apply(locked, actor=actor, kind=Event.ANSWER, on=day, today=today, note=note, recompute=False,
-                  changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": day,
-                           "closing_note": note},
-                  payload={"办理结果": step.outcome.full_label, "依据": step.outcome.basis})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.ANSWER,
+        on=day,
+        today=today,
+        note=note,
+        recompute=False,
+        changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": day, "closing_note": note},
+        payload={"办理结果": step.outcome.full_label, "依据": step.outcome.basis},
+    )
 
 
 @transaction.atomic
-def withdraw_application(*, actor: User, case: Case, today: dt.date, note: str = "", on: dt.date | None = None,
-                         version: int | None = None) -> Case:
+def withdraw_application(
+    *, actor: User, case: Case, today: dt.date, note: str = "", on: dt.date | None = None, version: int | None = None
+) -> Case:
     """The applicant withdrew: the case closes as table 三 （六）3 其他 (spec §1.3 [D])."""
     locked = _lock(actor, case, version)
     day = _day(on, today, "撤回日期")
     step = _step(locked, Event.WITHDRAW)
     assert step.outcome is not None
-    return _apply(locked, actor=actor, kind=Event.WITHDRAW, on=day, today=today, note=note, recompute=False,
-                  changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": day,
-                           "closing_note": note},
-                  payload={"办理结果": step.outcome.full_label})
+    return _apply(
+        locked,
+        actor=actor,
+        kind=Event.WITHDRAW,
+        on=day,
+        today=today,
+        note=note,
+        recompute=False,
+        changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": day, "closing_note": note},
+        payload={"办理结果": step.outcome.full_label},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -938,9 +1275,19 @@ def withdraw_application(*, actor: User, case: Case, today: dt.date, note: str =
 
 
 @transaction.atomic
-def record_review(*, actor: User, kind: ReviewKind | str, filed_on: dt.date, body: str, today: dt.date,
-                  case: Case | None = None, agency: Agency | None = None, case_number: str = "",
-                  applicant_name: str = "", subject: str = "") -> Review:
+def record_review(
+    *,
+    actor: User,
+    kind: ReviewKind | str,
+    filed_on: dt.date,
+    body: str,
+    today: dt.date,
+    case: Case | None = None,
+    agency: Agency | None = None,
+    case_number: str = "",
+    applicant_name: str = "",
+    subject: str = "",
+) -> Review:
     """Record a 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (条例 art 51; table 四)."""
     if case is not None:
         _require_writer(actor, case)
@@ -953,21 +1300,38 @@ def record_review(*, actor: User, kind: ReviewKind | str, filed_on: dt.date, bod
         raise CaseInputError("请写明复议机关或法院")
     kind = ReviewKind(kind)
     review = Review.objects.create(
-        agency=agency, case=case, kind=kind.value, filed_on=filed, body=body.strip(), case_number=case_number.strip(),
-        applicant_name=applicant_name.strip() or (case.applicant_name if case else ""), subject=subject,
+        agency=agency,
+        case=case,
+        kind=kind.value,
+        filed_on=filed,
+        body=body.strip(),
+        case_number=case_number.strip(),
+        applicant_name=applicant_name.strip() or (case.applicant_name if case else ""),
+        subject=subject,
         recorded_by=actor,
     )
-    record(actor=actor, action=CaseAudit.REVIEW_RECORDED, target=review, agency=agency,
-           changes={"kind": kind.value, "filed_on": filed, "body": review.body, "case": case})
+    record(
+        actor=actor,
+        action=CaseAudit.REVIEW_RECORDED,
+        target=review,
+        agency=agency,
+        changes={"kind": kind.value, "filed_on": filed, "body": review.body, "case": case},
+    )
     if case is not None:
-        _log(case, kind=CaseNote.REVIEW_RECORDED, on=filed, actor=actor,
-             payload={"类别": kind.label, "机关": review.body, "案号": review.case_number})
+        _log(
+            case,
+            kind=CaseNote.REVIEW_RECORDED,
+            on=filed,
+            actor=actor,
+            payload={"类别": kind.label, "机关": review.body, "案号": review.case_number},
+        )
     return review
 
 
 @transaction.atomic
-def conclude_review(*, actor: User, review: Review, result: ReviewResult | str, concluded_on: dt.date,
-                    today: dt.date, note: str = "") -> Review:
+def conclude_review(
+    *, actor: User, review: Review, result: ReviewResult | str, concluded_on: dt.date, today: dt.date, note: str = ""
+) -> Review:
     """The review or lawsuit ended: 维持 / 纠正 / 其他 (table 四)."""
     if not can_write(actor, review.agency) or not Review.objects.visible_to(actor).filter(pk=review.pk).exists():
         raise PermissionDenied("只有本机关工作人员可以登记复议、诉讼结果")
@@ -982,11 +1346,23 @@ def conclude_review(*, actor: User, review: Review, result: ReviewResult | str, 
         raise CaseInputError(f"审结日期 {day.isoformat()} 早于申请／起诉日期 {locked.filed_on.isoformat()}")
     locked.result, locked.concluded_on, locked.result_note = result.value, day, note
     locked.save(update_fields=["result", "concluded_on", "result_note"])
-    record(actor=actor, action=CaseAudit.REVIEW_CONCLUDED, target=locked, agency=locked.agency,
-           changes={"result": result.value, "concluded_on": day}, note=note)
+    record(
+        actor=actor,
+        action=CaseAudit.REVIEW_CONCLUDED,
+        target=locked,
+        agency=locked.agency,
+        changes={"result": result.value, "concluded_on": day},
+        note=note,
+    )
     if locked.case is not None:
-        _log(locked.case, kind=CaseNote.REVIEW_CONCLUDED, on=day, actor=actor,
-             payload={"类别": ReviewKind(locked.kind).label, "结果": result.label}, note=note)
+        _log(
+            locked.case,
+            kind=CaseNote.REVIEW_CONCLUDED,
+            on=day,
+            actor=actor,
+            payload={"类别": ReviewKind(locked.kind).label, "结果": result.label},
+            note=note,
+        )
     return locked
 
 
@@ -1017,7 +1393,9 @@ class DueDateChange:
 
 
 @transaction.atomic
-def recompute_due_dates(*, actor: User | None, today: dt.date, reason: str, agency: Agency | None = None) -> list[DueDateChange]:
+def recompute_due_dates(
+    *, actor: User | None, today: dt.date, reason: str, agency: Agency | None = None
+) -> list[DueDateChange]:
     """Recompute every open case's due date (all agencies, or one); store and audit those that moved.
 
     Each moved case gets a timeline entry, an audit record and (after commit) an e-mail to its
@@ -1030,22 +1408,43 @@ def recompute_due_dates(*, actor: User | None, today: dt.date, reason: str, agen
     if agency is not None:
         qs = qs.filter(agency=agency)
     changes: list[DueDateChange] = []
-    cases = qs.select_for_update(of=("self",)).select_related("agency").prefetch_related(
-        "consultations", "extensions", "fee_notices").order_by("pk")
+    cases = (
+        qs.select_for_update(of=("self",))
+        .select_related("agency")
+        .prefetch_related("consultations", "extensions", "fee_notices")
+        .order_by("pk")
+    )
     for case in cases:
         try:
             clock = compute_case_clock(case, today=today)
         except GongkaiError as exc:
-            changes.append(DueDateChange(case.pk, case.number, case.due_on, case.due_on, case.due_is_provisional,
-                                         case.due_is_provisional, problem=str(exc)))
+            changes.append(
+                DueDateChange(
+                    case.pk,
+                    case.number,
+                    case.due_on,
+                    case.due_on,
+                    case.due_is_provisional,
+                    case.due_is_provisional,
+                    problem=str(exc),
+                )
+            )
             continue
         if (clock.due_on, clock.provisional, clock.note) == (case.due_on, case.due_is_provisional, case.due_note):
             continue
-        change = DueDateChange(case.pk, case.number, case.due_on, clock.due_on, case.due_is_provisional,
-                               clock.provisional)
-        _apply(case, actor=actor, kind=CaseNote.DUE_DATE_CHANGED, on=today, today=today, recompute=False,
-               changes={"due_on": clock.due_on, "due_is_provisional": clock.provisional, "due_note": clock.note},
-               payload={"原期限": change.old, "新期限": change.new, "暂定": clock.provisional, "原因": reason})
+        change = DueDateChange(
+            case.pk, case.number, case.due_on, clock.due_on, case.due_is_provisional, clock.provisional
+        )
+        _apply(
+            case,
+            actor=actor,
+            kind=CaseNote.DUE_DATE_CHANGED,
+            on=today,
+            today=today,
+            recompute=False,
+            changes={"due_on": clock.due_on, "due_is_provisional": clock.provisional, "due_note": clock.note},
+            payload={"原期限": change.old, "新期限": change.new, "暂定": clock.provisional, "原因": reason},
+        )
         changes.append(change)
         if change.old != change.new:
             _on_commit(_due_date_notice(case.pk, change.old, change.new, reason))

@@ -54,23 +54,28 @@ def desk(request: HttpRequest) -> HttpResponse:
     day = today()
     visible = Case.objects.visible_to(user)
     days = DeskDays.of(day)
-    case_filter = CaseFilter(request.GET or None, queryset=visible.select_related("agency", "department", "assigned_to"),
-                             request=request)
+    case_filter = CaseFilter(
+        request.GET or None, queryset=visible.select_related("agency", "department", "assigned_to"), request=request
+    )
     qs = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else case_filter.queryset
     page = Paginator(qs.order_by("-year", "-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
     soon = due_soon(visible, days)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/desk.html", {
-        "days": days,
-        "loads": department_loads(visible, days),
-        "buckets": [(key, BUCKET_LABELS[key], soon[key]) for key in BUCKET_LABELS],
-        "filter": case_filter,
-        "page": page,
-        "query": query.urlencode(),
-        "can_register": user.agency is not None and can_write(user, user.agency),
-        "many_agencies": user.role not in AGENCY_STAFF_ROLES,
-    })
+    return render(
+        request,
+        "cases/desk.html",
+        {
+            "days": days,
+            "loads": department_loads(visible, days),
+            "buckets": [(key, BUCKET_LABELS[key], soon[key]) for key in BUCKET_LABELS],
+            "filter": case_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": user.agency is not None and can_write(user, user.agency),
+            "many_agencies": user.role not in AGENCY_STAFF_ROLES,
+        },
+    )
 
 
 @login_required
@@ -112,8 +117,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(request, case, day, actions))
 
 
-def _detail_context(request: HttpRequest, case: Case, day: dt.date, actions: list[CaseAction],
-                    bound: tuple[str, Any] | None = None) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, case: Case, day: dt.date, actions: list[CaseAction], bound: tuple[str, Any] | None = None
+) -> dict[str, Any]:
     user: Any = request.user
     try:
         clock = compute_case_clock(case, today=day)
@@ -200,9 +206,14 @@ def reviews(request: HttpRequest) -> HttpResponse:
     qs = Review.objects.visible_to(request.user).select_related("agency", "case").order_by("-filed_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     user: Any = request.user
-    return render(request, "cases/reviews.html", {
-        "page": page, "can_record": user.agency is not None and can_write(user, user.agency),
-    })
+    return render(
+        request,
+        "cases/reviews.html",
+        {
+            "page": page,
+            "can_record": user.agency is not None and can_write(user, user.agency),
+        },
+    )
 
 
 @login_required

@@ -51,9 +51,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("directory", type=Path, metavar="DIR", help="存放年度报告的文件夹")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.add_argument("--xlsx", type=Path, metavar="OUT", help="另存全部问题为 Excel 文件（汇总、问题两张表）")
-    parser.add_argument("--glob", default="*", metavar="PATTERN", help="只读取文件名符合此模式的文件，如 '*.pdf'（默认全部）")
     parser.add_argument(
-        "--regions", action="store_true",
+        "--glob", default="*", metavar="PATTERN", help="只读取文件名符合此模式的文件，如 '*.pdf'（默认全部）"
+    )
+    parser.add_argument(
+        "--regions",
+        action="store_true",
         help="同时核对政府报告与其下级机关报告之和（按机关名称推断上下级，仅作提示）",
     )
     parser.set_defaults(func=handle)
@@ -64,8 +67,10 @@ def list_files(directory: Path, pattern: str = "*") -> list[Path]:
     if not directory.is_dir():
         raise AuditDirError(f"{directory}: 不是文件夹")
     found = [
-        p for p in directory.rglob(pattern)
-        if p.is_file() and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(directory).parts)
+        p
+        for p in directory.rglob(pattern)
+        if p.is_file()
+        and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(directory).parts)
     ]
     return sorted(found)
 
@@ -89,12 +94,17 @@ def handle(args: argparse.Namespace) -> int:
         args.xlsx.write_bytes(findings_workbook(file_rows(results, unreadable)))
     counts = tally(results, len(unreadable))
     if args.json:
-        print(json.dumps(
-            {"files": [_json(r) for r in results] + [{"file": str(p), "verdict": Verdict.UNREADABLE.value,
-                                                       "error": e} for p, e in unreadable],
-             "summary": {v.value: n for v, n in counts.items()}},
-            ensure_ascii=False, indent=2,
-        ))
+        print(
+            json.dumps(
+                {
+                    "files": [_json(r) for r in results]
+                    + [{"file": str(p), "verdict": Verdict.UNREADABLE.value, "error": e} for p, e in unreadable],
+                    "summary": {v.value: n for v, n in counts.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         blocks = [file_text(r) for r in results]
         blocks += [f"{path}：{Verdict.UNREADABLE.label}\n  {problem}" for path, problem in unreadable]
@@ -108,9 +118,16 @@ def handle(args: argparse.Namespace) -> int:
 
 def ordered(entries: Sequence[Entry]) -> list[Entry]:
     """By agency name, then year; reports without an agency or year last."""
-    return sorted(entries, key=lambda e: (
-        e.agency_name is None, squash(e.agency_name or ""), e.report.year is None, e.report.year or 0, e.name,
-    ))
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.agency_name is None,
+            squash(e.agency_name or ""),
+            e.report.year is None,
+            e.report.year or 0,
+            e.name,
+        ),
+    )
 
 
 def tally(results: Sequence[EntryResult], unreadable: int) -> dict[Verdict, int]:
@@ -122,7 +139,7 @@ def tally(results: Sequence[EntryResult], unreadable: int) -> dict[Verdict, int]
 
 
 def summary_line(counts: dict[Verdict, int]) -> str:
-    """"N 份报告：一致 a，有错误 b，有警告 c，无法读取 d"."""
+    """ "N 份报告：一致 a，有错误 b，有警告 c，无法读取 d"."""
     total = sum(counts.values())
     parts = "，".join(f"{v.label} {counts[v]}" for v in Verdict)
     return f"{total} 份报告：{parts}"
@@ -137,8 +154,11 @@ def file_text(result: EntryResult) -> str:
     against = f"；与上一年度报告 {result.previous.name} 对照" if result.previous else ""
     if result.children:
         against += f"；与 {len(result.children)} 份下级机关报告之和对照"
-    lines = [f"{result.entry.name}（{who or '机关、年度不详'}）：{result.verdict.label}"
-             + (f"（{counts}）" if counts else "") + against]
+    lines = [
+        f"{result.entry.name}（{who or '机关、年度不详'}）：{result.verdict.label}"
+        + (f"（{counts}）" if counts else "")
+        + against
+    ]
     ordered_findings = sorted(result.findings, key=lambda f: f.severity is not Severity.ERROR)
     lines += [f"  {f.severity.label} [{f.rule.value}] {f.message}" for f in ordered_findings]
     return "\n".join(lines)
@@ -151,11 +171,23 @@ def file_rows(results: Sequence[EntryResult], unreadable: Sequence[tuple[Path, s
     for result in results:
         report = result.entry.report
         errors, warnings = count_errors(result.findings)
-        rows.append(FileRow(
-            result.entry.name, report.agency, report.year, report.format.value, result.verdict, errors, warnings,
-            result.previous.name if result.previous else None, "", [f.to_dict() for f in result.findings],
-        ))
-    rows += [FileRow(str(path), None, None, None, Verdict.UNREADABLE, read_error=problem) for path, problem in unreadable]
+        rows.append(
+            FileRow(
+                result.entry.name,
+                report.agency,
+                report.year,
+                report.format.value,
+                result.verdict,
+                errors,
+                warnings,
+                result.previous.name if result.previous else None,
+                "",
+                [f.to_dict() for f in result.findings],
+            )
+        )
+    rows += [
+        FileRow(str(path), None, None, None, Verdict.UNREADABLE, read_error=problem) for path, problem in unreadable
+    ]
     return rows
 
 

@@ -48,7 +48,8 @@ class AccessibleForm(forms.Form):
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = " ".join(
-                    x for x in (attrs.get("aria-describedby", ""), f"{self._id(name)}_error") if x)
+                    x for x in (attrs.get("aria-describedby", ""), f"{self._id(name)}_error") if x
+                )
 
 
 def _applicant_label(t: ApplicantType) -> str:
@@ -60,42 +61,64 @@ class ApplicationForm(AccessibleForm):
     """政府信息公开申请表 (条例 art 29 ¶2): who asks, what for, in which form."""
 
     applicant_type = forms.ChoiceField(
-        label="申请人类型", choices=[(t.value, _applicant_label(t)) for t in ApplicantType],
+        label="申请人类型",
+        choices=[(t.value, _applicant_label(t)) for t in ApplicantType],
         initial=ApplicantType.NATURAL_PERSON,
         widget=forms.RadioSelect,
     )
-    applicant_name = forms.CharField(label="姓名或名称", max_length=100,
-                                     widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    id_type = forms.ChoiceField(label="身份证明类型", choices=IdentityDocument.choices,
-                                initial=IdentityDocument.RESIDENT_ID)
-    id_number = forms.CharField(label="身份证明号码", max_length=40,
-                                help_text="法人或其他组织可填写营业执照等证照号码")
-    org_credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False,
-                                      help_text="法人或其他组织填写")
+    applicant_name = forms.CharField(
+        label="姓名或名称", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    id_type = forms.ChoiceField(
+        label="身份证明类型", choices=IdentityDocument.choices, initial=IdentityDocument.RESIDENT_ID
+    )
+    id_number = forms.CharField(label="身份证明号码", max_length=40, help_text="法人或其他组织可填写营业执照等证照号码")
+    org_credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=18, required=False, help_text="法人或其他组织填写"
+    )
     legal_representative = forms.CharField(label="法定代表人或负责人", max_length=60, required=False)
     contact_person = forms.CharField(label="联系人", max_length=60, required=False)
-    phone = forms.CharField(label="联系电话", max_length=20,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-                            help_text="查询办理进度时需要输入电话号码的后四位")
-    email = forms.EmailField(label="电子邮箱", max_length=120, required=False,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    address = forms.CharField(label="通信地址", max_length=200, required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    postal_code = forms.CharField(label="邮政编码", max_length=6, required=False,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}))
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text="查询办理进度时需要输入电话号码的后四位",
+    )
+    email = forms.EmailField(
+        label="电子邮箱", max_length=120, required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    address = forms.CharField(
+        label="通信地址",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label="邮政编码",
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
     request_description = forms.CharField(
-        label="所需政府信息的名称或特征性描述", max_length=MAX_REQUEST_CHARS,
+        label="所需政府信息的名称或特征性描述",
+        max_length=MAX_REQUEST_CHARS,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=f"请写明信息的名称、文号，或便于查找的时间、地点、事项等特征（不超过{MAX_REQUEST_CHARS}字）",
     )
     document_number = forms.CharField(label="文号", max_length=100, required=False)
-    provision_form = forms.ChoiceField(label="信息的提供形式", choices=ProvisionForm.choices,
-                                       initial=ProvisionForm.ELECTRONIC)
-    delivery_method = forms.ChoiceField(label="获取信息的方式", choices=DeliveryMethod.choices,
-                                        initial=DeliveryMethod.EMAIL)
+    provision_form = forms.ChoiceField(
+        label="信息的提供形式", choices=ProvisionForm.choices, initial=ProvisionForm.ELECTRONIC
+    )
+    delivery_method = forms.ChoiceField(
+        label="获取信息的方式", choices=DeliveryMethod.choices, initial=DeliveryMethod.EMAIL
+    )
     # Honeypot: hidden from people (CSS, aria-hidden, no tab stop); bots fill every field.
-    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200,
-                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        label="网址（请勿填写）",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def clean_id_number(self) -> str:
         return str(self.cleaned_data["id_number"]).strip().upper().replace(" ", "")
@@ -124,8 +147,11 @@ class ApplicationForm(AccessibleForm):
         if applicant_type and ApplicantType(applicant_type).is_organisation:
             if not data.get("org_credit_code") and not data.get("id_number"):
                 self.add_error("org_credit_code", "法人或其他组织请填写统一社会信用代码")
-        elif data.get("id_type") == IdentityDocument.RESIDENT_ID and data.get("id_number") \
-                and not resident_id_ok(data["id_number"]):
+        elif (
+            data.get("id_type") == IdentityDocument.RESIDENT_ID
+            and data.get("id_number")
+            and not resident_id_ok(data["id_number"])
+        ):
             self.add_error("id_number", "居民身份证号码应为18位，且校验位正确（最后一位可能是X）")
         if data.get("delivery_method") == DeliveryMethod.EMAIL and not data.get("email"):
             self.add_error("email", "选择以电子邮件获取信息时，请填写电子邮箱")
@@ -139,12 +165,18 @@ class ApplicationForm(AccessibleForm):
 
 
 class TrackForm(AccessibleForm):
-    code = forms.CharField(label="查询码", max_length=20,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false"}),
-                           help_text="提交申请后页面显示的查询码，如 7H3K-9QXM-2PRT")
-    phone_last4 = forms.CharField(label="联系电话后四位", min_length=4, max_length=4,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    code = forms.CharField(
+        label="查询码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text="提交申请后页面显示的查询码，如 7H3K-9QXM-2PRT",
+    )
+    phone_last4 = forms.CharField(
+        label="联系电话后四位",
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def clean_phone_last4(self) -> str:
         value = str(self.cleaned_data["phone_last4"]).strip()

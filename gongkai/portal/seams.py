@@ -44,10 +44,15 @@ def annual_reports(agency: Agency) -> list[ReportLink]:
     for record in published_reports(agency):
         formats = tuple(f for f in DOCUMENT_FORMATS if getattr(record, f"file_{f}", None))
         published: Any = getattr(record, "published_at", None)
-        links.append(ReportLink(
-            pk=record.pk, year=record.year, title=f"{agency.name}{record.year}年政府信息公开工作年度报告",
-            published_on=published.date() if hasattr(published, "date") else published, formats=formats,
-        ))
+        links.append(
+            ReportLink(
+                pk=record.pk,
+                year=record.year,
+                title=f"{agency.name}{record.year}年政府信息公开工作年度报告",
+                published_on=published.date() if hasattr(published, "date") else published,
+                formats=formats,
+            )
+        )
     return links
 
 
@@ -89,5 +94,9 @@ def applicant_letters(case: Case) -> list[Letter]:
     from gongkai.core.letters import LetterType
     from gongkai.letters.models import Letter
 
-    return list(Letter.objects.filter(case=case).exclude(kind=LetterType.THIRD_PARTY.value)
-                .exclude(kind=LetterType.RECEIPT.value).order_by("issued_on", "id"))
+    return list(
+        Letter.objects.filter(case=case)
+        .exclude(kind=LetterType.THIRD_PARTY.value)
+        .exclude(kind=LetterType.RECEIPT.value)
+        .order_by("issued_on", "id")
+    )

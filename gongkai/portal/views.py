@@ -79,17 +79,30 @@ def agency_home(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     tree = catalogue_tree(agency, with_counts=True)
     latest = _public_items().filter(agency=agency).order_by("-published_on", "-id")[:10]
-    return render(request, "portal/agency.html", {
-        "agency": agency, "tree": tree, "latest": latest, "reports": seams.annual_reports(agency)[:5],
-    })
+    return render(
+        request,
+        "portal/agency.html",
+        {
+            "agency": agency,
+            "tree": tree,
+            "latest": latest,
+            "reports": seams.annual_reports(agency)[:5],
+        },
+    )
 
 
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     stored = Guide.objects.filter(agency=agency).first()
-    return render(request, "portal/guide.html", {
-        "agency": agency, "body": stored.body if stored else default_guide(agency), "guide": stored,
-    })
+    return render(
+        request,
+        "portal/guide.html",
+        {
+            "agency": agency,
+            "body": stored.body if stored else default_guide(agency),
+            "guide": stored,
+        },
+    )
 
 
 def catalogue(request: HttpRequest, code: str, category: int | None = None) -> HttpResponse:
@@ -106,20 +119,36 @@ def catalogue(request: HttpRequest, code: str, category: int | None = None) -> H
     # The tree's counts are of published items by category, so they count this list too.
     total = current.count if current is not None else sum(node.count for node in tree.roots)
     page = _page(request, items.order_by("-published_on", "-id"), count=total)
-    return render(request, "portal/catalogue.html", {
-        "agency": agency, "tree": tree, "current": current, "page": page,
-        "breadcrumbs": tree.ancestors(category) if category is not None else [],
-    })
+    return render(
+        request,
+        "portal/catalogue.html",
+        {
+            "agency": agency,
+            "tree": tree,
+            "current": current,
+            "page": page,
+            "breadcrumbs": tree.ancestors(category) if category is not None else [],
+        },
+    )
 
 
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
-        _public_items().select_related("agency", "category").prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))), pk=pk
+        _public_items()
+        .select_related("agency", "category")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))),
+        pk=pk,
     )
     tree = catalogue_tree(found.agency)
-    return render(request, "portal/item.html", {
-        "item": found, "agency": found.agency, "breadcrumbs": tree.ancestors(found.category_id),
-    })
+    return render(
+        request,
+        "portal/item.html",
+        {
+            "item": found,
+            "agency": found.agency,
+            "breadcrumbs": tree.ancestors(found.category_id),
+        },
+    )
 
 
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
@@ -134,20 +163,31 @@ def search(request: HttpRequest) -> HttpResponse:
     selected = next((pk for pk, c, _ in choices if c == code), None) if code else None
     agency = Agency.objects.filter(pk=selected).first() if selected is not None else None
     # Built with html.escape, not the template engine: a province-wide portal lists hundreds.
-    options = mark_safe("".join(  # noqa: S308 - every value is escaped
-        f'<option value="{html.escape(c)}"{" selected" if pk == selected else ""}>{html.escape(name)}</option>'
-        for pk, c, name in choices
-    ))
+    options = mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<option value="{html.escape(c)}"{" selected" if pk == selected else ""}>{html.escape(name)}</option>'
+            for pk, c, name in choices
+        )
+    )
     page = None
     if query:
         qs = _public_items()
         if agency is not None:
             qs = qs.filter(agency=agency)
         page = search_page(qs, query, page=request.GET.get("page"), per_page=PAGE_SIZE, related=("agency",))
-    return render(request, "portal/search.html", {
-        "query": query, "page": page, "agency_options": options, "agency": agency,
-        "truncated": len(query) > MAX_QUERY_LENGTH, "max_length": MAX_QUERY_LENGTH, "nav": "search",
-    })
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "query": query,
+            "page": page,
+            "agency_options": options,
+            "agency": agency,
+            "truncated": len(query) > MAX_QUERY_LENGTH,
+            "max_length": MAX_QUERY_LENGTH,
+            "nav": "search",
+        },
+    )
 
 
 def reports(request: HttpRequest, code: str) -> HttpResponse:
@@ -168,15 +208,21 @@ def report_document(request: HttpRequest, code: str, pk: int, fmt: str) -> HttpR
 
 
 def apply_choose(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/apply_choose.html",
-                  {"agencies": Agency.objects.active().order_by("path"), "nav": "apply"})
+    return render(
+        request, "portal/apply_choose.html", {"agencies": Agency.objects.active().order_by("path"), "nav": "apply"}
+    )
 
 
 def _too_many(request: HttpRequest, rule: ratelimit.Limit, what: str) -> HttpResponse:
-    return render(request, "portal/limited.html", {
-        "message": f"{what}过于频繁：同一网络地址{rule.window_text}最多{rule.count}次。请稍后再试，"
-                   "或按政府信息公开指南以信函、当面等方式提出申请。",
-    }, status=429)
+    return render(
+        request,
+        "portal/limited.html",
+        {
+            "message": f"{what}过于频繁：同一网络地址{rule.window_text}最多{rule.count}次。请稍后再试，"
+            "或按政府信息公开指南以信函、当面等方式提出申请。",
+        },
+        status=429,
+    )
 
 
 @never_cache
@@ -226,8 +272,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "portal/apply.html", context, status=503)
     for scope in ("apply_hour", "apply_day"):
         ratelimit.hit(ratelimit.limit(scope), ip)
-    request.session[SUBMITTED_KEY] = {"code": case.tracking_code, "number": case.number, "agency": agency.name,
-                                      "agency_code": agency.code}
+    request.session[SUBMITTED_KEY] = {
+        "code": case.tracking_code,
+        "number": case.number,
+        "agency": agency.name,
+        "agency_code": agency.code,
+    }
     return redirect("portal:apply_done")
 
 

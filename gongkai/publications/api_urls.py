@@ -39,8 +39,12 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         item = self.get_object()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.record_review(actor=request.user, item=item, result=data.validated_data["result"],  # type: ignore[arg-type]
-                               notes=data.validated_data["notes"])
+        services.record_review(
+            actor=request.user,
+            item=item,
+            result=data.validated_data["result"],  # type: ignore[arg-type]
+            notes=data.validated_data["notes"],
+        )
         return self._done(item)
 
     @action(detail=True, methods=["post"])
@@ -56,8 +60,12 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         item = self.get_object()
         data = WithdrawInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.withdraw(actor=request.user, item=item, reason=data.validated_data["reason"],  # type: ignore[arg-type]
-                          today=timezone.localdate())
+        services.withdraw(
+            actor=request.user,
+            item=item,
+            reason=data.validated_data["reason"],  # type: ignore[arg-type]
+            today=timezone.localdate(),
+        )
         return self._done(item)
 
 

@@ -32,11 +32,20 @@ KINDS: dict[str, Kind] = {
     k.ext: k
     for k in (
         Kind("pdf", "PDF", "application/pdf", b"%PDF-"),
-        Kind("docx", "Word（.docx）",
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04",
-             "word/document.xml"),
-        Kind("xlsx", "Excel（.xlsx）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             b"PK\x03\x04", "xl/workbook.xml"),
+        Kind(
+            "docx",
+            "Word（.docx）",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04",
+            "word/document.xml",
+        ),
+        Kind(
+            "xlsx",
+            "Excel（.xlsx）",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b"PK\x03\x04",
+            "xl/workbook.xml",
+        ),
         Kind("jpg", "JPG", "image/jpeg", b"\xff\xd8\xff"),
         Kind("png", "PNG", "image/png", b"\x89PNG\r\n\x1a\n"),
         Kind("ofd", "OFD", "application/ofd", b"PK\x03\x04", "OFD.xml"),

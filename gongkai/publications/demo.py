@@ -61,16 +61,26 @@ def _any_day(rng: random.Random, first: int = 1, last: int = 12) -> dt.date:
 
 
 OTHER_SUBJECTS = (
-    "关于成立{y}年防汛工作领导小组的通知", "关于调整安全生产委员会组成人员的通知",
-    "关于印发《突发事件总体应急预案》的通知", "关于印发《{y}年平安建设工作要点》的通知",
-    "关于印发《{y}年网格化管理工作考核办法》的通知", "关于印发《{y}年爱国卫生运动工作方案》的通知",
-    "关于印发《{y}年拥军优属工作方案》的通知", "关于印发《{y}年全民健身工作方案》的通知",
-    "关于印发《{y}年禁毒工作实施方案》的通知", "关于印发《{y}年社区治理工作要点》的通知",
-    "关于印发《{y}年接诉即办工作方案》的通知", "关于印发《{y}年冬季清雪铲冰工作预案》的通知",
-    "关于印发《{y}年消防安全专项整治方案》的通知", "关于做好{y}年元旦春节期间安全稳定工作的通知",
-    "关于做好{y}年“五一”期间安全稳定工作的通知", "关于做好{y}年国庆期间安全稳定工作的通知",
-    "关于开展{y}年度安全生产大检查的通知", "关于开展{y}年度食品安全专项检查的通知",
-    "关于开展{y}年度群租房专项整治的通知", "关于开展{y}年度违法建设专项治理的通知",
+    "关于成立{y}年防汛工作领导小组的通知",
+    "关于调整安全生产委员会组成人员的通知",
+    "关于印发《突发事件总体应急预案》的通知",
+    "关于印发《{y}年平安建设工作要点》的通知",
+    "关于印发《{y}年网格化管理工作考核办法》的通知",
+    "关于印发《{y}年爱国卫生运动工作方案》的通知",
+    "关于印发《{y}年拥军优属工作方案》的通知",
+    "关于印发《{y}年全民健身工作方案》的通知",
+    "关于印发《{y}年禁毒工作实施方案》的通知",
+    "关于印发《{y}年社区治理工作要点》的通知",
+    "关于印发《{y}年接诉即办工作方案》的通知",
+    "关于印发《{y}年冬季清雪铲冰工作预案》的通知",
+    "关于印发《{y}年消防安全专项整治方案》的通知",
+    "关于做好{y}年元旦春节期间安全稳定工作的通知",
+    "关于做好{y}年“五一”期间安全稳定工作的通知",
+    "关于做好{y}年国庆期间安全稳定工作的通知",
+    "关于开展{y}年度安全生产大检查的通知",
+    "关于开展{y}年度食品安全专项检查的通知",
+    "关于开展{y}年度群租房专项整治的通知",
+    "关于开展{y}年度违法建设专项治理的通知",
 )
 NOTICE_SUBJECTS = (
     ("关于开展冬季供暖安全检查的通知", Topic.URBAN_ENVIRONMENT),
@@ -117,19 +127,40 @@ def _items_2023(rng: random.Random) -> list[Spec]:
         Spec("规划计划", f"果园街道{y}年工作要点", Topic.GENERAL, f"果政发〔{y}〕2号", dt.date(y, 2, 20)),
         Spec("规划计划", f"果园街道{y}年政务公开工作要点", Topic.GENERAL, f"果政发〔{y}〕5号", dt.date(y, 3, 15)),
         Spec("规划计划", f"果园街道{y}年安全生产工作计划", Topic.MARKET_SAFETY, f"果政发〔{y}〕7号", dt.date(y, 3, 20)),
-        Spec("规划计划", f"果园街道{y}年垃圾分类工作实施方案", Topic.URBAN_ENVIRONMENT, f"果政发〔{y}〕9号",
-             dt.date(y, 4, 6)),
-        Spec("规划计划", f"果园街道{y}年背街小巷环境精细化整治提升工作方案", Topic.URBAN_ENVIRONMENT,
-             f"果政发〔{y}〕11号", dt.date(y, 4, 20)),
+        Spec(
+            "规划计划",
+            f"果园街道{y}年垃圾分类工作实施方案",
+            Topic.URBAN_ENVIRONMENT,
+            f"果政发〔{y}〕9号",
+            dt.date(y, 4, 6),
+        ),
+        Spec(
+            "规划计划",
+            f"果园街道{y}年背街小巷环境精细化整治提升工作方案",
+            Topic.URBAN_ENVIRONMENT,
+            f"果政发〔{y}〕11号",
+            dt.date(y, 4, 20),
+        ),
         Spec("规划计划", f"果园街道{y}年上半年工作总结", Topic.GENERAL, "", dt.date(y, 7, 20)),
-        Spec("规划计划", f"果园街道{y - 1}年法治政府建设年度情况报告", Topic.PUBLIC_SECURITY_JUSTICE, "",
-             dt.date(y, 3, 28)),
+        Spec(
+            "规划计划",
+            f"果园街道{y - 1}年法治政府建设年度情况报告",
+            Topic.PUBLIC_SECURITY_JUSTICE,
+            "",
+            dt.date(y, 3, 28),
+        ),
         Spec("人事信息", f"果园街道{y}年公开招聘社区工作者公告", Topic.LABOUR_PERSONNEL, "", dt.date(y, 5, 8)),
-        Spec("人事信息", f"果园街道{y}年公开招聘社区工作者资格审查结果公示", Topic.LABOUR_PERSONNEL, "",
-             dt.date(y, 5, 29)),
+        Spec(
+            "人事信息",
+            f"果园街道{y}年公开招聘社区工作者资格审查结果公示",
+            Topic.LABOUR_PERSONNEL,
+            "",
+            dt.date(y, 5, 29),
+        ),
         Spec("人事信息", f"果园街道{y}年公开招聘社区工作者笔试成绩公示", Topic.LABOUR_PERSONNEL, "", dt.date(y, 6, 19)),
-        Spec("人事信息", f"果园街道{y}年公开招聘社区工作者拟聘用人员公示", Topic.LABOUR_PERSONNEL, "",
-             dt.date(y, 7, 14)),
+        Spec(
+            "人事信息", f"果园街道{y}年公开招聘社区工作者拟聘用人员公示", Topic.LABOUR_PERSONNEL, "", dt.date(y, 7, 14)
+        ),
         Spec("公共服务", "果园街道便民服务事项清单", Topic.CIVIL_AFFAIRS, "", dt.date(y, 1, 16)),
         Spec("公共服务", "老年人优待证办理指南", Topic.CIVIL_AFFAIRS, "", dt.date(y, 1, 16)),
         Spec("公共服务", "残疾人两项补贴申领指南", Topic.CIVIL_AFFAIRS, "", dt.date(y, 1, 17)),
@@ -140,32 +171,68 @@ def _items_2023(rng: random.Random) -> list[Spec]:
         Spec("公共服务", "独生子女父母奖励费申领指南", Topic.POPULATION_FAMILY, "", dt.date(y, 1, 19)),
     ]
     for n in range(8):
-        specs.append(Spec("建议提案办理", f"对区人大代表第{20 + 17 * n}号建议的答复", Topic.GENERAL, "",
-                          _any_day(rng, 6, 9)))
-        specs.append(Spec("建议提案办理", f"对区政协委员第{31 + 23 * n}号提案的答复", Topic.GENERAL, "",
-                          _any_day(rng, 6, 9)))
+        specs.append(
+            Spec("建议提案办理", f"对区人大代表第{20 + 17 * n}号建议的答复", Topic.GENERAL, "", _any_day(rng, 6, 9))
+        )
+        specs.append(
+            Spec("建议提案办理", f"对区政协委员第{31 + 23 * n}号提案的答复", Topic.GENERAL, "", _any_day(rng, 6, 9))
+        )
     # 行政处罚决定公示, one a week (2015 decisions in the year: table 二).
     specs.extend(
-        Spec("行政处罚", f"果园街道城市管理综合行政执法行政处罚决定公示（{y}年第{week}期）",
-             Topic.URBAN_ENVIRONMENT, "", dt.date(y, 1, 6) + dt.timedelta(weeks=week - 1))
+        Spec(
+            "行政处罚",
+            f"果园街道城市管理综合行政执法行政处罚决定公示（{y}年第{week}期）",
+            Topic.URBAN_ENVIRONMENT,
+            "",
+            dt.date(y, 1, 6) + dt.timedelta(weeks=week - 1),
+        )
         for week in range(1, 53)
     )
     for month in MONTHS:
-        specs.append(Spec("公共服务", f"果园街道{month}月便民服务活动安排", Topic.CIVIL_AFFAIRS, "",
-                          dt.date(y, month, rng.randint(1, 5))))
-        specs.append(Spec("规划计划", f"果园街道{y}年{month}月重点工作安排", Topic.GENERAL, "",
-                          dt.date(y, month, rng.randint(1, 6))))
-        specs.append(Spec("其他文件", f"果园街道{y}年{month}月接诉即办工作情况通报", Topic.GENERAL, "",
-                          dt.date(y, month, 1) + dt.timedelta(days=rng.randint(24, 27))))
+        specs.append(
+            Spec(
+                "公共服务",
+                f"果园街道{month}月便民服务活动安排",
+                Topic.CIVIL_AFFAIRS,
+                "",
+                dt.date(y, month, rng.randint(1, 5)),
+            )
+        )
+        specs.append(
+            Spec(
+                "规划计划",
+                f"果园街道{y}年{month}月重点工作安排",
+                Topic.GENERAL,
+                "",
+                dt.date(y, month, rng.randint(1, 6)),
+            )
+        )
+        specs.append(
+            Spec(
+                "其他文件",
+                f"果园街道{y}年{month}月接诉即办工作情况通报",
+                Topic.GENERAL,
+                "",
+                dt.date(y, month, 1) + dt.timedelta(days=rng.randint(24, 27)),
+            )
+        )
     for n, subject in enumerate(OTHER_SUBJECTS):
-        specs.append(Spec("其他文件", f"北京市密云区果园街道办事处{subject.format(y=y)}", Topic.GENERAL,
-                          f"果政发〔{y}〕{13 + n}号", _any_day(rng)))
+        specs.append(
+            Spec(
+                "其他文件",
+                f"北京市密云区果园街道办事处{subject.format(y=y)}",
+                Topic.GENERAL,
+                f"果政发〔{y}〕{13 + n}号",
+                _any_day(rng),
+            )
+        )
     notices = []
     for month in MONTHS:
         for community in COMMUNITIES:
             for subject, topic in rng.sample(NOTICE_SUBJECTS, 3):
-                notices.append(Spec("通知公告", f"{community}{subject}（{y}年{month}月）", topic, "",
-                                    _in_month(rng, month)))
+                notices.append(
+                    Spec("通知公告", f"{community}{subject}（{y}年{month}月）", topic, "", _in_month(rng, month))
+                )
     rng.shuffle(notices)
     specs.extend(notices[: ITEMS_IN_YEAR - len(specs)])
     return sorted(specs, key=lambda s: s.day)
@@ -181,16 +248,37 @@ def _body(title: str, community_hint: str = "") -> str:
 
 def _publish(item: Item, reviewer: User, publisher: User, formed: dt.date, published: dt.date) -> None:
     services.submit_for_review(actor=item.author, item=item, now=_at(formed))
-    services.record_review(actor=reviewer, item=item, result=ReviewResult.NOT_CLASSIFIED, notes="经审查，不涉及国家秘密",
-                           now=_at(published))
+    services.record_review(
+        actor=reviewer,
+        item=item,
+        result=ReviewResult.NOT_CLASSIFIED,
+        notes="经审查，不涉及国家秘密",
+        now=_at(published),
+    )
     services.publish(actor=publisher, item=item, today=published, now=_at(published))
 
 
-def _draft(agency: Agency, author: User, leaf: Category, title: str, formed: dt.date, topic: Topic = Topic.GENERAL,
-           document_number: str = "") -> Item:
-    return services.create_draft(actor=author, agency=agency, category=leaf, title=title, formed_on=formed,
-                                 body=_body(title), topic=topic, document_number=document_number, origin_note=ORIGIN,
-                                 now=_at(formed))
+def _draft(
+    agency: Agency,
+    author: User,
+    leaf: Category,
+    title: str,
+    formed: dt.date,
+    topic: Topic = Topic.GENERAL,
+    document_number: str = "",
+) -> Item:
+    return services.create_draft(
+        actor=author,
+        agency=agency,
+        category=leaf,
+        title=title,
+        formed_on=formed,
+        body=_body(title),
+        topic=topic,
+        document_number=document_number,
+        origin_note=ORIGIN,
+        now=_at(formed),
+    )
 
 
 def _working_days_later(day: dt.date, n: int) -> dt.date:
@@ -227,16 +315,36 @@ def _load_year(agency: Agency, by_name: dict[str, Category], users: dict[str, Us
 #: The 4 行政规范性文件 in force in 2023 (issued earlier, none abolished by the end of 2023), and
 #: one abolished in 2021 (so it is neither in force nor abolished in 2023).
 NORMATIVE: tuple[tuple[str, str, dt.date, dt.date | None], ...] = (
-    ("北京市密云区果园街道办事处关于印发《果园街道社区公益金使用管理办法》的通知", "果政规〔2019〕1号",
-     dt.date(2019, 4, 12), None),
-    ("北京市密云区果园街道办事处关于印发《果园街道临时救助实施细则》的通知", "果政规〔2020〕1号",
-     dt.date(2020, 6, 8), None),
-    ("北京市密云区果园街道办事处关于印发《果园街道物业管理工作考核办法》的通知", "果政规〔2021〕1号",
-     dt.date(2021, 3, 22), None),
-    ("北京市密云区果园街道办事处关于印发《果园街道网格化服务管理办法》的通知", "果政规〔2022〕1号",
-     dt.date(2022, 9, 15), None),
-    ("北京市密云区果园街道办事处关于印发《果园街道门前三包责任制管理办法》的通知", "果政规〔2018〕1号",
-     dt.date(2018, 5, 10), dt.date(2021, 3, 22)),
+    (
+        "北京市密云区果园街道办事处关于印发《果园街道社区公益金使用管理办法》的通知",
+        "果政规〔2019〕1号",
+        dt.date(2019, 4, 12),
+        None,
+    ),
+    (
+        "北京市密云区果园街道办事处关于印发《果园街道临时救助实施细则》的通知",
+        "果政规〔2020〕1号",
+        dt.date(2020, 6, 8),
+        None,
+    ),
+    (
+        "北京市密云区果园街道办事处关于印发《果园街道物业管理工作考核办法》的通知",
+        "果政规〔2021〕1号",
+        dt.date(2021, 3, 22),
+        None,
+    ),
+    (
+        "北京市密云区果园街道办事处关于印发《果园街道网格化服务管理办法》的通知",
+        "果政规〔2022〕1号",
+        dt.date(2022, 9, 15),
+        None,
+    ),
+    (
+        "北京市密云区果园街道办事处关于印发《果园街道门前三包责任制管理办法》的通知",
+        "果政规〔2018〕1号",
+        dt.date(2018, 5, 10),
+        dt.date(2021, 3, 22),
+    ),
 )
 
 
@@ -246,11 +354,19 @@ def _load_register(agency: Agency, by_name: dict[str, Category], users: dict[str
     for title, number, issued, abolished in NORMATIVE:
         item = _draft(agency, clerk, by_name["行政规范性文件"], title, issued, Topic.GENERAL, number)
         _publish(item, leader, officer, issued, _working_days_later(issued, 3))
-        doc = services.register_document(actor=officer, agency=agency, kind=RegisterKind.NORMATIVE_DOCUMENT,
-                                         title=title, document_number=number, issued_on=issued, item=item)
+        doc = services.register_document(
+            actor=officer,
+            agency=agency,
+            kind=RegisterKind.NORMATIVE_DOCUMENT,
+            title=title,
+            document_number=number,
+            issued_on=issued,
+            item=item,
+        )
         if abolished is not None:
-            services.abolish_document(actor=officer, document=doc, abolished_on=abolished,
-                                      note="被果政规〔2021〕1号替代")
+            services.abolish_document(
+                actor=officer, document=doc, abolished_on=abolished, note="被果政规〔2021〕1号替代"
+            )
 
 
 @transaction.atomic
@@ -287,8 +403,13 @@ def _load_current(agency: Agency, by_name: dict[str, Category], users: dict[str,
     services.record_review(actor=officer, item=cleared, result=ReviewResult.NOT_CLASSIFIED, now=_at(today))
     secret = _draft(agency, officer, by_name["其他文件"], "果园街道重点时期维稳工作部署", today)
     services.submit_for_review(actor=officer, item=secret, now=_at(today))
-    services.record_review(actor=leader, item=secret, result=ReviewResult.CLASSIFIED, now=_at(today),
-                           notes="含有重点时期安保部署，属于工作秘密，不得公开")
+    services.record_review(
+        actor=leader,
+        item=secret,
+        result=ReviewResult.CLASSIFIED,
+        now=_at(today),
+        notes="含有重点时期安保部署，属于工作秘密，不得公开",
+    )
 
 
 def _load_applications(agency: Agency, users: dict[str, User], today: dt.date) -> None:
@@ -297,8 +418,9 @@ def _load_applications(agency: Agency, users: dict[str, User], today: dt.date) -
     from gongkai.cases.models import Case
     from gongkai.core.outcomes import Outcome
 
-    if Case.objects.filter(agency=agency, request_description__endswith=MARKER,
-                           request_description__contains="老旧小区综合整治").exists():
+    if Case.objects.filter(
+        agency=agency, request_description__endswith=MARKER, request_description__contains="老旧小区综合整治"
+    ).exists():
         return
     officer = users["gy_officer"]
     requests = [
@@ -309,13 +431,24 @@ def _load_applications(agency: Agency, users: dict[str, User], today: dt.date) -
         submitted = today - dt.timedelta(days=40 - 7 * n)
         with transaction.atomic():
             case = cases.submit_online_application(
-                agency=agency, applicant_type="natural_person", applicant_name=name, request_description=text,
-                phone=phone, email=f"demo{n}@example.cn", submitted_at=_at(submitted), client_ip="192.0.2.10",
+                agency=agency,
+                applicant_type="natural_person",
+                applicant_name=name,
+                request_description=text,
+                phone=phone,
+                email=f"demo{n}@example.cn",
+                submitted_at=_at(submitted),
+                client_ip="192.0.2.10",
             )
             case = cases.confirm_online_application(actor=officer, case=case, today=submitted)
             case = cases.start_processing(actor=officer, case=case, today=submitted)
-            cases.close_case(actor=officer, case=case, outcome=Outcome.GRANTED,
-                             today=submitted + dt.timedelta(days=10), note="已通过电子邮件提供实施方案和资金安排表。")
+            cases.close_case(
+                actor=officer,
+                case=case,
+                outcome=Outcome.GRANTED,
+                today=submitted + dt.timedelta(days=10),
+                note="已通过电子邮件提供实施方案和资金安排表。",
+            )
 
 
 def load(*, today: dt.date, log: Callable[[str], None]) -> None:
@@ -338,12 +471,15 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         log(f"主动公开：{agency.short_name} {YEAR}年 {n} 条")
     if not Article20Figures.objects.filter(agency=agency, year=YEAR).exists():
         services.set_article20_figures(
-            actor=users["gy_officer"], agency=agency,
+            actor=users["gy_officer"],
+            agency=agency,
             values=services.Article20Input(YEAR, 0, 2015, 0, Decimal("0")),
             source_note=f"区城市管理综合行政执法平台统计{MARKER}",
         )
-    if today.year > YEAR and not Item.objects.filter(agency=agency, origin_note=ORIGIN,
-                                                     formed_on__year=today.year).exists():
+    if (
+        today.year > YEAR
+        and not Item.objects.filter(agency=agency, origin_note=ORIGIN, formed_on__year=today.year).exists()
+    ):
         _load_current(agency, by_name, users, today)
     if today.year > YEAR:
         _load_applications(agency, users, today)

@@ -22,15 +22,23 @@ def category_choices(tree: CatalogueTree) -> list[tuple[int, str]]:
 class ItemForm(forms.Form):
     category = forms.TypedChoiceField(label="公开目录", coerce=int)
     title = forms.CharField(label="标题", max_length=300)
-    document_number = forms.CharField(label="文号", max_length=100, required=False,
-                                      help_text="如：果政发〔2023〕12号；没有文号可不填")
+    document_number = forms.CharField(
+        label="文号", max_length=100, required=False, help_text="如：果政发〔2023〕12号；没有文号可不填"
+    )
     issuer = forms.CharField(label="发布机构", max_length=120, required=False, help_text="不填则为本机关全称")
-    formed_on = forms.DateField(label="成文日期", widget=DATE_WIDGET,
-                                help_text="信息形成或者变更之日；应自该日起20个工作日内公开（条例第二十六条）")
+    formed_on = forms.DateField(
+        label="成文日期",
+        widget=DATE_WIDGET,
+        help_text="信息形成或者变更之日；应自该日起20个工作日内公开（条例第二十六条）",
+    )
     topic = forms.ChoiceField(label="主题分类", choices=[(t.value, t.label) for t in Topic], initial=Topic.GENERAL)
-    body = forms.CharField(label="正文", required=False, max_length=200_000,
-                           widget=forms.Textarea(attrs={"rows": 14}),
-                           help_text="可使用段落、列表、表格、链接等简单 HTML（如 <p>…</p>）；保存时自动清除脚本、样式和图片")
+    body = forms.CharField(
+        label="正文",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="可使用段落、列表、表格、链接等简单 HTML（如 <p>…</p>）；保存时自动清除脚本、样式和图片",
+    )
 
     def __init__(self, *args: Any, tree: CatalogueTree, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,10 +62,16 @@ class AttachmentForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    result = forms.ChoiceField(label="审查结论", choices=[(r.value, r.label) for r in ReviewResult],
-                               widget=forms.RadioSelect)
-    notes = forms.CharField(label="审查意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="结论为“涉密”时必填（涉密内容和依据）；涉密信息不得公开，且不能再改为不涉密")
+    result = forms.ChoiceField(
+        label="审查结论", choices=[(r.value, r.label) for r in ReviewResult], widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label="审查意见",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="结论为“涉密”时必填（涉密内容和依据）；涉密信息不得公开，且不能再改为不涉密",
+    )
 
 
 class WithdrawForm(forms.Form):
@@ -84,18 +98,24 @@ class CategoryForm(forms.Form):
 
 
 class GuideForm(forms.Form):
-    body = forms.CharField(label="指南正文", max_length=100_000, widget=forms.Textarea(attrs={"rows": 24}),
-                           help_text="可使用段落、标题（<h2>）、列表、表格、链接等简单 HTML；保存时自动清理")
+    body = forms.CharField(
+        label="指南正文",
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text="可使用段落、标题（<h2>）、列表、表格、链接等简单 HTML；保存时自动清理",
+    )
 
 
 class RegisterForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=[(k.value, k.label) for k in RegisterKind],
-                             initial=RegisterKind.NORMATIVE_DOCUMENT)
+    kind = forms.ChoiceField(
+        label="类别", choices=[(k.value, k.label) for k in RegisterKind], initial=RegisterKind.NORMATIVE_DOCUMENT
+    )
     title = forms.CharField(label="标题", max_length=300)
     document_number = forms.CharField(label="文号", max_length=100, required=False)
     issued_on = forms.DateField(label="制发日期", widget=DATE_WIDGET)
-    abolished_on = forms.DateField(label="废止日期", widget=DATE_WIDGET, required=False,
-                                   help_text="补录已废止的文件时填写；现行有效的不填")
+    abolished_on = forms.DateField(
+        label="废止日期", widget=DATE_WIDGET, required=False, help_text="补录已废止的文件时填写；现行有效的不填"
+    )
 
 
 class AbolishForm(forms.Form):
@@ -108,10 +128,12 @@ class Article20Form(forms.Form):
     licensing = forms.IntegerField(label="行政许可（本年处理决定数量）", min_value=0, max_value=10**9)
     punishment = forms.IntegerField(label="行政处罚（本年处理决定数量）", min_value=0, max_value=10**9)
     coercion = forms.IntegerField(label="行政强制（本年处理决定数量）", min_value=0, max_value=10**9)
-    fees_10k_yuan = forms.DecimalField(label="行政事业性收费（本年收费金额，万元）", min_value=0, max_digits=14,
-                                       decimal_places=4)
-    source_note = forms.CharField(label="数据来源说明", max_length=200, required=False,
-                                  help_text="如：区综合执法平台导出、财政科提供")
+    fees_10k_yuan = forms.DecimalField(
+        label="行政事业性收费（本年收费金额，万元）", min_value=0, max_digits=14, decimal_places=4
+    )
+    source_note = forms.CharField(
+        label="数据来源说明", max_length=200, required=False, help_text="如：区综合执法平台导出、财政科提供"
+    )
 
 
 class ImportForm(forms.Form):

@@ -92,8 +92,11 @@ def read_table(data: bytes, filename: str) -> Table:
     headers = [str(v).strip() if _present(v) else "" for v in header_values]
     while headers and not headers[-1]:
         headers.pop()
-    rows = [(n, list(values[: len(headers)]) + [None] * (len(headers) - len(values)))
-            for n, values in raw_rows[header_index + 1 :] if any(_present(v) for v in values)]
+    rows = [
+        (n, list(values[: len(headers)]) + [None] * (len(headers) - len(values)))
+        for n, values in raw_rows[header_index + 1 :]
+        if any(_present(v) for v in values)
+    ]
     if len(rows) > MAX_IMPORT_ROWS:
         raise ImportFileError([f"{name}：数据行超过 {MAX_IMPORT_ROWS} 行，请分批导入"])
     return Table(name, headers, rows)
@@ -151,11 +154,15 @@ def _locate(table: Table, columns: list[Column]) -> tuple[dict[str, int], list[s
     for col in columns:
         hits = [i + 1 for i, h in enumerate(table.headers) if h and col.matches(h)]
         if len(hits) > 1:
-            errors.append(f"{table.name}：表头中有多列都像“{col.label}”（{'、'.join(table.labels[i - 1] for i in hits)}）")
+            errors.append(
+                f"{table.name}：表头中有多列都像“{col.label}”（{'、'.join(table.labels[i - 1] for i in hits)}）"
+            )
         elif hits:
             found[col.key] = hits[0]
         elif col.required:
-            errors.append(f"{table.name}：表头缺少“{col.label}”列（现有表头：{'、'.join(h for h in table.labels if h)}）")
+            errors.append(
+                f"{table.name}：表头缺少“{col.label}”列（现有表头：{'、'.join(h for h in table.labels if h)}）"
+            )
     return found, errors
 
 
@@ -236,7 +243,9 @@ def parse_article20(table: Table) -> list[Article20Input]:
     if "fees" in positions:
         fee_header = table.labels[positions["fees"] - 1]
         if "元" in fee_header and "万元" not in fee_header:
-            errors.append(f"{table.name}：“{fee_header}”列的单位是元，表二要求以万元填报，请换算为万元并将表头改为“（万元）”")
+            errors.append(
+                f"{table.name}：“{fee_header}”列的单位是元，表二要求以万元填报，请换算为万元并将表头改为“（万元）”"
+            )
     if errors:
         raise ImportFileError(errors)
     if not table.rows:
@@ -277,8 +286,15 @@ def parse_article20(table: Table) -> list[Article20Input]:
             errors.extend(row_errors)
             continue
         assert fees is not None
-        result.append(Article20Input(numbers["year"], numbers["licensing"], numbers["punishment"],
-                                     numbers["coercion"], fees.quantize(Decimal("0.0001"))))
+        result.append(
+            Article20Input(
+                numbers["year"],
+                numbers["licensing"],
+                numbers["punishment"],
+                numbers["coercion"],
+                fees.quantize(Decimal("0.0001")),
+            )
+        )
     if errors:
         raise ImportFileError(errors)
     return result
@@ -290,8 +306,12 @@ def import_article20(*, actor: User, agency: Agency, data: bytes, filename: str)
     rows = parse_article20(table)
     source = FigureSource.EXCEL if table.name.lower().endswith(".xlsx") else FigureSource.CSV
     with transaction.atomic():
-        return [set_article20_figures(actor=actor, agency=agency, values=values, source=source,
-                                      source_note=f"导入文件：{table.name}") for values in rows]
+        return [
+            set_article20_figures(
+                actor=actor, agency=agency, values=values, source=source, source_note=f"导入文件：{table.name}"
+            )
+            for values in rows
+        ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,7 +388,9 @@ def import_items(*, actor: User, agency: Agency, data: bytes, filename: str) -> 
         fields["title"] = title
         formed = _date_value(cell("formed_on"))
         if formed is None:
-            errors.append(f"{table.where(row_number, positions['formed_on'])}：应为日期（如 2023-03-15），实为“{_shown(cell('formed_on') or '')}”")
+            errors.append(
+                f"{table.where(row_number, positions['formed_on'])}：应为日期（如 2023-03-15），实为“{_shown(cell('formed_on') or '')}”"
+            )
         fields["formed_on"] = formed
         topic_text = str(cell("topic") or "").strip()
         if topic_text and topic_text not in _TOPIC_BY_LABEL:

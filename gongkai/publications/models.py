@@ -192,7 +192,9 @@ class Item(models.Model):
     published_on = models.DateField("发布日期", null=True, blank=True)
     topic = models.CharField("主题分类", max_length=32, choices=_choices(Topic), default=Topic.GENERAL.value)
     status = models.CharField("状态", max_length=20, choices=_choices(Status), default=Status.DRAFT.value)
-    origin_note = models.CharField("来源说明", max_length=200, blank=True, help_text="如：依申请转主动（条例第四十四条）")
+    origin_note = models.CharField(
+        "来源说明", max_length=200, blank=True, help_text="如：依申请转主动（条例第四十四条）"
+    )
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
@@ -202,14 +204,22 @@ class Item(models.Model):
 
     is_classified = models.BooleanField("涉密", default=False)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="保密审查人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="保密审查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_at = models.DateTimeField("保密审查时间", null=True, blank=True)
     reviewed_digest = models.CharField("审查时内容摘要", max_length=64, blank=True, editable=False)
 
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
@@ -235,7 +245,8 @@ class Item(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="pub_item_title_not_blank"),
             # 涉密信息不上网: a classified item is never published, whatever writes the row.
             models.CheckConstraint(
-                condition=~Q(is_classified=True, status=Status.PUBLISHED.value), name="pub_item_classified_never_published"
+                condition=~Q(is_classified=True, status=Status.PUBLISHED.value),
+                name="pub_item_classified_never_published",
             ),
             # 涉密 is a status of its own: the flag and the status always agree.
             models.CheckConstraint(
@@ -253,7 +264,8 @@ class Item(models.Model):
                 name="pub_item_published_needs_review",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.WITHDRAWN.value) | (Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
+                condition=~Q(status=Status.WITHDRAWN.value)
+                | (Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
                 name="pub_item_withdrawn_has_reason",
             ),
             models.CheckConstraint(
@@ -297,8 +309,9 @@ class Attachment(models.Model):
     kind = models.CharField("类型", max_length=8)
     size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     class Meta:
@@ -314,8 +327,9 @@ class SecrecyReview(models.Model):
     """One 保密审查 of an item, kept for good (the item carries the latest one)."""
 
     item = models.ForeignKey(Item, verbose_name="信息", on_delete=models.PROTECT, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审查人", on_delete=models.PROTECT,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审查人", on_delete=models.PROTECT, related_name="+"
+    )
     result = models.CharField("审查结论", max_length=20, choices=_choices(ReviewResult))
     notes = models.TextField("审查意见", blank=True)
     reviewed_at = models.DateTimeField("审查时间", default=timezone.now)
@@ -327,7 +341,8 @@ class SecrecyReview(models.Model):
         ordering = ["item", "-reviewed_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(result=ReviewResult.CLASSIFIED.value) | ~Q(notes=""), name="pub_review_classified_has_notes"
+                condition=~Q(result=ReviewResult.CLASSIFIED.value) | ~Q(notes=""),
+                name="pub_review_classified_has_notes",
             ),
         ]
 
@@ -363,11 +378,18 @@ class IndexSequence(models.Model):
 class Guide(models.Model):
     """An agency's 政府信息公开指南 (条例 art 12 ¶2), edited by its officer, shown on the portal."""
 
-    agency = models.OneToOneField("agencies.Agency", verbose_name="机构", on_delete=models.PROTECT,
-                                  related_name="publication_guide")
+    agency = models.OneToOneField(
+        "agencies.Agency", verbose_name="机构", on_delete=models.PROTECT, related_name="publication_guide"
+    )
     body = models.TextField("指南正文")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     updated_at = models.DateTimeField("修改时间", default=timezone.now)
 
     class Meta:
@@ -390,18 +412,26 @@ class RegisterDocumentQuerySet(AgencyScopedQuerySet["RegisterDocument"]):
 class RegisterDocument(models.Model):
     """A 规章 or 行政规范性文件 the agency issued, with the date it was abolished (if it was)."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name="机构", on_delete=models.PROTECT,
-                               related_name="register_documents")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="机构", on_delete=models.PROTECT, related_name="register_documents"
+    )
     kind = models.CharField("类别", max_length=24, choices=_choices(RegisterKind))
     title = models.CharField("标题", max_length=300)
     document_number = models.CharField("文号", max_length=100, blank=True)
     issued_on = models.DateField("制发日期")
     abolished_on = models.DateField("废止日期", null=True, blank=True)
     abolition_note = models.CharField("废止说明", max_length=300, blank=True)
-    item = models.ForeignKey(Item, verbose_name="公开信息", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="register_entries")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        Item, verbose_name="公开信息", null=True, blank=True, on_delete=models.SET_NULL, related_name="register_entries"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     objects = RegisterDocumentQuerySet.as_manager()
@@ -418,7 +448,8 @@ class RegisterDocument(models.Model):
                 name="pub_register_abolished_after_issued",
             ),
             models.UniqueConstraint(
-                fields=["agency", "document_number"], condition=~Q(document_number=""),
+                fields=["agency", "document_number"],
+                condition=~Q(document_number=""),
                 name="pub_register_unique_number",
             ),
         ]
@@ -443,19 +474,28 @@ class Article20FiguresQuerySet(AgencyScopedQuerySet["Article20Figures"]):
 class Article20Figures(models.Model):
     """An agency's yearly 行政许可/行政处罚/行政强制 decision counts and 行政事业性收费 (万元)."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name="机构", on_delete=models.PROTECT,
-                               related_name="article20_figures")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="机构", on_delete=models.PROTECT, related_name="article20_figures"
+    )
     year = models.PositiveSmallIntegerField("年度")
     licensing = models.PositiveIntegerField("行政许可（本年处理决定数量）", default=0)
     punishment = models.PositiveIntegerField("行政处罚（本年处理决定数量）", default=0)
     coercion = models.PositiveIntegerField("行政强制（本年处理决定数量）", default=0)
-    fees_10k_yuan = models.DecimalField("行政事业性收费（本年收费金额，万元）", max_digits=14, decimal_places=4,
-                                        default=Decimal("0"))
+    fees_10k_yuan = models.DecimalField(
+        "行政事业性收费（本年收费金额，万元）", max_digits=14, decimal_places=4, default=Decimal("0")
+    )
     source = models.CharField("数据来源", max_length=8, choices=_choices(FigureSource), default=FigureSource.FORM.value)
-    source_note = models.CharField("来源说明", max_length=200, blank=True,
-                                   help_text="如：区综合执法平台导出、财政科提供；导入时记录文件名")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    source_note = models.CharField(
+        "来源说明", max_length=200, blank=True, help_text="如：区综合执法平台导出、财政科提供；导入时记录文件名"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     updated_at = models.DateTimeField("填报时间", default=timezone.now)
 
     objects = Article20FiguresQuerySet.as_manager()
@@ -495,15 +535,16 @@ class DisclosureSuggestion(models.Model):
     """A decision on a group of similar granted applications (条例 art 44): drafted as an item, or
     not taken up. The group's cases are not suggested again."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name="机构", on_delete=models.PROTECT,
-                               related_name="+")
+    agency = models.ForeignKey("agencies.Agency", verbose_name="机构", on_delete=models.PROTECT, related_name="+")
     cases = models.ManyToManyField("cases.Case", verbose_name="申请", related_name="+")
     decision = models.CharField("处理", max_length=12, choices=_choices(SuggestionDecision))
-    item = models.ForeignKey(Item, verbose_name="起草的信息", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    item = models.ForeignKey(
+        Item, verbose_name="起草的信息", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField("说明", blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="处理人", on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField("处理时间", default=timezone.now)
 
     class Meta:

@@ -18,9 +18,10 @@ def panels(request: HttpRequest) -> list[Panel]:
     if not user.is_authenticated or user.role not in AGENCY_STAFF_ROLES or user.agency_id is None:
         return []
     counts = dict(
-        Item.objects.filter(agency_id=user.agency_id,
-                            status__in=[Status.DRAFT, Status.PENDING_REVIEW, Status.CLEARED])
-        .values_list("status").annotate(n=Count("id")).order_by()
+        Item.objects.filter(agency_id=user.agency_id, status__in=[Status.DRAFT, Status.PENDING_REVIEW, Status.CLEARED])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     context = {
         "drafts": counts.get(Status.DRAFT.value, 0),

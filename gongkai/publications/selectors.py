@@ -95,18 +95,24 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
         if found is not None:
             match, exact = found
             if exact:
-                return queryset.filter(RawSQL(
-                    '+"publications_item"."id" IN '
-                    "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s)",
-                    [match], output_field=BooleanField(),
-                ))
+                return queryset.filter(
+                    RawSQL(
+                        '+"publications_item"."id" IN '
+                        "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s)",
+                        [match],
+                        output_field=BooleanField(),
+                    )
+                )
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            return queryset.filter(RawSQL(
-                '+"publications_item"."id" IN (SELECT "id" FROM "publications_item" WHERE "id" IN '
-                "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s) "
-                """AND "search_text" LIKE %s ESCAPE '\\')""",
-                [match, pattern], output_field=BooleanField(),
-            ))
+            return queryset.filter(
+                RawSQL(
+                    '+"publications_item"."id" IN (SELECT "id" FROM "publications_item" WHERE "id" IN '
+                    "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s) "
+                    """AND "search_text" LIKE %s ESCAPE '\\')""",
+                    [match, pattern],
+                    output_field=BooleanField(),
+                )
+            )
     return like
 
 
@@ -161,11 +167,14 @@ def _walk_newest_first(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     found = fts_query(q) if connection.vendor == "sqlite" and _sqlite_fts_available() else None
     if found is None:
         return like
-    return like.filter(RawSQL(
-        '+"publications_item"."id" IN '
-        "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s)",
-        [found[0]], output_field=BooleanField(),
-    ))
+    return like.filter(
+        RawSQL(
+            '+"publications_item"."id" IN '
+            "(SELECT rowid FROM publications_item_fts WHERE publications_item_fts MATCH %s)",
+            [found[0]],
+            output_field=BooleanField(),
+        )
+    )
 
 
 def search_page(
@@ -270,8 +279,11 @@ def catalogue_tree(agency: Agency, *, with_counts: bool = False) -> CatalogueTre
     if with_counts:
         # By the category index (covering), not the agency's rows.
         counts = dict(
-            Item.objects.published().filter(category_id__in=list(nodes)).values_list("category_id")
-            .annotate(n=Count("id")).order_by()
+            Item.objects.published()
+            .filter(category_id__in=list(nodes))
+            .values_list("category_id")
+            .annotate(n=Count("id"))
+            .order_by()
         )
 
         def total(node: CategoryNode) -> int:
@@ -341,8 +353,15 @@ def article20_figures(agency: Agency, year: int) -> Article20 | None:
     row = Article20Figures.objects.filter(agency=agency, year=year).first()
     if row is None:
         return None
-    return Article20(row.year, row.licensing, row.punishment, row.coercion, row.fees_10k_yuan,
-                     FigureSource(row.source), row.source_note)
+    return Article20(
+        row.year,
+        row.licensing,
+        row.punishment,
+        row.coercion,
+        row.fees_10k_yuan,
+        FigureSource(row.source),
+        row.source_note,
+    )
 
 
 def table2_figures(agency: Agency, year: int) -> dict[str, dict[str, int | Decimal | None]]:
@@ -350,9 +369,7 @@ def table2_figures(agency: Agency, year: int) -> dict[str, dict[str, int | Decim
     when the year's figures were not entered."""
     counts = register_counts(agency, year)
     figures = article20_figures(agency, year)
-    table: dict[str, dict[str, int | Decimal | None]] = {
-        kind.value: counts[kind]._asdict() for kind in RegisterKind
-    }
+    table: dict[str, dict[str, int | Decimal | None]] = {kind.value: counts[kind]._asdict() for kind in RegisterKind}
     table["licensing"] = {"decisions": figures.licensing if figures else None}
     table["punishment"] = {"decisions": figures.punishment if figures else None}
     table["coercion"] = {"decisions": figures.coercion if figures else None}

@@ -15,8 +15,22 @@ class ItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Item
-        fields = ["id", "index_number", "agency", "category", "title", "issuer", "document_number", "formed_on",
-                  "published_on", "topic", "status", "status_label", "is_classified", "withdrawn_on"]
+        fields = [
+            "id",
+            "index_number",
+            "agency",
+            "category",
+            "title",
+            "issuer",
+            "document_number",
+            "formed_on",
+            "published_on",
+            "topic",
+            "status",
+            "status_label",
+            "is_classified",
+            "withdrawn_on",
+        ]
         read_only_fields = fields
 
 

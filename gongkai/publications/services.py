@@ -138,14 +138,21 @@ def create_category(
     category = Category(agency=agency, parent=parent, name=name, position=position)
     _clean(category)
     category.save()
-    record(actor=actor, action=PublicationAction.CATEGORY_CREATED, target=category, agency=agency,
-           changes={"name": name, "parent": parent.name if parent else None})
+    record(
+        actor=actor,
+        action=PublicationAction.CATEGORY_CREATED,
+        target=category,
+        agency=agency,
+        changes={"name": name, "parent": parent.name if parent else None},
+    )
     return category
 
 
 @transaction.atomic
 def seed_catalogue(
-    *, actor: User | None, agency: Agency,
+    *,
+    actor: User | None,
+    agency: Agency,
     tree: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_CATALOGUE,
 ) -> list[Category]:
     """Create the missing nodes of ``tree`` in ``agency``'s catalogue; returns every node of it."""
@@ -190,8 +197,13 @@ def next_index_number(agency: Agency, year: int) -> str:
 def content_digest(item: Item) -> str:
     """SHA-256 of everything a 保密审查 looks at: the fields shown to the public and the attachments."""
     parts = [
-        item.title, item.issuer, item.document_number, item.formed_on.isoformat(), item.topic,
-        str(item.category_id), item.body,
+        item.title,
+        item.issuer,
+        item.document_number,
+        item.formed_on.isoformat(),
+        item.topic,
+        str(item.category_id),
+        item.body,
     ]
     if item.pk is not None:
         parts.extend(item.attachments.order_by("id").values_list("sha256", flat=True))
@@ -241,17 +253,31 @@ def create_draft(
         raise PublicationError(f"公开目录“{category.name}”不属于{agency.name}")
     at = _now(now)
     item = Item(
-        agency=agency, category=category, title=title.strip(), formed_on=formed_on, body=sanitize_html(body),
-        document_number=document_number.strip(), issuer=(issuer.strip() or agency.name), topic=Topic(topic),
-        origin_note=origin_note.strip(), status=Status.DRAFT, author=actor, created_at=at, updated_at=at,
+        agency=agency,
+        category=category,
+        title=title.strip(),
+        formed_on=formed_on,
+        body=sanitize_html(body),
+        document_number=document_number.strip(),
+        issuer=(issuer.strip() or agency.name),
+        topic=Topic(topic),
+        origin_note=origin_note.strip(),
+        status=Status.DRAFT,
+        author=actor,
+        created_at=at,
+        updated_at=at,
         index_number="-",
     )
     _clean(item, exclude=["index_number", "search_text"])
     item.index_number = next_index_number(agency, formed_on.year)
     refresh_search_text(item)
     item.save()
-    record(actor=actor, action=PublicationAction.ITEM_CREATED, target=item,
-           changes={"index_number": item.index_number, "title": item.title, "category": category.name})
+    record(
+        actor=actor,
+        action=PublicationAction.ITEM_CREATED,
+        target=item,
+        changes={"index_number": item.index_number, "title": item.title, "category": category.name},
+    )
     return item
 
 
@@ -322,14 +348,25 @@ def add_attachment(*, actor: User, item: Item, upload: UploadedFile, now: dt.dat
     if item.attachments.count() >= MAX_ATTACHMENTS_PER_ITEM:
         raise PublicationError(f"每条信息最多{MAX_ATTACHMENTS_PER_ITEM}个附件")
     checked = check_file(upload.name or "", upload.size or 0, upload)
-    attachment = Attachment(item=item, original_name=checked.name, kind=checked.kind.ext, size=checked.size,
-                            sha256=checked.sha256, uploaded_by=actor, uploaded_at=_now(now))
+    attachment = Attachment(
+        item=item,
+        original_name=checked.name,
+        kind=checked.kind.ext,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_at=_now(now),
+    )
     attachment.file.save(checked.name, upload, save=False)
     try:
         attachment.save()
         _after_edit(item, new_status, now)
-        record(actor=actor, action=PublicationAction.ATTACHMENT_ADDED, target=item,
-               changes={"attachment": checked.name, "size": checked.size, "sha256": checked.sha256})
+        record(
+            actor=actor,
+            action=PublicationAction.ATTACHMENT_ADDED,
+            target=item,
+            changes={"attachment": checked.name, "size": checked.size, "sha256": checked.sha256},
+        )
     except BaseException:
         # No row, no file. (A rollback of an enclosing transaction leaves an unreferenced file,
         # which is never served: downloads go through the row.)
@@ -392,17 +429,22 @@ def record_review(
     item.status = _transition(item, result.action)
     at = _now(now)
     digest = content_digest(item)
-    review = SecrecyReview.objects.create(item=item, reviewer=actor, result=result, notes=notes, reviewed_at=at,
-                                          digest=digest)
+    review = SecrecyReview.objects.create(
+        item=item, reviewer=actor, result=result, notes=notes, reviewed_at=at, digest=digest
+    )
     item.is_classified = item.is_classified or result is ReviewResult.CLASSIFIED
     item.reviewed_by = actor
     item.reviewed_at = at
     item.reviewed_digest = digest
     item.updated_at = at
-    item.save(update_fields=["status", "is_classified", "reviewed_by", "reviewed_at", "reviewed_digest",
-                             "updated_at"])
-    record(actor=actor, action=PublicationAction.REVIEWED, target=item, note=notes,
-           changes={"result": result.label, "status": [previous, item.status]})
+    item.save(update_fields=["status", "is_classified", "reviewed_by", "reviewed_at", "reviewed_digest", "updated_at"])
+    record(
+        actor=actor,
+        action=PublicationAction.REVIEWED,
+        target=item,
+        note=notes,
+        changes={"result": result.label, "status": [previous, item.status]},
+    )
     return review
 
 
@@ -438,8 +480,13 @@ def publish(*, actor: User, item: Item, today: dt.date, now: dt.datetime | None 
     item.updated_at = _now(now)
     item.save(update_fields=["status", "published_on", "published_by", "updated_at"])
     check = timeliness(item.formed_on, today)
-    record(actor=actor, action=PublicationAction.PUBLISHED, target=item, note=check.message,
-           changes={"published_on": today, "status": new_status.value, "late": check.late})
+    record(
+        actor=actor,
+        action=PublicationAction.PUBLISHED,
+        target=item,
+        note=check.message,
+        changes={"published_on": today, "status": new_status.value, "late": check.late},
+    )
     return PublishOutcome(item, check)
 
 
@@ -456,8 +503,13 @@ def withdraw(*, actor: User, item: Item, reason: str, today: dt.date, now: dt.da
     item.withdrawal_reason = reason
     item.updated_at = _now(now)
     item.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "updated_at"])
-    record(actor=actor, action=PublicationAction.WITHDRAWN, target=item, note=reason,
-           changes={"status": item.status, "withdrawn_on": today})
+    record(
+        actor=actor,
+        action=PublicationAction.WITHDRAWN,
+        target=item,
+        note=reason,
+        changes={"status": item.status, "withdrawn_on": today},
+    )
     return item
 
 
@@ -481,8 +533,13 @@ def update_guide(*, actor: User, agency: Agency, body: str, now: dt.datetime | N
     guide.updated_by = actor
     guide.updated_at = _now(now)
     guide.save()
-    record(actor=actor, action=PublicationAction.GUIDE_UPDATED, target=guide, agency=agency,
-           changes={"length": [len(before), len(clean)]})
+    record(
+        actor=actor,
+        action=PublicationAction.GUIDE_UPDATED,
+        target=guide,
+        agency=agency,
+        changes={"length": [len(before), len(clean)]},
+    )
     return guide
 
 
@@ -517,20 +574,38 @@ def register_document(
         raise PublicationError(f"文号“{document_number}”已登记")
     if abolished_on is not None and abolished_on < issued_on:
         raise PublicationError(f"废止日期 {abolished_on} 早于制发日期 {issued_on}")
-    doc = RegisterDocument(agency=agency, kind=RegisterKind(kind), title=title.strip(),
-                           document_number=document_number, issued_on=issued_on, abolished_on=abolished_on,
-                           item=item, created_by=actor)
+    doc = RegisterDocument(
+        agency=agency,
+        kind=RegisterKind(kind),
+        title=title.strip(),
+        document_number=document_number,
+        issued_on=issued_on,
+        abolished_on=abolished_on,
+        item=item,
+        created_by=actor,
+    )
     _clean(doc)
     doc.save()
-    record(actor=actor, action=PublicationAction.REGISTER_ADDED, target=doc, agency=agency,
-           changes={"kind": RegisterKind(kind).label, "title": doc.title, "document_number": document_number,
-                    "issued_on": issued_on, "abolished_on": abolished_on})
+    record(
+        actor=actor,
+        action=PublicationAction.REGISTER_ADDED,
+        target=doc,
+        agency=agency,
+        changes={
+            "kind": RegisterKind(kind).label,
+            "title": doc.title,
+            "document_number": document_number,
+            "issued_on": issued_on,
+            "abolished_on": abolished_on,
+        },
+    )
     return doc
 
 
 @transaction.atomic
-def abolish_document(*, actor: User, document: RegisterDocument, abolished_on: dt.date,
-                     note: str = "") -> RegisterDocument:
+def abolish_document(
+    *, actor: User, document: RegisterDocument, abolished_on: dt.date, note: str = ""
+) -> RegisterDocument:
     """Record that a registered document was abolished (废止) on ``abolished_on``."""
     document = RegisterDocument.objects.select_for_update().select_related("agency").get(pk=document.pk)
     _require(actor, document.agency, MANAGER_ROLES, "登记文件废止")
@@ -541,8 +616,13 @@ def abolish_document(*, actor: User, document: RegisterDocument, abolished_on: d
     document.abolished_on = abolished_on
     document.abolition_note = note.strip()[:300]
     document.save(update_fields=["abolished_on", "abolition_note"])
-    record(actor=actor, action=PublicationAction.REGISTER_ABOLISHED, target=document,
-           changes={"abolished_on": abolished_on}, note=document.abolition_note)
+    record(
+        actor=actor,
+        action=PublicationAction.REGISTER_ABOLISHED,
+        target=document,
+        changes={"abolished_on": abolished_on},
+        note=document.abolition_note,
+    )
     return document
 
 
@@ -565,8 +645,11 @@ class Article20Input:
 def _check_figures(values: Article20Input) -> None:
     if not 1990 <= values.year <= 2200:
         raise PublicationError(f"年度 {values.year} 无效")
-    for label, number in (("行政许可", values.licensing), ("行政处罚", values.punishment),
-                          ("行政强制", values.coercion)):
+    for label, number in (
+        ("行政许可", values.licensing),
+        ("行政处罚", values.punishment),
+        ("行政强制", values.coercion),
+    ):
         if number < 0:
             raise PublicationError(f"{values.year}年{label}处理决定数量不能为负数")
     if values.fees_10k_yuan < 0:
@@ -600,8 +683,14 @@ def set_article20_figures(
     row.updated_by = actor
     row.updated_at = _now(now)
     row.save()
-    record(actor=actor, action=PublicationAction.ARTICLE20_SET, target=row, agency=agency,
-           changes=diff(before, {f: getattr(row, f) for f in fields}), note=f"{values.year}年")
+    record(
+        actor=actor,
+        action=PublicationAction.ARTICLE20_SET,
+        target=row,
+        agency=agency,
+        changes=diff(before, {f: getattr(row, f) for f in fields}),
+        note=f"{values.year}年",
+    )
     return row
 
 
@@ -623,21 +712,40 @@ def _suggestion_cases(actor: User, agency: Agency, case_ids: Iterable[int]) -> l
 
 @transaction.atomic
 def adopt_suggestion(
-    *, actor: User, agency: Agency, case_ids: Iterable[int], category: Category, title: str,
-    formed_on: dt.date, now: dt.datetime | None = None,
+    *,
+    actor: User,
+    agency: Agency,
+    case_ids: Iterable[int],
+    category: Category,
+    title: str,
+    formed_on: dt.date,
+    now: dt.datetime | None = None,
 ) -> Item:
     """Take a group of similar disclosed applications into 主动公开 (条例 art 44): a draft item,
     which then goes through 保密审查 like any other."""
     cases = _suggestion_cases(actor, agency, case_ids)
     numbers = "、".join(c.number for c in cases)
     body = "".join(f"<p>{_escape(c.request_description)}</p>" for c in cases[:1])
-    item = create_draft(actor=actor, agency=agency, category=category, title=title, formed_on=formed_on, body=body,
-                        origin_note=f"依申请转主动（条例第四十四条）：{numbers}"[:200], now=now)
-    decision = DisclosureSuggestion.objects.create(agency=agency, decision=SuggestionDecision.ADOPTED, item=item,
-                                                   decided_by=actor, decided_at=_now(now))
+    item = create_draft(
+        actor=actor,
+        agency=agency,
+        category=category,
+        title=title,
+        formed_on=formed_on,
+        body=body,
+        origin_note=f"依申请转主动（条例第四十四条）：{numbers}"[:200],
+        now=now,
+    )
+    decision = DisclosureSuggestion.objects.create(
+        agency=agency, decision=SuggestionDecision.ADOPTED, item=item, decided_by=actor, decided_at=_now(now)
+    )
     decision.cases.set(cases)
-    record(actor=actor, action=PublicationAction.SUGGESTION_ADOPTED, target=item,
-           changes={"cases": [c.number for c in cases]})
+    record(
+        actor=actor,
+        action=PublicationAction.SUGGESTION_ADOPTED,
+        target=item,
+        changes={"cases": [c.number for c in cases]},
+    )
     return item
 
 
@@ -650,11 +758,18 @@ def dismiss_suggestion(
     note = note.strip()
     if not note:
         raise PublicationError("不纳入主动公开须说明理由")
-    decision = DisclosureSuggestion.objects.create(agency=agency, decision=SuggestionDecision.DISMISSED, note=note,
-                                                   decided_by=actor, decided_at=_now(now))
+    decision = DisclosureSuggestion.objects.create(
+        agency=agency, decision=SuggestionDecision.DISMISSED, note=note, decided_by=actor, decided_at=_now(now)
+    )
     decision.cases.set(cases)
-    record(actor=actor, action=PublicationAction.SUGGESTION_DISMISSED, target=decision, agency=agency, note=note,
-           changes={"cases": [c.number for c in cases]})
+    record(
+        actor=actor,
+        action=PublicationAction.SUGGESTION_DISMISSED,
+        target=decision,
+        agency=agency,
+        note=note,
+        changes={"cases": [c.number for c in cases]},
+    )
     return decision
 
 

@@ -58,14 +58,27 @@ class Suggestion:
 
 
 def candidate_cases(agency: Agency, *, today: dt.date) -> list[Case]:
-    decided = DisclosureSuggestion.cases.through.objects.filter(
-        disclosuresuggestion__agency=agency).values("case_id")
+    decided = DisclosureSuggestion.cases.through.objects.filter(disclosuresuggestion__agency=agency).values("case_id")
     return list(
-        Case.objects.filter(agency=agency, status=CaseStatus.CLOSED, outcome__in=[o.value for o in DISCLOSED_OUTCOMES],
-                            closed_on__gte=today - WINDOW)
+        Case.objects.filter(
+            agency=agency,
+            status=CaseStatus.CLOSED,
+            outcome__in=[o.value for o in DISCLOSED_OUTCOMES],
+            closed_on__gte=today - WINDOW,
+        )
         .exclude(pk__in=decided)
-        .only("pk", "number", "request_description", "applicant_key", "applicant_name", "phone", "outcome",
-              "closed_on", "received_on", "agency_id")
+        .only(
+            "pk",
+            "number",
+            "request_description",
+            "applicant_key",
+            "applicant_name",
+            "phone",
+            "outcome",
+            "closed_on",
+            "received_on",
+            "agency_id",
+        )
         .order_by("-closed_on", "-pk")[:MAX_CASES]
     )
 
@@ -82,8 +95,10 @@ def group_similar(cases: list[Case], threshold: float = SIMILARITY_THRESHOLD) ->
 
     for i in range(len(cases)):
         for j in range(i + 1, len(cases)):
-            if find(i) != find(j) and text_similarity(cases[i].request_description,
-                                                       cases[j].request_description) >= threshold:
+            if (
+                find(i) != find(j)
+                and text_similarity(cases[i].request_description, cases[j].request_description) >= threshold
+            ):
                 parent[find(j)] = find(i)
     groups: dict[int, list[Case]] = {}
     for i, case in enumerate(cases):

@@ -18,10 +18,38 @@ import nh3
 
 #: Tags an item body may keep: structure, emphasis, lists, tables, links. No images (no remote
 #: assets on intranets; images are attachments), no scripts, styles or forms.
-ALLOWED_TAGS: frozenset[str] = frozenset({
-    "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup", "blockquote",
-    "ul", "ol", "li", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "a", "span", "div",
-})
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h2",
+        "h3",
+        "h4",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "sub",
+        "sup",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "a",
+        "span",
+        "div",
+    }
+)
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "th": {"colspan", "rowspan", "scope"},

@@ -45,7 +45,11 @@ class Timeliness:
             return (
                 f"成文后第{self.working_days}个工作日发布，超过条例第二十六条规定的"
                 f"{PUBLICATION_WORKING_DAYS}个工作日"
-                + (f"（应于{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日前公开）" if self.deadline else "")
+                + (
+                    f"（应于{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日前公开）"
+                    if self.deadline
+                    else ""
+                )
             )
         return f"成文后第{self.working_days}个工作日发布，符合条例第二十六条"
 

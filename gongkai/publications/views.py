@@ -87,10 +87,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("-updated_at", "-id"), 30).get_page(request.GET.get("page"))
     counts = dict(base.values_list("status").annotate(n=Count("id")).order_by())
     user: Any = request.user
-    return render(request, "publications/item_list.html", {
-        "filter": filterset, "page": page, "counts": [(s, counts.get(s.value, 0)) for s in Status],
-        "can_create": user.agency is not None and can_write(user, user.agency),
-    })
+    return render(
+        request,
+        "publications/item_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "counts": [(s, counts.get(s.value, 0)) for s in Status],
+            "can_create": user.agency is not None and can_write(user, user.agency),
+        },
+    )
 
 
 @login_required
@@ -138,8 +144,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
-        Item.objects.visible_to(request.user).select_related("agency", "category", "author", "reviewed_by",
-                                                             "published_by"),
+        Item.objects.visible_to(request.user).select_related(
+            "agency", "category", "author", "reviewed_by", "published_by"
+        ),
         pk=pk,
     )
     user: Any = request.user
@@ -149,23 +156,28 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = None
     if item.published_on is not None:
         check = timeliness(item.formed_on, item.published_on, working_calendar())
-    return render(request, "publications/item_detail.html", {
-        "item": item,
-        "attachments": item.attachments.all(),
-        "reviews": SecrecyReview.objects.filter(item=item).select_related("reviewer"),
-        "timeliness": check,
-        "can_edit": Action.EDIT in actions and role in services.DRAFTING_ROLES,
-        "can_submit": Action.SUBMIT in actions and role in services.DRAFTING_ROLES,
-        "can_review": bool(actions & {Action.CLEAR, Action.CLASSIFY}) and role in services.REVIEWER_ROLES
-        and user.pk != item.author_id,
-        "review_blocked_for_author": bool(actions & {Action.CLEAR}) and user.pk == item.author_id,
-        "can_publish": Action.PUBLISH in actions and role in services.PUBLISHER_ROLES,
-        "can_withdraw": Action.WITHDRAW in actions and role in services.PUBLISHER_ROLES,
-        "attachment_form": AttachmentForm(),
-        "review_form": ReviewForm(initial={"result": ReviewResult.NOT_CLASSIFIED}),
-        "withdraw_form": WithdrawForm(),
-        "published_view": reverse("portal:item", args=[item.pk]) if item.is_public else None,
-    })
+    return render(
+        request,
+        "publications/item_detail.html",
+        {
+            "item": item,
+            "attachments": item.attachments.all(),
+            "reviews": SecrecyReview.objects.filter(item=item).select_related("reviewer"),
+            "timeliness": check,
+            "can_edit": Action.EDIT in actions and role in services.DRAFTING_ROLES,
+            "can_submit": Action.SUBMIT in actions and role in services.DRAFTING_ROLES,
+            "can_review": bool(actions & {Action.CLEAR, Action.CLASSIFY})
+            and role in services.REVIEWER_ROLES
+            and user.pk != item.author_id,
+            "review_blocked_for_author": bool(actions & {Action.CLEAR}) and user.pk == item.author_id,
+            "can_publish": Action.PUBLISH in actions and role in services.PUBLISHER_ROLES,
+            "can_withdraw": Action.WITHDRAW in actions and role in services.PUBLISHER_ROLES,
+            "attachment_form": AttachmentForm(),
+            "review_form": ReviewForm(initial={"result": ReviewResult.NOT_CLASSIFIED}),
+            "withdraw_form": WithdrawForm(),
+            "published_view": reverse("portal:item", args=[item.pk]) if item.is_public else None,
+        },
+    )
 
 
 def _item_for_write(request: HttpRequest, pk: int) -> Item:
@@ -179,8 +191,11 @@ def _item_for_write(request: HttpRequest, pk: int) -> Item:
 @require_POST
 def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
-    _attempt(request, lambda: services.submit_for_review(actor=request.user, item=item),  # type: ignore[arg-type]
-             "已提交保密审查。")
+    _attempt(
+        request,
+        lambda: services.submit_for_review(actor=request.user, item=item),  # type: ignore[arg-type]
+        "已提交保密审查。",
+    )
     return redirect("publications:item_detail", pk=pk)
 
 
@@ -193,10 +208,18 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择审查结论。")
     else:
         result = ReviewResult(form.cleaned_data["result"])
-        _attempt(request, lambda: services.record_review(actor=request.user, item=item, result=result,  # type: ignore[arg-type]
-                                                         notes=form.cleaned_data["notes"]),
-                 "已记录保密审查：涉密，该信息不得公开。" if result is ReviewResult.CLASSIFIED
-                 else "已记录保密审查：不涉密，可以发布。")
+        _attempt(
+            request,
+            lambda: services.record_review(
+                actor=request.user,
+                item=item,
+                result=result,  # type: ignore[arg-type]
+                notes=form.cleaned_data["notes"],
+            ),
+            "已记录保密审查：涉密，该信息不得公开。"
+            if result is ReviewResult.CLASSIFIED
+            else "已记录保密审查：不涉密，可以发布。",
+        )
     return redirect("publications:item_detail", pk=pk)
 
 
@@ -224,9 +247,16 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "撤回须说明原因。")
     else:
-        _attempt(request, lambda: services.withdraw(actor=request.user, item=item,  # type: ignore[arg-type]
-                                                    reason=form.cleaned_data["reason"], today=timezone.localdate()),
-                 "已撤回，门户不再显示该信息。")
+        _attempt(
+            request,
+            lambda: services.withdraw(
+                actor=request.user,
+                item=item,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                today=timezone.localdate(),
+            ),
+            "已撤回，门户不再显示该信息。",
+        )
     return redirect("publications:item_detail", pk=pk)
 
 
@@ -238,9 +268,15 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择要上传的文件。")
     else:
-        _attempt(request, lambda: services.add_attachment(actor=request.user, item=item,  # type: ignore[arg-type]
-                                                          upload=form.cleaned_data["file"]),
-                 "附件已上传。")
+        _attempt(
+            request,
+            lambda: services.add_attachment(
+                actor=request.user,
+                item=item,  # type: ignore[arg-type]
+                upload=form.cleaned_data["file"],
+            ),
+            "附件已上传。",
+        )
     return redirect("publications:item_detail", pk=pk)
 
 
@@ -249,8 +285,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
-    _attempt(request, lambda: services.remove_attachment(actor=request.user, attachment=attachment),  # type: ignore[arg-type]
-             "附件已删除。")
+    _attempt(
+        request,
+        lambda: services.remove_attachment(actor=request.user, attachment=attachment),  # type: ignore[arg-type]
+        "附件已删除。",
+    )
     return redirect("publications:item_detail", pk=pk)
 
 
@@ -262,8 +301,12 @@ def attachment_response(attachment: Attachment) -> HttpResponseBase:
         raise Http404("附件文件不存在") from None
     kind = KINDS.get(attachment.kind)
     inline = attachment.kind in ("pdf", "jpg", "png")
-    return FileResponse(handle, as_attachment=not inline, filename=attachment.original_name,
-                        content_type=kind.content_type if kind else "application/octet-stream")
+    return FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
 
 
 @login_required
@@ -285,13 +328,20 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None, tree=tree)
     if request.method == "POST":
         if "seed" in request.POST:
-            _attempt(request, lambda: services.seed_catalogue(actor=request.user, agency=agency),  # type: ignore[arg-type]
-                     "已建立常用公开目录。")
+            _attempt(
+                request,
+                lambda: services.seed_catalogue(actor=request.user, agency=agency),  # type: ignore[arg-type]
+                "已建立常用公开目录。",
+            )
             return redirect("publications:catalogue")
         if form.is_valid() and _attempt(
             request,
-            lambda: services.create_category(actor=request.user, agency=agency, name=form.cleaned_data["name"],  # type: ignore[arg-type]
-                                             parent=form.cleaned_data["parent"]),
+            lambda: services.create_category(
+                actor=request.user,
+                agency=agency,
+                name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                parent=form.cleaned_data["parent"],
+            ),
             "已添加目录。",
         ):
             return redirect("publications:catalogue")
@@ -312,9 +362,14 @@ def guide_edit(request: HttpRequest) -> HttpResponse:
     else:
         initial = guide.body
     form = GuideForm(request.POST or None, initial={"body": initial})
-    if request.method == "POST" and form.is_valid() and _attempt(
-        request, lambda: services.update_guide(actor=request.user, agency=agency, body=form.cleaned_data["body"]),  # type: ignore[arg-type]
-        "指南已更新，门户即时显示。",
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            lambda: services.update_guide(actor=request.user, agency=agency, body=form.cleaned_data["body"]),  # type: ignore[arg-type]
+            "指南已更新，门户即时显示。",
+        )
     ):
         return redirect("publications:guide")
     return render(request, "publications/guide_form.html", {"form": form, "guide": guide, "agency": agency})
@@ -348,10 +403,18 @@ def register(request: HttpRequest) -> HttpResponse:
         ):
             return redirect("publications:register")
     counts = register_counts(user.agency, year) if user.agency else {}
-    return render(request, "publications/register.html", {
-        "docs": docs, "form": form, "writable": writable, "year": year, "counts": counts,
-        "abolish_form": AbolishForm(),
-    })
+    return render(
+        request,
+        "publications/register.html",
+        {
+            "docs": docs,
+            "form": form,
+            "writable": writable,
+            "year": year,
+            "counts": counts,
+            "abolish_form": AbolishForm(),
+        },
+    )
 
 
 @login_required
@@ -362,8 +425,15 @@ def register_abolish(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写废止日期。")
     else:
-        _attempt(request, lambda: services.abolish_document(actor=request.user, document=document,  # type: ignore[arg-type]
-                                                            **form.cleaned_data), "已登记废止。")
+        _attempt(
+            request,
+            lambda: services.abolish_document(
+                actor=request.user,
+                document=document,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            ),
+            "已登记废止。",
+        )
     return redirect("publications:register")
 
 
@@ -378,14 +448,22 @@ def figures(request: HttpRequest) -> HttpResponse:
         agency = _own_agency(request)
         if form.is_valid():
             data = form.cleaned_data
-            values = services.Article20Input(data["year"], data["licensing"], data["punishment"], data["coercion"],
-                                             data["fees_10k_yuan"])
-            if _attempt(request, lambda: services.set_article20_figures(
-                    actor=user, agency=agency, values=values, source_note=data["source_note"]),
-                    f"已保存{data['year']}年的第二十条数据。"):
+            values = services.Article20Input(
+                data["year"], data["licensing"], data["punishment"], data["coercion"], data["fees_10k_yuan"]
+            )
+            if _attempt(
+                request,
+                lambda: services.set_article20_figures(
+                    actor=user, agency=agency, values=values, source_note=data["source_note"]
+                ),
+                f"已保存{data['year']}年的第二十条数据。",
+            ):
                 return redirect("publications:figures")
-    return render(request, "publications/figures.html", {"rows": rows, "form": form, "writable": writable,
-                                                         "import_form": ImportForm()})
+    return render(
+        request,
+        "publications/figures.html",
+        {"rows": rows, "form": form, "writable": writable, "import_form": ImportForm()},
+    )
 
 
 def _import(request: HttpRequest, run: Callable[..., list[Any]], success: str, back: str) -> HttpResponse:
@@ -401,8 +479,9 @@ def _import(request: HttpRequest, run: Callable[..., list[Any]], success: str, b
     try:
         created = run(actor=request.user, agency=agency, data=upload.read(), filename=upload.name)
     except ImportFileError as exc:
-        return render(request, "publications/import_errors.html", {"errors": exc.errors, "back": reverse(back)},
-                      status=400)
+        return render(
+            request, "publications/import_errors.html", {"errors": exc.errors, "back": reverse(back)}, status=400
+        )
     except GongkaiError as exc:
         messages.error(request, str(exc))
         return redirect(back)
@@ -420,8 +499,9 @@ def figures_import(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def items_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _import(request, import_items, "已导入{n}条信息（均为草稿，须经保密审查后发布）。",
-                       "publications:items_import")
+        return _import(
+            request, import_items, "已导入{n}条信息（均为草稿，须经保密审查后发布）。", "publications:items_import"
+        )
     _own_agency(request)
     return render(request, "publications/items_import.html", {"form": ImportForm()})
 
@@ -430,10 +510,14 @@ def items_import(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Items waiting for 保密审查 and reviewed items waiting for publication."""
     qs = Item.objects.visible_to(request.user).select_related("author", "category")
-    return render(request, "publications/review_queue.html", {
-        "pending": qs.filter(status=Status.PENDING_REVIEW).order_by("updated_at"),
-        "cleared": qs.filter(status=Status.CLEARED).order_by("updated_at"),
-    })
+    return render(
+        request,
+        "publications/review_queue.html",
+        {
+            "pending": qs.filter(status=Status.PENDING_REVIEW).order_by("updated_at"),
+            "cleared": qs.filter(status=Status.CLEARED).order_by("updated_at"),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,22 +542,48 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = _case_ids(request)
         if "dismiss" in request.POST:
-            _attempt(request, lambda: services.dismiss_suggestion(actor=request.user, agency=agency, case_ids=ids,  # type: ignore[arg-type]
-                                                                  note=request.POST.get("note", "")[:2000]),
-                     "已记录：不纳入主动公开。")
+            _attempt(
+                request,
+                lambda: services.dismiss_suggestion(
+                    actor=request.user,
+                    agency=agency,
+                    case_ids=ids,  # type: ignore[arg-type]
+                    note=request.POST.get("note", "")[:2000],
+                ),
+                "已记录：不纳入主动公开。",
+            )
             return redirect("publications:suggestions")
-        node = tree.by_id.get(int(request.POST.get("category") or 0)) if (request.POST.get("category") or "").isdigit() else None
+        node = (
+            tree.by_id.get(int(request.POST.get("category") or 0))
+            if (request.POST.get("category") or "").isdigit()
+            else None
+        )
         title = request.POST.get("title", "").strip()[:300]
         if node is None or not title:
             messages.error(request, "请填写标题并选择公开目录。")
             return redirect("publications:suggestions")
         created: list[Item] = []
-        if _attempt(request, lambda: created.append(services.adopt_suggestion(
-                actor=request.user, agency=agency, case_ids=ids, category=node.category, title=title,  # type: ignore[arg-type]
-                formed_on=timezone.localdate())), "已起草主动公开信息，请完善正文后提交保密审查。"):
+        if _attempt(
+            request,
+            lambda: created.append(
+                services.adopt_suggestion(
+                    actor=request.user,
+                    agency=agency,
+                    case_ids=ids,
+                    category=node.category,
+                    title=title,  # type: ignore[arg-type]
+                    formed_on=timezone.localdate(),
+                )
+            ),
+            "已起草主动公开信息，请完善正文后提交保密审查。",
+        ):
             return redirect("publications:item_edit", pk=created[0].pk)
         return redirect("publications:suggestions")
-    return render(request, "publications/suggestions.html", {
-        "suggestions": find(agency, today=timezone.localdate()),
-        "categories": [(depth, node) for depth, node in tree.flat()],
-    })
+    return render(
+        request,
+        "publications/suggestions.html",
+        {
+            "suggestions": find(agency, today=timezone.localdate()),
+            "categories": [(depth, node) for depth, node in tree.flat()],
+        },
+    )

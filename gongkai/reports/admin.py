@@ -20,9 +20,25 @@ class AnnualReportRecordAdmin(AuditedModelAdmin):
     list_select_related = ("agency", "signed_by")
     actions = None  # no bulk delete: a signed-off report is never deleted
     readonly_fields = (
-        "agency", "year", "version", "status", "narrative", "snapshot", "findings", "file_docx", "file_pdf",
-        "file_html", "file_xlsx", "file_digests", "signed_by", "signed_at", "published_at", "supersedes",
-        "created_by", "created_at", "updated_at",
+        "agency",
+        "year",
+        "version",
+        "status",
+        "narrative",
+        "snapshot",
+        "findings",
+        "file_docx",
+        "file_pdf",
+        "file_html",
+        "file_xlsx",
+        "file_digests",
+        "signed_by",
+        "signed_at",
+        "published_at",
+        "supersedes",
+        "created_by",
+        "created_at",
+        "updated_at",
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -27,8 +27,23 @@ class AnnualReportRecordSerializer(serializers.ModelSerializer):  # type: ignore
 
     class Meta:
         model = AnnualReportRecord
-        fields = ("id", "agency", "agency_name", "agency_code", "year", "version", "status", "signed_by_name",
-                  "signed_at", "published_at", "supersedes", "narrative", "snapshot", "findings", "file_digests")
+        fields = (
+            "id",
+            "agency",
+            "agency_name",
+            "agency_code",
+            "year",
+            "version",
+            "status",
+            "signed_by_name",
+            "signed_at",
+            "published_at",
+            "supersedes",
+            "narrative",
+            "snapshot",
+            "findings",
+            "file_digests",
+        )
         read_only_fields = fields
 
     def get_signed_by_name(self, obj: AnnualReportRecord) -> str | None:

@@ -49,4 +49,3 @@ def compute_report(agency: Agency, year: int) -> AnnualReport:
     report.table3 = compute_table3(agency, year)
     report.table4 = compute_table4(agency, year)
     return report
-

@@ -150,8 +150,15 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         added = _cases(agency)
         filled = _table2(agency)
         started = _report(agency, today)
-    done = [part for part, did in (("2023年办件和复议记录", added), ("表二数据", filled), ("2023年度报告（2024年1月6日签发、发布）", started))
-            if did]
+    done = [
+        part
+        for part, did in (
+            ("2023年办件和复议记录", added),
+            ("表二数据", filled),
+            ("2023年度报告（2024年1月6日签发、发布）", started),
+        )
+        if did
+    ]
     log(f"已载入年度报告演示数据（果园街道）：{'、'.join(done)}" if done else "年度报告演示数据已存在，跳过")
 
 
@@ -173,16 +180,29 @@ def _cases(agency: Agency) -> bool:
         elif app.channel is Channel.POST_SIGNED:
             extra["signed_on"] = received
         case = cases.register_application(
-            actor=officer, today=received, channel=app.channel, applicant_type=ApplicantType.NATURAL_PERSON,
-            applicant_name=_name(n), request_description=app.request + MARKER,
-            id_number=f"1101281970{n + 1:02d}01{n:04d}"[:18], phone=f"1350106{n:04d}",
-            address="北京市密云区果园街道", assigned_to=officer, **extra,  # type: ignore[arg-type]
+            actor=officer,
+            today=received,
+            channel=app.channel,
+            applicant_type=ApplicantType.NATURAL_PERSON,
+            applicant_name=_name(n),
+            request_description=app.request + MARKER,
+            id_number=f"1101281970{n + 1:02d}01{n:04d}"[:18],
+            phone=f"1350106{n:04d}",
+            address="北京市密云区果园街道",
+            assigned_to=officer,
+            **extra,  # type: ignore[arg-type]
         )
         registered.append(_close(officer, case, app))
     for index, filed, result, concluded in REVIEWS:
-        review = cases.record_review(actor=officer, kind=ReviewKind.RECONSIDERATION, filed_on=filed,
-                                     body=SUPERVISING_BODY, today=filed, case=registered[index],
-                                     case_number=f"密政复字〔{YEAR}〕{index + 1}号")
+        review = cases.record_review(
+            actor=officer,
+            kind=ReviewKind.RECONSIDERATION,
+            filed_on=filed,
+            body=SUPERVISING_BODY,
+            today=filed,
+            case=registered[index],
+            case_number=f"密政复字〔{YEAR}〕{index + 1}号",
+        )
         cases.conclude_review(actor=officer, review=review, result=result, concluded_on=concluded, today=concluded)
     return True
 
@@ -191,13 +211,23 @@ def _close(officer: User, case: Case, app: Application) -> Case:
     """Take one application to its outcome on the dates of :data:`APPLICATIONS`."""
     received = app.received
     if app.outcome is Outcome.OTHER_NO_CORRECTION:
-        case = cases.request_correction(actor=officer, case=case, items="请写明所需信息的名称、文号或者特征性描述",
-                                        reply_by=received + dt.timedelta(days=20), today=received + dt.timedelta(days=3))
+        case = cases.request_correction(
+            actor=officer,
+            case=case,
+            items="请写明所需信息的名称、文号或者特征性描述",
+            reply_by=received + dt.timedelta(days=20),
+            today=received + dt.timedelta(days=3),
+        )
         return cases.lapse_correction(actor=officer, case=case, today=app.closed, note="逾期未补正，视为放弃申请")
     if app.outcome is Outcome.OTHER_FEE_UNPAID:
         case = cases.start_processing(actor=officer, case=case, today=received)
-        case = cases.send_fee_notice(actor=officer, case=case, method=FeeMethod.BY_VOLUME, pages=app.pages,
-                                     today=received + dt.timedelta(days=10))
+        case = cases.send_fee_notice(
+            actor=officer,
+            case=case,
+            method=FeeMethod.BY_VOLUME,
+            pages=app.pages,
+            today=received + dt.timedelta(days=10),
+        )
         return cases.lapse_fee(actor=officer, case=case, today=app.closed, note="逾期未缴纳信息处理费，视为放弃申请")
     return cases.close_case(actor=officer, case=case, outcome=app.outcome, today=app.closed)
 
@@ -208,16 +238,22 @@ def _table2(agency: Agency) -> bool:
     officer = User.objects.get(username="gy_officer")
     if Article20Figures.objects.filter(agency=agency, year=YEAR).first() is None:
         publications.set_article20_figures(
-            actor=None, agency=agency, source_note="演示数据（样本报告）",
-            values=publications.Article20Input(YEAR, licensing=0, punishment=PUNISHMENT_DECISIONS, coercion=0,
-                                               fees_10k_yuan=Decimal("0")),
+            actor=None,
+            agency=agency,
+            source_note="演示数据（样本报告）",
+            values=publications.Article20Input(
+                YEAR, licensing=0, punishment=PUNISHMENT_DECISIONS, coercion=0, fees_10k_yuan=Decimal("0")
+            ),
         )
         filled = True
     counts = register_counts(agency, YEAR)[RegisterKind.NORMATIVE_DOCUMENT]
     for n in range(counts.in_force, NORMATIVE_IN_FORCE):
         publications.register_document(
-            actor=None, agency=agency, kind=RegisterKind.NORMATIVE_DOCUMENT,
-            title=f"果园街道行政规范性文件（演示）第{n + 1}号", document_number=f"果政发〔{2019 + n}〕{n + 1}号",
+            actor=None,
+            agency=agency,
+            kind=RegisterKind.NORMATIVE_DOCUMENT,
+            title=f"果园街道行政规范性文件（演示）第{n + 1}号",
+            document_number=f"果政发〔{2019 + n}〕{n + 1}号",
             issued_on=dt.date(2019 + n, 6, 1),
         )
         filled = True
@@ -237,9 +273,14 @@ def _publish_items(agency: Agency, author: User, count: int) -> None:
     start = dt.date(YEAR, 1, 3)
     for n in range(count):
         day = start + dt.timedelta(days=(n * 360) // max(count, 1))
-        item = publications.create_draft(actor=author, agency=agency, category=category, formed_on=day,
-                                         title=f"果园街道工作动态（{day.month}月第{n + 1}期）",
-                                         body=f"<p>果园街道{day.month}月{day.day}日工作动态。</p>")
+        item = publications.create_draft(
+            actor=author,
+            agency=agency,
+            category=category,
+            formed_on=day,
+            title=f"果园街道工作动态（{day.month}月第{n + 1}期）",
+            body=f"<p>果园街道{day.month}月{day.day}日工作动态。</p>",
+        )
         publications.submit_for_review(actor=author, item=item)
         publications.record_review(actor=leader, item=item, result=SecrecyResult.NOT_CLASSIFIED)
         publications.publish(actor=author, item=item, today=day)
@@ -258,4 +299,3 @@ def _report(agency: Agency, today: dt.date) -> bool:
     record = reports.sign_off(actor=leader, record=record, now=dt.datetime(2024, 1, 6, 10, 0, tzinfo=shanghai))
     reports.publish(actor=officer, record=record, now=dt.datetime(2024, 1, 6, 15, 0, tzinfo=shanghai))
     return True
-

@@ -58,8 +58,14 @@ def report_cells(report: AnnualReport) -> Iterator[tuple[ReportTable, str, str, 
     for key in TABLE3_KEYS:
         cells = report.table3.get(key) or []
         for i, label in enumerate(COLUMN_LABELS):
-            yield (ReportTable.TABLE3, key, str(i), table3_row_label(key, report.format), label,
-                   cells[i] if i < len(cells) else None)
+            yield (
+                ReportTable.TABLE3,
+                key,
+                str(i),
+                table3_row_label(key, report.format),
+                label,
+                cells[i] if i < len(cells) else None,
+            )
     for group in TABLE4_GROUPS:
         values4 = report.table4.get(group.value, {})
         for name in TABLE4_FIELDS:
@@ -155,7 +161,9 @@ def narrative_changes(old: dict[str, str], new: dict[str, str]) -> list[Paragrap
                 continue
             olds, news = a[i1:i2], b[j1:j2]
             paired = min(len(olds), len(news)) if op == "replace" else 0
-            changes += [ParagraphChange(key, ChangeKind.CHANGED, o, n) for o, n in zip(olds, news, strict=False)][:paired]
+            changes += [ParagraphChange(key, ChangeKind.CHANGED, o, n) for o, n in zip(olds, news, strict=False)][
+                :paired
+            ]
             changes += [ParagraphChange(key, ChangeKind.REMOVED, o, "") for o in olds[paired:]]
             changes += [ParagraphChange(key, ChangeKind.ADDED, "", n) for n in news[paired:]]
     return changes

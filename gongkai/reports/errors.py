@@ -23,4 +23,3 @@ class SignOffRefused(GongkaiError):
     @classmethod
     def from_findings(cls, errors: list[Finding]) -> SignOffRefused:
         return cls([f.message for f in errors], errors)
-

@@ -18,6 +18,9 @@ class NarrativeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key in NARRATIVE_SECTIONS:
             self.fields[key] = forms.CharField(
-                label=SECTION_LABELS[key], required=False, max_length=MAX_SECTION_CHARS, strip=True,
+                label=SECTION_LABELS[key],
+                required=False,
+                max_length=MAX_SECTION_CHARS,
+                strip=True,
                 widget=forms.Textarea(attrs={"rows": _ROWS.get(key, 8)}),
             )

@@ -86,18 +86,33 @@ class AnnualReportRecord(models.Model):
     file_xlsx = models.FileField("Excel 表格", upload_to=_upload_to, blank=True, editable=False)
     file_digests = models.JSONField("文档摘要（SHA-256）", default=dict, blank=True, editable=False)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     signed_at = models.DateTimeField("签发时间", null=True, blank=True, editable=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
     supersedes = models.OneToOneField(
-        "self", verbose_name="替代的版本", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="superseded_by", editable=False,
+        "self",
+        verbose_name="替代的版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        editable=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="编制人", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="编制人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -114,9 +129,7 @@ class AnnualReportRecord(models.Model):
             models.UniqueConstraint(
                 fields=["agency", "year"], condition=Q(status=ReportStatus.DRAFT), name="report_one_draft"
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="report_year_range"
-            ),
+            models.CheckConstraint(condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="report_year_range"),
             # Version 1 supersedes nothing; every later version supersedes exactly one.
             models.CheckConstraint(
                 condition=Q(version=1, supersedes__isnull=True) | Q(version__gt=1, supersedes__isnull=False),
@@ -125,12 +138,27 @@ class AnnualReportRecord(models.Model):
             # A draft carries no signature; a signed-off or published report carries all of it.
             models.CheckConstraint(
                 condition=(
-                    Q(status=ReportStatus.DRAFT, signed_by__isnull=True, signed_at__isnull=True,
-                      snapshot__isnull=True, published_at__isnull=True)
-                    | Q(status=ReportStatus.SIGNED_OFF, signed_by__isnull=False, signed_at__isnull=False,
-                        snapshot__isnull=False, published_at__isnull=True)
-                    | Q(status=ReportStatus.PUBLISHED, signed_by__isnull=False, signed_at__isnull=False,
-                        snapshot__isnull=False, published_at__isnull=False)
+                    Q(
+                        status=ReportStatus.DRAFT,
+                        signed_by__isnull=True,
+                        signed_at__isnull=True,
+                        snapshot__isnull=True,
+                        published_at__isnull=True,
+                    )
+                    | Q(
+                        status=ReportStatus.SIGNED_OFF,
+                        signed_by__isnull=False,
+                        signed_at__isnull=False,
+                        snapshot__isnull=False,
+                        published_at__isnull=True,
+                    )
+                    | Q(
+                        status=ReportStatus.PUBLISHED,
+                        signed_by__isnull=False,
+                        signed_at__isnull=False,
+                        snapshot__isnull=False,
+                        published_at__isnull=False,
+                    )
                 ),
                 name="report_signature_complete",
             ),

@@ -97,13 +97,13 @@ def first_draft(facts: ReportFacts) -> dict[str, str]:
         if facts.published_items is not None
         else _todo("本年度主动公开政府信息条数")
     )
-    staff = (
-        f"配备政府信息公开工作人员{facts.staff}名。" if facts.staff else _todo("政府信息公开工作人员配备情况")
-    )
+    staff = f"配备政府信息公开工作人员{facts.staff}名。" if facts.staff else _todo("政府信息公开工作人员配备情况")
     if facts.trainings:
-        training = f"本年度组织政府信息公开业务培训{len(facts.trainings)}次：" + "；".join(
-            f"{t.held_on}{t.title}" for t in facts.trainings
-        ) + "。"
+        training = (
+            f"本年度组织政府信息公开业务培训{len(facts.trainings)}次："
+            + "；".join(f"{t.held_on}{t.title}" for t in facts.trainings)
+            + "。"
+        )
     else:
         training = _todo("本年度教育培训情况")
     overview = "\n".join(

@@ -27,6 +27,11 @@ def panels(request: HttpRequest) -> list[Panel]:
     if user.role in (Role.SUPERVISOR, Role.ADMIN):
         # Late ones first: those are what a supervisor acts on.
         rows.sort(key=lambda r: (not r.lateness.timeliness.is_late, r.agency.path))
-    context = {"year": year, "rows": rows[:PANEL_ROWS], "more": len(rows) > PANEL_ROWS, "total": len(rows),
-               "late": sum(1 for r in rows if r.lateness.timeliness.is_late)}
+    context = {
+        "year": year,
+        "rows": rows[:PANEL_ROWS],
+        "more": len(rows) > PANEL_ROWS,
+        "total": len(rows),
+        "late": sum(1 for r in rows if r.lateness.timeliness.is_late),
+    }
     return [Panel(title=f"{year}年政府信息公开工作年度报告", template="reports/panel.html", context=context, order=40)]

@@ -167,7 +167,7 @@ class AgencyYear:
 
     @property
     def stage(self) -> str:
-        """"none", "draft", "signed_off" or "published": the furthest any version got."""
+        """ "none", "draft", "signed_off" or "published": the furthest any version got."""
         if self.published is not None:
             return ReportStatus.PUBLISHED
         if self.current is None:
@@ -192,11 +192,16 @@ def year_overview(agencies: Iterable[Agency], year: int, *, today: dt.date) -> l
         published = [r for r in records if r.status == ReportStatus.PUBLISHED]
         first_published = min((r.published_at for r in published if r.published_at), default=None)
         first_on = timezone.localdate(first_published) if first_published else None
-        rows.append(AgencyYear(
-            agency=agency, year=year, current=records[0] if records else None,
-            published=published[0] if published else None, first_published_on=first_on,
-            lateness=lateness(agency.level, year, published_on=first_on, today=today),
-        ))
+        rows.append(
+            AgencyYear(
+                agency=agency,
+                year=year,
+                current=records[0] if records else None,
+                published=published[0] if published else None,
+                first_published_on=first_on,
+                lateness=lateness(agency.level, year, published_on=first_on, today=today),
+            )
+        )
     return rows
 
 

@@ -53,14 +53,22 @@ def _require_editor(actor: User, agency: Agency) -> None:
 
 
 def can_edit(actor: Any, agency: Agency) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active
-                and actor.role in EDITOR_ROLES and actor.agency_id == agency.pk)
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.role in EDITOR_ROLES
+        and actor.agency_id == agency.pk
+    )
 
 
 def can_sign_off(actor: Any, agency: Agency) -> bool:
     """Only a 负责人 of the report's own agency signs it off (国办公开办函〔2021〕30号 一（四）)."""
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active
-                and actor.role in APPROVER_ROLES and actor.agency_id == agency.pk)
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.role in APPROVER_ROLES
+        and actor.agency_id == agency.pk
+    )
 
 
 def build_report(record: AnnualReportRecord) -> AnnualReport:
@@ -110,8 +118,12 @@ def save_narrative(*, actor: User, record: AnnualReportRecord, sections: dict[st
         return record
     record.narrative = after
     record.save(update_fields=["narrative", "updated_at"])
-    audit(actor=actor, action=ReportAuditAction.NARRATIVE_SAVED, target=record,
-          changes={"sections": [SECTION_LABELS[k] for k in changed]})
+    audit(
+        actor=actor,
+        action=ReportAuditAction.NARRATIVE_SAVED,
+        target=record,
+        changes={"sections": [SECTION_LABELS[k] for k in changed]},
+    )
     return record
 
 
@@ -160,9 +172,17 @@ def _sign_off(actor: User, record: AnnualReportRecord, now: dt.datetime, written
     record.signed_by = actor
     record.signed_at = now
     record.save()
-    audit(actor=actor, action=ReportAuditAction.SIGNED_OFF, target=record,
-          changes={"version": record.version, "status": [ReportStatus.DRAFT.value, status.value],
-                   "warnings": len(findings), "sha256": digests})
+    audit(
+        actor=actor,
+        action=ReportAuditAction.SIGNED_OFF,
+        target=record,
+        changes={
+            "version": record.version,
+            "status": [ReportStatus.DRAFT.value, status.value],
+            "warnings": len(findings),
+            "sha256": digests,
+        },
+    )
     return record
 
 
@@ -174,8 +194,12 @@ def publish(*, actor: User, record: AnnualReportRecord, now: dt.datetime | None 
     record.status = next_status(record.status, ReportAction.PUBLISH)
     record.published_at = now or timezone.now()
     record.save(update_fields=["status", "published_at"])
-    audit(actor=actor, action=ReportAuditAction.PUBLISHED, target=record,
-          changes={"version": record.version, "status": [ReportStatus.SIGNED_OFF.value, record.status]})
+    audit(
+        actor=actor,
+        action=ReportAuditAction.PUBLISHED,
+        target=record,
+        changes={"version": record.version, "status": [ReportStatus.SIGNED_OFF.value, record.status]},
+    )
     return record
 
 
@@ -189,12 +213,19 @@ def new_version(*, actor: User, record: AnnualReportRecord) -> AnnualReportRecor
     if AnnualReportRecord.objects.filter(supersedes=record).exists():
         raise ValidationError(f"{record}已有新版本")
     draft = AnnualReportRecord(
-        agency=record.agency, year=record.year, version=record.version + 1, supersedes=record,
+        agency=record.agency,
+        year=record.year,
+        version=record.version + 1,
+        supersedes=record,
         narrative={k: v for k, v in record.snapshot_report().sections.items() if k in NARRATIVE_SECTIONS},
         created_by=actor,
     )
     draft.full_clean()
     draft.save()
-    audit(actor=actor, action=ReportAuditAction.NEW_VERSION, target=draft,
-          changes={"version": draft.version, "supersedes": record.version})
+    audit(
+        actor=actor,
+        action=ReportAuditAction.NEW_VERSION,
+        target=draft,
+        changes={"version": draft.version, "supersedes": record.version},
+    )
     return draft

@@ -67,12 +67,17 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect("reports:overview")
     agency = user.agency
     today = timezone.localdate()
-    years = sorted({*selectors.years_with_reports(agency), *range(today.year - RECENT_YEARS, today.year)},
-                   reverse=True)
+    years = sorted({*selectors.years_with_reports(agency), *range(today.year - RECENT_YEARS, today.year)}, reverse=True)
     rows = [selectors.year_overview([agency], year, today=today)[0] for year in years]
-    return render(request, "reports/index.html", {
-        "agency": agency, "rows": rows, "can_edit": services.can_edit(user, agency),
-    })
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "agency": agency,
+            "rows": rows,
+            "can_edit": services.can_edit(user, agency),
+        },
+    )
 
 
 @login_required
@@ -85,10 +90,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     totals = table3_by_agency([r.agency.pk for r in rows], year)
     counts = {stage: sum(1 for r in rows if r.stage == stage) for stage in ("none", "draft", "signed_off", "published")}
     late = sum(1 for r in rows if r.lateness.timeliness.is_late)
-    return render(request, "reports/overview.html", {
-        "year": year, "rows": [(r, totals[r.agency.pk]) for r in rows], "counts": counts, "late": late,
-        "years": range(today.year - 1, today.year - 1 - RECENT_YEARS, -1),
-    })
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "year": year,
+            "rows": [(r, totals[r.agency.pk]) for r in rows],
+            "counts": counts,
+            "late": late,
+            "years": range(today.year - 1, today.year - 1 - RECENT_YEARS, -1),
+        },
+    )
 
 
 @login_required
@@ -111,7 +123,11 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_page(
-    request: HttpRequest, agency: Agency, year: int, record: AnnualReportRecord | None, report: AnnualReport,
+    request: HttpRequest,
+    agency: Agency,
+    year: int,
+    record: AnnualReportRecord | None,
+    report: AnnualReport,
     form: NarrativeForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
@@ -122,8 +138,10 @@ def _report_page(
     sections = report.sections
     warnings = copy_warnings(
         sections,
-        [*([(f"上年（{year - 1}年）报告", previous_report.sections)] if previous_report else []),
-         *selectors.peer_sections(agency, year)],
+        [
+            *([(f"上年（{year - 1}年）报告", previous_report.sections)] if previous_report else []),
+            *selectors.peer_sections(agency, year),
+        ],
         keys=NARRATIVE_SECTIONS,
     )
     if editable and form is None:
@@ -146,9 +164,12 @@ def _report_page(
         "facts": selectors.report_facts(agency, year) if record is None or record.is_draft else None,
         "can_start": record is None and services.can_edit(user, agency) and year < timezone.localdate().year,
         "can_sign_off": record is not None and record.is_draft and services.can_sign_off(user, agency),
-        "can_publish": record is not None and record.status == ReportStatus.SIGNED_OFF
+        "can_publish": record is not None
+        and record.status == ReportStatus.SIGNED_OFF
         and services.can_edit(user, agency),
-        "can_revise": record is not None and record.is_locked and services.can_edit(user, agency)
+        "can_revise": record is not None
+        and record.is_locked
+        and services.can_edit(user, agency)
         and not AnnualReportRecord.objects.filter(supersedes=record).exists(),
         "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
         "lateness": selectors.year_overview([agency], year, today=timezone.localdate())[0],
@@ -161,8 +182,12 @@ def _report_page(
 def start(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     agency = _agency(request, agency_id)
     try:
-        record = services.start_draft(actor=request.user, agency=agency, year=year,  # type: ignore[arg-type]
-                                      today=timezone.localdate())
+        record = services.start_draft(
+            actor=request.user,
+            agency=agency,
+            year=year,  # type: ignore[arg-type]
+            today=timezone.localdate(),
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("reports:agency_year", agency_id=agency.pk, year=year)
@@ -181,8 +206,11 @@ def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "正文未保存，请检查各部分的长度。")
         return _report_page(request, record.agency, record.year, record, services.build_report(record), form)
     try:
-        services.save_narrative(actor=request.user, record=record,  # type: ignore[arg-type]
-                                sections={k: form.cleaned_data[k] for k in NARRATIVE_SECTIONS})
+        services.save_narrative(
+            actor=request.user,
+            record=record,  # type: ignore[arg-type]
+            sections={k: form.cleaned_data[k] for k in NARRATIVE_SECTIONS},
+        )
     except (GongkaiError, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:

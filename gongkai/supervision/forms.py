@@ -28,8 +28,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    title = forms.CharField(label="批次名称", max_length=120, required=False,
-                            help_text="例如：2024年度区属单位年度报告")
+    title = forms.CharField(
+        label="批次名称", max_length=120, required=False, help_text="例如：2024年度区属单位年度报告"
+    )
     documents = MultipleFileField(
         label="年度报告文件",
         help_text=f"可多选：PDF、Word（.docx）、网页（.html）、文本、JSON，或打包为 .zip；一批最多 {MAX_FILES} 个文件",

@@ -14,7 +14,8 @@ from gongkai.supervision.models import ReadReport, ReadStatus, ReportBatch
 def batches_for(user: Any) -> QuerySet[ReportBatch]:
     """Batches ``user`` may see, newest first, with counts by status (one query)."""
     return (
-        ReportBatch.objects.visible_to(user).select_related("agency", "uploaded_by")
+        ReportBatch.objects.visible_to(user)
+        .select_related("agency", "uploaded_by")
         .annotate(
             n_files=Count("files"),
             n_consistent=Count("files", filter=Q(files__status=ReadStatus.CONSISTENT)),

@@ -62,8 +62,12 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
         raise SupervisionError("压缩包中没有文件")
     with transaction.atomic():
         batch = ReportBatch.objects.create(agency_id=actor.agency_id, uploaded_by=actor, title=title.strip()[:120])
-        record(actor=actor, action=SupervisionAction.BATCH_UPLOADED, target=batch,
-               changes={"files": [u.name for u in uploads], "count": len(uploads)})
+        record(
+            actor=actor,
+            action=SupervisionAction.BATCH_UPLOADED,
+            target=batch,
+            changes={"files": [u.name for u in uploads], "count": len(uploads)},
+        )
     agencies = list(visible_agencies(actor))
     for position, upload in enumerate(uploads, start=1):
         _store(batch, position, upload, agencies)
@@ -89,8 +93,13 @@ def _store(batch: ReportBatch, position: int, upload: Upload, agencies: list[Age
             error = str(exc)
     elapsed = round((time.perf_counter() - started) * 1000)
     row = ReadReport(
-        batch=batch, position=position, file_name=upload.name[:255], sha256=hashlib.sha256(upload.data).hexdigest(),
-        size=len(upload.data), source_format=kind, read_ms=elapsed,
+        batch=batch,
+        position=position,
+        file_name=upload.name[:255],
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        size=len(upload.data),
+        source_format=kind,
+        read_ms=elapsed,
     )
     if report is None:
         row.status, row.read_error = ReadStatus.UNREADABLE, error or "无法读取"
@@ -130,8 +139,12 @@ def check_batch(*, actor: User, batch: ReportBatch) -> None:
         return
     years = {r.year for r in rows if r.year is not None} | {r.year - 1 for r in rows if r.year}
     others = list(
-        ReadReport.objects.readable().visible_to(actor).exclude(batch=batch).filter(year__in=years)
-        .select_related("matched_agency").order_by("-batch__created_at", "-id")
+        ReadReport.objects.readable()
+        .visible_to(actor)
+        .exclude(batch=batch)
+        .filter(year__in=years)
+        .select_related("matched_agency")
+        .order_by("-batch__created_at", "-id")
     )
     entries, by_entry = _entries(rows)
     context, context_rows = _entries(others)

@@ -55,14 +55,24 @@ def index(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
     files = list(batch.files.select_related("matched_agency", "previous").defer("report"))
-    return render(request, "supervision/batch.html", {
-        "batch": batch, "files": files, "pending": any(f.status == ReadStatus.PENDING for f in files),
-        "verdicts": [(v.label, getattr(batch, f"n_{_COUNT_NAMES[v]}")) for v in Verdict],
-    })
+    return render(
+        request,
+        "supervision/batch.html",
+        {
+            "batch": batch,
+            "files": files,
+            "pending": any(f.status == ReadStatus.PENDING for f in files),
+            "verdicts": [(v.label, getattr(batch, f"n_{_COUNT_NAMES[v]}")) for v in Verdict],
+        },
+    )
 
 
-_COUNT_NAMES = {Verdict.CONSISTENT: "consistent", Verdict.ERRORS: "errors", Verdict.WARNINGS: "warnings",
-                Verdict.UNREADABLE: "unreadable"}
+_COUNT_NAMES = {
+    Verdict.CONSISTENT: "consistent",
+    Verdict.ERRORS: "errors",
+    Verdict.WARNINGS: "warnings",
+    Verdict.UNREADABLE: "unreadable",
+}
 
 
 @login_required
@@ -77,8 +87,9 @@ def batch_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(selectors.reports_for(request.user).select_related("batch", "matched_agency", "previous"),
-                            pk=pk)
+    row = get_object_or_404(
+        selectors.reports_for(request.user).select_related("batch", "matched_agency", "previous"), pk=pk
+    )
     report: AnnualReport | None = None
     if row.report is not None:
         try:
@@ -88,11 +99,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = report.format if report is not None else ReportFormat.F2021
     findings = [_finding_view(f, fmt) for f in row.findings]
     findings.sort(key=lambda f: f["severity"] != Severity.ERROR.value)
-    return render(request, "supervision/report.html", {
-        "row": row, "report": report, "findings": findings,
-        "tables": highlighted_tables(report, row.findings) if report is not None else {},
-        "format_label": FORMAT_LABELS.get(fmt, "") if report is not None else "",
-    })
+    return render(
+        request,
+        "supervision/report.html",
+        {
+            "row": row,
+            "report": report,
+            "findings": findings,
+            "tables": highlighted_tables(report, row.findings) if report is not None else {},
+            "format_label": FORMAT_LABELS.get(fmt, "") if report is not None else "",
+        },
+    )
 
 
 def _finding_view(finding: dict[str, Any], fmt: ReportFormat) -> dict[str, Any]:
@@ -121,8 +138,11 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
     if not rows:
         raise Http404("没有可比较的报告")
-    return render(request, "supervision/compare.html", {"rows": rows, "comparison": comparison,
-                                                        "lines": _comparison_lines(comparison)})
+    return render(
+        request,
+        "supervision/compare.html",
+        {"rows": rows, "comparison": comparison, "lines": _comparison_lines(comparison)},
+    )
 
 
 def _comparison_lines(comparison: Any) -> list[dict[str, Any]]:
@@ -140,9 +160,16 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
     rows = [
         FileRow(
-            f.file_name, f.agency_name or None, f.year, f.report_format or None,
-            Verdict(f.status) if f.status in _VERDICTS else Verdict.WARNINGS, f.error_count, f.warning_count,
-            f.previous.file_name if f.previous else None, f.read_error, f.findings,
+            f.file_name,
+            f.agency_name or None,
+            f.year,
+            f.report_format or None,
+            Verdict(f.status) if f.status in _VERDICTS else Verdict.WARNINGS,
+            f.error_count,
+            f.warning_count,
+            f.previous.file_name if f.previous else None,
+            f.read_error,
+            f.findings,
         )
         for f in batch.files.select_related("previous").defer("report")
     ]

@@ -22,9 +22,30 @@ from gongkai.core.report.taxonomy import ReportFormat, ReportTable
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题"
-SUMMARY_COLUMNS: tuple[str, ...] = ("文件", "机关", "年度", "格式", "状态", "错误", "警告", "对照上年报告", "无法读取的原因")
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "文件",
+    "机关",
+    "年度",
+    "格式",
+    "状态",
+    "错误",
+    "警告",
+    "对照上年报告",
+    "无法读取的原因",
+)
 FINDING_COLUMNS: tuple[str, ...] = (
-    "文件", "机关", "年度", "级别", "规则", "位置", "表", "行键", "列键", "应为", "填报", "说明",
+    "文件",
+    "机关",
+    "年度",
+    "级别",
+    "规则",
+    "位置",
+    "表",
+    "行键",
+    "列键",
+    "应为",
+    "填报",
+    "说明",
 )
 _WIDTHS = {"文件": 36, "机关": 30, "说明": 90, "位置": 40, "无法读取的原因": 60, "对照上年报告": 30}
 
@@ -55,17 +76,37 @@ def findings_workbook(rows: Iterable[FileRow]) -> bytes:
     _header(summary, SUMMARY_COLUMNS)
     _header(problems, FINDING_COLUMNS)
     for row in rows:
-        summary.append([
-            row.file, row.agency or "", row.year, row.format or "", row.verdict.label, row.errors, row.warnings,
-            row.previous or "", row.read_error,
-        ])
+        summary.append(
+            [
+                row.file,
+                row.agency or "",
+                row.year,
+                row.format or "",
+                row.verdict.label,
+                row.errors,
+                row.warnings,
+                row.previous or "",
+                row.read_error,
+            ]
+        )
         fmt = _format(row.format)
         for finding in row.findings:
-            problems.append([
-                row.file, row.agency or "", row.year, _severity(finding.get("severity")), finding.get("rule", ""),
-                _place(finding, fmt), finding.get("table") or "", finding.get("row") or "", finding.get("column") or "",
-                finding.get("expected"), finding.get("actual"), finding.get("message", ""),
-            ])
+            problems.append(
+                [
+                    row.file,
+                    row.agency or "",
+                    row.year,
+                    _severity(finding.get("severity")),
+                    finding.get("rule", ""),
+                    _place(finding, fmt),
+                    finding.get("table") or "",
+                    finding.get("row") or "",
+                    finding.get("column") or "",
+                    finding.get("expected"),
+                    finding.get("actual"),
+                    finding.get("message", ""),
+                ]
+            )
     for sheet in (summary, problems):
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions

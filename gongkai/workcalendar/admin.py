@@ -19,8 +19,17 @@ class LoadedYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     which also recomputes open cases' due dates."""
 
     list_display = ("year", "source_title", "source_number", "loaded_at", "loaded_by")
-    readonly_fields = ("year", "source_title", "source_number", "source_url", "source_published", "file_name",
-                       "text", "loaded_at", "loaded_by")
+    readonly_fields = (
+        "year",
+        "source_title",
+        "source_number",
+        "source_url",
+        "source_published",
+        "file_name",
+        "text",
+        "loaded_at",
+        "loaded_by",
+    )
     inlines = [LoadedDayInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

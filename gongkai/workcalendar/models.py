@@ -32,8 +32,14 @@ class LoadedYear(models.Model):
     file_name = models.CharField("数据文件", max_length=200, blank=True)
     text = models.TextField("数据文件内容", help_text="原样保存，便于核对")
     loaded_at = models.DateTimeField("加载时间", default=timezone.now)
-    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="加载人", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="加载人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "已加载的节假日安排"
@@ -59,8 +65,9 @@ class LoadedDay(models.Model):
         ordering = ["day"]
         constraints = [
             models.UniqueConstraint(fields=["year", "day"], name="loaded_day_unique"),
-            models.CheckConstraint(condition=models.Q(kind__in=[k.value for k in EntryKind]),
-                                   name="loaded_day_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in EntryKind]), name="loaded_day_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

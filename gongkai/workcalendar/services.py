@@ -48,9 +48,11 @@ class LoadResult:
 
     def summary(self) -> str:
         verb = "已替换" if self.replaced else "已加载"
-        return (f"{verb}{self.year}年节假日安排：放假{self.off_days}天，调休上班{self.work_days}天；"
-                f"重新计算答复期限，{len(self.moved)}件案件的期限有变化"
-                + (f"，{len(self.problems)}件未能计算" if self.problems else ""))
+        return (
+            f"{verb}{self.year}年节假日安排：放假{self.off_days}天，调休上班{self.work_days}天；"
+            f"重新计算答复期限，{len(self.moved)}件案件的期限有变化"
+            + (f"，{len(self.problems)}件未能计算" if self.problems else "")
+        )
 
     def moved_lines(self) -> list[str]:
         return [c.line() for c in self.changes]
@@ -62,8 +64,9 @@ def parse_upload(text: str, name: str) -> CalendarYear:
 
 
 @transaction.atomic
-def load_calendar_year(*, actor: User | None, data: CalendarYear, text: str, file_name: str,
-                       today: dt.date) -> LoadResult:
+def load_calendar_year(
+    *, actor: User | None, data: CalendarYear, text: str, file_name: str, today: dt.date
+) -> LoadResult:
     """Store (or replace) ``data``'s year and recompute every open case's due date.
 
     Only a system administrator (or the command line, ``actor=None``) may load a year. Example
@@ -90,10 +93,19 @@ def load_calendar_year(*, actor: User | None, data: CalendarYear, text: str, fil
         LoadedDay(year=row, day=e.day, kind=e.kind.value, name=e.name, line=e.line) for e in data.sorted_entries()
     )
     off = sum(1 for e in data.entries if e.kind is EntryKind.OFF)
-    record(actor=actor, action=CalendarAudit.YEAR_LOADED, target=row, changes={
-        "year": data.year, "source": f"{src.title} {src.number}", "url": src.url,
-        "off_days": off, "work_days": len(data.entries) - off, "replaced": replaced,
-    }, note=file_name)
-    changes = recompute_due_dates(actor=actor, today=today,
-                                  reason=f"加载{data.year}年节假日安排（{src.title}）")
+    record(
+        actor=actor,
+        action=CalendarAudit.YEAR_LOADED,
+        target=row,
+        changes={
+            "year": data.year,
+            "source": f"{src.title} {src.number}",
+            "url": src.url,
+            "off_days": off,
+            "work_days": len(data.entries) - off,
+            "replaced": replaced,
+        },
+        note=file_name,
+    )
+    changes = recompute_due_dates(actor=actor, today=today, reason=f"加载{data.year}年节假日安排（{src.title}）")
     return LoadResult(data.year, replaced, off, len(data.entries) - off, tuple(changes))

@@ -34,14 +34,27 @@ def year_list(request: HttpRequest) -> HttpResponse:
     for year in sorted(calendar.known_years, reverse=True):
         data = calendar.year_data(year)
         off = sum(1 for e in data.entries if e.kind is EntryKind.OFF)
-        years.append({"year": year, "data": data, "off": off, "work": len(data.entries) - off,
-                      "loaded": loaded.get(year), "package": year in package})
+        years.append(
+            {
+                "year": year,
+                "data": data,
+                "off": off,
+                "work": len(data.entries) - off,
+                "loaded": loaded.get(year),
+                "package": year in package,
+            }
+        )
     user: Any = request.user
     today = timezone.localdate()
-    return render(request, "workcalendar/year_list.html", {
-        "years": years, "is_admin": user.is_system_admin,
-        "next_missing": None if today.year + 1 in calendar.known_years else today.year + 1,
-    })
+    return render(
+        request,
+        "workcalendar/year_list.html",
+        {
+            "years": years,
+            "is_admin": user.is_system_admin,
+            "next_missing": None if today.year + 1 in calendar.known_years else today.year + 1,
+        },
+    )
 
 
 @login_required
@@ -52,10 +65,17 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         lines = describe_year(calendar, year)
     except CalendarYearMissing as exc:
         raise Http404(str(exc)) from None
-    return render(request, "workcalendar/year_detail.html", {
-        "year": year, "data": data, "lines": lines, "entries": data.sorted_entries(),
-        "loaded": LoadedYear.objects.filter(year=year).select_related("loaded_by").first(),
-    })
+    return render(
+        request,
+        "workcalendar/year_detail.html",
+        {
+            "year": year,
+            "data": data,
+            "lines": lines,
+            "entries": data.sorted_entries(),
+            "loaded": LoadedYear.objects.filter(year=year).select_related("loaded_by").first(),
+        },
+    )
 
 
 def _numbered(text: str, bad_line: int | None) -> list[tuple[int, str, bool]]:
@@ -88,8 +108,13 @@ def upload(request: HttpRequest) -> HttpResponse:
             return render(request, "workcalendar/upload.html", context, status=400)
         if "load" not in request.POST:
             off = sum(1 for e in data.entries if e.kind is EntryKind.OFF)
-            context.update(checked=data, off=off, work=len(data.entries) - off,
-                           replaces=data.year in working_calendar().known_years, lines=_numbered(text, None))
+            context.update(
+                checked=data,
+                off=off,
+                work=len(data.entries) - off,
+                replaces=data.year in working_calendar().known_years,
+                lines=_numbered(text, None),
+            )
             return render(request, "workcalendar/upload.html", context)
         result = load_calendar_year(actor=user, data=data, text=text, file_name=name, today=timezone.localdate())
         messages.success(request, result.summary())

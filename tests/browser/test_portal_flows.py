@@ -80,11 +80,17 @@ def test_apply_confirm_and_see_the_due_date(live_server, page, tree) -> None:  #
     assert f"{case.due_on.year}年{case.due_on.month}月{case.due_on.day}日" in due
 
 
-def test_search_finds_a_published_item_and_never_a_classified_one(live_server, page, tree, catalogue,
-                                                                   screenshots: Path) -> None:  # type: ignore[no-untyped-def]
-    item = make_published(tree, catalogue, title="果园街道2023年部门预算公开说明", formed_on=dt.date(2023, 2, 1),
-                          body="<p>一般公共预算财政拨款支出情况。</p><table><tr><th>项目</th><th>金额（万元）</th></tr>"
-                               "<tr><td>社区建设</td><td>120.5</td></tr></table>")
+def test_search_finds_a_published_item_and_never_a_classified_one(
+    live_server, page, tree, catalogue, screenshots: Path
+) -> None:  # type: ignore[no-untyped-def]
+    item = make_published(
+        tree,
+        catalogue,
+        title="果园街道2023年部门预算公开说明",
+        formed_on=dt.date(2023, 2, 1),
+        body="<p>一般公共预算财政拨款支出情况。</p><table><tr><th>项目</th><th>金额（万元）</th></tr>"
+        "<tr><td>社区建设</td><td>120.5</td></tr></table>",
+    )
     secret = make_classified(tree, catalogue, title="果园街道重点时期维稳预算安排", document_number="")
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"

@@ -35,15 +35,22 @@ ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.p
 def test_a_stale_version_is_refused_and_writes_nothing(tree) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)
     mine, theirs = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)  # two open pages, version 2
-    services.start_consultation(actor=tree.officer_a, case=mine, party=ConsultedParty.THIRD_PARTY, party_name="甲公司",
-                                today=D(2026, 3, 4))
+    services.start_consultation(
+        actor=tree.officer_a, case=mine, party=ConsultedParty.THIRD_PARTY, party_name="甲公司", today=D(2026, 3, 4)
+    )
     before = (AuditEvent.objects.count(), theirs.events.count())
     with pytest.raises(StaleCaseError) as info:
         services.request_extension(actor=tree.officer_a, case=theirs, days=5, reason="x", today=D(2026, 3, 5))
     assert str(info.value) == f"{STALE}（{case.number}）"
     with pytest.raises(StaleCaseError):  # the form's version, when given, is what counts
-        services.assign(actor=tree.officer_a, case=Case.objects.get(pk=case.pk), department=None,
-                        officer=tree.officer_a, today=D(2026, 3, 5), version=2)
+        services.assign(
+            actor=tree.officer_a,
+            case=Case.objects.get(pk=case.pk),
+            department=None,
+            officer=tree.officer_a,
+            today=D(2026, 3, 5),
+            version=2,
+        )
     assert (AuditEvent.objects.count(), theirs.events.count()) == before
     fresh = Case.objects.get(pk=case.pk)
     assert (fresh.status, fresh.version, fresh.extensions.count()) == (Status.CONSULTING, 3, 0)
@@ -79,10 +86,16 @@ if ON_POSTGRESQL:
         case = InProgressCase(actor=tree.officer_a)
         page = Case.objects.get(pk=case.pk)  # both loaded version 2
         results = _run_together(
-            lambda: services.start_consultation(actor=tree.officer_a, case=page, party=ConsultedParty.THIRD_PARTY,
-                                                party_name="甲公司", today=D(2026, 3, 4)),
-            lambda: services.request_extension(actor=tree.officer_a, case=page, days=5, reason="x",
-                                               today=D(2026, 3, 4)),
+            lambda: services.start_consultation(
+                actor=tree.officer_a,
+                case=page,
+                party=ConsultedParty.THIRD_PARTY,
+                party_name="甲公司",
+                today=D(2026, 3, 4),
+            ),
+            lambda: services.request_extension(
+                actor=tree.officer_a, case=page, days=5, reason="x", today=D(2026, 3, 4)
+            ),
         )
         winners = [r for r in results if isinstance(r, Case)]
         losers = [r for r in results if isinstance(r, StaleCaseError)]
@@ -101,8 +114,9 @@ if ON_POSTGRESQL:
 
         def first() -> Case:
             with transaction.atomic():
-                updated = services.assign(actor=tree.officer_a, case=page, department=None, officer=tree.officer_a,
-                                          today=D(2026, 3, 3))
+                updated = services.assign(
+                    actor=tree.officer_a, case=page, department=None, officer=tree.officer_a, today=D(2026, 3, 3)
+                )
                 first_holds_lock.set()
                 time.sleep(0.5)  # still uncommitted: the row stays locked
             return updated
@@ -111,8 +125,9 @@ if ON_POSTGRESQL:
             first_holds_lock.wait(10)
             started = time.monotonic()
             try:
-                services.assign(actor=tree.officer_a, case=page, department=None, officer=tree.leader_a,
-                                today=D(2026, 3, 3))
+                services.assign(
+                    actor=tree.officer_a, case=page, department=None, officer=tree.leader_a, today=D(2026, 3, 3)
+                )
             except StaleCaseError:
                 return time.monotonic() - started
             raise AssertionError("the second writer was not refused")
@@ -128,8 +143,13 @@ if ON_POSTGRESQL:
     def test_case_numbers_are_unique_under_concurrent_registration(tree) -> None:  # type: ignore[no-untyped-def]
         def register(n: int) -> Callable[[], Case]:
             return lambda: services.register_application(
-                actor=tree.officer_a, today=D(2026, 3, 2), channel=Channel.IN_PERSON,
-                applicant_type=ApplicantType.NATURAL_PERSON, applicant_name=f"申请人{n}", request_description="x")
+                actor=tree.officer_a,
+                today=D(2026, 3, 2),
+                channel=Channel.IN_PERSON,
+                applicant_type=ApplicantType.NATURAL_PERSON,
+                applicant_name=f"申请人{n}",
+                request_description="x",
+            )
 
         results = _run_together(*(register(n) for n in range(8)))
         assert all(isinstance(r, Case) for r in results), results

@@ -32,15 +32,18 @@ def test_buckets_in_working_days_per_department(tree, desk, client: Client, on_d
     ConsultingCase(actor=tree.officer_a, department=desk.office)  # paused: not listed
     ClosedCase(actor=tree.officer_a, department=desk.office)
     assert (overdue.due_on, due_today.due_on, t2.due_on, t5.due_on) == (
-        D(2026, 3, 30), D(2026, 3, 31), D(2026, 4, 2), D(2026, 4, 7))
+        D(2026, 3, 30),
+        D(2026, 3, 31),
+        D(2026, 4, 2),
+        D(2026, 4, 7),
+    )
 
     client.force_login(tree.officer_a)
     page = client.get(reverse("cases:desk"))
     assert page.status_code == 200
     assert (page.context["days"].t2, page.context["days"].t5) == (D(2026, 4, 2), D(2026, 4, 8))
     buckets = {key: [c.number for c in cases] for key, _, cases in page.context["buckets"]}
-    assert buckets == {"overdue": [overdue.number], "today": [due_today.number], "t2": [t2.number],
-                       "t5": [t5.number]}
+    assert buckets == {"overdue": [overdue.number], "today": [due_today.number], "t2": [t2.number], "t5": [t5.number]}
     loads = {row.department: (row.overdue, row.today, row.t2, row.t5, row.open) for row in page.context["loads"]}
     assert loads == {"党政办公室": (1, 1, 0, 0, 3), "城市管理办公室": (0, 0, 1, 0, 1), "（未分办）": (0, 0, 0, 1, 2)}
     assert later.number in page.content.decode()
@@ -55,8 +58,12 @@ def test_desk_queries_do_not_grow_with_cases(tree, desk, client: Client, on_day,
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("cases:desk"))
     for i in range(30):
-        InProgressCase(actor=tree.officer_a, department=desk.office if i % 2 else desk.city,
-                       assigned_to=tree.officer_a, today=D(2026, 3, 2) + dt.timedelta(days=i % 20))
+        InProgressCase(
+            actor=tree.officer_a,
+            department=desk.office if i % 2 else desk.city,
+            assigned_to=tree.officer_a,
+            today=D(2026, 3, 2) + dt.timedelta(days=i % 20),
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("cases:desk"))
     assert len(page.context["page"]) == 31
@@ -104,14 +111,32 @@ def test_identity_numbers_are_masked_in_lists_and_for_clerks(tree, desk, client:
 def test_register_by_form(tree, desk, client: Client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.officer_a)
     assert client.get(reverse("cases:register")).status_code == 200
-    bad = client.post(reverse("cases:register"), {"channel": Channel.POST_SIGNED, "applicant_type": "natural_person",
-                                                  "applicant_name": "王某", "request_description": "x"})
+    bad = client.post(
+        reverse("cases:register"),
+        {
+            "channel": Channel.POST_SIGNED,
+            "applicant_type": "natural_person",
+            "applicant_name": "王某",
+            "request_description": "x",
+        },
+    )
     assert bad.status_code == 200 and "签收日期" in bad.content.decode()
-    response = client.post(reverse("cases:register"), {
-        "channel": Channel.IN_PERSON, "applicant_type": "natural_person", "applicant_name": "王某",
-        "id_type": "resident_id", "id_number": ID, "phone": "13900000000", "request_description": "某文件",
-        "provision_form": "paper", "delivery_method": "post", "pieces": 1, "department": desk.office.pk,
-    })
+    response = client.post(
+        reverse("cases:register"),
+        {
+            "channel": Channel.IN_PERSON,
+            "applicant_type": "natural_person",
+            "applicant_name": "王某",
+            "id_type": "resident_id",
+            "id_number": ID,
+            "phone": "13900000000",
+            "request_description": "某文件",
+            "provision_form": "paper",
+            "delivery_method": "post",
+            "pieces": 1,
+            "department": desk.office.pk,
+        },
+    )
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.pk])
     assert case.department == desk.office and case.registered_by == tree.officer_a and case.due_on is not None
@@ -188,14 +213,21 @@ def test_home_panel_counts(tree, client: Client) -> None:  # type: ignore[no-unt
 def test_reviews_pages(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
     case = ClosedCase(actor=tree.officer_a)
     client.force_login(tree.officer_a)
-    response = client.post(reverse("cases:review_new") + f"?case={case.pk}", {
-        "case": case.pk, "kind": "litigation_direct", "filed_on": "2026-04-01", "body": "测试区人民法院",
-        "case_number": "(2026)测0101行初12号",
-    })
+    response = client.post(
+        reverse("cases:review_new") + f"?case={case.pk}",
+        {
+            "case": case.pk,
+            "kind": "litigation_direct",
+            "filed_on": "2026-04-01",
+            "body": "测试区人民法院",
+            "case_number": "(2026)测0101行初12号",
+        },
+    )
     assert response.status_code == 302
     review = case.reviews.get()
-    response = client.post(reverse("cases:review_conclude", args=[review.pk]),
-                           {"result": "upheld", "concluded_on": "2026-06-01"})
+    response = client.post(
+        reverse("cases:review_conclude", args=[review.pk]), {"result": "upheld", "concluded_on": "2026-06-01"}
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert (review.result, review.concluded_on) == ("upheld", D(2026, 6, 1))
@@ -232,5 +264,10 @@ def test_register_service_refuses_foreign_departments(tree, desk) -> None:  # ty
     with pytest.raises(CaseInputError, match="不属于"):
         CaseFactory(actor=tree.officer_a, department=foreign)
     with pytest.raises(CaseInputError, match="不是"):
-        services.assign(actor=tree.officer_a, case=CaseFactory(actor=tree.officer_a), department=None,
-                        officer=tree.officer_b, today=D(2026, 3, 2))
+        services.assign(
+            actor=tree.officer_a,
+            case=CaseFactory(actor=tree.officer_a),
+            department=None,
+            officer=tree.officer_b,
+            today=D(2026, 3, 2),
+        )

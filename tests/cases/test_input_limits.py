@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 REGISTER = {
-    "channel": "in_person", "applicant_type": "natural_person", "applicant_name": "刘洋", "id_type": "resident_id",
-    "phone": "13800000000", "request_description": "2025年老旧小区改造资金", "provision_form": "paper",
+    "channel": "in_person",
+    "applicant_type": "natural_person",
+    "applicant_name": "刘洋",
+    "id_type": "resident_id",
+    "phone": "13800000000",
+    "request_description": "2025年老旧小区改造资金",
+    "provision_form": "paper",
     "delivery_method": "post",
 }
 
@@ -40,22 +45,36 @@ def test_register_refuses_absurd_piece_counts(tree, client: Client, pieces: str)
 
 def test_register_service_refuses_absurd_piece_counts(tree) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CaseInputError, match="件数"):
-        services.register_application(actor=tree.officer_a, today=D(2026, 3, 2), channel="in_person",
-                                      applicant_type="natural_person", applicant_name="刘洋",
-                                      request_description="x", phone="1", pieces=MAX_PIECES + 1)
+        services.register_application(
+            actor=tree.officer_a,
+            today=D(2026, 3, 2),
+            channel="in_person",
+            applicant_type="natural_person",
+            applicant_name="刘洋",
+            request_description="x",
+            phone="1",
+            pieces=MAX_PIECES + 1,
+        )
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("pieces", "99999999999999999999"), ("pieces", "2147483647"), ("pages", "99999999999999999999"),
-    ("pages", "2147483648"), ("pages", str(MAX_PAGES + 1)),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("pieces", "99999999999999999999"),
+        ("pieces", "2147483647"),
+        ("pages", "99999999999999999999"),
+        ("pages", "2147483648"),
+        ("pages", str(MAX_PAGES + 1)),
+    ],
+)
 def test_fee_notice_refuses_absurd_counts(tree, client: Client, on_day, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
     on_day(D(2026, 3, 10))
     case = InProgressCase(actor=tree.officer_a, today=D(2026, 3, 2))
     client.force_login(tree.officer_a)
     method = "by_piece" if field == "pieces" else "by_volume"
-    page = client.post(reverse("cases:act", args=[case.pk, "fee_notice"]),
-                       {"version": case.version, "method": method, field: value})
+    page = client.post(
+        reverse("cases:act", args=[case.pk, "fee_notice"]), {"version": case.version, "method": method, field: value}
+    )
     assert page.status_code == 400
     assert not FeeNotice.objects.exists()
 
@@ -67,19 +86,22 @@ def test_fee_service_refuses_a_case_with_too_many_pieces(tree) -> None:  # type:
     with pytest.raises(CaseInputError, match="件数"):
         services.send_fee_notice(actor=tree.officer_a, case=case, method="by_piece", today=D(2026, 3, 10))
     with pytest.raises(CaseInputError, match="页数"):
-        services.send_fee_notice(actor=tree.officer_a, case=case, method="by_volume", pages=MAX_PAGES + 1,
-                                 today=D(2026, 3, 10))
+        services.send_fee_notice(
+            actor=tree.officer_a, case=case, method="by_volume", pages=MAX_PAGES + 1, today=D(2026, 3, 10)
+        )
 
 
 @pytest.mark.parametrize("amount", ["1" + "0" * 30, "99999999999", "12345678901.12"])
 def test_fee_payment_refuses_an_amount_the_column_cannot_hold(tree, client: Client, on_day, amount: str) -> None:  # type: ignore[no-untyped-def]
     on_day(D(2026, 3, 10))
     case = InProgressCase(actor=tree.officer_a, today=D(2026, 3, 2))
-    case = services.send_fee_notice(actor=tree.officer_a, case=case, method="by_volume", pages=500,
-                                    today=D(2026, 3, 10))
+    case = services.send_fee_notice(
+        actor=tree.officer_a, case=case, method="by_volume", pages=500, today=D(2026, 3, 10)
+    )
     client.force_login(tree.officer_a)
-    page = client.post(reverse("cases:act", args=[case.pk, "fee_payment"]),
-                       {"version": case.version, "amount_collected": amount})
+    page = client.post(
+        reverse("cases:act", args=[case.pk, "fee_payment"]), {"version": case.version, "amount_collected": amount}
+    )
     assert page.status_code == 400
     assert FeeNotice.objects.get().paid_on is None
 
@@ -91,7 +113,7 @@ def test_desk_list_scrolls_inside_its_card_on_a_phone(tree, client: Client) -> N
     html = client.get(reverse("cases:desk")).content.decode()
     wrapper, table = html.index('class="scroll-x"'), html.index('<table class="grid">', html.index('id="list-title"'))
     assert wrapper < table
-    assert "overflow-x: auto" in html[wrapper - 200:wrapper + 200]
+    assert "overflow-x: auto" in html[wrapper - 200 : wrapper + 200]
 
 
 def test_case_page_says_when_the_answer_is_overdue(tree, client: Client, on_day) -> None:  # type: ignore[no-untyped-def]

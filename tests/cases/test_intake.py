@@ -28,9 +28,14 @@ D = dt.date
 
 def _submit(agency: Agency, **extra: object) -> Case:
     data: dict[str, object] = {
-        "agency": agency, "applicant_type": ApplicantType.LEGAL_SERVICE_ORG, "applicant_name": "某律师事务所",
-        "org_credit_code": "31110000MD0000000X", "legal_representative": "王律师", "email": "law@example.cn",
-        "request_description": "2025年度行政处罚决定书", "client_ip": "203.0.113.9",
+        "agency": agency,
+        "applicant_type": ApplicantType.LEGAL_SERVICE_ORG,
+        "applicant_name": "某律师事务所",
+        "org_credit_code": "31110000MD0000000X",
+        "legal_representative": "王律师",
+        "email": "law@example.cn",
+        "request_description": "2025年度行政处罚决定书",
+        "client_ip": "203.0.113.9",
         "submitted_at": timezone.make_aware(dt.datetime(2026, 3, 6, 22, 15)),
     }
     data.update(extra)
@@ -43,7 +48,11 @@ def test_online_application_waits_for_confirmation(tree, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         case = _submit(tree.street_a)
     assert (case.status, case.received_on, case.due_on, case.registered_by) == (
-        Status.AWAITING_CONFIRMATION, None, None, None)
+        Status.AWAITING_CONFIRMATION,
+        None,
+        None,
+        None,
+    )
     assert case.client_ip == "203.0.113.9" and case.applicant_key == "org:31110000MD0000000X"
     assert mail.outbox[0].to == ["officer@example.cn"] and "待确认" in mail.outbox[0].subject
     submitted = AuditEvent.objects.for_object(case).get()
@@ -104,8 +113,12 @@ def test_repeat_and_monthly_flags(tree) -> None:  # type: ignore[no-untyped-def]
     old = CaseFactory(today=D(2025, 3, 10), request_description="果园街道老旧小区改造项目的实施方案", **who)
     CaseFactory(today=D(2024, 4, 1), request_description="果园街道老旧小区改造项目的实施方案", **who)  # > 12 months
     CaseFactory(today=D(2026, 3, 3), request_description="部门预算", **who)
-    CaseFactory(today=D(2026, 3, 2), request_description="果园街道老旧小区改造项目的实施方案",
-                id_number="999", actor=tree.officer_a)  # another person
+    CaseFactory(
+        today=D(2026, 3, 2),
+        request_description="果园街道老旧小区改造项目的实施方案",
+        id_number="999",
+        actor=tree.officer_a,
+    )  # another person
     case = CaseFactory(today=D(2026, 3, 20), request_description="请公开果园街道老旧小区改造项目实施方案", **who)
     assert [r.case for r in repeat_candidates(case)] == []  # 2025-03-10 is more than 12 months before
     case2 = CaseFactory(today=D(2026, 3, 25), request_description="请公开果园街道老旧小区改造项目实施方案", **who)
@@ -131,7 +144,12 @@ def test_demo_data_is_idempotent_and_alive(db) -> None:  # type: ignore[no-untyp
     assert cases.overdue(on=today).count() == 1
     assert cases.running().filter(due_on=D(2026, 12, 1)).count() == 1  # 2 working days after Fri 11-27
     assert set(cases.values_list("status", flat=True)) == {
-        Status.IN_PROGRESS, Status.AWAITING_CORRECTION, Status.CONSULTING, Status.AWAITING_CONFIRMATION, Status.CLOSED}
+        Status.IN_PROGRESS,
+        Status.AWAITING_CORRECTION,
+        Status.CONSULTING,
+        Status.AWAITING_CONFIRMATION,
+        Status.CLOSED,
+    }
 
 
 def test_reminders_t2_and_overdue(tree, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -39,7 +39,8 @@ def test_pages_render_for_each_login(demo, client: Client, username: str) -> Non
         expected = 200 if case.pk in visible else 404
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == expected, (username, case)
         assert client.get(reverse("cases:deadline", args=[case.pk])).status_code in (
-            (200, 302) if case.pk in visible else (404,))
+            (200, 302) if case.pk in visible else (404,)
+        )
     assert client.get("/api/cases/").status_code == 200
 
 

@@ -50,8 +50,16 @@ def test_visible_to_by_role(tree, desk, cases) -> None:  # type: ignore[no-untyp
 
 
 def test_the_python_twin_agrees_with_the_queryset(tree, desk, cases) -> None:  # type: ignore[no-untyped-def]
-    users = [tree.officer_a, tree.clerk_a, desk.clerk, tree.leader_a, tree.officer_b, tree.supervisor,
-             tree.other_supervisor, tree.admin]
+    users = [
+        tree.officer_a,
+        tree.clerk_a,
+        desk.clerk,
+        tree.leader_a,
+        tree.officer_b,
+        tree.supervisor,
+        tree.other_supervisor,
+        tree.admin,
+    ]
     for user in users:
         visible = set(Case.objects.visible_to(user).values_list("pk", flat=True))
         assert {c.pk for c in Case.objects.all() if user_may_read_case(user, c)} == visible, user
@@ -122,22 +130,32 @@ def test_only_a_leader_of_the_agency_approves_an_extension(tree, client: Client)
     client.force_login(tree.officer_a)
     slugs = [a.slug for a, _ in client.get(reverse("cases:detail", args=[case.pk])).context["actions"]]
     assert "approve_extension" not in slugs
-    assert client.post(reverse("cases:act", args=[case.pk, "approve_extension"]),
-                       {"version": case.version}).status_code == 403
+    assert (
+        client.post(reverse("cases:act", args=[case.pk, "approve_extension"]), {"version": case.version}).status_code
+        == 403
+    )
     client.force_login(tree.leader_a)
     slugs = [a.slug for a, _ in client.get(reverse("cases:detail", args=[case.pk])).context["actions"]]
     assert {"approve_extension", "refuse_extension"} <= set(slugs)
 
 
 def test_reviews_are_scoped_too(tree, cases, client: Client) -> None:  # type: ignore[no-untyped-def]
-    review = services.record_review(actor=tree.officer_b, kind=ReviewKind.RECONSIDERATION, filed_on=CASE_DAY, body="测试区人民政府",
-                                    today=CASE_DAY)
+    review = services.record_review(
+        actor=tree.officer_b, kind=ReviewKind.RECONSIDERATION, filed_on=CASE_DAY, body="测试区人民政府", today=CASE_DAY
+    )
     with pytest.raises(PermissionDenied):
-        services.record_review(actor=tree.officer_a, case=cases["street_b"], kind=ReviewKind.RECONSIDERATION,
-                               filed_on=CASE_DAY, body="x", today=CASE_DAY)
+        services.record_review(
+            actor=tree.officer_a,
+            case=cases["street_b"],
+            kind=ReviewKind.RECONSIDERATION,
+            filed_on=CASE_DAY,
+            body="x",
+            today=CASE_DAY,
+        )
     with pytest.raises(PermissionDenied):
-        services.conclude_review(actor=tree.officer_a, review=review, result=ReviewResult.UPHELD, concluded_on=CASE_DAY,
-                                 today=CASE_DAY)
+        services.conclude_review(
+            actor=tree.officer_a, review=review, result=ReviewResult.UPHELD, concluded_on=CASE_DAY, today=CASE_DAY
+        )
     client.force_login(tree.officer_a)
     assert client.get(reverse("cases:review_conclude", args=[review.pk])).status_code == 404
     assert list(client.get(reverse("cases:reviews")).context["page"]) == []
@@ -147,24 +165,44 @@ def test_reviews_are_scoped_too(tree, cases, client: Client) -> None:  # type: i
 
 def test_a_clerk_sees_and_concludes_only_the_reviews_of_their_cases(tree, desk, cases, client: Client) -> None:  # type: ignore[no-untyped-def]
     """QA: the reviews list showed a clerk the case numbers and applicants of every department."""
+
     def review(case):  # type: ignore[no-untyped-def]
-        return services.record_review(actor=tree.officer_a, case=case, kind=ReviewKind.RECONSIDERATION,
-                                      filed_on=CASE_DAY, body="测试区人民政府", today=CASE_DAY)
+        return services.record_review(
+            actor=tree.officer_a,
+            case=case,
+            kind=ReviewKind.RECONSIDERATION,
+            filed_on=CASE_DAY,
+            body="测试区人民政府",
+            today=CASE_DAY,
+        )
 
     own, other = review(cases["city"]), review(cases["office"])
-    general = services.record_review(actor=tree.officer_a, kind=ReviewKind.LITIGATION_DIRECT, filed_on=CASE_DAY,
-                                     body="测试区人民法院", today=CASE_DAY)
-    mine = services.record_review(actor=desk.clerk, kind=ReviewKind.LITIGATION_DIRECT, filed_on=CASE_DAY,
-                                  body="测试区人民法院", today=CASE_DAY)
+    general = services.record_review(
+        actor=tree.officer_a,
+        kind=ReviewKind.LITIGATION_DIRECT,
+        filed_on=CASE_DAY,
+        body="测试区人民法院",
+        today=CASE_DAY,
+    )
+    mine = services.record_review(
+        actor=desk.clerk, kind=ReviewKind.LITIGATION_DIRECT, filed_on=CASE_DAY, body="测试区人民法院", today=CASE_DAY
+    )
     client.force_login(desk.clerk)
     listed = {r.pk for r in client.get(reverse("cases:reviews")).context["page"]}
     assert listed == {own.pk, mine.pk}
     assert client.get(reverse("cases:review_conclude", args=[other.pk])).status_code == 404
     assert client.get(reverse("cases:review_conclude", args=[general.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
-        services.conclude_review(actor=desk.clerk, review=other, result=ReviewResult.UPHELD, concluded_on=CASE_DAY,
-                                 today=CASE_DAY)
-    services.conclude_review(actor=desk.clerk, review=own, result=ReviewResult.UPHELD, concluded_on=CASE_DAY,
-                             today=CASE_DAY)
+        services.conclude_review(
+            actor=desk.clerk, review=other, result=ReviewResult.UPHELD, concluded_on=CASE_DAY, today=CASE_DAY
+        )
+    services.conclude_review(
+        actor=desk.clerk, review=own, result=ReviewResult.UPHELD, concluded_on=CASE_DAY, today=CASE_DAY
+    )
     client.force_login(tree.officer_a)
-    assert {r.pk for r in client.get(reverse("cases:reviews")).context["page"]} == {own.pk, other.pk, general.pk, mine.pk}
+    assert {r.pk for r in client.get(reverse("cases:reviews")).context["page"]} == {
+        own.pk,
+        other.pk,
+        general.pk,
+        mine.pk,
+    }

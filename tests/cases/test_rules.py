@@ -37,8 +37,9 @@ def test_answer_during_consultation_is_an_invalid_transition(tree) -> None:  # t
 def test_a_closed_case_accepts_nothing(tree) -> None:  # type: ignore[no-untyped-def]
     case = ClosedCase(actor=tree.officer_a)
     with pytest.raises(InvalidTransition, match="已办结"):
-        services.request_correction(actor=tree.officer_a, case=case, items="x", reply_by=D(2026, 3, 20),
-                                    today=D(2026, 3, 10))
+        services.request_correction(
+            actor=tree.officer_a, case=case, items="x", reply_by=D(2026, 3, 20), today=D(2026, 3, 10)
+        )
     with pytest.raises(CaseInputError, match="已办结"):
         services.assign(actor=tree.officer_a, case=case, department=None, officer=None, today=D(2026, 3, 10))
 
@@ -46,8 +47,7 @@ def test_a_closed_case_accepts_nothing(tree) -> None:  # type: ignore[no-untyped
 def test_answer_needs_one_outcome_and_not_an_event_only_row(tree) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)
     with pytest.raises(InvalidTransition, match="只能通过“逾期不补正，不再处理”记录"):
-        services.close_case(actor=tree.officer_a, case=case, outcome=Outcome.OTHER_NO_CORRECTION,
-                            today=D(2026, 3, 10))
+        services.close_case(actor=tree.officer_a, case=case, outcome=Outcome.OTHER_NO_CORRECTION, today=D(2026, 3, 10))
     with pytest.raises(CaseInputError, match="无效的办理结果"):
         services.close_case(actor=tree.officer_a, case=case, outcome="granted_maybe", today=D(2026, 3, 10))
 
@@ -58,8 +58,9 @@ def test_correction_is_one_time_and_lapses_only_after_its_deadline(tree) -> None
         services.lapse_correction(actor=tree.officer_a, case=case, today=D(2026, 3, 13))
     case = services.receive_correction(actor=tree.officer_a, case=case, today=D(2026, 3, 9))
     with pytest.raises(DeadlineError, match="一次性"):
-        services.request_correction(actor=tree.officer_a, case=case, items="再补", reply_by=D(2026, 3, 30),
-                                    today=D(2026, 3, 11))
+        services.request_correction(
+            actor=tree.officer_a, case=case, items="再补", reply_by=D(2026, 3, 30), today=D(2026, 3, 11)
+        )
 
 
 def test_lapsed_correction_closes_as_table3_row_6_1(tree) -> None:  # type: ignore[no-untyped-def]
@@ -102,8 +103,9 @@ def test_consultation_silence_only_after_fifteen_working_days(tree) -> None:  # 
 
 def test_other_agency_silence_is_consent(tree) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)
-    case = services.start_consultation(actor=tree.officer_a, case=case, party=ConsultedParty.AGENCY,
-                                       party_name="测试区教委", today=D(2026, 3, 3))
+    case = services.start_consultation(
+        actor=tree.officer_a, case=case, party=ConsultedParty.AGENCY, party_name="测试区教委", today=D(2026, 3, 3)
+    )
     case = services.record_consultation_reply(actor=tree.officer_a, case=case, replied=False, today=D(2026, 3, 30))
     assert case.consultations.get().consents is True  # 条例 art 34
 
@@ -127,10 +129,12 @@ def test_fees_by_piece_count_the_applicants_month(tree) -> None:  # type: ignore
 def test_fee_by_volume_and_payment_restart_the_clock(tree) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)  # due 03-30
     with pytest.raises(CaseInputError, match="免费"):
-        services.send_fee_notice(actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=30,
-                                 today=D(2026, 3, 9))
-    case = services.send_fee_notice(actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=250,
-                                    today=D(2026, 3, 9))
+        services.send_fee_notice(
+            actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=30, today=D(2026, 3, 9)
+        )
+    case = services.send_fee_notice(
+        actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=250, today=D(2026, 3, 9)
+    )
     assert case.fee_notices.get().amount == 4700  # spec §2.3 example
     case = services.record_fee_payment(actor=tree.officer_a, case=case, today=D(2026, 3, 13))
     # Fee period 03-09..03-13 not counted (FeeClockRule.SUSPENDED): five working days after 03-30,
@@ -144,17 +148,20 @@ def test_fee_errors_are_the_cores(tree) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CaseInputError, match="须填写页数"):
         services.send_fee_notice(actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, today=D(2026, 3, 9))
     with pytest.raises(FeeError):
-        services.send_fee_notice(actor=tree.officer_a, case=case, method=FeeMethod.BY_PIECE, pieces=-1,
-                                 today=D(2026, 3, 9))
+        services.send_fee_notice(
+            actor=tree.officer_a, case=case, method=FeeMethod.BY_PIECE, pieces=-1, today=D(2026, 3, 9)
+        )
 
 
 def test_delayed_answer_replaces_the_art33_date(tree) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)
     with pytest.raises(DeadlineError, match="早于第三十三条规定的答复期限"):
-        services.set_delayed_answer(actor=tree.officer_a, case=case, due_on=D(2026, 3, 20), reason="量大",
-                                    today=D(2026, 3, 5))
-    case = services.set_delayed_answer(actor=tree.officer_a, case=case, due_on=D(2026, 6, 30), reason="量大",
-                                       today=D(2026, 3, 5))
+        services.set_delayed_answer(
+            actor=tree.officer_a, case=case, due_on=D(2026, 3, 20), reason="量大", today=D(2026, 3, 5)
+        )
+    case = services.set_delayed_answer(
+        actor=tree.officer_a, case=case, due_on=D(2026, 6, 30), reason="量大", today=D(2026, 3, 5)
+    )
     assert (case.status, case.due_on) == (Status.DELAYED, D(2026, 6, 30))
 
 
@@ -162,8 +169,9 @@ def test_on_the_spot_only_on_the_day_of_receipt(tree) -> None:  # type: ignore[n
     case = CaseFactory(actor=tree.officer_a)
     with pytest.raises(CaseInputError, match="当场答复"):
         services.answer_on_the_spot(actor=tree.officer_a, case=case, outcome=Outcome.GRANTED, today=D(2026, 3, 3))
-    case = services.answer_on_the_spot(actor=tree.officer_a, case=case, outcome=Outcome.REJECTED_PUBLICATION,
-                                       today=CASE_DAY)
+    case = services.answer_on_the_spot(
+        actor=tree.officer_a, case=case, outcome=Outcome.REJECTED_PUBLICATION, today=CASE_DAY
+    )
     assert (case.closed_on, case.due_on, case.answered_on_the_spot) == (CASE_DAY, CASE_DAY, True)
 
 
@@ -199,8 +207,10 @@ def test_numbers_run_per_agency_and_year(tree) -> None:  # type: ignore[no-untyp
     [
         ({"status": Status.CLOSED}, "case_closed_iff_outcome"),
         ({"outcome": Outcome.GRANTED}, "case_closed_iff_outcome"),
-        ({"status": Status.CLOSED, "outcome": Outcome.GRANTED, "closed_on": D(2026, 3, 1)},
-         "case_closed_after_received"),
+        (
+            {"status": Status.CLOSED, "outcome": Outcome.GRANTED, "closed_on": D(2026, 3, 1)},
+            "case_closed_after_received",
+        ),
         ({"status": "lost"}, "case_status_valid"),
         ({"received_on": None}, "case_received_when_registered"),
         ({"pieces": 0}, "case_pieces_positive"),

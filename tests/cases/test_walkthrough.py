@@ -35,32 +35,40 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
     leader.save()
 
     case = services.register_application(
-        actor=officer, today=D(2026, 3, 2), channel=Channel.IN_PERSON, applicant_type=ApplicantType.NATURAL_PERSON,
-        applicant_name="刘志强", id_number="110228198001011234", phone="13900000001",
-        request_description="某小区加装电梯的审批文件", assigned_to=officer,
+        actor=officer,
+        today=D(2026, 3, 2),
+        channel=Channel.IN_PERSON,
+        applicant_type=ApplicantType.NATURAL_PERSON,
+        applicant_name="刘志强",
+        id_number="110228198001011234",
+        phone="13900000001",
+        request_description="某小区加装电梯的审批文件",
+        assigned_to=officer,
     )
     assert case.number == "测试区甲街道办事处〔2026〕第0001号"
     assert (case.status, case.received_on, case.due_on) == (Status.REGISTERED, D(2026, 3, 2), D(2026, 3, 30))
 
-    case = services.request_correction(actor=officer, case=case, items="请写明楼号", reply_by=D(2026, 3, 16),
-                                       today=D(2026, 3, 4))
+    case = services.request_correction(
+        actor=officer, case=case, items="请写明楼号", reply_by=D(2026, 3, 16), today=D(2026, 3, 4)
+    )
     assert case.status == Status.AWAITING_CORRECTION and case.due_on is None  # art 30: not started
 
     case = services.receive_correction(actor=officer, case=case, today=D(2026, 3, 10))
     assert case.status == Status.IN_PROGRESS and case.due_on == D(2026, 4, 8)
 
-    case = services.start_consultation(actor=officer, case=case, party=ConsultedParty.THIRD_PARTY,
-                                       party_name="某物业公司", today=D(2026, 3, 12))
+    case = services.start_consultation(
+        actor=officer, case=case, party=ConsultedParty.THIRD_PARTY, party_name="某物业公司", today=D(2026, 3, 12)
+    )
     assert case.status == Status.CONSULTING and case.due_is_provisional
     assert case.consultations.get().reply_due_on == D(2026, 4, 2)  # 15 working days (art 32)
 
-    case = services.record_consultation_reply(actor=officer, case=case, consents=False, opinion="涉及商业秘密",
-                                              today=D(2026, 3, 19))
+    case = services.record_consultation_reply(
+        actor=officer, case=case, consents=False, opinion="涉及商业秘密", today=D(2026, 3, 19)
+    )
     assert (case.status, case.due_on, case.due_is_provisional) == (Status.IN_PROGRESS, D(2026, 4, 16), False)
 
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.request_extension(actor=officer, case=case, days=20, reason="需要区分处理",
-                                          today=D(2026, 4, 1))
+        case = services.request_extension(actor=officer, case=case, days=20, reason="需要区分处理", today=D(2026, 4, 1))
     assert case.status == Status.EXTENSION_REQUESTED and case.due_on == D(2026, 4, 16)
     assert [m.to for m in mail.outbox] == [["leader@example.cn"]]
 
@@ -70,21 +78,33 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
     assert mail.outbox[-1].to == ["officer@example.cn"]
     extension = case.extensions.get()
     assert (extension.decision, extension.decided_by, extension.decided_on) == (
-        ExtensionDecision.APPROVED, leader, D(2026, 4, 2))
+        ExtensionDecision.APPROVED,
+        leader,
+        D(2026, 4, 2),
+    )
 
     case = services.notify_extension(actor=officer, case=case, today=D(2026, 4, 3))
-    case = services.close_case(actor=officer, case=case, outcome=Outcome.PARTIAL, note="区分处理",
-                               today=D(2026, 5, 6))
+    case = services.close_case(actor=officer, case=case, outcome=Outcome.PARTIAL, note="区分处理", today=D(2026, 5, 6))
     assert (case.status, case.outcome, case.closed_on) == (Status.CLOSED, Outcome.PARTIAL, D(2026, 5, 6))
     assert case.due_on == D(2026, 5, 18)  # kept: answered 8 working days early
 
-    review = services.record_review(actor=officer, case=case, kind=ReviewKind.RECONSIDERATION,
-                                    filed_on=D(2026, 5, 20), body="测试区人民政府", case_number="测复〔2026〕12号",
-                                    today=D(2026, 5, 21))
-    review = services.conclude_review(actor=officer, review=review, result=ReviewResult.CORRECTED,
-                                      concluded_on=D(2026, 7, 1), today=D(2026, 7, 2))
+    review = services.record_review(
+        actor=officer,
+        case=case,
+        kind=ReviewKind.RECONSIDERATION,
+        filed_on=D(2026, 5, 20),
+        body="测试区人民政府",
+        case_number="测复〔2026〕12号",
+        today=D(2026, 5, 21),
+    )
+    review = services.conclude_review(
+        actor=officer, review=review, result=ReviewResult.CORRECTED, concluded_on=D(2026, 7, 1), today=D(2026, 7, 2)
+    )
     assert (review.result, review.concluded_on, review.applicant_name) == (
-        ReviewResult.CORRECTED, D(2026, 7, 1), "刘志强")
+        ReviewResult.CORRECTED,
+        D(2026, 7, 1),
+        "刘志强",
+    )
 
     timeline = list(Case.objects.get(pk=case.pk).events.values_list("on", "kind", "status_after"))
     assert timeline == [
@@ -105,12 +125,20 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
 
     trail = list(AuditEvent.objects.for_object(case).order_by("at", "id").values_list("action", flat=True))
     assert trail == [
-        "case.registered", "case.request_correction", "case.receive_correction", "case.start_consultation",
-        "case.end_consultation", "case.request_extension", "case.approve_extension", "case.extension_notified",
+        "case.registered",
+        "case.request_correction",
+        "case.receive_correction",
+        "case.start_consultation",
+        "case.end_consultation",
+        "case.request_extension",
+        "case.approve_extension",
+        "case.extension_notified",
         "case.answer",
     ]
     assert list(AuditEvent.objects.for_object(review).order_by("at", "id").values_list("action", flat=True)) == [
-        "review.recorded", "review.concluded"]
+        "review.recorded",
+        "review.concluded",
+    ]
     answer = AuditEvent.objects.for_object(case).get(action="case.answer")
     assert answer.changes["status"] == [Status.EXTENDED, Status.CLOSED]
     assert answer.changes["outcome"] == [None, Outcome.PARTIAL]

@@ -36,11 +36,19 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
     """One random application: registration, then a path through the statute until an outcome or the horizon."""
     received = START + dt.timedelta(days=rng.randrange((HORIZON - START).days))
     applicant = rng.choice(list(ApplicantType))
-    common = {"applicant_type": applicant, "applicant_name": f"申请人{n}", "id_number": f"ID{n:06d}",
-              "request_description": f"随机申请{n}：第{rng.randrange(1000)}号文件"}
+    common = {
+        "applicant_type": applicant,
+        "applicant_name": f"申请人{n}",
+        "id_number": f"ID{n:06d}",
+        "request_description": f"随机申请{n}：第{rng.randrange(1000)}号文件",
+    }
     if rng.random() < 0.05:  # never confirmed: never received, counted nowhere
-        services.submit_online_application(agency=agency, client_ip="10.0.0.1", **common,
-                                           submitted_at=timezone.make_aware(dt.datetime.combine(received, dt.time(10))))
+        services.submit_online_application(
+            agency=agency,
+            client_ip="10.0.0.1",
+            **common,
+            submitted_at=timezone.make_aware(dt.datetime.combine(received, dt.time(10))),
+        )
         return
     case = services.register_application(actor=officer, today=received, channel=Channel.IN_PERSON, **common)
     day = received
@@ -56,8 +64,9 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
     def close(outcome: Outcome | None = None) -> None:
         nonlocal case
         if step(rng.randrange(1, 40)) is not None:
-            case = services.close_case(actor=officer, case=case, outcome=outcome or rng.choice(ANSWER_OUTCOMES),
-                                       today=day)
+            case = services.close_case(
+                actor=officer, case=case, outcome=outcome or rng.choice(ANSWER_OUTCOMES), today=day
+            )
 
     path = rng.choice(["answer", "answer", "spot", "correction", "consult", "extend", "fee", "withdraw", "open"])
     if path == "spot":
@@ -66,8 +75,9 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
     if path == "open":
         return
     if path == "correction":
-        case = services.request_correction(actor=officer, case=case, items="请补正", today=day,
-                                           reply_by=day + dt.timedelta(days=15))
+        case = services.request_correction(
+            actor=officer, case=case, items="请补正", today=day, reply_by=day + dt.timedelta(days=15)
+        )
         if rng.random() < 0.4:
             if step(16) is not None:
                 services.lapse_correction(actor=officer, case=case, today=day)
@@ -85,8 +95,9 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
     if path == "consult":
         if step(2) is None:
             return
-        case = services.start_consultation(actor=officer, case=case, party=ConsultedParty.THIRD_PARTY,
-                                           party_name="第三方", today=day)
+        case = services.start_consultation(
+            actor=officer, case=case, party=ConsultedParty.THIRD_PARTY, party_name="第三方", today=day
+        )
         if step(rng.randrange(1, 20)) is None:
             return
         case = services.record_consultation_reply(actor=officer, case=case, today=day)
@@ -104,8 +115,9 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
     if path == "fee":
         if step(3) is None:
             return
-        case = services.send_fee_notice(actor=officer, case=case, method=FeeMethod.BY_VOLUME,
-                                        pages=rng.randrange(31, 300), today=day)
+        case = services.send_fee_notice(
+            actor=officer, case=case, method=FeeMethod.BY_VOLUME, pages=rng.randrange(31, 300), today=day
+        )
         if rng.random() < 0.5:
             if step(35) is not None:
                 services.lapse_fee(actor=officer, case=case, today=day)
@@ -121,12 +133,18 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
 def _reviews(rng: random.Random, officer: User, count: int) -> None:
     for _ in range(count):
         filed = START + dt.timedelta(days=rng.randrange((HORIZON - START).days))
-        review = services.record_review(actor=officer, kind=rng.choice(list(ReviewKind)), filed_on=filed,
-                                        body="测试区人民政府", today=filed)
+        review = services.record_review(
+            actor=officer, kind=rng.choice(list(ReviewKind)), filed_on=filed, body="测试区人民政府", today=filed
+        )
         concluded = filed + dt.timedelta(days=rng.randrange(20, 200))
         if concluded <= HORIZON and rng.random() < 0.8:
-            services.conclude_review(actor=officer, review=review, concluded_on=concluded, today=concluded,
-                                     result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]))
+            services.conclude_review(
+                actor=officer,
+                review=review,
+                concluded_on=concluded,
+                today=concluded,
+                result=rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER]),
+            )
 
 
 def _expected_table3(agency: Agency, year: int) -> dict[str, list[int]]:
@@ -161,9 +179,14 @@ def test_random_histories_balance(tree, seed: int) -> None:  # type: ignore[no-u
     for n in range(90):
         _history(rng, tree.officer_a, tree.leader_a, agency, n)
     _reviews(rng, tree.officer_a, 12)
-    services.register_application(actor=tree.officer_b, today=D(2026, 3, 2), channel=Channel.IN_PERSON,
-                                  applicant_type=ApplicantType.NATURAL_PERSON, applicant_name="别的机关",
-                                  request_description="不计入甲街道")
+    services.register_application(
+        actor=tree.officer_b,
+        today=D(2026, 3, 2),
+        channel=Channel.IN_PERSON,
+        applicant_type=ApplicantType.NATURAL_PERSON,
+        applicant_name="别的机关",
+        request_description="不计入甲街道",
+    )
 
     reports = {}
     for year in (2025, 2026):
@@ -175,7 +198,8 @@ def test_random_histories_balance(tree, seed: int) -> None:  # type: ignore[no-u
         assert table3 == _expected_table3(agency, year)
         for column in range(7):  # V1: 一 + 二 = （七）总计 + 四
             assert table3["new"][column] + table3["carried_over"][column] == (
-                table3["total"][column] + table3["carried_forward"][column])
+                table3["total"][column] + table3["carried_forward"][column]
+            )
         reports[year] = year_figures(agency, year).to_report()
 
     assert sum(reports[2026].table3["new"]) > 0 and reports[2026].table3["carried_over"][6] > 0
@@ -190,12 +214,14 @@ def test_random_histories_balance(tree, seed: int) -> None:  # type: ignore[no-u
 def test_table4_counts_reviews_pending_during_the_year(tree) -> None:  # type: ignore[no-untyped-def]
     officer = tree.officer_a
 
-    def review(kind: ReviewKind, filed: dt.date, result: ReviewResult | None = None,
-               concluded: dt.date | None = None) -> Review:
+    def review(
+        kind: ReviewKind, filed: dt.date, result: ReviewResult | None = None, concluded: dt.date | None = None
+    ) -> Review:
         r = services.record_review(actor=officer, kind=kind, filed_on=filed, body="法院", today=filed)
         if result is not None and concluded is not None:
-            r = services.conclude_review(actor=officer, review=r, result=result, concluded_on=concluded,
-                                         today=concluded)
+            r = services.conclude_review(
+                actor=officer, review=r, result=result, concluded_on=concluded, today=concluded
+            )
         return r
 
     review(ReviewKind.RECONSIDERATION, D(2025, 11, 1), ReviewResult.UPHELD, D(2026, 1, 20))  # 2025 pending, 2026 维持

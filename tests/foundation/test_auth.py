@@ -56,11 +56,19 @@ def test_password_change(tree, client: Client) -> None:  # type: ignore[no-untyp
     client.force_login(tree.officer_a)
     page = client.get(reverse("password_change")).content.decode()
     assert "修改密码" in page
-    response = client.post(reverse("password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": "Xq7-unusual-pass-2026", "new_password2": "Xq7-unusual-pass-2026"})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Xq7-unusual-pass-2026",
+            "new_password2": "Xq7-unusual-pass-2026",
+        },
+    )
     assert response.status_code == 302
     tree.officer_a.refresh_from_db()
     assert tree.officer_a.check_password("Xq7-unusual-pass-2026")
-    too_short = client.post(reverse("password_change"), {
-        "old_password": "Xq7-unusual-pass-2026", "new_password1": "abc", "new_password2": "abc"})
+    too_short = client.post(
+        reverse("password_change"),
+        {"old_password": "Xq7-unusual-pass-2026", "new_password1": "abc", "new_password2": "abc"},
+    )
     assert too_short.status_code == 200 and "error" in too_short.content.decode()

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_help_needs_no_database(capsys: pytest.CaptureFixture[str]) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
-    out = subprocess.run([sys.executable, "-m", "gongkai", "--help"], capture_output=True, text=True, env=env,
-                         cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "gongkai", "--help"], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
     assert "gongkai" in out.stdout
     assert main([]) == 0
 
@@ -47,10 +48,18 @@ def test_core_imports_no_django() -> None:
 def test_deploy_check_is_clean_with_production_settings() -> None:
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process; production never has it.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(GONGKAI_DEBUG="false", SECRET_KEY="x" * 20 + "production-secret-key-0123456789abcdef",
-               ALLOWED_HOSTS="gongkai.example")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            capture_output=True, text=True, env=env, cwd=ROOT)
+    env.update(
+        GONGKAI_DEBUG="false",
+        SECRET_KEY="x" * 20 + "production-secret-key-0123456789abcdef",
+        ALLOWED_HOSTS="gongkai.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

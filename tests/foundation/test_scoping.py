@@ -57,8 +57,10 @@ def test_other_agency_cannot_be_changed_by_post(tree, client: Client) -> None:  
 
 def test_own_agency_can_be_changed_and_is_audited(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.officer_a)
-    response = client.post(reverse("backoffice:agency_edit", args=[tree.street_a.pk]),
-                           {"phone": "010-69000000", "address": "果园路1号", "office_hours": ""})
+    response = client.post(
+        reverse("backoffice:agency_edit", args=[tree.street_a.pk]),
+        {"phone": "010-69000000", "address": "果园路1号", "office_hours": ""},
+    )
     assert response.status_code == 302
     tree.street_a.refresh_from_db()
     assert tree.street_a.phone == "010-69000000"

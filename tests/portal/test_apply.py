@@ -60,12 +60,23 @@ def test_valid_application_creates_an_internet_case_awaiting_confirmation(client
 
 
 def test_invalid_application_shows_every_error_and_creates_nothing(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
-    response = apply(client, tree.street_a, applicant_name="", id_number="110105194912310021", phone="abc",
-                     email="", request_description="")
+    response = apply(
+        client,
+        tree.street_a,
+        applicant_name="",
+        id_number="110105194912310021",
+        phone="abc",
+        email="",
+        request_description="",
+    )
     html = response.content.decode()
     assert response.status_code == 400 and not Case.objects.exists()
-    for message in ("申请表有需要修改的地方", "居民身份证号码应为18位", "请填写有效的电话号码",
-                    "选择以电子邮件获取信息时，请填写电子邮箱"):
+    for message in (
+        "申请表有需要修改的地方",
+        "居民身份证号码应为18位",
+        "请填写有效的电话号码",
+        "选择以电子邮件获取信息时，请填写电子邮箱",
+    ):
         assert message in html, message
     assert 'value="139-1234-5678"' not in html  # the bad phone is shown back as typed, not the default
     assert "abc" in html
@@ -102,9 +113,13 @@ def test_rate_limit_behind_a_proxy_uses_the_forwarded_address(client: Client, tr
     settings.PORTAL_RATE_LIMITS = {"apply_hour": (1, 3600)}
     settings.PORTAL_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     url = reverse("portal:apply", args=[tree.street_a.code])
-    assert client.post(url, VALID, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.1").status_code == 302
+    assert (
+        client.post(url, VALID, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.1").status_code == 302
+    )
     assert client.post(url, VALID, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 302
-    assert client.post(url, VALID, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.2").status_code == 429
+    assert (
+        client.post(url, VALID, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.2").status_code == 429
+    )
     assert Case.objects.get(applicant_name="张三", client_ip="203.0.113.1")
 
 
@@ -158,16 +173,24 @@ def test_status_needs_code_and_phone_digits(client: Client, tree) -> None:  # ty
 def test_status_after_confirmation_and_answer(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     fields = {k: v for k, v in VALID.items() if k != "website"}
     case = case_services.submit_online_application(
-        agency=tree.street_a, submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC), client_ip="203.0.113.7",
-        **fields)
+        agency=tree.street_a,
+        submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC),
+        client_ip="203.0.113.7",
+        **fields,
+    )
     confirmed = case_services.confirm_online_application(actor=tree.officer_a, case=case, today=dt.date(2026, 3, 2))
     html = track(client, case.tracking_code, "5678").content.decode()
     assert "2026年3月2日" in html and "2026年3月30日" in html  # received, and due 20 working days later
     assert confirmed.due_on == dt.date(2026, 3, 30)
     case_services.start_processing(actor=tree.officer_a, case=confirmed, today=dt.date(2026, 3, 3))
     case.refresh_from_db()
-    case_services.close_case(actor=tree.officer_a, case=case, outcome=Outcome.GRANTED, today=dt.date(2026, 3, 10),
-                             note="所申请信息已通过电子邮件提供。")
+    case_services.close_case(
+        actor=tree.officer_a,
+        case=case,
+        outcome=Outcome.GRANTED,
+        today=dt.date(2026, 3, 10),
+        note="所申请信息已通过电子邮件提供。",
+    )
     html = track(client, case.tracking_code, "5678").content.decode()
     assert "已办结" in html and "予以公开" in html and "所申请信息已通过电子邮件提供" in html
 
@@ -196,17 +219,28 @@ def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree
     from gongkai.letters.models import LetterSettings
 
     settings.MEDIA_ROOT = tmp_path
-    LetterSettings.objects.create(agency=tree.street_a, court_name="测试区人民法院", reconsideration_body="测试区人民政府")
+    LetterSettings.objects.create(
+        agency=tree.street_a, court_name="测试区人民法院", reconsideration_body="测试区人民政府"
+    )
     fields = {k: v for k, v in VALID.items() if k != "website"}
     case = case_services.submit_online_application(
-        agency=tree.street_a, submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC), client_ip="203.0.113.7",
-        **fields)
+        agency=tree.street_a,
+        submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC),
+        client_ip="203.0.113.7",
+        **fields,
+    )
     case = case_services.confirm_online_application(actor=tree.officer_a, case=case, today=dt.date(2026, 3, 2))
     case = case_services.start_processing(actor=tree.officer_a, case=case, today=dt.date(2026, 3, 3))
-    case = case_services.close_case(actor=tree.officer_a, case=case, outcome=Outcome.GRANTED,
-                                    today=dt.date(2026, 3, 10))
-    letter = generate_letter(actor=tree.officer_a, case=case, kind=LetterType.ANSWER_GRANTED,
-                             today=dt.date(2026, 3, 10), facts=LetterFacts(access_method="电子邮件"))
+    case = case_services.close_case(
+        actor=tree.officer_a, case=case, outcome=Outcome.GRANTED, today=dt.date(2026, 3, 10)
+    )
+    letter = generate_letter(
+        actor=tree.officer_a,
+        case=case,
+        kind=LetterType.ANSWER_GRANTED,
+        today=dt.date(2026, 3, 10),
+        facts=LetterFacts(access_method="电子邮件"),
+    )
     url = reverse("portal:track_letter", args=[letter.pk])
     assert client.get(url).status_code == 404  # not looked up in this session
     html = track(client, case.tracking_code, "5678").content.decode()

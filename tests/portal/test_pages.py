@@ -29,15 +29,27 @@ def _media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def items(tree, catalogue):  # type: ignore[no-untyped-def]
     published = make_published(tree, catalogue, title="果园街道2023年部门预算公开")
-    leaders = make_published(tree, catalogue, title="领导班子分工", category=catalogue["领导信息"], document_number="",
-                             body="<p>班子成员分工如下。</p>")
+    leaders = make_published(
+        tree,
+        catalogue,
+        title="领导班子分工",
+        category=catalogue["领导信息"],
+        document_number="",
+        body="<p>班子成员分工如下。</p>",
+    )
     secret = make_classified(tree, catalogue, title="涉密的维稳预案预算")
     draft = make_draft(tree, catalogue, title="尚未审查的预算草稿")
     cleared = make_cleared(tree, catalogue, title="审查通过未发布的预算")
     withdrawn = make_published(tree, catalogue, title="已撤回的预算通知")
     services.withdraw(actor=tree.officer_a, item=withdrawn, reason="有误", today=dt.date(2023, 4, 1))
-    return {"published": published, "leaders": leaders, "secret": secret, "draft": draft, "cleared": cleared,
-            "withdrawn": withdrawn}
+    return {
+        "published": published,
+        "leaders": leaders,
+        "secret": secret,
+        "draft": draft,
+        "cleared": cleared,
+        "withdrawn": withdrawn,
+    }
 
 
 def test_home_and_agency_pages(client: Client, tree, items) -> None:  # type: ignore[no-untyped-def]
@@ -46,8 +58,8 @@ def test_home_and_agency_pages(client: Client, tree, items) -> None:  # type: ig
     assert home.status_code == 200 and '<html lang="zh-Hans">' in html
     assert "测试区甲街道办事处" in html and "果园街道2023年部门预算公开" in html
     page = client.get(reverse("portal:agency", args=[tree.street_a.code])).content.decode()
-    assert "政府信息公开指南" in page and "领导信息 <span class=\"n\">(1)</span>" in page
-    assert "财政信息 <span class=\"n\">(1)</span>" in page  # counts include sub-categories, published only
+    assert "政府信息公开指南" in page and '领导信息 <span class="n">(1)</span>' in page
+    assert '财政信息 <span class="n">(1)</span>' in page  # counts include sub-categories, published only
 
 
 def test_unknown_agency_is_404(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
@@ -81,8 +93,19 @@ def test_item_page_shows_the_publication_facts_and_attachments(client: Client, t
     services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED)
     services.publish(actor=tree.officer_a, item=item, today=dt.date(2023, 3, 8))
     html = client.get(reverse("portal:item", args=[item.pk])).content.decode()
-    for text in ("索引号", "D1-A/2023-00001", "主题分类", "发布机构", "成文日期", "2023年3月1日", "文号",
-                 "果政发〔2023〕3号", "发布日期", "2023年3月8日", "预算表.pdf"):
+    for text in (
+        "索引号",
+        "D1-A/2023-00001",
+        "主题分类",
+        "发布机构",
+        "成文日期",
+        "2023年3月1日",
+        "文号",
+        "果政发〔2023〕3号",
+        "发布日期",
+        "2023年3月8日",
+        "预算表.pdf",
+    ):
         assert text in html, text
     att = item.attachments.get()
     response = client.get(reverse("portal:attachment", args=[item.pk, att.pk]))
@@ -114,16 +137,24 @@ def test_guide_default_then_edited(client: Client, tree) -> None:  # type: ignor
     url = reverse("portal:guide", args=[tree.street_a.code])
     html = client.get(url).content.decode()
     assert "测试区甲街道办事处政府信息公开指南" in html and "二十个工作日" not in html and "20个工作日" in html
-    services.update_guide(actor=tree.officer_a, agency=tree.street_a,
-                          body="<h2>一、主动公开</h2><p>本街道的指南。</p><script>alert(1)</script>")
+    services.update_guide(
+        actor=tree.officer_a,
+        agency=tree.street_a,
+        body="<h2>一、主动公开</h2><p>本街道的指南。</p><script>alert(1)</script>",
+    )
     html = client.get(url).content.decode()
     assert "本街道的指南" in html and "alert(1)" not in html
     assert Guide.objects.get(agency=tree.street_a).body.startswith("<h2>")
 
 
 def test_annual_reports_section_uses_the_reports_seam(client: Client, tree, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    link = seams.ReportLink(pk=7, year=2023, title="测试区甲街道办事处2023年政府信息公开工作年度报告",
-                            published_on=dt.date(2024, 1, 6), formats=("pdf", "docx"))
+    link = seams.ReportLink(
+        pk=7,
+        year=2023,
+        title="测试区甲街道办事处2023年政府信息公开工作年度报告",
+        published_on=dt.date(2024, 1, 6),
+        formats=("pdf", "docx"),
+    )
     monkeypatch.setattr(seams, "annual_reports", lambda agency: [link])
     html = client.get(reverse("portal:reports", args=[tree.street_a.code])).content.decode()
     assert "2023年政府信息公开工作年度报告" in html
@@ -137,8 +168,13 @@ def test_reports_section_empty_without_reports(client: Client, tree) -> None:  #
 
 
 def test_every_asset_is_local(client: Client, tree, items) -> None:  # type: ignore[no-untyped-def]
-    for url in ("/", reverse("portal:agency", args=[tree.street_a.code]), reverse("portal:search") + "?q=预算",
-                reverse("portal:item", args=[items["published"].pk]), reverse("portal:apply", args=[tree.street_a.code])):
+    for url in (
+        "/",
+        reverse("portal:agency", args=[tree.street_a.code]),
+        reverse("portal:search") + "?q=预算",
+        reverse("portal:item", args=[items["published"].pk]),
+        reverse("portal:apply", args=[tree.street_a.code]),
+    ):
         html = client.get(url).content.decode()
         for attr in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert not re.match(r"^(https?:)?//", attr), (url, attr)
@@ -146,11 +182,16 @@ def test_every_asset_is_local(client: Client, tree, items) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("extra", [0, 25])
-def test_list_pages_use_a_constant_number_of_queries(client: Client, tree, catalogue, extra, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_list_pages_use_a_constant_number_of_queries(
+    client: Client, tree, catalogue, extra, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     for n in range(extra):
         make_published(tree, catalogue, title=f"社区通知第{n}号", category=catalogue["通知公告"], document_number="")
-    for url in (reverse("portal:catalogue", args=[tree.street_a.code]), reverse("portal:search") + "?q=通知",
-                reverse("portal:agency", args=[tree.street_a.code])):
+    for url in (
+        reverse("portal:catalogue", args=[tree.street_a.code]),
+        reverse("portal:search") + "?q=通知",
+        reverse("portal:agency", args=[tree.street_a.code]),
+    ):
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
 
@@ -171,11 +212,17 @@ def test_query_counts_do_not_grow_with_items(client: Client, tree, catalogue) ->
     assert count(url) == before
 
 
-@pytest.mark.parametrize("path", [
-    "/items/99999999999999999999999/", "/items/1/files/99999999999999999999999/",
-    "/a/D1-A/catalogue/99999999999999999999999/", "/a/D1-A/reports/99999999999999999999999.pdf",
-    "/search/?q=预算&page=99999999999999999999999", "/a/D1-A/catalogue/?page=-1",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/items/99999999999999999999999/",
+        "/items/1/files/99999999999999999999999/",
+        "/a/D1-A/catalogue/99999999999999999999999/",
+        "/a/D1-A/reports/99999999999999999999999.pdf",
+        "/search/?q=预算&page=99999999999999999999999",
+        "/a/D1-A/catalogue/?page=-1",
+    ],
+)
 def test_absurd_numbers_are_404_or_a_page_never_500(client: Client, tree, items, path) -> None:  # type: ignore[no-untyped-def]
     assert client.get(path).status_code in (200, 404)
 
@@ -183,6 +230,8 @@ def test_absurd_numbers_are_404_or_a_page_never_500(client: Client, tree, items,
 def test_a_body_written_around_the_service_is_still_cleaned(client: Client, tree, items) -> None:  # type: ignore[no-untyped-def]
     from gongkai.publications.models import Item
 
-    Item.objects.filter(pk=items["published"].pk).update(body='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>')
+    Item.objects.filter(pk=items["published"].pk).update(
+        body='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>'
+    )
     html = client.get(reverse("portal:item", args=[items["published"].pk])).content.decode()
     assert "正文" in html and "alert" not in html and "onerror" not in html

@@ -41,7 +41,8 @@ def make_published(tree: Any, catalogue: dict[str, Category], today: dt.date | N
 def make_classified(tree: Any, catalogue: dict[str, Category], **kwargs: Any) -> Item:
     item = make_draft(tree, catalogue, **kwargs)
     services.submit_for_review(actor=item.author, item=item)
-    services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.CLASSIFIED,
-                           notes="含有涉密的维稳工作部署")
+    services.record_review(
+        actor=tree.officer_a, item=item, result=ReviewResult.CLASSIFIED, notes="含有涉密的维稳工作部署"
+    )
     item.refresh_from_db()
     return item

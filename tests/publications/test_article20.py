@@ -34,10 +34,12 @@ def xlsx(rows: list[list[object]]) -> bytes:
 
 def test_form_entry_and_correction_are_audited(tree) -> None:  # type: ignore[no-untyped-def]
     values = services.Article20Input(2023, 0, 2015, 0, Decimal("0"))
-    services.set_article20_figures(actor=tree.officer_a, agency=tree.street_a, values=values,
-                                   source_note="区综合执法平台导出")
-    services.set_article20_figures(actor=tree.officer_a, agency=tree.street_a,
-                                   values=services.Article20Input(2023, 0, 2016, 0, Decimal("1.25")))
+    services.set_article20_figures(
+        actor=tree.officer_a, agency=tree.street_a, values=values, source_note="区综合执法平台导出"
+    )
+    services.set_article20_figures(
+        actor=tree.officer_a, agency=tree.street_a, values=services.Article20Input(2023, 0, 2016, 0, Decimal("1.25"))
+    )
     figures = article20_figures(tree.street_a, 2023)
     assert figures is not None
     assert (figures.punishment, figures.fees_10k_yuan, figures.source) == (2016, Decimal("1.25"), FigureSource.FORM)
@@ -49,22 +51,28 @@ def test_form_entry_and_correction_are_audited(tree) -> None:  # type: ignore[no
 
 def test_negative_or_too_precise_values_are_refused(tree) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PublicationError, match="负数"):
-        services.set_article20_figures(actor=tree.officer_a, agency=tree.street_a,
-                                       values=services.Article20Input(2023, -1, 0, 0, Decimal("0")))
+        services.set_article20_figures(
+            actor=tree.officer_a, agency=tree.street_a, values=services.Article20Input(2023, -1, 0, 0, Decimal("0"))
+        )
     with pytest.raises(PublicationError, match="四位小数"):
-        services.set_article20_figures(actor=tree.officer_a, agency=tree.street_a,
-                                       values=services.Article20Input(2023, 0, 0, 0, Decimal("0.00001")))
+        services.set_article20_figures(
+            actor=tree.officer_a,
+            agency=tree.street_a,
+            values=services.Article20Input(2023, 0, 0, 0, Decimal("0.00001")),
+        )
     with pytest.raises(PermissionDenied):
-        services.set_article20_figures(actor=tree.supervisor, agency=tree.street_a,
-                                       values=services.Article20Input(2023, 0, 0, 0, Decimal("0")))
+        services.set_article20_figures(
+            actor=tree.supervisor, agency=tree.street_a, values=services.Article20Input(2023, 0, 0, 0, Decimal("0"))
+        )
 
 
 def test_table2_shape_matches_the_report_model(tree) -> None:  # type: ignore[no-untyped-def]
     from gongkai.core.report.model import AnnualReport
     from gongkai.core.report.taxonomy import ReportFormat
 
-    services.set_article20_figures(actor=tree.officer_a, agency=tree.street_a,
-                                   values=services.Article20Input(2023, 3, 2015, 1, Decimal("12.5")))
+    services.set_article20_figures(
+        actor=tree.officer_a, agency=tree.street_a, values=services.Article20Input(2023, 3, 2015, 1, Decimal("12.5"))
+    )
     table = table2_figures(tree.street_a, 2023)
     empty = AnnualReport.zero(ReportFormat.F2021).table2
     assert {k: set(v) for k, v in table.items()} == {k: set(v) for k, v in empty.items()}

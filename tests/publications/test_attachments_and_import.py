@@ -109,11 +109,13 @@ def _sheet(rows: list[list[object]]) -> bytes:
 
 
 def test_import_items_creates_drafts_only(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
-    data = _sheet([
-        ["公开目录", "标题", "文号", "成文日期", "主题分类", "正文", "状态"],
-        ["财政信息/预算", "2023年部门预算", "", "2023-02-01", "财政、金融、审计", "第一段\n第二段", "已发布"],
-        ["领导信息", "领导班子分工", "", "2023年1月10日", "", "", "已发布"],
-    ])
+    data = _sheet(
+        [
+            ["公开目录", "标题", "文号", "成文日期", "主题分类", "正文", "状态"],
+            ["财政信息/预算", "2023年部门预算", "", "2023-02-01", "财政、金融、审计", "第一段\n第二段", "已发布"],
+            ["领导信息", "领导班子分工", "", "2023年1月10日", "", "", "已发布"],
+        ]
+    )
     items = import_items(actor=tree.clerk_a, agency=tree.street_a, data=data, filename="目录.xlsx")
     assert [i.title for i in items] == ["2023年部门预算", "领导班子分工"]
     assert {i.status for i in Item.objects.all()} == {Status.DRAFT}  # a 状态 column publishes nothing
@@ -121,11 +123,13 @@ def test_import_items_creates_drafts_only(tree, catalogue) -> None:  # type: ign
 
 
 def test_import_items_is_all_or_nothing(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
-    data = _sheet([
-        ["公开目录", "标题", "成文日期"],
-        ["预算", "正确的一行", "2023-02-01"],
-        ["不存在的目录", "", "明天"],
-    ])
+    data = _sheet(
+        [
+            ["公开目录", "标题", "成文日期"],
+            ["预算", "正确的一行", "2023-02-01"],
+            ["不存在的目录", "", "明天"],
+        ]
+    )
     with pytest.raises(ImportFileError) as info:
         import_items(actor=tree.clerk_a, agency=tree.street_a, data=data, filename="目录.xlsx")
     assert info.value.errors == [

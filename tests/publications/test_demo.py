@@ -56,7 +56,9 @@ def check_register_has_four_normative_documents_in_force_in_2023(loaded) -> None
     docs = RegisterDocument.objects.filter(agency=loaded)
     assert docs.filter(issued_on__year=2023).count() == 0
     assert docs.filter(abolished_on__year=2023).count() == 0
-    assert docs.filter(issued_on__lte=dt.date(2023, 12, 31)).exclude(abolished_on__lte=dt.date(2023, 12, 31)).count() == 4
+    assert (
+        docs.filter(issued_on__lte=dt.date(2023, 12, 31)).exclude(abolished_on__lte=dt.date(2023, 12, 31)).count() == 4
+    )
 
 
 def check_catalogue_and_idempotence(loaded) -> None:  # type: ignore[no-untyped-def]
@@ -64,8 +66,21 @@ def check_catalogue_and_idempotence(loaded) -> None:  # type: ignore[no-untyped-
     demo.load(today=TODAY, log=lambda _: None)
     assert (Item.objects.count(), Category.objects.count(), RegisterDocument.objects.count()) == counts
     names = set(Category.objects.filter(agency=loaded).values_list("name", flat=True))
-    assert {"机构职能", "政策文件", "规章", "行政规范性文件", "其他文件", "规划计划", "财政信息", "预算", "决算",
-            "行政执法", "人事信息", "公共服务", "建议提案办理"} <= names
+    assert {
+        "机构职能",
+        "政策文件",
+        "规章",
+        "行政规范性文件",
+        "其他文件",
+        "规划计划",
+        "财政信息",
+        "预算",
+        "决算",
+        "行政执法",
+        "人事信息",
+        "公共服务",
+        "建议提案办理",
+    } <= names
 
 
 def check_article_44_suggestion_in_the_demo(loaded) -> None:  # type: ignore[no-untyped-def]

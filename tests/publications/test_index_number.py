@@ -19,10 +19,19 @@ def test_numbers_run_per_agency_and_year(tree, catalogue) -> None:  # type: igno
     a2 = make_draft(tree, catalogue, formed_on=dt.date(2023, 12, 31))
     a3 = make_draft(tree, catalogue, formed_on=dt.date(2026, 1, 5))
     other_cat = services.seed_catalogue(actor=tree.officer_b, agency=tree.street_b)[0]
-    b1 = services.create_draft(actor=tree.officer_b, agency=tree.street_b, category=other_cat, title="乙街道信息",
-                               formed_on=dt.date(2023, 2, 1))
+    b1 = services.create_draft(
+        actor=tree.officer_b,
+        agency=tree.street_b,
+        category=other_cat,
+        title="乙街道信息",
+        formed_on=dt.date(2023, 2, 1),
+    )
     assert [a1.index_number, a2.index_number, a3.index_number, b1.index_number] == [
-        "D1-A/2023-00001", "D1-A/2023-00002", "D1-A/2026-00001", "D1-B/2023-00001"]
+        "D1-A/2023-00001",
+        "D1-A/2023-00002",
+        "D1-A/2026-00001",
+        "D1-B/2023-00001",
+    ]
 
 
 @pytest.mark.django_db

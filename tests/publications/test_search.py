@@ -22,10 +22,20 @@ def titles(qs) -> set[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def items(tree, catalogue):  # type: ignore[no-untyped-def]
-    make_published(tree, catalogue, title="果园街道2023年部门预算公开说明", body="<p>一般公共预算支出</p>",
-                   document_number="果政发〔2023〕12号")
-    make_published(tree, catalogue, title="关于开展冬季供暖安全检查的通知", body="<p>各社区：为做好供暖工作……</p>",
-                   document_number="")
+    make_published(
+        tree,
+        catalogue,
+        title="果园街道2023年部门预算公开说明",
+        body="<p>一般公共预算支出</p>",
+        document_number="果政发〔2023〕12号",
+    )
+    make_published(
+        tree,
+        catalogue,
+        title="关于开展冬季供暖安全检查的通知",
+        body="<p>各社区：为做好供暖工作……</p>",
+        document_number="",
+    )
     make_published(tree, catalogue, title="Beijing Miyun ANNUAL Plan", body="<p>English text</p>", document_number="")
     make_draft(tree, catalogue, title="尚未发布的预算草稿")
     make_classified(tree, catalogue, title="涉密的预算调整方案")
@@ -41,8 +51,10 @@ def items(tree, catalogue):  # type: ignore[no-untyped-def]
         ("为做好供暖", {"关于开展冬季供暖安全检查的通知"}),
         ("〔2023〕12号", {"果园街道2023年部门预算公开说明"}),  # 文号
         ("果政发", {"果园街道2023年部门预算公开说明"}),
-        ("D1-A/2023", {"果园街道2023年部门预算公开说明", "关于开展冬季供暖安全检查的通知",
-                       "Beijing Miyun ANNUAL Plan"}),  # 索引号
+        (
+            "D1-A/2023",
+            {"果园街道2023年部门预算公开说明", "关于开展冬季供暖安全检查的通知", "Beijing Miyun ANNUAL Plan"},
+        ),  # 索引号
         ("annual", {"Beijing Miyun ANNUAL Plan"}),  # case-insensitive
         ("ＡＮＮＵＡＬ", {"Beijing Miyun ANNUAL Plan"}),  # full-width letters
         ("预", {"果园街道2023年部门预算公开说明"}),  # one character
@@ -85,8 +97,11 @@ def test_bigram_index_is_used(items) -> None:  # type: ignore[no-untyped-def]
         assert "publications_item_fts" in sql
         with connection.cursor() as cursor:  # the triggers survive every later migration of the table
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'publications_item'")
-            assert {r[0] for r in cursor.fetchall()} >= {"publications_item_fts_ai", "publications_item_fts_ad",
-                                                          "publications_item_fts_au"}
+            assert {r[0] for r in cursor.fetchall()} >= {
+                "publications_item_fts_ai",
+                "publications_item_fts_ad",
+                "publications_item_fts_au",
+            }
 
 
 def test_text_helpers() -> None:

@@ -23,15 +23,21 @@ DAY = dt.date(2026, 3, 2)
 TODAY = dt.date(2026, 6, 1)
 
 
-def answered(tree: Any, name: str, id_number: str, text: str, outcome: Outcome = Outcome.GRANTED,
-             agency_officer: Any = None) -> Any:
+def answered(
+    tree: Any, name: str, id_number: str, text: str, outcome: Outcome = Outcome.GRANTED, agency_officer: Any = None
+) -> Any:
     officer = agency_officer or tree.officer_a
-    case = cases.register_application(actor=officer, today=DAY, channel=Channel.IN_PERSON,
-                                      applicant_type="natural_person", applicant_name=name,
-                                      request_description=text, id_number=id_number)
+    case = cases.register_application(
+        actor=officer,
+        today=DAY,
+        channel=Channel.IN_PERSON,
+        applicant_type="natural_person",
+        applicant_name=name,
+        request_description=text,
+        id_number=id_number,
+    )
     case = cases.start_processing(actor=officer, case=case, today=DAY)
-    return cases.close_case(actor=officer, case=case, outcome=outcome, today=DAY + dt.timedelta(days=5),
-                            note="答复")
+    return cases.close_case(actor=officer, case=case, outcome=outcome, today=DAY + dt.timedelta(days=5), note="答复")
 
 
 BUDGET_A = "申请公开果园街道2025年老旧小区综合整治项目的实施方案及资金预算。"
@@ -64,13 +70,31 @@ def test_adopt_drafts_an_item_and_the_cases_leave_the_list(tree, catalogue) -> N
     a = answered(tree, "刘建华", "110101199003071234", BUDGET_A)
     b = answered(tree, "陈静", "110101198805062345", BUDGET_B)
     with pytest.raises(PermissionDenied):
-        services.adopt_suggestion(actor=tree.clerk_a, agency=tree.street_a, case_ids=[a.pk, b.pk],
-                                  category=catalogue["规划计划"], title="老旧小区综合整治实施方案", formed_on=TODAY)
+        services.adopt_suggestion(
+            actor=tree.clerk_a,
+            agency=tree.street_a,
+            case_ids=[a.pk, b.pk],
+            category=catalogue["规划计划"],
+            title="老旧小区综合整治实施方案",
+            formed_on=TODAY,
+        )
     with pytest.raises(PublicationError, match="不足2位申请人"):
-        services.adopt_suggestion(actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk],
-                                  category=catalogue["规划计划"], title="x", formed_on=TODAY)
-    item = services.adopt_suggestion(actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk, b.pk],
-                                     category=catalogue["规划计划"], title="老旧小区综合整治实施方案", formed_on=TODAY)
+        services.adopt_suggestion(
+            actor=tree.officer_a,
+            agency=tree.street_a,
+            case_ids=[a.pk],
+            category=catalogue["规划计划"],
+            title="x",
+            formed_on=TODAY,
+        )
+    item = services.adopt_suggestion(
+        actor=tree.officer_a,
+        agency=tree.street_a,
+        case_ids=[a.pk, b.pk],
+        category=catalogue["规划计划"],
+        title="老旧小区综合整治实施方案",
+        formed_on=TODAY,
+    )
     assert item.status == Status.DRAFT and "第四十四条" in item.origin_note and a.number in item.origin_note
     assert suggestions(tree.street_a, today=TODAY) == []
     with pytest.raises(PublicationError, match="已处理过"):
@@ -85,8 +109,9 @@ def test_dismiss_needs_a_reason_and_other_agencies_cases_are_refused(tree) -> No
         services.dismiss_suggestion(actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk, c.pk], note="x")
     with pytest.raises(PublicationError, match="理由"):
         services.dismiss_suggestion(actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk, b.pk], note=" ")
-    services.dismiss_suggestion(actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk, b.pk],
-                                note="涉及个人信息较多，逐案答复")
+    services.dismiss_suggestion(
+        actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk, b.pk], note="涉及个人信息较多，逐案答复"
+    )
     assert suggestions(tree.street_a, today=TODAY) == []
 
 
@@ -96,9 +121,15 @@ def test_suggestions_page(client: Client, tree, catalogue) -> None:  # type: ign
     client.force_login(tree.officer_a)
     html = client.get(reverse("publications:suggestions")).content.decode()
     assert "2 位申请人" in html and a.number in html and b.number in html
-    response = client.post(reverse("publications:suggestions"), {
-        "case": [a.pk, b.pk], "title": "老旧小区综合整治实施方案", "category": catalogue["规划计划"].pk})
+    response = client.post(
+        reverse("publications:suggestions"),
+        {"case": [a.pk, b.pk], "title": "老旧小区综合整治实施方案", "category": catalogue["规划计划"].pk},
+    )
     assert response.status_code == 302 and "/edit/" in response["Location"]
     assert "暂无建议" in client.get(reverse("publications:suggestions")).content.decode()
-    assert client.post(reverse("publications:suggestions"), {"case": ["x"], "title": "", "category": "y"},
-                       follow=True).status_code == 200
+    assert (
+        client.post(
+            reverse("publications:suggestions"), {"case": ["x"], "title": "", "category": "y"}, follow=True
+        ).status_code
+        == 200
+    )

@@ -23,17 +23,30 @@ def _media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 def test_full_workflow_through_the_pages(client: Client, tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.clerk_a)
-    response = client.post(reverse("publications:item_create"), {
-        "category": catalogue["预算"].pk, "title": "果园街道2026年部门预算", "document_number": "",
-        "issuer": "", "formed_on": "2026-02-02", "topic": "finance", "body": "<p>预算说明</p><script>x</script>",
-    })
+    response = client.post(
+        reverse("publications:item_create"),
+        {
+            "category": catalogue["预算"].pk,
+            "title": "果园街道2026年部门预算",
+            "document_number": "",
+            "issuer": "",
+            "formed_on": "2026-02-02",
+            "topic": "finance",
+            "body": "<p>预算说明</p><script>x</script>",
+        },
+    )
     item = Item.objects.get()
     assert response.status_code == 302 and item.status == Status.DRAFT and "<script>" not in item.body
-    client.post(reverse("publications:attachment_add", args=[item.pk]),
-                {"file": SimpleUploadedFile("预算.pdf", b"%PDF-1.4\n%%EOF\n")})
+    client.post(
+        reverse("publications:attachment_add", args=[item.pk]),
+        {"file": SimpleUploadedFile("预算.pdf", b"%PDF-1.4\n%%EOF\n")},
+    )
     assert item.attachments.count() == 1
-    bad = client.post(reverse("publications:attachment_add", args=[item.pk]),
-                      {"file": SimpleUploadedFile("病毒.exe", b"MZ")}, follow=True)
+    bad = client.post(
+        reverse("publications:attachment_add", args=[item.pk]),
+        {"file": SimpleUploadedFile("病毒.exe", b"MZ")},
+        follow=True,
+    )
     assert "类型不允许" in bad.content.decode()
     client.post(reverse("publications:item_submit", args=[item.pk]))
     client.force_login(tree.officer_a)
@@ -113,8 +126,15 @@ def test_guide_edit(client: Client, tree) -> None:  # type: ignore[no-untyped-de
 
 def test_register_pages(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.officer_a)
-    client.post(reverse("publications:register"), {"kind": "normative_documents", "title": "关于规范物业管理的办法",
-                                                   "document_number": "果政规〔2021〕1号", "issued_on": "2021-05-01"})
+    client.post(
+        reverse("publications:register"),
+        {
+            "kind": "normative_documents",
+            "title": "关于规范物业管理的办法",
+            "document_number": "果政规〔2021〕1号",
+            "issued_on": "2021-05-01",
+        },
+    )
     doc = RegisterDocument.objects.get()
     html = client.get(reverse("publications:register"), {"year": "2023"}).content.decode()
     assert "现行有效件数" in html
@@ -127,8 +147,17 @@ def test_register_pages(client: Client, tree) -> None:  # type: ignore[no-untype
 
 def test_figures_form_and_import(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.officer_a)
-    client.post(reverse("publications:figures"), {"year": 2023, "licensing": 0, "punishment": 2015, "coercion": 0,
-                                                  "fees_10k_yuan": "0", "source_note": "执法平台"})
+    client.post(
+        reverse("publications:figures"),
+        {
+            "year": 2023,
+            "licensing": 0,
+            "punishment": 2015,
+            "coercion": 0,
+            "fees_10k_yuan": "0",
+            "source_note": "执法平台",
+        },
+    )
     assert Article20Figures.objects.get(year=2023).punishment == 2015
     csv = "年度,行政许可,行政处罚,行政强制,行政事业性收费（万元）\n2022,x,1,0,0\n".encode()
     response = client.post(reverse("publications:figures_import"), {"file": SimpleUploadedFile("数据.csv", csv)})
@@ -149,8 +178,10 @@ def test_pages_render_for_every_role(client: Client, tree, catalogue) -> None:  
     assert "主动公开" in home and "待保密审查" in home
 
 
-@pytest.mark.parametrize("path", ["99999999999999999999999/", "99999999999999999999999/attachments/1/",
-                                  "register/99999999999999999999999/abolish/"])
+@pytest.mark.parametrize(
+    "path",
+    ["99999999999999999999999/", "99999999999999999999999/attachments/1/", "register/99999999999999999999999/abolish/"],
+)
 def test_absurd_ids_are_404(client: Client, tree, path) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.officer_a)
     url = "/office/publications/" + path
@@ -160,8 +191,15 @@ def test_absurd_ids_are_404(client: Client, tree, path) -> None:  # type: ignore
 
 def test_absurd_figures_are_form_errors(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     client.force_login(tree.officer_a)
-    response = client.post(reverse("publications:figures"), {
-        "year": "99999999999999999999", "licensing": "2147483648", "punishment": "1e400", "coercion": "-1",
-        "fees_10k_yuan": "99999999999999999999.12345"})
+    response = client.post(
+        reverse("publications:figures"),
+        {
+            "year": "99999999999999999999",
+            "licensing": "2147483648",
+            "punishment": "1e400",
+            "coercion": "-1",
+            "fees_10k_yuan": "99999999999999999999.12345",
+        },
+    )
     assert response.status_code == 200 and not Article20Figures.objects.exists()
     assert client.get(reverse("publications:register"), {"year": "99999999999999999999"}).status_code == 200

@@ -28,8 +28,9 @@ def test_happy_path_is_audited_at_each_step(tree, catalogue) -> None:  # type: i
     assert item.index_number == "D1-A/2023-00001"
     assert item.issuer == "测试区甲街道办事处"
     services.submit_for_review(actor=tree.clerk_a, item=item)
-    review = services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED,
-                                    notes="不涉及国家秘密")
+    review = services.record_review(
+        actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED, notes="不涉及国家秘密"
+    )
     outcome = services.publish(actor=tree.leader_a, item=item, today=dt.date(2023, 3, 8))
     item.refresh_from_db()
     assert item.status == Status.PUBLISHED
@@ -112,8 +113,9 @@ def test_edit_after_review_requires_a_new_review(tree, catalogue) -> None:  # ty
 
 def test_attachment_after_review_requires_a_new_review(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     item = make_cleared(tree, catalogue)
-    services.add_attachment(actor=tree.clerk_a, item=item,
-                            upload=SimpleUploadedFile("预算表.pdf", PDF, content_type="application/pdf"))
+    services.add_attachment(
+        actor=tree.clerk_a, item=item, upload=SimpleUploadedFile("预算表.pdf", PDF, content_type="application/pdf")
+    )
     item.refresh_from_db()
     assert item.status == Status.DRAFT and item.reviewed_by is None
 
@@ -151,21 +153,27 @@ def test_clerk_drafts_but_does_not_publish_or_withdraw(tree, catalogue) -> None:
 def test_other_agency_and_supervisor_cannot_draft(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     for actor in (tree.officer_b, tree.supervisor):
         with pytest.raises(PermissionDenied):
-            services.create_draft(actor=actor, agency=tree.street_a, category=catalogue["预算"], title="x",
-                                  formed_on=dt.date(2023, 1, 1))
+            services.create_draft(
+                actor=actor, agency=tree.street_a, category=catalogue["预算"], title="x", formed_on=dt.date(2023, 1, 1)
+            )
 
 
 def test_category_of_another_agency_is_refused(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     other = services.seed_catalogue(actor=tree.officer_b, agency=tree.street_b)[0]
     with pytest.raises(PublicationError, match="不属于"):
-        services.create_draft(actor=tree.clerk_a, agency=tree.street_a, category=other, title="x",
-                              formed_on=dt.date(2023, 1, 1))
+        services.create_draft(
+            actor=tree.clerk_a, agency=tree.street_a, category=other, title="x", formed_on=dt.date(2023, 1, 1)
+        )
 
 
 def test_body_is_sanitised_on_save(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
-    item = make_draft(tree, catalogue, body='<p onclick="x()">正文<script>alert(1)</script></p>'
-                                            '<a href="javascript:alert(1)">链接</a><img src="http://x/y.png">'
-                                            '<a href="https://www.gov.cn/">中国政府网</a>')
+    item = make_draft(
+        tree,
+        catalogue,
+        body='<p onclick="x()">正文<script>alert(1)</script></p>'
+        '<a href="javascript:alert(1)">链接</a><img src="http://x/y.png">'
+        '<a href="https://www.gov.cn/">中国政府网</a>',
+    )
     assert "script" not in item.body and "onclick" not in item.body and "javascript" not in item.body
     assert "<img" not in item.body
     assert '<a href="https://www.gov.cn/" rel="noopener noreferrer">中国政府网</a>' in item.body

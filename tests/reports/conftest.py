@@ -30,13 +30,18 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def history_a(tree: Any) -> list[Any]:
     """A small 2023 history of agency A: 5 received, 4 closed in the year, one carried forward."""
-    return add_cases(tree.street_a, [
-        CaseSpec(dt.date(2023, 2, 1), dt.date(2023, 2, 20), Outcome.GRANTED),
-        CaseSpec(dt.date(2023, 3, 1), dt.date(2023, 3, 15), Outcome.PARTIAL, ApplicantType.COMMERCIAL_ENTERPRISE),
-        CaseSpec(dt.date(2023, 5, 1), dt.date(2023, 5, 9), Outcome.UNAVAILABLE_NOT_HELD),
-        CaseSpec(dt.date(2023, 8, 1), dt.date(2023, 8, 30), Outcome.OTHER_FEE_UNPAID, ApplicantType.LEGAL_SERVICE_ORG),
-        CaseSpec(dt.date(2023, 12, 20)),
-    ])
+    return add_cases(
+        tree.street_a,
+        [
+            CaseSpec(dt.date(2023, 2, 1), dt.date(2023, 2, 20), Outcome.GRANTED),
+            CaseSpec(dt.date(2023, 3, 1), dt.date(2023, 3, 15), Outcome.PARTIAL, ApplicantType.COMMERCIAL_ENTERPRISE),
+            CaseSpec(dt.date(2023, 5, 1), dt.date(2023, 5, 9), Outcome.UNAVAILABLE_NOT_HELD),
+            CaseSpec(
+                dt.date(2023, 8, 1), dt.date(2023, 8, 30), Outcome.OTHER_FEE_UNPAID, ApplicantType.LEGAL_SERVICE_ORG
+            ),
+            CaseSpec(dt.date(2023, 12, 20)),
+        ],
+    )
 
 
 def start(tree: Any, year: int = 2023, narrative: dict[str, str] | None = None) -> AnnualReportRecord:

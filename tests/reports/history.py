@@ -47,26 +47,45 @@ def add_cases(agency: Agency, specs: Iterable[CaseSpec]) -> list[Case]:
     for spec in specs:
         n = next(_sequence)
         closed = spec.closed_on is not None
-        rows.append(Case(
-            agency=agency, number=f"T-{agency.pk}-{n}", year=spec.received_on.year, sequence=n,
-            applicant_type=spec.applicant_type.value, applicant_name="测试申请人", request_description="测试",
-            channel=spec.channel.value,
-            submitted_at=timezone.make_aware(dt.datetime.combine(spec.received_on, dt.time(9))),
-            received_on=spec.received_on, status=(Status.CLOSED if closed else Status.IN_PROGRESS).value,
-            outcome=spec.outcome.value if closed and spec.outcome else None, closed_on=spec.closed_on,
-        ))
+        rows.append(
+            Case(
+                agency=agency,
+                number=f"T-{agency.pk}-{n}",
+                year=spec.received_on.year,
+                sequence=n,
+                applicant_type=spec.applicant_type.value,
+                applicant_name="测试申请人",
+                request_description="测试",
+                channel=spec.channel.value,
+                submitted_at=timezone.make_aware(dt.datetime.combine(spec.received_on, dt.time(9))),
+                received_on=spec.received_on,
+                status=(Status.CLOSED if closed else Status.IN_PROGRESS).value,
+                outcome=spec.outcome.value if closed and spec.outcome else None,
+                closed_on=spec.closed_on,
+            )
+        )
     return Case.objects.bulk_create(rows)
 
 
 def add_reviews(agency: Agency, specs: Iterable[ReviewSpec]) -> list[Review]:
-    return Review.objects.bulk_create([
-        Review(agency=agency, kind=s.kind.value, filed_on=s.filed_on, body="测试区人民政府",
-               result=s.result.value, concluded_on=s.concluded_on)
-        for s in specs
-    ])
+    return Review.objects.bulk_create(
+        [
+            Review(
+                agency=agency,
+                kind=s.kind.value,
+                filed_on=s.filed_on,
+                body="测试区人民政府",
+                result=s.result.value,
+                concluded_on=s.concluded_on,
+            )
+            for s in specs
+        ]
+    )
 
 
-def random_history(seed: int, *, cases: int, first_year: int, last_year: int) -> tuple[list[CaseSpec], list[ReviewSpec]]:
+def random_history(
+    seed: int, *, cases: int, first_year: int, last_year: int
+) -> tuple[list[CaseSpec], list[ReviewSpec]]:
     """A reproducible history: receipt dates over the years, most closed within ~60 days, some open."""
     rng = random.Random(seed)
     start = dt.date(first_year, 1, 1)
@@ -80,10 +99,15 @@ def random_history(seed: int, *, cases: int, first_year: int, last_year: int) ->
         closed: dt.date | None = received + dt.timedelta(days=rng.randrange(0, 60))
         if rng.random() < 0.08:
             closed = None
-        case_specs.append(CaseSpec(
-            received, closed, rng.choice(outcomes) if closed else None,
-            rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0], rng.choice(channels),
-        ))
+        case_specs.append(
+            CaseSpec(
+                received,
+                closed,
+                rng.choice(outcomes) if closed else None,
+                rng.choices(types, weights=[60, 15, 5, 5, 10, 5])[0],
+                rng.choice(channels),
+            )
+        )
     review_specs: list[ReviewSpec] = []
     for _ in range(max(1, cases // 20)):
         filed = start + dt.timedelta(days=rng.randrange(span + 1))
@@ -91,8 +115,11 @@ def random_history(seed: int, *, cases: int, first_year: int, last_year: int) ->
             review_specs.append(ReviewSpec(rng.choice(list(ReviewKind)), filed))
         else:
             result = rng.choice([ReviewResult.UPHELD, ReviewResult.CORRECTED, ReviewResult.OTHER])
-            review_specs.append(ReviewSpec(rng.choice(list(ReviewKind)), filed,
-                                           filed + dt.timedelta(days=rng.randrange(10, 200)), result))
+            review_specs.append(
+                ReviewSpec(
+                    rng.choice(list(ReviewKind)), filed, filed + dt.timedelta(days=rng.randrange(10, 200)), result
+                )
+            )
     return case_specs, review_specs
 
 

@@ -40,7 +40,9 @@ def test_binary_format_refuses_a_terminal(tree: Any, monkeypatch: Any, capsys: A
     assert "-o" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("fmt", "magic"), [("docx", b"PK"), ("pdf", b"%PDF-"), ("xlsx", b"PK"), ("html", b"<!DOCTYPE")])
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("docx", b"PK"), ("pdf", b"%PDF-"), ("xlsx", b"PK"), ("html", b"<!DOCTYPE")]
+)
 def test_documents_to_a_file(tree: Any, history_a: Any, tmp_path: Path, fmt: str, magic: bytes) -> None:
     target = tmp_path / f"report.{fmt}"
     assert main(["report", "--agency", "D1-A", "--year", "2023", "-o", str(target)]) == 0

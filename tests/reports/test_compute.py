@@ -51,13 +51,16 @@ def test_random_history_matches_case_by_case_count_and_passes_every_check(tree: 
 
 
 def test_year_boundaries(tree: Any) -> None:
-    add_cases(tree.street_a, [
-        CaseSpec(dt.date(2022, 12, 31), dt.date(2023, 1, 1), Outcome.GRANTED),  # carried into 2023
-        CaseSpec(dt.date(2022, 6, 1), dt.date(2022, 12, 31), Outcome.GRANTED),  # done in 2022
-        CaseSpec(dt.date(2023, 12, 31), dt.date(2024, 1, 2), Outcome.PARTIAL),  # carried out of 2023
-        CaseSpec(dt.date(2021, 3, 1)),  # open for years
-        CaseSpec(dt.date(2024, 1, 1), dt.date(2024, 1, 3), Outcome.GRANTED),  # next year
-    ])
+    add_cases(
+        tree.street_a,
+        [
+            CaseSpec(dt.date(2022, 12, 31), dt.date(2023, 1, 1), Outcome.GRANTED),  # carried into 2023
+            CaseSpec(dt.date(2022, 6, 1), dt.date(2022, 12, 31), Outcome.GRANTED),  # done in 2022
+            CaseSpec(dt.date(2023, 12, 31), dt.date(2024, 1, 2), Outcome.PARTIAL),  # carried out of 2023
+            CaseSpec(dt.date(2021, 3, 1)),  # open for years
+            CaseSpec(dt.date(2024, 1, 1), dt.date(2024, 1, 3), Outcome.GRANTED),  # next year
+        ],
+    )
     t2022, t2023 = compute_table3(tree.street_a, 2022), compute_table3(tree.street_a, 2023)
     assert t2022["new"][TOTAL_COLUMN] == 2 and t2022["carried_forward"][TOTAL_COLUMN] == 2
     assert t2023["carried_over"][TOTAL_COLUMN] == 2 == t2022["carried_forward"][TOTAL_COLUMN]
@@ -67,13 +70,20 @@ def test_year_boundaries(tree: Any) -> None:
 
 
 def test_table4_pending_means_not_concluded_by_31_december(tree: Any) -> None:
-    add_reviews(tree.street_a, [
-        ReviewSpec(ReviewKind.RECONSIDERATION, dt.date(2023, 11, 1), dt.date(2024, 2, 1), ReviewResult.UPHELD),
-        ReviewSpec(ReviewKind.RECONSIDERATION, dt.date(2022, 11, 1), dt.date(2023, 2, 1), ReviewResult.CORRECTED),
-        ReviewSpec(ReviewKind.LITIGATION_DIRECT, dt.date(2022, 5, 1)),
-        ReviewSpec(ReviewKind.LITIGATION_AFTER_RECONSIDERATION, dt.date(2022, 1, 1), dt.date(2022, 6, 1),
-                   ReviewResult.OTHER),
-    ])
+    add_reviews(
+        tree.street_a,
+        [
+            ReviewSpec(ReviewKind.RECONSIDERATION, dt.date(2023, 11, 1), dt.date(2024, 2, 1), ReviewResult.UPHELD),
+            ReviewSpec(ReviewKind.RECONSIDERATION, dt.date(2022, 11, 1), dt.date(2023, 2, 1), ReviewResult.CORRECTED),
+            ReviewSpec(ReviewKind.LITIGATION_DIRECT, dt.date(2022, 5, 1)),
+            ReviewSpec(
+                ReviewKind.LITIGATION_AFTER_RECONSIDERATION,
+                dt.date(2022, 1, 1),
+                dt.date(2022, 6, 1),
+                ReviewResult.OTHER,
+            ),
+        ],
+    )
     t = compute_table4(tree.street_a, 2023)
     assert t["reconsideration"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 1, "total": 2}
     assert t["litigation_direct"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}

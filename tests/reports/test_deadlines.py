@@ -15,24 +15,30 @@ from gongkai.reports.selectors import overview_for
 D = dt.date
 
 
-@pytest.mark.parametrize(("level", "due"), [
-    (AgencyLevel.DEPARTMENT, D(2024, 1, 31)),
-    (AgencyLevel.TOWNSHIP, D(2024, 1, 31)),
-    (AgencyLevel.COUNTY, D(2024, 3, 31)),
-    (AgencyLevel.CITY, D(2024, 3, 31)),
-    (AgencyLevel.PROVINCE, D(2024, 3, 31)),
-])
+@pytest.mark.parametrize(
+    ("level", "due"),
+    [
+        (AgencyLevel.DEPARTMENT, D(2024, 1, 31)),
+        (AgencyLevel.TOWNSHIP, D(2024, 1, 31)),
+        (AgencyLevel.COUNTY, D(2024, 3, 31)),
+        (AgencyLevel.CITY, D(2024, 3, 31)),
+        (AgencyLevel.PROVINCE, D(2024, 3, 31)),
+    ],
+)
 def test_due_date(level: str, due: dt.date) -> None:
     assert due_date(level, 2023) == due
 
 
-@pytest.mark.parametrize(("published", "today", "timeliness", "days"), [
-    (D(2024, 1, 6), D(2024, 5, 1), Timeliness.ON_TIME, 0),
-    (D(2024, 1, 31), D(2024, 5, 1), Timeliness.ON_TIME, 0),
-    (D(2024, 2, 1), D(2024, 5, 1), Timeliness.LATE, 1),
-    (None, D(2024, 1, 31), Timeliness.NOT_DUE, 0),
-    (None, D(2024, 2, 10), Timeliness.OVERDUE, 10),
-])
+@pytest.mark.parametrize(
+    ("published", "today", "timeliness", "days"),
+    [
+        (D(2024, 1, 6), D(2024, 5, 1), Timeliness.ON_TIME, 0),
+        (D(2024, 1, 31), D(2024, 5, 1), Timeliness.ON_TIME, 0),
+        (D(2024, 2, 1), D(2024, 5, 1), Timeliness.LATE, 1),
+        (None, D(2024, 1, 31), Timeliness.NOT_DUE, 0),
+        (None, D(2024, 2, 10), Timeliness.OVERDUE, 10),
+    ],
+)
 def test_lateness_of_a_department(published: dt.date | None, today: dt.date, timeliness: Timeliness, days: int) -> None:
     result = lateness(AgencyLevel.DEPARTMENT, 2023, published_on=published, today=today)
     assert (result.timeliness, result.days_late) == (timeliness, days)

@@ -45,7 +45,8 @@ def test_computed_2023_report_reproduces_the_sample_cell_by_cell(demo: Agency, c
     expected = _cells(sample)
     mismatches = [
         (table, row, value, expected[table][row])
-        for table, rows in _cells(computed).items() for row, value in rows.items()
+        for table, rows in _cells(computed).items()
+        for row, value in rows.items()
         if expected[table][row] != value
     ]
     assert mismatches == []

@@ -50,8 +50,11 @@ def test_database_trigger_refuses_raw_update(signed: AnnualReportRecord) -> None
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE reports_annualreportrecord SET narrative = '{}' WHERE id = %s", [signed.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE reports_annualreportrecord SET status = 'draft', signed_by_id = NULL, "
-                       "signed_at = NULL, snapshot = NULL WHERE id = %s", [signed.pk])
+        cursor.execute(
+            "UPDATE reports_annualreportrecord SET status = 'draft', signed_by_id = NULL, "
+            "signed_at = NULL, snapshot = NULL WHERE id = %s",
+            [signed.pk],
+        )
     signed.refresh_from_db()
     assert signed.status == ReportStatus.SIGNED_OFF and signed.narrative["overview"].startswith("2023年度")
 
@@ -67,8 +70,10 @@ def test_publish_is_the_one_change_allowed(tree: Any, signed: AnnualReportRecord
     assert published.status == ReportStatus.PUBLISHED and published.published_at is not None
     assert published.snapshot == signed.snapshot
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE reports_annualreportrecord SET status = 'signed_off', published_at = NULL "
-                       "WHERE id = %s", [signed.pk])
+        cursor.execute(
+            "UPDATE reports_annualreportrecord SET status = 'signed_off', published_at = NULL WHERE id = %s",
+            [signed.pk],
+        )
 
 
 def test_publish_needs_a_signed_off_report(tree: Any, draft: AnnualReportRecord) -> None:
@@ -93,8 +98,9 @@ def test_narrative_post_on_signed_report_changes_nothing(tree: Any, signed: Annu
     assert signed.narrative["overview"].startswith("2023年度")
 
 
-def test_admin_cannot_delete_a_signed_report_but_may_delete_a_draft(tree: Any, signed: AnnualReportRecord,
-                                                                     client: Client) -> None:
+def test_admin_cannot_delete_a_signed_report_but_may_delete_a_draft(
+    tree: Any, signed: AnnualReportRecord, client: Client
+) -> None:
     client.force_login(tree.admin)
     url = f"/admin/reports/annualreportrecord/{signed.pk}/delete/"
     assert client.post(url, {"post": "yes"}).status_code == 403
@@ -111,6 +117,10 @@ def test_every_change_is_audited(tree: Any, signed: AnnualReportRecord) -> None:
     services.publish(actor=tree.officer_a, record=signed)
     v2 = services.new_version(actor=tree.officer_a, record=signed)
     actions = set(AuditEvent.objects.for_object(signed).values_list("action", flat=True))
-    assert actions == {ReportAuditAction.DRAFT_STARTED, ReportAuditAction.NARRATIVE_SAVED,
-                       ReportAuditAction.SIGNED_OFF, ReportAuditAction.PUBLISHED}
+    assert actions == {
+        ReportAuditAction.DRAFT_STARTED,
+        ReportAuditAction.NARRATIVE_SAVED,
+        ReportAuditAction.SIGNED_OFF,
+        ReportAuditAction.PUBLISHED,
+    }
     assert AuditEvent.objects.for_object(v2).get().action == ReportAuditAction.NEW_VERSION

@@ -24,14 +24,28 @@ OVERVIEW = (
 
 
 def test_fee_sentence_is_the_samples() -> None:
-    facts = ReportFacts("北京市密云区果园街道办事处", "果园街道", 2023, fee_notices=2,
-                        fee_amount=Decimal("38280"), fee_collected=Decimal("0.00"))
+    facts = ReportFacts(
+        "北京市密云区果园街道办事处",
+        "果园街道",
+        2023,
+        fee_notices=2,
+        fee_amount=Decimal("38280"),
+        fee_collected=Decimal("0.00"),
+    )
     assert fee_sentence(facts) == SAMPLE_FEES
 
 
 def test_first_draft_states_the_facts_and_marks_the_rest() -> None:
-    facts = ReportFacts("某街道办事处", "某街道", 2023, published_items=325, new=29, closed=29, staff=1,
-                        by_channel=(("互联网", 11), ("平常信函", 10), ("当面提交", 8)))
+    facts = ReportFacts(
+        "某街道办事处",
+        "某街道",
+        2023,
+        published_items=325,
+        new=29,
+        closed=29,
+        staff=1,
+        by_channel=(("互联网", 11), ("平常信函", 10), ("当面提交", 8)),
+    )
     draft = first_draft(facts)
     assert "本年度主动公开政府信息325条" in draft["overview"]
     assert "2023年新收政府信息公开申请数量29件" in draft["overview"]
@@ -41,20 +55,31 @@ def test_first_draft_states_the_facts_and_marks_the_rest() -> None:
     assert placeholders_left(draft) == ["overview", "problems"]
 
 
-@pytest.mark.parametrize(("a", "b", "copied"), [
-    (OVERVIEW, OVERVIEW, True),
-    (OVERVIEW, OVERVIEW.replace("果园街道", "鼓楼街道"), True),
-    (OVERVIEW, "\n".join(OVERVIEW.split("，")), True),  # line breaks do not hide a copy
-    (OVERVIEW, OVERVIEW[: len(OVERVIEW) // 2] + "本年度新建政务公开专区三个，开展政策解读十二次，回应群众关切事项五十余件。", False),
-    (OVERVIEW, "本年度围绕优化营商环境、城市更新和民生保障，新建政务公开专区三个，开展政策解读十二次。", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "copied"),
+    [
+        (OVERVIEW, OVERVIEW, True),
+        (OVERVIEW, OVERVIEW.replace("果园街道", "鼓楼街道"), True),
+        (OVERVIEW, "\n".join(OVERVIEW.split("，")), True),  # line breaks do not hide a copy
+        (
+            OVERVIEW,
+            OVERVIEW[: len(OVERVIEW) // 2]
+            + "本年度新建政务公开专区三个，开展政策解读十二次，回应群众关切事项五十余件。",
+            False,
+        ),
+        (OVERVIEW, "本年度围绕优化营商环境、城市更新和民生保障，新建政务公开专区三个，开展政策解读十二次。", False),
+    ],
+)
 def test_similarity(a: str, b: str, copied: bool) -> None:
     assert (similarity(a, b) >= COPY_THRESHOLD) is copied
 
 
 def test_copy_warnings_name_the_section_and_source() -> None:
-    warnings = copy_warnings({"overview": OVERVIEW, "other": "无。"}, [("上年（2022年）报告", {"overview": OVERVIEW,
-                             "other": "无。"})], keys=["overview", "other"])
+    warnings = copy_warnings(
+        {"overview": OVERVIEW, "other": "无。"},
+        [("上年（2022年）报告", {"overview": OVERVIEW, "other": "无。"})],
+        keys=["overview", "other"],
+    )
     assert len(warnings) == 1  # "无。" is too short to count as copied
     assert warnings[0].identical and "完全相同" in warnings[0].message and "一、总体情况" in warnings[0].message
 
@@ -66,8 +91,11 @@ def test_report_page_warns_of_last_years_and_a_peers_text(tree: Any, history_a: 
     peer_officer = UserFactory(agency=tree.street_b)
     peer_leader = UserFactory(agency=tree.street_b, role=Role.LEADER)
     peer = services.start_draft(actor=peer_officer, agency=tree.street_b, year=2023, today=TODAY)
-    services.save_narrative(actor=peer_officer, record=peer, sections={**text, "overview": "近似：" + OVERVIEW,
-                                                                        "problems": "本单位的问题另行撰写。"})
+    services.save_narrative(
+        actor=peer_officer,
+        record=peer,
+        sections={**text, "overview": "近似：" + OVERVIEW, "problems": "本单位的问题另行撰写。"},
+    )
     services.sign_off(actor=peer_leader, record=peer)
     record = start(tree, 2023, {**text, "problems": "今年的问题与改进：人员不足，培训不够。"})
     client.force_login(tree.officer_a)

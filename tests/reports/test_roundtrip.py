@@ -24,10 +24,20 @@ def signed_busy(tree: Any) -> Any:
     cases, reviews = random_history(11, cases=250, first_year=2022, last_year=2023)
     add_cases(tree.street_a, cases)
     add_reviews(tree.street_a, reviews)
-    publications.set_article20_figures(actor=None, agency=tree.street_a, values=publications.Article20Input(
-        2023, licensing=12, punishment=345, coercion=6, fees_10k_yuan=Decimal("1.25")))
-    publications.register_document(actor=None, agency=tree.street_a, kind=RegisterKind.NORMATIVE_DOCUMENT,
-                                   title="规范性文件", issued_on=dt.date(2023, 5, 1))
+    publications.set_article20_figures(
+        actor=None,
+        agency=tree.street_a,
+        values=publications.Article20Input(
+            2023, licensing=12, punishment=345, coercion=6, fees_10k_yuan=Decimal("1.25")
+        ),
+    )
+    publications.register_document(
+        actor=None,
+        agency=tree.street_a,
+        kind=RegisterKind.NORMATIVE_DOCUMENT,
+        title="规范性文件",
+        issued_on=dt.date(2023, 5, 1),
+    )
     return services.sign_off(actor=tree.leader_a, record=start(tree))
 
 

@@ -99,8 +99,9 @@ def test_leader_of_another_agency_cannot_sign_off(tree: Any, draft: AnnualReport
         services.sign_off(actor=other_leader, record=draft)
 
 
-def test_view_post_refuses_when_a_check_fails(tree: Any, draft: AnnualReportRecord, client: Client,
-                                              monkeypatch: Any) -> None:
+def test_view_post_refuses_when_a_check_fails(
+    tree: Any, draft: AnnualReportRecord, client: Client, monkeypatch: Any
+) -> None:
     _break_table3(monkeypatch)
     client.force_login(tree.leader_a)
     response = client.post(reverse("reports:sign_off", args=[draft.pk]), follow=True)
@@ -129,8 +130,7 @@ def test_admin_cannot_sign_off_or_change(tree: Any, draft: AnnualReportRecord, c
     client.force_login(tree.admin)
     url = f"/admin/reports/annualreportrecord/{draft.pk}/change/"
     assert client.get(url).status_code == 200  # view-only page
-    response = client.post(url, {"status": ReportStatus.SIGNED_OFF, "signed_by": tree.leader_a.pk,
-                                 "narrative": "{}"})
+    response = client.post(url, {"status": ReportStatus.SIGNED_OFF, "signed_by": tree.leader_a.pk, "narrative": "{}"})
     assert response.status_code == 403
     assert client.get("/admin/reports/annualreportrecord/add/").status_code == 403
     draft.refresh_from_db()
@@ -144,8 +144,12 @@ def test_api_has_no_write(tree: Any, draft: AnnualReportRecord, client: Client) 
     for method in (client.patch, client.put):
         response = method(url, {"status": ReportStatus.SIGNED_OFF}, content_type="application/json")
         assert response.status_code == 405
-    assert client.post("/api/reports/records/", {"agency": tree.street_a.pk, "year": 2022,
-                                                 "status": ReportStatus.SIGNED_OFF}).status_code == 405
+    assert (
+        client.post(
+            "/api/reports/records/", {"agency": tree.street_a.pk, "year": 2022, "status": ReportStatus.SIGNED_OFF}
+        ).status_code
+        == 405
+    )
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT
 

@@ -40,9 +40,12 @@ def test_new_version_supersedes_and_diffs(tree: Any, published: AnnualReportReco
     diff = report_diff(published.snapshot_report(), services.build_report(v2))
     cells = {(c.table, c.row, c.column): (c.old, c.new) for c in diff.cells}
     assert cells == {
-        (ReportTable.TABLE3, "new", "0"): (3, 4), (ReportTable.TABLE3, "new", "6"): (5, 6),
-        (ReportTable.TABLE3, "granted", "0"): (1, 2), (ReportTable.TABLE3, "granted", "6"): (1, 2),
-        (ReportTable.TABLE3, "total", "0"): (2, 3), (ReportTable.TABLE3, "total", "6"): (4, 5),
+        (ReportTable.TABLE3, "new", "0"): (3, 4),
+        (ReportTable.TABLE3, "new", "6"): (5, 6),
+        (ReportTable.TABLE3, "granted", "0"): (1, 2),
+        (ReportTable.TABLE3, "granted", "6"): (1, 2),
+        (ReportTable.TABLE3, "total", "0"): (2, 3),
+        (ReportTable.TABLE3, "total", "6"): (4, 5),
     }
     assert [(p.section, p.kind, p.new) for p in diff.paragraphs] == [("overview", ChangeKind.ADDED, "补充说明一段。")]
     label = next(c for c in diff.cells if c.row == "granted" and c.column == "0")
@@ -60,8 +63,9 @@ def test_new_version_supersedes_and_diffs(tree: Any, published: AnnualReportReco
     assert list(published_reports(tree.street_a)) == [AnnualReportRecord.objects.get(pk=v2.pk)]
 
 
-def test_only_one_new_version_and_not_from_a_draft(tree: Any, signed: AnnualReportRecord,
-                                                   draft: AnnualReportRecord) -> None:
+def test_only_one_new_version_and_not_from_a_draft(
+    tree: Any, signed: AnnualReportRecord, draft: AnnualReportRecord
+) -> None:
     services.new_version(actor=tree.officer_a, record=signed)
     with pytest.raises((ValidationError, ReportLocked)):
         services.new_version(actor=tree.officer_a, record=signed)

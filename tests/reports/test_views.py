@@ -17,13 +17,14 @@ from tests.reports.conftest import finished_narrative
 pytestmark = pytest.mark.django_db
 
 
-def test_officer_report_page_shows_tables_findings_editor_and_facts(tree: Any, draft: AnnualReportRecord,
-                                                                     client: Client) -> None:
+def test_officer_report_page_shows_tables_findings_editor_and_facts(
+    tree: Any, draft: AnnualReportRecord, client: Client
+) -> None:
     client.force_login(tree.officer_a)
     page = client.get(reverse("reports:record", args=[draft.pk])).content.decode()
     assert "gk-table-table3" in page and "勾稽关系核对" in page
     # No 第二十条 figures were entered: the blank rows are warnings (named by table and row), not errors.
-    assert "“行政许可” 行：整行空白" in page and "badge bad\">错误" not in page
+    assert "“行政许可” 行：整行空白" in page and 'badge bad">错误' not in page
     assert 'name="overview"' in page and "保存正文" in page
     assert "记录中的事实" in page and "负责人签发" not in page  # an officer does not sign
 
@@ -120,8 +121,9 @@ def test_index_lists_years_with_status_and_lateness(tree: Any, draft: AnnualRepo
     assert "2023年" in page and "草稿" in page and "2024年1月31日" in page
 
 
-def test_overview_for_supervisor_with_constant_queries(tree: Any, signed: AnnualReportRecord, client: Client,
-                                                       django_assert_max_num_queries: Any) -> None:
+def test_overview_for_supervisor_with_constant_queries(
+    tree: Any, signed: AnnualReportRecord, client: Client, django_assert_max_num_queries: Any
+) -> None:
     services.publish(actor=tree.officer_a, record=signed)
     client.force_login(tree.supervisor)
     with django_assert_max_num_queries(12):
@@ -138,8 +140,9 @@ def test_home_panel(tree: Any, draft: AnnualReportRecord, client: Client) -> Non
     assert f"{dt.date.today().year - 1}年政府信息公开工作年度报告" in page
 
 
-def test_report_page_query_count_does_not_grow_with_cases(tree: Any, draft: AnnualReportRecord, client: Client,
-                                                          django_assert_max_num_queries: Any) -> None:
+def test_report_page_query_count_does_not_grow_with_cases(
+    tree: Any, draft: AnnualReportRecord, client: Client, django_assert_max_num_queries: Any
+) -> None:
     from tests.reports.history import add_cases, add_reviews, random_history
 
     cases, reviews = random_history(3, cases=300, first_year=2022, last_year=2023)

@@ -9,12 +9,18 @@ from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_docx, render_text
 
 
-def consistent(agency: str, year: int, *, new: int = 10, carried_over: int = 0, carried_forward: int = 0,
-               overview: str = "") -> AnnualReport:
+def consistent(
+    agency: str, year: int, *, new: int = 10, carried_over: int = 0, carried_forward: int = 0, overview: str = ""
+) -> AnnualReport:
     report = AnnualReport.zero(agency=agency, year=year)
     closed = new + carried_over - carried_forward
-    for key, value in (("new", new), ("carried_over", carried_over), ("granted", closed), ("total", closed),
-                       ("carried_forward", carried_forward)):
+    for key, value in (
+        ("new", new),
+        ("carried_over", carried_over),
+        ("granted", closed),
+        ("total", closed),
+        ("carried_forward", carried_forward),
+    ):
         report.table3[key] = [value, 0, 0, 0, 0, 0, value]
     if overview:
         report.sections = {"overview": overview}

@@ -26,8 +26,12 @@ def test_a_mixed_batch_gets_the_right_status_per_file_and_loses_nothing(tree) ->
     narrated = as_text(consistent("某县某镇人民政府", 2023, overview="本年度新收政府信息公开申请数量12件。"))
     archive = zipped({"甲/2022.txt": as_text(consistent(tree.street_a.name, 2022)), "乱码.pdf": b"%PDF-1.4 garbage"})
     files = [
-        ("good.txt", good), ("bad.docx", bad), ("narrated.txt", narrated), ("garbage.bin", b"\x00\x01\x02 not a report"),
-        ("empty.pdf", b""), ("bundle.zip", archive),
+        ("good.txt", good),
+        ("bad.docx", bad),
+        ("narrated.txt", narrated),
+        ("garbage.bin", b"\x00\x01\x02 not a report"),
+        ("empty.pdf", b""),
+        ("bundle.zip", archive),
     ]
     batch = upload_batch(actor=tree.supervisor, files=files, title="2023年度")
     statuses = _statuses(batch)
@@ -56,8 +60,9 @@ def test_a_mixed_batch_gets_the_right_status_per_file_and_loses_nothing(tree) ->
 
 
 def test_previous_year_comes_from_an_earlier_batch_the_user_may_see(tree) -> None:  # type: ignore[no-untyped-def]
-    upload_batch(actor=tree.supervisor, files=[("2022.txt", as_text(consistent(tree.street_a.name, 2022,
-                                                                              carried_forward=2)))])
+    upload_batch(
+        actor=tree.supervisor, files=[("2022.txt", as_text(consistent(tree.street_a.name, 2022, carried_forward=2)))]
+    )
     batch = upload_batch(actor=tree.supervisor, files=[("2023.txt", as_text(consistent(tree.street_a.name, 2023)))])
     [row] = batch.files.all()
     assert row.previous is not None and row.previous.year == 2022
@@ -66,8 +71,10 @@ def test_previous_year_comes_from_an_earlier_batch_the_user_may_see(tree) -> Non
 
 
 def test_another_agencys_upload_is_not_used_as_previous_year(tree) -> None:  # type: ignore[no-untyped-def]
-    upload_batch(actor=tree.other_supervisor,
-                 files=[("2022.txt", as_text(consistent(tree.street_a.name, 2022, carried_forward=2)))])
+    upload_batch(
+        actor=tree.other_supervisor,
+        files=[("2022.txt", as_text(consistent(tree.street_a.name, 2022, carried_forward=2)))],
+    )
     batch = upload_batch(actor=tree.supervisor, files=[("2023.txt", as_text(consistent(tree.street_a.name, 2023)))])
     [row] = batch.files.all()
     assert row.previous is None and row.status == ReadStatus.CONSISTENT
@@ -81,8 +88,9 @@ def test_region_sum_when_every_child_has_a_report(tree) -> None:  # type: ignore
     partial = upload_batch(actor=tree.supervisor, files=files)
     district = partial.files.get(file_name="district.txt")
     assert district.status == ReadStatus.CONSISTENT  # street B missing: no sum to compare with
-    full = upload_batch(actor=tree.supervisor, files=[*files, ("b.txt", as_text(consistent(tree.street_b.name, 2023,
-                                                                                           new=3)))])
+    full = upload_batch(
+        actor=tree.supervisor, files=[*files, ("b.txt", as_text(consistent(tree.street_b.name, 2023, new=3)))]
+    )
     district = full.files.get(file_name="district.txt")
     sums = [f for f in district.findings if f["rule"] == CrossRule.REGION_SUM.value]
     assert sums and district.status == ReadStatus.WARNINGS
@@ -94,18 +102,22 @@ def test_a_fault_in_the_checks_keeps_every_file(tree, monkeypatch) -> None:  # t
         raise RuntimeError("boom")
 
     monkeypatch.setattr(services, "audit_reports", explode)
-    batch = upload_batch(actor=tree.supervisor, files=[("a.txt", as_text(consistent(tree.street_a.name, 2023))),
-                                                       ("empty.txt", b"")])
+    batch = upload_batch(
+        actor=tree.supervisor, files=[("a.txt", as_text(consistent(tree.street_a.name, 2023))), ("empty.txt", b"")]
+    )
     assert _statuses(batch) == {"a.txt": ReadStatus.PENDING, "empty.txt": ReadStatus.UNREADABLE}
     monkeypatch.undo()
     services.check_batch(actor=tree.supervisor, batch=batch)
     assert _statuses(batch)["a.txt"] == ReadStatus.CONSISTENT
 
 
-@pytest.mark.parametrize(("files", "message"), [
-    ([], "请选择"),
-    ([("many.zip", zipped({f"{i}.txt": b"x" for i in range(101)}))], "最多"),
-])
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([], "请选择"),
+        ([("many.zip", zipped({f"{i}.txt": b"x" for i in range(101)}))], "最多"),
+    ],
+)
 def test_refused_batches_store_nothing(tree, files, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SupervisionError, match=message):
         upload_batch(actor=tree.supervisor, files=files)
@@ -122,5 +134,12 @@ def test_a_row_is_read_or_unreadable_never_both(tree) -> None:  # type: ignore[n
     from django.db import IntegrityError
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReadReport.objects.create(batch=batch, position=9, file_name="x", sha256="0" * 64,
-                                  status=ReadStatus.UNREADABLE, report={"schema": "x"}, read_error="")
+        ReadReport.objects.create(
+            batch=batch,
+            position=9,
+            file_name="x",
+            sha256="0" * 64,
+            status=ReadStatus.UNREADABLE,
+            report={"schema": "x"},
+            read_error="",
+        )

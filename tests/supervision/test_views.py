@@ -36,17 +36,24 @@ def batch(tree) -> ReportBatch:  # type: ignore[no-untyped-def]
 
 def test_upload_through_the_form_with_several_files_and_a_zip(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     login(client, tree.supervisor)
-    response = client.post(reverse("supervision:index"), {
-        "title": "一批",
-        "documents": [
-            SimpleUploadedFile("a.txt", as_text(consistent(tree.street_a.name, 2023))),
-            SimpleUploadedFile("all.zip", zipped({"b.txt": as_text(broken(tree.street_b.name, 2023)), "x.pdf": b"%PDF"})),
-        ],
-    })
+    response = client.post(
+        reverse("supervision:index"),
+        {
+            "title": "一批",
+            "documents": [
+                SimpleUploadedFile("a.txt", as_text(consistent(tree.street_a.name, 2023))),
+                SimpleUploadedFile(
+                    "all.zip", zipped({"b.txt": as_text(broken(tree.street_b.name, 2023)), "x.pdf": b"%PDF"})
+                ),
+            ],
+        },
+    )
     batch = ReportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("supervision:batch", args=[batch.pk])
     assert dict(batch.files.values_list("file_name", "status")) == {
-        "a.txt": ReadStatus.CONSISTENT, "all.zip/b.txt": ReadStatus.ERRORS, "all.zip/x.pdf": ReadStatus.UNREADABLE,
+        "a.txt": ReadStatus.CONSISTENT,
+        "all.zip/b.txt": ReadStatus.ERRORS,
+        "all.zip/x.pdf": ReadStatus.UNREADABLE,
     }
     page = client.get(response["Location"]).content.decode()
     assert "一致" in page and "有错误" in page and "无法读取" in page and "测试区乙街道办事处" in page
@@ -59,7 +66,9 @@ def test_an_upload_without_files_shows_the_form_again(client: Client, tree) -> N
     assert "documents" in response.context["form"].errors
 
 
-def test_the_batch_page_lists_every_file_with_its_status(client: Client, tree, batch, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_batch_page_lists_every_file_with_its_status(
+    client: Client, tree, batch, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     login(client, tree.supervisor)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("supervision:batch", args=[batch.pk]))
@@ -140,8 +149,9 @@ def test_the_home_page_panel_is_for_supervisors(client: Client, tree, batch) -> 
 
 def test_recheck_uses_reports_uploaded_later(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
     first = upload_batch(actor=tree.supervisor, files=[("2023.txt", as_text(consistent(tree.street_a.name, 2023)))])
-    upload_batch(actor=tree.supervisor,
-                 files=[("2022.txt", as_text(consistent(tree.street_a.name, 2022, carried_forward=1)))])
+    upload_batch(
+        actor=tree.supervisor, files=[("2022.txt", as_text(consistent(tree.street_a.name, 2022, carried_forward=1)))]
+    )
     login(client, tree.supervisor)
     assert client.post(reverse("supervision:recheck", args=[first.pk])).status_code == 302
     row = first.files.get()

@@ -57,8 +57,9 @@ LOAD_DAY = D(2026, 12, 22)
 
 def load(text: str | None = None, actor=None, today: dt.date = LOAD_DAY):  # type: ignore[no-untyped-def]
     text = text or calendar_text()
-    return load_calendar_year(actor=actor, data=parse_calendar_file(text, "2027.toml"), text=text,
-                              file_name="2027.toml", today=today)
+    return load_calendar_year(
+        actor=actor, data=parse_calendar_file(text, "2027.toml"), text=text, file_name="2027.toml", today=today
+    )
 
 
 def test_loading_2027_recomputes_provisional_due_dates(tree, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +110,13 @@ def test_only_administrators_load_and_examples_are_refused(tree) -> None:  # typ
         load(actor=tree.officer_a)
     example = (DATA_DIR / "2027.example.toml").read_text(encoding="utf-8")
     with pytest.raises(CalendarDataError, match="示例文件"):
-        load_calendar_year(actor=None, data=parse_calendar_file(example, "x", allow_example=True), text=example,
-                           file_name="2027.example.toml", today=D(2026, 12, 1))
+        load_calendar_year(
+            actor=None,
+            data=parse_calendar_file(example, "x", allow_example=True),
+            text=example,
+            file_name="2027.example.toml",
+            today=D(2026, 12, 1),
+        )
     assert LoadedYear.objects.count() == 0
 
 
@@ -134,8 +140,9 @@ def test_cli_load_and_deadline_use_the_database(tree, tmp_path: Path, capsys) ->
 
 
 def _upload(client: Client, text: str, button: str = "load", name: str = "2027.toml"):  # type: ignore[no-untyped-def]
-    return client.post(reverse("workcalendar:upload"),
-                       {"file": SimpleUploadedFile(name, text.encode("utf-8")), button: "1"})
+    return client.post(
+        reverse("workcalendar:upload"), {"file": SimpleUploadedFile(name, text.encode("utf-8")), button: "1"}
+    )
 
 
 def test_upload_screen_is_for_administrators(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
@@ -153,8 +160,9 @@ def test_upload_shows_the_bad_line(tree, client: Client) -> None:  # type: ignor
     assert response.context["error"] == "x.toml 第11行：2027-03-01 是周一，本来就是工作日，不能列为调休上班"
     assert [n for n, _, bad in response.context["lines"] if bad] == [11]
     assert "不是有效的 TOML" in _upload(client, "year = ", name="y.toml").context["error"]
-    response = client.post(reverse("workcalendar:upload"),
-                           {"file": SimpleUploadedFile("z.toml", b"\xff\xfe\x00"), "load": "1"})
+    response = client.post(
+        reverse("workcalendar:upload"), {"file": SimpleUploadedFile("z.toml", b"\xff\xfe\x00"), "load": "1"}
+    )
     assert response.status_code == 400 and "UTF-8" in response.context["error"]
     assert LoadedYear.objects.count() == 0
 

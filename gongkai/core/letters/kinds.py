@@ -75,7 +75,7 @@ class LetterType(StrEnum):
 
 
 def answer_label(outcome: Outcome) -> str:
-    """"部分公开答复书", "不予公开答复书（属于国家秘密）", "无法提供告知书（本机关不掌握相关政府信息）".
+    """ "部分公开答复书", "不予公开答复书（属于国家秘密）", "无法提供告知书（本机关不掌握相关政府信息）".
 
     The report's counting note in brackets ("（区分处理的，只计这一情形…）") is dropped.
     """

@@ -198,7 +198,20 @@ class NarrativeNumber:
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９　", "0123456789 ")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|[零〇一二两三四五六七八九十]{1,3})"
 _UNIT = r"\s*(?P<approx>余|多)?\s*(?:件|条|份|个|起|宗)"
 _SEP = r"\s*(?:共计|总计|合计|共|达|为|是|：|:)*\s*"
@@ -212,7 +225,10 @@ def _gap(n: int) -> str:
 #: (figure, pattern). Each pattern has a ``num`` group; the text between the keyword and the
 #: number (the ``gap`` group where present) is checked against :data:`_SUBSET_WORDS`.
 _PATTERNS: tuple[tuple[Figure, re.Pattern[str]], ...] = (
-    (Figure.NEW, re.compile(rf"(?:新收|受理|收到|接收|接到)(?P<gap>{_gap(16)})申请(?:数量|总数|数)?{_SEP}{_NUM}{_UNIT}")),
+    (
+        Figure.NEW,
+        re.compile(rf"(?:新收|受理|收到|接收|接到)(?P<gap>{_gap(16)})申请(?:数量|总数|数)?{_SEP}{_NUM}{_UNIT}"),
+    ),
     (Figure.CARRIED_OVER, re.compile(rf"上一?年度?结转(?P<gap>{_gap(16)}){_SEP}{_NUM}{_UNIT}")),
     (Figure.CARRIED_FORWARD, re.compile(rf"结转(?:至|到)?下一?年度?(?P<gap>{_gap(20)}){_SEP}{_NUM}{_UNIT}")),
     (Figure.CARRIED_FORWARD, re.compile(rf"{_NUM}{_UNIT}(?P<gap>{_gap(8)})(?:结转|顺延|转)(?:至|到)?下一?年度?")),
@@ -229,9 +245,33 @@ _PATTERNS: tuple[tuple[Figure, re.Pattern[str]], ...] = (
 
 #: A gap with one of these words counts a part, not the whole (其中网上申请, 行政复议申请 …).
 _SUBSET_WORDS = (
-    "其中", "复议", "诉讼", "予以公开", "部分公开", "不予", "无法提供", "不予处理", "网上", "网页", "网站",
-    "信函", "当面", "现场", "邮寄", "传真", "电子邮件", "自然人", "企业", "法人", "规章", "文件", "规范性",
-    "举报", "投诉", "信访", "依申请",
+    "其中",
+    "复议",
+    "诉讼",
+    "予以公开",
+    "部分公开",
+    "不予",
+    "无法提供",
+    "不予处理",
+    "网上",
+    "网页",
+    "网站",
+    "信函",
+    "当面",
+    "现场",
+    "邮寄",
+    "传真",
+    "电子邮件",
+    "自然人",
+    "企业",
+    "法人",
+    "规章",
+    "文件",
+    "规范性",
+    "举报",
+    "投诉",
+    "信访",
+    "依申请",
 )
 #: Table 四 results stated after "行政复议 N 件，其中…".
 _RESULT_PATTERNS: tuple[tuple[ReviewResult, re.Pattern[str]], ...] = (
@@ -406,8 +446,15 @@ def _compare(report: AnnualReport, number: NarrativeNumber) -> CrossFinding | No
             f"（上年发出、本年逾期的除外）。原文：“{quote}”"
         )
         return CrossFinding(
-            CrossRule.NARRATIVE_FEE, CrossRule.NARRATIVE_FEE.severity, message, ReportTable.TABLE3,
-            "other_fee_unpaid", str(TOTAL_COLUMN), number.value, unpaid, number.sentence,
+            CrossRule.NARRATIVE_FEE,
+            CrossRule.NARRATIVE_FEE.severity,
+            message,
+            ReportTable.TABLE3,
+            "other_fee_unpaid",
+            str(TOTAL_COLUMN),
+            number.value,
+            unpaid,
+            number.sentence,
         )
     return None  # PUBLISHED: no table cell counts all items published
 
@@ -423,11 +470,18 @@ def _narrative_finding(
     *,
     computed: bool = False,
 ) -> CrossFinding:
-    """"正文称… N 件，<place> 填报为 M" (``computed``: ``place`` already ends with "= M")."""
+    """ "正文称… N 件，<place> 填报为 M" (``computed``: ``place`` already ends with "= M")."""
     stated = place if computed else f"{place} 填报为 {cell}"
     message = f"正文与表格不符：正文称{number.label} {number.value} 件，{stated}。原文：“{quote}”"
     return CrossFinding(
-        CrossRule.NARRATIVE, CrossRule.NARRATIVE.severity, message, table, row, column, number.value, cell,
+        CrossRule.NARRATIVE,
+        CrossRule.NARRATIVE.severity,
+        message,
+        table,
+        row,
+        column,
+        number.value,
+        cell,
         number.sentence,
     )
 
@@ -441,9 +495,7 @@ def _quote(sentence: str) -> str:
 # A region against its parts
 # ---------------------------------------------------------------------------------------------
 
-REGION_CAVEAT = (
-    "区县、市政府的年度报告常只统计政府本级（办公室）的申请，不一定是全区合计；如属此情形，可不理会本提示"
-)
+REGION_CAVEAT = "区县、市政府的年度报告常只统计政府本级（办公室）的申请，不一定是全区合计；如属此情形，可不理会本提示"
 
 
 def check_region_sum(parent: AnnualReport, children: Sequence[AnnualReport]) -> list[CrossFinding]:
@@ -488,14 +540,16 @@ def _region_cell(
         f"{describe_place(table, row, column, fmt)}：本级报告填报为 {_fmt(own)}，{who}合计为 {total}，"
         f"两者不等（{REGION_CAVEAT}）"
     )
-    return CrossFinding(CrossRule.REGION_SUM, CrossRule.REGION_SUM.severity, message, table, row, column, total, own or 0)
+    return CrossFinding(
+        CrossRule.REGION_SUM, CrossRule.REGION_SUM.severity, message, table, row, column, total, own or 0
+    )
 
 
 _GOVERNMENT_SUFFIXES = ("人民政府", "政府")
 
 
 def region_prefix(agency: str | None) -> str | None:
-    """"北京市密云区" for "北京市密云区人民政府"; None for a name that is not a 政府's."""
+    """ "北京市密云区" for "北京市密云区人民政府"; None for a name that is not a 政府's."""
     if not agency:
         return None
     name = squash(agency)
@@ -797,8 +851,12 @@ def compare_years(reports: Sequence[AnnualReport]) -> YearComparison:
                 percents.append(None)
                 continue
             changes.append(now - before)
-            percents.append(None if before == 0 else (Decimal(now - before) * 100 / Decimal(before)).quantize(Decimal("0.1")))
-        rows.append(ComparisonRow(figure.key, figure.label, values, tuple(changes[: len(years)]), tuple(percents[: len(years)])))
+            percents.append(
+                None if before == 0 else (Decimal(now - before) * 100 / Decimal(before)).quantize(Decimal("0.1"))
+            )
+        rows.append(
+            ComparisonRow(figure.key, figure.label, values, tuple(changes[: len(years)]), tuple(percents[: len(years)]))
+        )
     return YearComparison(agency, years, tuple(rows))
 
 

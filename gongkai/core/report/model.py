@@ -89,12 +89,16 @@ class AnnualReport:
             self.table2 = empty_table2(self.format)
 
     @classmethod
-    def empty(cls, fmt: ReportFormat = ReportFormat.F2021, *, agency: str | None = None, year: int | None = None) -> AnnualReport:
+    def empty(
+        cls, fmt: ReportFormat = ReportFormat.F2021, *, agency: str | None = None, year: int | None = None
+    ) -> AnnualReport:
         """A report with every cell blank (``None``)."""
         return cls(agency=agency, year=year, format=fmt)
 
     @classmethod
-    def zero(cls, fmt: ReportFormat = ReportFormat.F2021, *, agency: str | None = None, year: int | None = None) -> AnnualReport:
+    def zero(
+        cls, fmt: ReportFormat = ReportFormat.F2021, *, agency: str | None = None, year: int | None = None
+    ) -> AnnualReport:
         """A report with every cell 0 (the 2019 format's absent （六） sub-rows stay ``None``)."""
         report = cls.empty(fmt, agency=agency, year=year)
         for row in table2_rows(fmt):

@@ -150,9 +150,7 @@ _OUTCOME_ROWS: tuple[Table3Row, ...] = (
     Table3Row("rejected_repeated", RowKind.OUTCOME, "2.", "重复申请", "rejected"),
     Table3Row("rejected_publication", RowKind.OUTCOME, "3.", "要求提供公开出版物", "rejected"),
     Table3Row("rejected_excessive", RowKind.OUTCOME, "4.", "无正当理由大量反复申请", "rejected"),
-    Table3Row(
-        "rejected_confirm_existing", RowKind.OUTCOME, "5.", "要求行政机关确认或重新出具已获取信息", "rejected"
-    ),
+    Table3Row("rejected_confirm_existing", RowKind.OUTCOME, "5.", "要求行政机关确认或重新出具已获取信息", "rejected"),
     Table3Row(
         "other_no_correction",
         RowKind.OUTCOME,

@@ -29,13 +29,24 @@ from gongkai.core.report.taxonomy import ReportTable, ReviewResult
 TOTAL = "6"
 
 
-def consistent(agency: str = "测试区甲街道办事处", year: int = 2023, *, new: int = 10, carried_over: int = 0,
-               carried_forward: int = 0) -> AnnualReport:
+def consistent(
+    agency: str = "测试区甲街道办事处",
+    year: int = 2023,
+    *,
+    new: int = 10,
+    carried_over: int = 0,
+    carried_forward: int = 0,
+) -> AnnualReport:
     """A consistent report: ``new`` natural-person applications, all 予以公开 but ``carried_forward``."""
     report = AnnualReport.zero(agency=agency, year=year)
     closed = new + carried_over - carried_forward
-    for key, value in (("new", new), ("carried_over", carried_over), ("granted", closed), ("total", closed),
-                       ("carried_forward", carried_forward)):
+    for key, value in (
+        ("new", new),
+        ("carried_over", carried_over),
+        ("granted", closed),
+        ("total", closed),
+        ("carried_forward", carried_forward),
+    ):
         report.table3[key] = [value, 0, 0, 0, 0, 0, value]
     return report
 
@@ -61,14 +72,24 @@ EXTRACTION = [
     ("依据《办法》，发出收费通知2件，总金额38280元。", [(Figure.FEE_NOTICES, None, 2)]),
     ("被申请行政复议2件，行政诉讼0件。", [(Figure.RECONSIDERATION, None, 2), (Figure.LITIGATION, None, 0)]),
     ("发生政府信息公开行政复议两件。", [(Figure.RECONSIDERATION, None, 2)]),
-    ("上年结转政府信息公开申请数量0件，结转下年度继续办理政府信息公开申请数量0件，本年政府信息公开申请办结数29件。",
-     [(Figure.CARRIED_OVER, None, 0), (Figure.CARRIED_FORWARD, None, 0), (Figure.CLOSED, None, 29)]),
-    ("答复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度答复）。",
-     [(Figure.CLOSED, None, 3050), (Figure.CARRIED_OVER, None, 34), (Figure.CARRIED_FORWARD, None, 103)]),
-    ("政府信息公开行政复议 351件，其中结果维持 72 件，结果纠正 64 件，其他结果 178 件，尚未审结 37 件。",
-     [(Figure.RECONSIDERATION, None, 351), (Figure.RECONSIDERATION, ReviewResult.UPHELD, 72),
-      (Figure.RECONSIDERATION, ReviewResult.CORRECTED, 64), (Figure.RECONSIDERATION, ReviewResult.OTHER, 178),
-      (Figure.RECONSIDERATION, ReviewResult.PENDING, 37)]),
+    (
+        "上年结转政府信息公开申请数量0件，结转下年度继续办理政府信息公开申请数量0件，本年政府信息公开申请办结数29件。",
+        [(Figure.CARRIED_OVER, None, 0), (Figure.CARRIED_FORWARD, None, 0), (Figure.CLOSED, None, 29)],
+    ),
+    (
+        "答复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度答复）。",
+        [(Figure.CLOSED, None, 3050), (Figure.CARRIED_OVER, None, 34), (Figure.CARRIED_FORWARD, None, 103)],
+    ),
+    (
+        "政府信息公开行政复议 351件，其中结果维持 72 件，结果纠正 64 件，其他结果 178 件，尚未审结 37 件。",
+        [
+            (Figure.RECONSIDERATION, None, 351),
+            (Figure.RECONSIDERATION, ReviewResult.UPHELD, 72),
+            (Figure.RECONSIDERATION, ReviewResult.CORRECTED, 64),
+            (Figure.RECONSIDERATION, ReviewResult.OTHER, 178),
+            (Figure.RECONSIDERATION, ReviewResult.PENDING, 37),
+        ],
+    ),
     # Parts, not the whole: channels, "其中", a 复议 application, documents published.
     ("其中，收到11份网页依申请，已在法定时限内给予答复。", []),
     ("本年收到申请29件，其中网上受理申请11件。", [(Figure.NEW, None, 29)]),
@@ -100,12 +121,14 @@ def test_an_approximate_figure_is_marked_and_never_compared() -> None:
 def _set(key: str, value: int) -> Callable[[AnnualReport], None]:
     def apply(report: AnnualReport) -> None:
         report.table3[key] = [value, 0, 0, 0, 0, 0, value]
+
     return apply
 
 
 def _t4(group: str, **values: int) -> Callable[[AnnualReport], None]:
     def apply(report: AnnualReport) -> None:
         report.table4[group].update(values)
+
     return apply
 
 
@@ -117,17 +140,35 @@ NARRATIVE_CASES = [
     ("上年结转政府信息公开申请数量3件。", None, (CrossRule.NARRATIVE, ReportTable.TABLE3, "carried_over", TOTAL, 3, 0)),
     ("另有 2 件顺延到下年度答复。", None, (CrossRule.NARRATIVE, ReportTable.TABLE3, "carried_forward", TOTAL, 2, 0)),
     ("行政复议2件。", _t4("reconsideration", upheld=2, total=2), None),
-    ("行政复议2件。", _t4("reconsideration", upheld=1, total=1),
-     (CrossRule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "total", 2, 1)),
-    ("行政复议2件，其中结果维持1件，结果纠正1件。", _t4("reconsideration", upheld=1, other=1, total=2),
-     (CrossRule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "corrected", 1, 0)),
-    ("行政诉讼3件。", _t4("litigation_direct", upheld=1, total=1), (CrossRule.NARRATIVE, ReportTable.TABLE4, None,
-                                                                   "total", 3, 1)),
-    ("行政诉讼3件。", lambda r: (_t4("litigation_direct", upheld=1, total=1)(r),
-                               _t4("litigation_after_reconsideration", other=2, total=2)(r)), None),
+    (
+        "行政复议2件。",
+        _t4("reconsideration", upheld=1, total=1),
+        (CrossRule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "total", 2, 1),
+    ),
+    (
+        "行政复议2件，其中结果维持1件，结果纠正1件。",
+        _t4("reconsideration", upheld=1, other=1, total=2),
+        (CrossRule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "corrected", 1, 0),
+    ),
+    (
+        "行政诉讼3件。",
+        _t4("litigation_direct", upheld=1, total=1),
+        (CrossRule.NARRATIVE, ReportTable.TABLE4, None, "total", 3, 1),
+    ),
+    (
+        "行政诉讼3件。",
+        lambda r: (
+            _t4("litigation_direct", upheld=1, total=1)(r),
+            _t4("litigation_after_reconsideration", other=2, total=2)(r),
+        ),
+        None,
+    ),
     ("发出收费通知2件。", _set("other_fee_unpaid", 2), None),
-    ("发出收费通知1件。", _set("other_fee_unpaid", 2),
-     (CrossRule.NARRATIVE_FEE, ReportTable.TABLE3, "other_fee_unpaid", TOTAL, 1, 2)),
+    (
+        "发出收费通知1件。",
+        _set("other_fee_unpaid", 2),
+        (CrossRule.NARRATIVE_FEE, ReportTable.TABLE3, "other_fee_unpaid", TOTAL, 1, 2),
+    ),
     ("主动公开信息325条。", None, None),  # no table cell counts it
 ]
 
@@ -253,14 +294,17 @@ def test_two_files_of_one_agency_and_year_with_different_numbers_are_flagged() -
     assert len(results[1].findings) == 2  # differs from a.pdf and from copy.pdf
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ("淮安市洪泽区人民政府", "洪泽区人民政府", True),
-    ("淮安市洪泽区 人民政府", "淮安市洪泽区人民政府", True),
-    ("淮安市洪泽区人民政府", "淮安市人民政府", False),
-    ("北京市密云区果园街道办事处", "北京市密云区鼓楼街道办事处", False),
-    ("人民政府", "淮安市人民政府", False),
-    (None, "淮安市人民政府", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("淮安市洪泽区人民政府", "洪泽区人民政府", True),
+        ("淮安市洪泽区 人民政府", "淮安市洪泽区人民政府", True),
+        ("淮安市洪泽区人民政府", "淮安市人民政府", False),
+        ("北京市密云区果园街道办事处", "北京市密云区鼓楼街道办事处", False),
+        ("人民政府", "淮安市人民政府", False),
+        (None, "淮安市人民政府", False),
+    ],
+)
 def test_same_agency(a: str | None, b: str | None, same: bool) -> None:
     assert same_agency(a, b) is same
 

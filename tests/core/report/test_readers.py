@@ -277,14 +277,27 @@ def html_tables(report: AnnualReport, *, thousands: bool = False, organisations:
     for block, fields, keys in _table2_blocks(fmt):
         t2.append(f"<tr>{_td(block, 4)}</tr>")
         span = 3 - len(fields)
-        t2.append("<tr>" + _td("信息内容") + "".join(_td(f, 1 + (span if i == len(fields) - 1 else 0)) for i, f in enumerate(fields)) + "</tr>")
+        t2.append(
+            "<tr>"
+            + _td("信息内容")
+            + "".join(_td(f, 1 + (span if i == len(fields) - 1 else 0)) for i, f in enumerate(fields))
+            + "</tr>"
+        )
         for key in keys:
             values = [_show(report.table2[key][f.key], thousands=thousands) for f in rows2[key].fields]
-            t2.append("<tr>" + _td(rows2[key].label) + "".join(_td(v, 1 + (span if i == len(values) - 1 else 0)) for i, v in enumerate(values)) + "</tr>")
+            t2.append(
+                "<tr>"
+                + _td(rows2[key].label)
+                + "".join(_td(v, 1 + (span if i == len(values) - 1 else 0)) for i, v in enumerate(values))
+                + "</tr>"
+            )
     t2.append("</table>")
 
     width = COLUMN_COUNT if organisations else 3
-    t3 = ['<table border="1">', "<tr>" + _td(T3_NOTE, 3, 3 if organisations else 2) + _td("申请人情况", width) + "</tr>"]
+    t3 = [
+        '<table border="1">',
+        "<tr>" + _td(T3_NOTE, 3, 3 if organisations else 2) + _td("申请人情况", width) + "</tr>",
+    ]
     if organisations:
         t3.append("<tr>" + _td("自然人", 1, 2) + _td("法人或其他组织", 5) + _td("总计", 1, 2) + "</tr>")
         t3.append("<tr>" + "".join(_td(c) for c in SUB_COLUMNS) + "</tr>")
@@ -297,9 +310,13 @@ def html_tables(report: AnnualReport, *, thousands: bool = False, organisations:
             values = [values[0], sum(v or 0 for v in values[1:6]), values[6]]
         return "".join(_td(_show(v, thousands=thousands)) for v in values)
 
-    outcome_rows = [r for r in table3_rows(fmt) if r.kind.value == "outcome"] + [r for r in TABLE3_ROWS if r.key == "total"]
+    outcome_rows = [r for r in table3_rows(fmt) if r.kind.value == "outcome"] + [
+        r for r in TABLE3_ROWS if r.key == "total"
+    ]
     t3.extend(
-        "<tr>" + _td(row.full_label, 3) + cells(row.key) + "</tr>" for row in table3_rows(fmt) if row.kind.value == "intake"
+        "<tr>" + _td(row.full_label, 3) + cells(row.key) + "</tr>"
+        for row in table3_rows(fmt)
+        if row.kind.value == "intake"
     )
     started_groups: set[str] = set()
     for i, row in enumerate(outcome_rows):
@@ -316,9 +333,15 @@ def html_tables(report: AnnualReport, *, thousands: bool = False, organisations:
 
     results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
     t4 = ['<table border="1">', "<tr>" + _td("行政复议", 5) + _td("行政诉讼", 10) + "</tr>"]
-    t4.append("<tr>" + "".join(_td(r, 1, 2) for r in results) + _td("未经复议直接起诉", 5) + _td("复议后起诉", 5) + "</tr>")
+    t4.append(
+        "<tr>" + "".join(_td(r, 1, 2) for r in results) + _td("未经复议直接起诉", 5) + _td("复议后起诉", 5) + "</tr>"
+    )
     t4.append("<tr>" + "".join(_td(r) for r in results * 2) + "</tr>")
-    t4.append("<tr>" + "".join(_td(_show(report.table4[g.value][f])) for g in TABLE4_GROUPS for f in TABLE4_FIELDS) + "</tr></table>")
+    t4.append(
+        "<tr>"
+        + "".join(_td(_show(report.table4[g.value][f])) for g in TABLE4_GROUPS for f in TABLE4_FIELDS)
+        + "</tr></table>"
+    )
     return "\n".join(
         [
             "<h2>二、主动公开政府信息情况</h2>",
@@ -544,7 +567,11 @@ def test_docx_with_merged_cells() -> None:
 
     assert got.same_numbers(want), got.notes
     assert got.notes == []
-    assert got.sections == {"overview": "本年度依法公开。", "problems": "队伍建设需要加强。", "other": "本年度未收取信息处理费。"}
+    assert got.sections == {
+        "overview": "本年度依法公开。",
+        "problems": "队伍建设需要加强。",
+        "other": "本年度未收取信息处理费。",
+    }
 
 
 def test_docx_python_docx_repeats_merged_cells_but_each_number_is_read_once() -> None:
@@ -572,16 +599,35 @@ def test_docx_title_on_one_line_and_2019_format() -> None:
 def text_rows(report: AnnualReport, *, sep: str = "\t", thousands: bool = False) -> str:
     """Text pasted from a web page: the title, headings, one table row per line."""
     fmt = report.format
-    out = [report.agency or "", f"{report.year}年政府信息公开工作年度报告", "一、总体情况", "依法公开。", "二、主动公开政府信息情况"]
+    out = [
+        report.agency or "",
+        f"{report.year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        "依法公开。",
+        "二、主动公开政府信息情况",
+    ]
     rows2 = {row.key: row for row in table2_rows(fmt)}
     for block, fields, keys in _table2_blocks(fmt):
         out.extend([block, sep.join(["信息内容", *fields])])
-        out.extend(sep.join([rows2[k].label, *(_show(report.table2[k][f.key], thousands=thousands) for f in rows2[k].fields)]) for k in keys)
-    out.extend(["三、收到和处理政府信息公开申请情况", T3_NOTE, "申请人情况", sep.join(["自然人", "法人或其他组织", "总计"]), sep.join(SUB_COLUMNS)])
+        out.extend(
+            sep.join([rows2[k].label, *(_show(report.table2[k][f.key], thousands=thousands) for f in rows2[k].fields)])
+            for k in keys
+        )
+    out.extend(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            T3_NOTE,
+            "申请人情况",
+            sep.join(["自然人", "法人或其他组织", "总计"]),
+            sep.join(SUB_COLUMNS),
+        ]
+    )
     for row in table3_rows(fmt):
         label = "（六）其他处理" if fmt is F2019 and row.key == "other_other" else row.full_label
         out.append(sep.join([label, *(_show(v, thousands=thousands) for v in report.table3[row.key])]))
-    out.extend(["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "结果维持 结果纠正 其他结果 尚未审结 总计"])
+    out.extend(
+        ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "结果维持 结果纠正 其他结果 尚未审结 总计"]
+    )
     out.append(sep.join(_show(report.table4[g.value][f]) for g in TABLE4_GROUPS for f in TABLE4_FIELDS))
     out.extend(["五、存在的主要问题及改进情况", "人手不足。", "六、其他需要报告的事项", "无。"])
     return "\n".join(out)
@@ -607,7 +653,9 @@ def test_text_with_thousands_separators() -> None:
 def test_text_empty_cells_in_a_tab_separated_row_are_blank_not_shifted() -> None:
     want = numbered()
     want.table3["granted"] = [5, None, None, None, None, None, 5]
-    text = text_rows(want).replace("\t".join(["（一）予以公开", "5", "/", "/", "/", "/", "/", "5"]), "（一）予以公开\t5\t\t\t\t\t\t5")
+    text = text_rows(want).replace(
+        "\t".join(["（一）予以公开", "5", "/", "/", "/", "/", "/", "5"]), "（一）予以公开\t5\t\t\t\t\t\t5"
+    )
     assert "（一）予以公开\t5\t\t" in text
 
     got = read_bytes(text.encode("utf-8"), name="t.txt")
@@ -624,10 +672,12 @@ SAMPLE_QUIRKS = {
     "half-width brackets": lambda t: t.replace("（", "(").replace("）", ")"),
     "full-width digits": lambda t: t.replace("\t2015", "\t２０１５").replace("\t29\n", "\t２９\n"),
     "arabic heading numbers": lambda t: t.replace("四、政府信息公开行政复议", "4、政府信息公开行政复议"),
-    "chinese heading numbers": lambda t: t.replace("2、 主动公开", "二、主动公开").replace("3、 收到和处理", "三、收到和处理"),
-    "label broken over lines": lambda t: t.replace("一、本年新收政府信息公开申请数量", "一、本年新收政府\n信息公开申请数量").replace(
-        "8.属于行政查询事项", "8.属于行政\n查询事项"
+    "chinese heading numbers": lambda t: t.replace("2、 主动公开", "二、主动公开").replace(
+        "3、 收到和处理", "三、收到和处理"
     ),
+    "label broken over lines": lambda t: t.replace(
+        "一、本年新收政府信息公开申请数量", "一、本年新收政府\n信息公开申请数量"
+    ).replace("8.属于行政查询事项", "8.属于行政\n查询事项"),
     "1、 numbering": lambda t: t.replace("1.申请人无正当理由", "1、申请人无正当理由"),
     "windows line ends": lambda t: t.replace("\n", "\r\n"),
     "no bookmark": lambda t: t.replace("[bookmark: _GoBack]", ""),
@@ -649,7 +699,13 @@ def test_sample_layout_quirks(quirk: str) -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "prefix"),
-    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")],
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("gb18030", b""),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+    ],
 )
 def test_text_encodings(encoding: str, prefix: bytes) -> None:
     data = prefix + _sample_text().encode(encoding)
@@ -681,7 +737,11 @@ def test_2019_format_html() -> None:
 def test_2019_table2_with_2021_table3_sums_the_other_rows() -> None:
     want = numbered(F2021)
     text = text_rows(want)
-    for new, old in (("本年制发件数", "本年新制作数量"), ("本年废止件数", "本年新公开数量"), ("现行有效件数", "对外公开总数量")):
+    for new, old in (
+        ("本年制发件数", "本年新制作数量"),
+        ("本年废止件数", "本年新公开数量"),
+        ("现行有效件数", "对外公开总数量"),
+    ):
         text = text.replace(new, old)
     text = text.replace("本年处理决定数量", "处理决定数量").replace("本年收费金额（单位：万元）", "上一年项目数量")
 
@@ -706,7 +766,9 @@ def _replace_cell(page: str, old: str, new: str) -> str:
 def test_a_number_split_in_its_cell_is_blank_with_a_note() -> None:
     want = numbered()
     granted = want.table3["granted"]
-    page = _replace_cell(html_page(want, html_tables(want)), str(granted[0]), f"{str(granted[0])[0]} {str(granted[0])[1:]}")
+    page = _replace_cell(
+        html_page(want, html_tables(want)), str(granted[0]), f"{str(granted[0])[0]} {str(granted[0])[1:]}"
+    )
 
     got = read_bytes(page.encode("utf-8"), name="split.html")
 
@@ -740,7 +802,11 @@ def test_a_value_cell_merged_over_two_columns_is_blank_with_a_note() -> None:
     row = want.table3["partial"]
     page = html_page(want, html_tables(want))
     cells = "".join(f"<td>{v}</td>" for v in row)
-    merged = "".join(f"<td>{v}</td>" for v in row[:2]) + f'<td colspan="2">{row[2]}</td>' + "".join(f"<td>{v}</td>" for v in row[4:])
+    merged = (
+        "".join(f"<td>{v}</td>" for v in row[:2])
+        + f'<td colspan="2">{row[2]}</td>'
+        + "".join(f"<td>{v}</td>" for v in row[4:])
+    )
     assert page.count(cells) == 1
     page = page.replace(cells, merged)
 
@@ -943,7 +1009,9 @@ def test_read_title(lines: list[str], agency: str | None, year: int | None) -> N
 
 
 def test_title_from_the_html_title_when_the_body_has_none() -> None:
-    got_agency, got_year, _ = read_title(["首页", "新闻"], "示范区财政局2023年政府信息公开工作年度报告_示范区政府网", "")
+    got_agency, got_year, _ = read_title(
+        ["首页", "新闻"], "示范区财政局2023年政府信息公开工作年度报告_示范区政府网", ""
+    )
     assert (got_agency, got_year) == ("示范区财政局", 2023)
 
 
@@ -1010,8 +1078,14 @@ NOT_READABLE: dict[str, tuple[bytes, str]] = {
     "old word": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc"),
     "png": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "图片"),
     "binary": (bytes(range(256)) * 8, "二进制"),
-    "not a report": ("<html><body><h1>示范区召开会议</h1><p>会议强调，要做好政务公开工作。</p></body></html>".encode(), "未找到表三"),
-    "narrative only": ("示范局2023年政府信息公开工作年度报告\n一、总体情况\n本年新收政府信息公开申请数量29件，全部办结。".encode(), "未找到表三"),
+    "not a report": (
+        "<html><body><h1>示范区召开会议</h1><p>会议强调，要做好政务公开工作。</p></body></html>".encode(),
+        "未找到表三",
+    ),
+    "narrative only": (
+        "示范局2023年政府信息公开工作年度报告\n一、总体情况\n本年新收政府信息公开申请数量29件，全部办结。".encode(),
+        "未找到表三",
+    ),
     "undecodable": (b"\x80\xff" * 20, "编码"),
 }
 

@@ -102,7 +102,17 @@ def read(data: bytes, *, printed: bool = True, page: bool = False) -> AnnualRepo
 
 # -- random bytes --------------------------------------------------------------------------------
 
-MAGIC = [b"%PDF-1.7\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<html><body>", b"<table><tr><td>", b'{"schema": "gongkai.annual-report/1", ', b"\xef\xbb\xbf", b"\xff\xfe", b"{\\rtf1"]
+MAGIC = [
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"<html><body>",
+    b"<table><tr><td>",
+    b'{"schema": "gongkai.annual-report/1", ',
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"{\\rtf1",
+]
 
 
 @FAST
@@ -126,7 +136,25 @@ def test_random_text(text: str) -> None:
 # -- mutations of real input ---------------------------------------------------------------------
 
 _FRAGMENTS = st.sampled_from(
-    ["0", "12", "1,234", "２０", "/", "—", "无", "\t", "  ", "（六）其他处理", "3.其他", "总计", "一、本年新收政府信息公开申请数量", "\u3000", "- 3 -", "<td>", "2 0"]
+    [
+        "0",
+        "12",
+        "1,234",
+        "２０",
+        "/",
+        "—",
+        "无",
+        "\t",
+        "  ",
+        "（六）其他处理",
+        "3.其他",
+        "总计",
+        "一、本年新收政府信息公开申请数量",
+        "\u3000",
+        "- 3 -",
+        "<td>",
+        "2 0",
+    ]
 )
 
 
@@ -150,7 +178,9 @@ def mutated_lines(draw: st.DrawFn, lines: list[str]) -> str:
         elif op == "edit":
             line = lines[i]
             at = draw(st.integers(0, len(line)))
-            lines[i] = line[:at] + draw(st.one_of(_FRAGMENTS, st.text(max_size=5))) + line[at + draw(st.integers(0, 3)) :]
+            lines[i] = (
+                line[:at] + draw(st.one_of(_FRAGMENTS, st.text(max_size=5))) + line[at + draw(st.integers(0, 3)) :]
+            )
         elif op == "truncate":
             lines = lines[:i]
         else:
@@ -241,7 +271,12 @@ def table3_layouts(draw: st.DrawFn) -> tuple[AnnualReport, str]:
     not go to a neighbour); stray characters of the vertical 三、本年度办理结果 cell, page
     footers and group labels (with or without a subtotal) between rows."""
     want = numbered()
-    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人 法人或其他组织 总计", "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+        "自然人 法人或其他组织 总计",
+        "商业企业 科研机构 社会公益组织 法律服务机构 其他",
+    ]
     for row in table3_rows(ReportFormat.F2021):
         label, values = row.full_label, [str(v) for v in want.table3[row.key]]
         style = draw(st.sampled_from(_STYLES))

@@ -45,7 +45,18 @@ MAX_BYTES = 50 * 1024 * 1024
 #: Prefix of the message of a ReportReadError that wraps a fault of the reader itself.
 INTERNAL_ERROR = "读取程序内部错误"
 
-_HTML_MARKUP = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<div", b"<p>", b"<p ", b"<meta", b"<title")
+_HTML_MARKUP = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<table",
+    b"<div",
+    b"<p>",
+    b"<p ",
+    b"<meta",
+    b"<title",
+)
 
 
 class Kind(StrEnum):

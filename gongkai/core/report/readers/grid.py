@@ -204,8 +204,7 @@ def _t3_value(grid: Grid, r: int, first: int, layout: _Layout, column: int, owne
     ((key, text),) = filled.items()
     cell = parse_cell(text)
     down = any(
-        (r > first and grid.keys[r - 1][c] == key) or (r + 1 < grid.n_rows and grid.keys[r + 1][c] == key)
-        for c in cols
+        (r > first and grid.keys[r - 1][c] == key) or (r + 1 < grid.n_rows and grid.keys[r + 1][c] == key) for c in cols
     )
     return Unsure(_MERGED) if (owners[key] > 1 or down) and not _is_blank(cell) else cell
 
@@ -424,6 +423,8 @@ def _is_t4_header(grid: Grid, rows: list[int]) -> bool:
     """Short header cells naming 复议 and 维持 (a paragraph that mentions them is not a header)."""
     texts = [norm(grid.texts[r][c]) for r in rows for c in range(grid.n_cols)]
     return any("复议" in t and len(t) <= 20 for t in texts) and any("维持" in t and len(t) <= 10 for t in texts)
+
+
 _T4_CELLS = len(TABLE4_GROUPS) * len(TABLE4_FIELDS)
 
 

@@ -64,7 +64,9 @@ def interpret(doc: Document) -> AnnualReport:
     if doc.more_grids is not None and not _settled(t2, fmt):
         doc.grids.extend(doc.more_grids())
         t2 = _read(
-            doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
+            doc,
+            grid.read_table2(doc.grids, fmt),
+            lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None,
         )
     t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
 
@@ -221,7 +223,9 @@ def _fill_table4(report: AnnualReport, reading: TableReading) -> None:
 
 _REPORT_WORDS = r"(?:关于)?\s*(?:政府信息公开|政务公开)(?:工作)?\s*(?:年度)?\s*(?:报告|年报)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年\s*度?"
-_TITLE_AGENCY_FIRST = re.compile(rf"^(?P<agency>[^\d，。,:：；;！!?？]{{2,40}}?)\s*(?:关于)?\s*{_YEAR}\s*{_REPORT_WORDS}")
+_TITLE_AGENCY_FIRST = re.compile(
+    rf"^(?P<agency>[^\d，。,:：；;！!?？]{{2,40}}?)\s*(?:关于)?\s*{_YEAR}\s*{_REPORT_WORDS}"
+)
 _TITLE_YEAR_FIRST = re.compile(rf"^(?:关于)?\s*{_YEAR}\s*(?P<agency>[^\s\d，。,:：；;]{{0,40}}?)\s*{_REPORT_WORDS}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LOCAL = re.compile(r"^[^市省州盟]{1,6}?(?:区|县|旗|镇|乡|街道)")
@@ -266,7 +270,7 @@ def read_title(lines: Sequence[str], hint: str, whole: str) -> tuple[str | None,
 
 
 def _qualify(agency: str, whole: str) -> str:
-    """"洪泽区人民政府" → "淮安市洪泽区人民政府" when the text names the agency with its city."""
+    """ "洪泽区人民政府" → "淮安市洪泽区人民政府" when the text names the agency with its city."""
     if not _LOCAL.match(agency):
         return agency
     prefixes: list[str] = []
@@ -337,7 +341,9 @@ def _trim(body: list[str], agency: str | None, *, last: bool) -> list[str]:
         body.pop()
         while body and not body[-1]:
             body.pop()
-        if body and (norm(body[-1]) == norm(agency or "") or (len(body[-1]) <= 30 and not any(p in body[-1] for p in "。，；"))):
+        if body and (
+            norm(body[-1]) == norm(agency or "") or (len(body[-1]) <= 30 and not any(p in body[-1] for p in "。，；"))
+        ):
             body.pop()
     return body
 
@@ -352,4 +358,3 @@ def _join(body: list[str], *, wrapped: bool) -> str:
         else:
             paragraphs.append(line)
     return "\n".join(paragraphs).strip()
-

@@ -279,7 +279,14 @@ def _heading_body_key(body: str) -> str | None:
     return None
 
 
-_F2019_TABLE2 = ("第二十条第(九)项", "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购")
+_F2019_TABLE2 = (
+    "第二十条第(九)项",
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "政府集中采购",
+)
 _F2021_TABLE2 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量")
 _F2021_TABLE3 = ("逾期未按收费通知", "缴纳费用", "逾期不补正")
 
@@ -302,4 +309,3 @@ def detect_format(text: str) -> tuple[ReportFormat, str | None]:
     if any(marker in text for marker in _F2021_TABLE3):
         return ReportFormat.F2021, None
     return ReportFormat.F2021, "未能从表格内容判断报告格式，按2021年格式读取"
-

@@ -48,7 +48,16 @@ _TABLE_WORDS = (
     "尚未审结",
 )
 #: Words of table 二: a page with two of them (and none of the above) is parsed only on demand.
-_TABLE2_WORDS = ("第二十条第", "信息内容", "本年制发件数", "处理决定数量", "行政许可", "行政处罚", "事业性收费", "规范性文件")
+_TABLE2_WORDS = (
+    "第二十条第",
+    "信息内容",
+    "本年制发件数",
+    "处理决定数量",
+    "行政许可",
+    "行政处罚",
+    "事业性收费",
+    "规范性文件",
+)
 _EPSILON = 1.0
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -61,7 +70,9 @@ def pdf_document(data: bytes, source: str) -> Document:
     if visible < 20:
         raise ReportReadError("PDF 没有文字层（可能是扫描件），无法读取", source=source)
     if len(_CJK.findall("".join(texts))) < 10:
-        raise ReportReadError("PDF 的文字层中没有可识别的汉字（可能是扫描件，或字体缺少 Unicode 映射），无法读取", source=source)
+        raise ReportReadError(
+            "PDF 的文字层中没有可识别的汉字（可能是扫描件，或字体缺少 Unicode 映射），无法读取", source=source
+        )
     pages = [i for i, text in enumerate(texts) if _holds(text, _TABLE_WORDS)][:MAX_TABLE_PAGES]
     table2_pages = [i for i, text in enumerate(texts) if i not in pages and _holds(text, _TABLE2_WORDS)]
     table2_pages = table2_pages[:MAX_TABLE_PAGES]

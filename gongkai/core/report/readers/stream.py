@@ -261,7 +261,12 @@ def align(events: Sequence[Event]) -> tuple[dict[str, RunEvent], int]:
     while i < len(events):
         event = events[i]
         after = events[i + 1] if i + 1 < len(events) else None
-        if isinstance(event, LabelEvent) and isinstance(after, RunEvent) and event.line >= 0 and after.line == event.line:
+        if (
+            isinstance(event, LabelEvent)
+            and isinstance(after, RunEvent)
+            and event.line >= 0
+            and after.line == event.line
+        ):
             if event.required:
                 result[event.key] = after
             used.add(i + 1)
@@ -449,7 +454,9 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
                 other_context = True
             outcomes = outcomes or key in OUTCOME_KEYS
             lead = _label_start(part.text, offset)
-            events.append(LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset(), part.line_at(offset), True, lead))
+            events.append(
+                LabelEvent(key, not key.startswith(GROUP_PREFIX), frozenset(), part.line_at(offset), True, lead)
+            )
         if not started:
             header.append(part.text)
     if not started:
@@ -609,4 +616,3 @@ def read_table4(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
         for name in TABLE4_FIELDS:
             reading.put(group.value, name, parse_cell(next(cells)))
     return reading
-

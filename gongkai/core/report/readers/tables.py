@@ -70,9 +70,7 @@ def merge(primary: TableReading, secondary: TableReading, *, cross_check: bool) 
         elif isinstance(first, Unsure):
             out.cells[key] = second
         elif isinstance(second, Got) and first.value != second.value:
-            out.cells[key] = Unsure(
-                f"表格线识别为“{_show(first)}”，文字层为“{_show(second)}”，两者不一致，无法确定"
-            )
+            out.cells[key] = Unsure(f"表格线识别为“{_show(first)}”，文字层为“{_show(second)}”，两者不一致，无法确定")
         else:
             out.cells[key] = first
     for key, second in secondary.cells.items():

@@ -34,7 +34,9 @@ def decode(data: bytes, source: str, *, limit: int = MAX_TEXT_CHARS) -> str:
             except UnicodeDecodeError:
                 continue
     if text is None:
-        raise ReportReadError("无法识别文件的文字编码（不是 UTF-8、GB18030 或带 BOM 的 UTF-16），也不是 PDF 或 Word 文件", source=source)
+        raise ReportReadError(
+            "无法识别文件的文字编码（不是 UTF-8、GB18030 或带 BOM 的 UTF-16），也不是 PDF 或 Word 文件", source=source
+        )
     sample = text[:65536]
     if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
         raise ReportReadError("文件不是文本，也不是 PDF、Word 或网页文件（含有二进制数据）", source=source)
