@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 from gongkai import __version__
 from gongkai.core.errors import GongkaiError
-
-
-def setup_django() -> None:
-    """Configure Django for a command that needs the database (idempotent)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    import django
-
-    django.setup()
+from gongkai.djangosetup import setup_django as setup_django  # commands/report.py still imports it from here
 
 
 def build_parser() -> argparse.ArgumentParser:

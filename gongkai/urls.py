@@ -21,7 +21,7 @@ urlpatterns = [
     path("office/letters/", include("gongkai.letters.urls")),
     path("office/publications/", include("gongkai.publications.urls")),
     path("office/reports/", include("gongkai.reports.urls")),
-    path("office/calendar/", include("gongkai.workcalendar.urls")),
+    path("office/calendar/", include("gongkai.cases.calendar_urls")),
     path("office/supervision/", include("gongkai.supervision.urls")),
     path("api/", include("gongkai.api.urls")),
     path("", include("gongkai.portal.urls")),

@@ -56,6 +56,7 @@ class UserFactory(factory.Factory):
 import datetime as _dt  # noqa: E402
 
 from gongkai.cases import services as _case_services  # noqa: E402
+from gongkai.cases.applicants import split_applicant  # noqa: E402
 from gongkai.cases.models import Case  # noqa: E402
 from gongkai.core.deadlines import Channel, ConsultedParty  # noqa: E402
 from gongkai.core.outcomes import Outcome  # noqa: E402
@@ -83,7 +84,8 @@ class CaseFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class: type[Case], *args: Any, **kwargs: Any) -> Case:
-        return _case_services.register_application(**kwargs)
+        applicant, rest = split_applicant(kwargs)
+        return _case_services.register_application(applicant=applicant, **rest)
 
 
 class InProgressCase(CaseFactory):

@@ -4,24 +4,21 @@ The rules are ``gongkai.core.deadlines``; this module only reads the case (recei
 consultations, the approved extension, fee notices, 延迟答复, 当场答复) and hands it over.
 
 A date that runs into a year whose holiday arrangement is not published yet (legal spec §5.4)
-cannot be final. Rather than refuse, the count assumes that year has no holidays (weekends
-only) and the result is marked provisional (暂定) with the year named; loading the year
-(``gongkai.workcalendar.services``) recomputes it.
+cannot be final: the policy is the core's (``gongkai.core.calendar.with_assumed_years``), and
+this module marks such a result provisional (暂定) with the year named; loading the year
+(``gongkai.cases.due_dates.load_calendar_year``) recomputes it.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from gongkai.cases.choices import ExtensionDecision
-from gongkai.core.calendar import CalendarSource, CalendarYear, WorkingCalendar
+from gongkai.core.calendar import WorkingCalendar, with_assumed_years
 from gongkai.core.deadlines import (
     AnsweredOnTheSpot,
     ClockEvent,
@@ -36,67 +33,15 @@ from gongkai.core.deadlines import (
     FeeNotice,
     compute_deadline,
 )
-from gongkai.core.errors import CalendarYearMissing
 from gongkai.workcalendar.provider import working_calendar
 
 if TYPE_CHECKING:
     from gongkai.cases.models import Case
 
-_T = TypeVar("_T")
-
-#: How far past the last published year a count may run on assumed years.
-MAX_ASSUMED_YEARS = 2
-
-ASSUMED_SOURCE = CalendarSource(title="暂定：该年节假日安排尚未发布，暂按周六、周日休息计算")
-
 
 def fee_clock_rule() -> FeeClockRule:
     """Whether the fee period stops the clock: spec §2.4 [U]; setting ``GONGKAI_FEE_CLOCK_RULE``."""
     return FeeClockRule(getattr(settings, "GONGKAI_FEE_CLOCK_RULE", FeeClockRule.SUSPENDED.value))
-
-
-def assumed_year(year: int) -> CalendarYear:
-    """A year with no declared dates, for counts that cannot wait for the notice."""
-    return CalendarYear(year, ASSUMED_SOURCE, (), origin=f"{year}年（暂定）")
-
-
-_assumed_lock = threading.Lock()
-_assumed_calendars: weakref.WeakKeyDictionary[WorkingCalendar, dict[tuple[int, ...], WorkingCalendar]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _calendar_assuming(calendar: WorkingCalendar, years: tuple[int, ...]) -> WorkingCalendar:
-    """``calendar`` plus assumed ``years``, built once per calendar (a rebuild costs ~15 ms)."""
-    with _assumed_lock:
-        built = _assumed_calendars.setdefault(calendar, {})
-        found = built.get(years)
-        if found is None:
-            data = [calendar.year_data(y) for y in sorted(calendar.known_years)]
-            found = WorkingCalendar([*data, *(assumed_year(y) for y in years)], package_data=False)
-            built[years] = found
-        return found
-
-
-def with_assumed_years(
-    calendar: WorkingCalendar, compute: Callable[[WorkingCalendar], _T]
-) -> tuple[_T, tuple[int, ...]]:
-    """``compute(calendar)``; on a missing year after the last known one, retry with it assumed.
-
-    Returns the result and the years that were assumed (empty when the result is final). A
-    missing year before the known ones (a date before 2004) is an error, raised as is.
-    """
-    current = calendar
-    assumed: tuple[int, ...] = ()
-    while True:
-        try:
-            return compute(current), assumed
-        except CalendarYearMissing as exc:
-            known = current.known_years
-            if not known or exc.year <= max(known) or len(assumed) >= MAX_ASSUMED_YEARS:
-                raise
-            assumed = (*assumed, exc.year)
-            current = _calendar_assuming(calendar, assumed)
 
 
 def nth_working_day_after(d: date, n: int, calendar: WorkingCalendar | None = None) -> tuple[date, bool]:

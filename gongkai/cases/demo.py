@@ -16,6 +16,7 @@ from django.db import transaction
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.choices import DeliveryMethod, IdentityDocument, ProvisionForm
 from gongkai.cases.clock import working_days_between
 from gongkai.cases.models import Case
@@ -60,16 +61,16 @@ def _load(agency: Agency, today: dt.date) -> None:
     community = agency.departments.get(name="社区建设办公室")
 
     def person(n: int, name: str, text: str) -> dict[str, Any]:
-        return {
-            "applicant_type": ApplicantType.NATURAL_PERSON,
-            "applicant_name": name,
-            "id_type": IdentityDocument.RESIDENT_ID,
-            "id_number": f"11022819800101{n:04d}",
-            "phone": f"1390000{n:04d}",
-            "email": f"demo{n}@example.cn",
-            "address": "北京市密云区果园街道",
-            "request_description": text + MARKER,
-        }
+        applicant = Applicant(
+            applicant_type=ApplicantType.NATURAL_PERSON,
+            applicant_name=name,
+            id_type=IdentityDocument.RESIDENT_ID,
+            id_number=f"11022819800101{n:04d}",
+            phone=f"1390000{n:04d}",
+            email=f"demo{n}@example.cn",
+            address="北京市密云区果园街道",
+        )
+        return {"applicant": applicant, "request_description": text + MARKER}
 
     # Overdue: received 23 working days ago, answer due 3 working days ago.
     day = _working_day_before(today, 23)
@@ -124,13 +125,15 @@ def _load(agency: Agency, today: dt.date) -> None:
         channel=Channel.IN_PERSON,
         department=office,
         assigned_to=officer,
-        applicant_type=ApplicantType.COMMERCIAL_ENTERPRISE,
-        applicant_name="北京果园物业管理有限公司",
-        id_type=IdentityDocument.BUSINESS_LICENCE,
-        org_credit_code="91110228MA01DEMO1X",
-        legal_representative="赵刚",
-        contact_person="孙丽",
-        phone="010-69000001",
+        applicant=Applicant(
+            applicant_type=ApplicantType.COMMERCIAL_ENTERPRISE,
+            applicant_name="北京果园物业管理有限公司",
+            id_type=IdentityDocument.BUSINESS_LICENCE,
+            org_credit_code="91110228MA01DEMO1X",
+            legal_representative="赵刚",
+            contact_person="孙丽",
+            phone="010-69000001",
+        ),
         request_description="果园小区物业服务企业选聘过程中其他投标单位的报价材料" + MARKER,
     )
     case = services.start_processing(actor=officer, case=case, today=day)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from gongkai.accounts.scoping import can_read, can_write
 from gongkai.audit.services import record
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.choices import ExtensionDecision, IdentityDocument
 from gongkai.cases.models import Case, Extension
 from gongkai.core.deadlines import Channel
@@ -241,27 +242,19 @@ def _check_against_database(rows: tuple[LedgerRow, ...], agency: Agency, today: 
     return errors
 
 
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    id_type: str = IdentityDocument.RESIDENT_ID
-    id_number: str = ""
-    org_credit_code: str = ""
-    phone: str = ""
-    email: str = ""
-
-
-def _identity(row: LedgerRow) -> _Identity:
-    """The ledger's 证件号码 and 联系方式 as the case's fields (a 统一社会信用代码 for an organisation)."""
+def _applicant(row: LedgerRow) -> Applicant:
+    """The ledger's 申请人, 证件号码 and 联系方式 as an applicant (a 统一社会信用代码 for an organisation)."""
     number = "".join(row.id_number.split())
     contact = row.contact.strip()
     phone, email = ("", contact) if "@" in contact else (contact, "")
+    who = Applicant(row.applicant_type, row.applicant_name, phone=phone, email=email)
     if not number:
-        return _Identity(phone=phone, email=email)
+        return who
     if row.applicant_type.is_organisation:
         credit = number.upper() if _CREDIT_CODE.match(number.upper()) else ""
-        return _Identity(IdentityDocument.BUSINESS_LICENCE, number, credit, phone, email)
+        return replace(who, id_type=IdentityDocument.BUSINESS_LICENCE, id_number=number, org_credit_code=credit)
     kind = IdentityDocument.RESIDENT_ID if _RESIDENT_ID.match(number) else IdentityDocument.OTHER
-    return _Identity(kind, number, "", phone, email)
+    return replace(who, id_type=kind, id_number=number)
 
 
 def _closing_note(row: LedgerRow) -> str:
@@ -277,21 +270,14 @@ def _closing_note(row: LedgerRow) -> str:
 
 def _import_row(actor: User, row: LedgerRow) -> Case:
     """One ledger line as a case, through the services (register, then answer or withdrawal)."""
-    who = _identity(row)
     case = services.register_application(
         actor=actor,
         today=row.received_on,
         channel=row.channel,
-        applicant_type=row.applicant_type,
-        applicant_name=row.applicant_name,
+        applicant=_applicant(row),
         request_description=row.request,
         signed_on=row.received_on if row.channel is Channel.POST_SIGNED else None,
         confirmed_on=row.received_on if row.channel.needs_confirmation else None,
-        id_type=who.id_type,
-        id_number=who.id_number,
-        org_credit_code=who.org_credit_code,
-        phone=who.phone,
-        email=who.email,
     )
     if row.outcome is None:
         return case

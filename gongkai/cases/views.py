@@ -23,6 +23,7 @@ from gongkai.accounts.models import AGENCY_STAFF_ROLES
 from gongkai.accounts.scoping import can_write
 from gongkai.cases import services
 from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions, user_may_act
+from gongkai.cases.applicants import split_applicant
 from gongkai.cases.clock import compute_case_clock
 from gongkai.cases.errors import StaleCaseError
 from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
@@ -88,7 +89,8 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.register_application(actor=user, today=today(), **form.cleaned_data)
+            applicant, fields = split_applicant(form.cleaned_data)
+            case = services.register_application(actor=user, today=today(), applicant=applicant, **fields)
         except (GongkaiError, ValidationError) as exc:
             _errors(request, exc)
         else:

@@ -1,26 +1,27 @@
 """``gongkai calendar``: show a year's holiday arrangement, check a data file (legal spec §5).
 
 Sub-commands: ``show YEAR``, ``check FILE…`` and ``load FILE…``. ``load`` writes into the
-database, which the Django side provides: it is reserved here and delegates to
-``gongkai.workcalendar.loader.load_command(args) -> int`` when that exists. Another sub-command
-is one more ``_register_*`` function in ``SUBCOMMANDS``.
+database through the use case ``gongkai.cases.due_dates.load_calendar_year`` (store the year,
+recompute open cases' due dates). Another sub-command is one more ``_register_*`` function in
+``SUBCOMMANDS``.
 
 This module also builds the calendar the core commands use (:func:`cli_calendar`): package data,
-shipped files, years an administrator loaded into the database (optional hook
-``gongkai.workcalendar.loader.extra_years()``), then ``--calendar`` files.
+shipped files, years an administrator loaded into the database
+(``gongkai.workcalendar.loader.extra_years``, none without a database), then ``--calendar`` files.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
 from gongkai.core.calendar import (
-    WEEKDAY_LABELS,
     CalendarYear,
     EntryKind,
     WorkingCalendar,
@@ -28,22 +29,9 @@ from gongkai.core.calendar import (
     load_calendar_file,
     package_years,
 )
-from gongkai.core.errors import CalendarDataError, GongkaiError
-
-HOOK_MODULE = "gongkai.workcalendar.loader"
-
-
-def _hook() -> Any | None:
-    """The Django side's loader module, or None when it does not exist or cannot be imported."""
-    try:
-        return importlib.import_module(HOOK_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name in ("gongkai.workcalendar", HOOK_MODULE):
-            return None  # not written yet: the normal case for a core-only install
-        _note(exc)
-    except Exception as exc:  # e.g. Django not configured: the core commands still work
-        _note(exc)
-    return None
+from gongkai.core.errors import CalendarDataError
+from gongkai.djangosetup import setup_django
+from gongkai.workcalendar.describe import describe_year
 
 
 def _note(exc: BaseException) -> None:
@@ -51,18 +39,18 @@ def _note(exc: BaseException) -> None:
 
 
 def database_years() -> list[CalendarYear]:
-    """Years an administrator loaded into the database, or none when there is no database.
+    """Years an administrator loaded into the database, or none when the database cannot be read.
 
-    Any failure (Django not configured, no table yet, database down) leaves the command working
-    on the built-in data, with a note on stderr.
+    The core commands (``deadline``, ``calendar show``) need no database: when it is not
+    configured or not reachable they work on the built-in data, with a note on stderr. Any
+    other error is a fault and is raised.
     """
-    module = _hook()
-    extra = getattr(module, "extra_years", None) if module is not None else None
-    if extra is None:
-        return []
     try:
-        return list(extra())
-    except Exception as exc:  # any database error must not stop a core command
+        setup_django()
+        from gongkai.workcalendar.loader import extra_years  # imports models: only after set-up
+
+        return extra_years()
+    except (DatabaseError, ImproperlyConfigured) as exc:
         _note(exc)
         return []
 
@@ -86,49 +74,6 @@ def add_calendar_option(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------------------
 # show
 # ---------------------------------------------------------------------------------------------
-
-
-def _span(first: date, last: date) -> str:
-    if first == last:
-        return f"{first.isoformat()}（{WEEKDAY_LABELS[first.weekday()]}）"
-    return f"{first.isoformat()} 至 {last.isoformat()}（{(last - first).days + 1}天）"
-
-
-def describe_year(cal: WorkingCalendar, year: int) -> list[str]:
-    """The year's arrangement, one line per holiday: 放假 blocks and 调休上班 days."""
-    data = cal.year_data(year)
-    src = data.source
-    lines = [f"{year}年节假日安排"]
-    source = "；".join(x for x in (src.title, src.number, src.url) if x)
-    if src.published is not None:
-        source += f"；发布于 {src.published.isoformat()}"
-    lines.append(f"来源：{source}（{data.origin}）")
-    if data.example:
-        lines.append("注意：示例数据，不是已发布的节假日安排")
-    groups: dict[str, dict[EntryKind, list[date]]] = {}
-    for entry in data.sorted_entries():
-        groups.setdefault(entry.name, {}).setdefault(entry.kind, []).append(entry.day)
-    width = max((len(n) for n in groups), default=2)
-    for name, kinds in groups.items():
-        parts = []
-        if EntryKind.OFF in kinds:
-            parts.append("放假 " + "、".join(_span(a, b) for a, b in _runs(kinds[EntryKind.OFF])))
-        if EntryKind.WORK in kinds:
-            parts.append("调休上班 " + "、".join(_span(d, d) for d in kinds[EntryKind.WORK]))
-        lines.append(f"  {name.ljust(width, '　')}  {'；'.join(parts)}")
-    total = cal.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
-    lines.append(f"全年工作日：{total}天")
-    return lines
-
-
-def _runs(days: Sequence[date]) -> list[tuple[date, date]]:
-    runs: list[tuple[date, date]] = []
-    for d in sorted(days):
-        if runs and (d - runs[-1][1]).days == 1:
-            runs[-1] = (runs[-1][0], d)
-        else:
-            runs.append((d, d))
-    return runs
 
 
 def show(args: argparse.Namespace) -> int:
@@ -166,16 +111,35 @@ def check(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# load (reserved for the database side)
+# load
 # ---------------------------------------------------------------------------------------------
 
 
 def load(args: argparse.Namespace) -> int:
-    module = _hook()
-    command = getattr(module, "load_command", None) if module is not None else None
-    if command is None:
-        raise GongkaiError("calendar load 将节假日安排写入数据库，由 gongkai.workcalendar 提供，当前尚不可用")
-    return int(command(args) or 0)
+    """Load each file into the database; open cases' due dates are recomputed (legal spec §5.4).
+
+    Every file is tried; errors (naming file and line) go to stderr; exit 2 if any failed.
+    """
+    setup_django()
+    from django.utils import timezone
+
+    from gongkai.cases.due_dates import load_calendar_year  # imports models: only after set-up
+
+    failed = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = load_calendar_file(path)
+            text = path.read_text(encoding="utf-8")
+        except (CalendarDataError, OSError, UnicodeDecodeError) as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            failed += 1
+            continue
+        result = load_calendar_year(actor=None, data=data, text=text, file_name=path.name, today=timezone.localdate())
+        print(result.summary())
+        for line in result.moved_lines():
+            print(f"  {line}")
+    return 2 if failed else 0
 
 
 # ---------------------------------------------------------------------------------------------

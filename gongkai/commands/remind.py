@@ -9,6 +9,8 @@ import argparse
 from datetime import date
 from typing import Any
 
+from gongkai.djangosetup import setup_django
+
 
 def _date(text: str) -> date:
     try:
@@ -18,8 +20,6 @@ def _date(text: str) -> date:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from gongkai.cli import setup_django
-
     setup_django()
     from django.utils import timezone
 

@@ -5,7 +5,9 @@ A working day (工作日) is Monday–Friday not declared 放假, plus a Saturda
 one :class:`CalendarYear` per year: the chinesecalendar package's data (2004–2026, read once per
 process) and years parsed from data files (``docs/calendar-format.md``) or database rows. A
 question about a year that is not loaded raises :class:`CalendarYearMissing`; there is no
-weekend-only guess.
+silent weekend-only guess. A caller that cannot wait for a notice opts in to
+:func:`with_assumed_years`, which names the years it assumed so that the result is shown as
+provisional (暂定).
 
 Counting follows spec §5.2: "自收到…之日起N个工作日" is the N-th working day strictly after the
 start day (``nth_working_day_after``), whatever kind of day the start day is.
@@ -15,13 +17,16 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 import tomllib
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from gongkai.core.errors import CalendarDataError, CalendarYearMissing
 
@@ -497,3 +502,65 @@ def shipped_years() -> tuple[CalendarYear, ...]:
 def default_calendar(extra: Iterable[CalendarYear] = ()) -> WorkingCalendar:
     """Package data, then shipped data files, then ``extra`` (database rows, ``--calendar`` files)."""
     return WorkingCalendar([*shipped_years(), *extra])
+
+
+# ---------------------------------------------------------------------------------------------
+# Assumed years: counting into a year whose notice is not published yet (legal spec §5.4)
+# ---------------------------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+#: How far past the last published year a count may run on assumed years.
+MAX_ASSUMED_YEARS = 2
+
+ASSUMED_SOURCE = CalendarSource(title="暂定：该年节假日安排尚未发布，暂按周六、周日休息计算")
+
+
+def assumed_year(year: int) -> CalendarYear:
+    """A year with no declared dates (weekends only), for counts that cannot wait for the notice."""
+    return CalendarYear(year, ASSUMED_SOURCE, (), origin=f"{year}年（暂定）")
+
+
+_assumed_lock = threading.Lock()
+_assumed_calendars: weakref.WeakKeyDictionary[WorkingCalendar, dict[tuple[int, ...], WorkingCalendar]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _calendar_assuming(calendar: WorkingCalendar, years: tuple[int, ...]) -> WorkingCalendar:
+    """``calendar`` plus assumed ``years``, built once per calendar (a rebuild costs ~15 ms)."""
+    with _assumed_lock:
+        built = _assumed_calendars.setdefault(calendar, {})
+        found = built.get(years)
+        if found is None:
+            data = [calendar.year_data(y) for y in sorted(calendar.known_years)]
+            found = WorkingCalendar([*data, *(assumed_year(y) for y in years)], package_data=False)
+            built[years] = found
+        return found
+
+
+def with_assumed_years(
+    calendar: WorkingCalendar, compute: Callable[[WorkingCalendar], _T]
+) -> tuple[_T, tuple[int, ...]]:
+    """``compute(calendar)``; on a missing year after the last known one, retry with it assumed.
+
+    Legal spec §5.4: the 国务院办公厅 notice of a year comes out in the autumn before it, yet a
+    20-working-day answer period received in December already runs into that year. Refusing to
+    give a due date would leave the officer without one; guessing silently would present a
+    guess as the law. So the count assumes the unpublished year has no holidays (weekends
+    only), at most :data:`MAX_ASSUMED_YEARS` years past the last known one, and returns the
+    years it assumed so that the caller marks the result 暂定 and recomputes it once the year
+    is loaded. Returns the result and the assumed years (empty when the result is final). A
+    missing year before the known ones (a date before 2004) is an error, raised as is.
+    """
+    current = calendar
+    assumed: tuple[int, ...] = ()
+    while True:
+        try:
+            return compute(current), assumed
+        except CalendarYearMissing as exc:
+            known = current.known_years
+            if not known or exc.year <= max(known) or len(assumed) >= MAX_ASSUMED_YEARS:
+                raise
+            assumed = (*assumed, exc.year)
+            current = _calendar_assuming(calendar, assumed)

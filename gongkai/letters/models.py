@@ -1,7 +1,7 @@
 """Letters sent in 依申请公开 cases, their numbering, per-agency letter settings, and the
 administrator's overrides of the shipped wording (``gongkai/core/letters/templates.toml``).
 
-Data and invariants only; letters are made by ``gongkai.cases.letters.generate_letter``.
+Data and invariants only; letters are made by ``gongkai.letters.services.generate_letter``.
 """
 
 from __future__ import annotations

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts.scoping import can_write
 from gongkai.cases.ledger_io import export_ledger, import_ledger
-from gongkai.cases.letters import LetterFacts, generate_letter, preview_letter
 from gongkai.cases.models import Case
 from gongkai.core.errors import GongkaiError
 from gongkai.core.ledger import HEADER_LABELS
+from gongkai.letters.context import LetterFacts
 from gongkai.letters.forms import LedgerExportForm, LedgerImportForm, LetterForm
 from gongkai.letters.models import Letter
+from gongkai.letters.services import generate_letter, preview_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

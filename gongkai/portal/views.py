@@ -258,11 +258,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         if ratelimit.exceeded(ratelimit.limit(scope), ip):
             return _too_many(request, ratelimit.limit(scope), "提交申请")
 
+    from gongkai.cases.applicants import split_applicant
     from gongkai.cases.services import submit_online_application
 
-    fields = {k: v for k, v in form.cleaned_data.items() if k != "website"}
     try:
-        case = submit_online_application(agency=agency, submitted_at=timezone.now(), client_ip=ip, **fields)
+        applicant, fields = split_applicant({k: v for k, v in form.cleaned_data.items() if k != "website"})
+        case = submit_online_application(
+            agency=agency, applicant=applicant, submitted_at=timezone.now(), client_ip=ip, **fields
+        )
     except GongkaiError as exc:
         context["error"] = str(exc)
         return render(request, "portal/apply.html", context, status=400)

@@ -415,8 +415,10 @@ def _load_current(agency: Agency, by_name: dict[str, Category], users: dict[str,
 def _load_applications(agency: Agency, users: dict[str, User], today: dt.date) -> None:
     """Two answered applications for the same information from different applicants (条例 art 44)."""
     from gongkai.cases import services as cases
+    from gongkai.cases.applicants import Applicant
     from gongkai.cases.models import Case
     from gongkai.core.outcomes import Outcome
+    from gongkai.core.report.taxonomy import ApplicantType
 
     if Case.objects.filter(
         agency=agency, request_description__endswith=MARKER, request_description__contains="老旧小区综合整治"
@@ -432,11 +434,13 @@ def _load_applications(agency: Agency, users: dict[str, User], today: dt.date) -
         with transaction.atomic():
             case = cases.submit_online_application(
                 agency=agency,
-                applicant_type="natural_person",
-                applicant_name=name,
+                applicant=Applicant(
+                    applicant_type=ApplicantType.NATURAL_PERSON,
+                    applicant_name=name,
+                    phone=phone,
+                    email=f"demo{n}@example.cn",
+                ),
                 request_description=text,
-                phone=phone,
-                email=f"demo{n}@example.cn",
                 submitted_at=_at(submitted),
                 client_ip="192.0.2.10",
             )

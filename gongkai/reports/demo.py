@@ -24,6 +24,7 @@ from django.db import transaction
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
 from gongkai.cases import services as cases
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.models import Case
 from gongkai.core.deadlines import Channel
 from gongkai.core.fees import FeeMethod
@@ -183,12 +184,14 @@ def _cases(agency: Agency) -> bool:
             actor=officer,
             today=received,
             channel=app.channel,
-            applicant_type=ApplicantType.NATURAL_PERSON,
-            applicant_name=_name(n),
+            applicant=Applicant(
+                applicant_type=ApplicantType.NATURAL_PERSON,
+                applicant_name=_name(n),
+                id_number=f"1101281970{n + 1:02d}01{n:04d}"[:18],
+                phone=f"1350106{n:04d}",
+                address="北京市密云区果园街道",
+            ),
             request_description=app.request + MARKER,
-            id_number=f"1101281970{n + 1:02d}01{n:04d}"[:18],
-            phone=f"1350106{n:04d}",
-            address="北京市密云区果园街道",
             assigned_to=officer,
             **extra,  # type: ignore[arg-type]
         )

@@ -2,7 +2,8 @@
 
 The package data (chinesecalendar, 2004–2026) needs no rows; a year loaded here replaces the
 package's year (``gongkai.core.calendar.WorkingCalendar``). Rows are written only by
-``gongkai.workcalendar.services.load_calendar_year``.
+``gongkai.workcalendar.services.store_calendar_year`` (called by
+``gongkai.cases.due_dates.load_calendar_year``, which then recomputes open cases).
 """
 
 from __future__ import annotations

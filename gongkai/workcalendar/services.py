@@ -1,8 +1,8 @@
-"""Loading a year's holiday arrangement (legal spec §5.4): store it, then recompute open cases.
+"""Storing a year's holiday arrangement (legal spec §5.4): validate, replace the rows, audit.
 
 Parsing and validation are the core's (``gongkai.core.calendar.parse_calendar_file``); this
-module stores the result and recomputes every open case's due date in the same transaction
-(``gongkai.cases.services.recompute_due_dates``: audit per moved case, e-mail after commit).
+module stores the result. Open cases' due dates are recomputed by the caller, in the same
+transaction: the use case "load a year" is ``gongkai.cases.due_dates.load_calendar_year``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from gongkai.workcalendar.models import LoadedDay, LoadedYear
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
-    from gongkai.cases.services import DueDateChange
 
 
 class CalendarAudit(StrEnum):
@@ -31,31 +30,13 @@ class CalendarAudit(StrEnum):
 
 
 @dataclass(frozen=True)
-class LoadResult:
+class StoredYear:
+    """What storing a year did: which year, whether it replaced a loaded one, its declared days."""
+
     year: int
     replaced: bool
     off_days: int
     work_days: int
-    changes: tuple[DueDateChange, ...]
-
-    @property
-    def moved(self) -> tuple[DueDateChange, ...]:
-        return tuple(c for c in self.changes if not c.problem)
-
-    @property
-    def problems(self) -> tuple[DueDateChange, ...]:
-        return tuple(c for c in self.changes if c.problem)
-
-    def summary(self) -> str:
-        verb = "已替换" if self.replaced else "已加载"
-        return (
-            f"{verb}{self.year}年节假日安排：放假{self.off_days}天，调休上班{self.work_days}天；"
-            f"重新计算答复期限，{len(self.moved)}件案件的期限有变化"
-            + (f"，{len(self.problems)}件未能计算" if self.problems else "")
-        )
-
-    def moved_lines(self) -> list[str]:
-        return [c.line() for c in self.changes]
 
 
 def parse_upload(text: str, name: str) -> CalendarYear:
@@ -64,16 +45,14 @@ def parse_upload(text: str, name: str) -> CalendarYear:
 
 
 @transaction.atomic
-def load_calendar_year(
+def store_calendar_year(
     *, actor: User | None, data: CalendarYear, text: str, file_name: str, today: dt.date
-) -> LoadResult:
-    """Store (or replace) ``data``'s year and recompute every open case's due date.
+) -> StoredYear:
+    """Store (or replace) ``data``'s year with its file text, and audit it.
 
     Only a system administrator (or the command line, ``actor=None``) may load a year. Example
     files are refused (docs/calendar-format.md).
     """
-    from gongkai.cases.services import recompute_due_dates
-
     if actor is not None and not actor.is_system_admin:
         raise PermissionDenied("只有系统管理员可以加载节假日安排")
     if data.example:
@@ -107,5 +86,4 @@ def load_calendar_year(
         },
         note=file_name,
     )
-    changes = recompute_due_dates(actor=actor, today=today, reason=f"加载{data.year}年节假日安排（{src.title}）")
-    return LoadResult(data.year, replaced, off, len(data.entries) - off, tuple(changes))
+    return StoredYear(data.year, replaced, off, len(data.entries) - off)

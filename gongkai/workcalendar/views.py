@@ -1,28 +1,23 @@
-"""The working calendar: years known (package data and loaded), one year, the administrator's upload."""
+"""The working calendar: years known (package data and loaded) and one year.
+
+The administrator's upload, which also recomputes open cases' due dates, is
+``gongkai.cases.calendar_views.upload``; ``gongkai.cases.calendar_urls`` serves all three.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from gongkai.commands.calendar import describe_year
-from gongkai.core.calendar import CalendarYear, EntryKind, package_years
-from gongkai.core.errors import CalendarDataError, CalendarYearMissing
-from gongkai.workcalendar.forms import UploadForm
+from gongkai.core.calendar import EntryKind, package_years
+from gongkai.core.errors import CalendarYearMissing
+from gongkai.workcalendar.describe import describe_year
 from gongkai.workcalendar.models import LoadedYear
 from gongkai.workcalendar.provider import working_calendar
-from gongkai.workcalendar.services import load_calendar_year, parse_upload
-
-_LINE = re.compile(r"第(\d+)行")
-MAX_LISTED_CHANGES = 50
 
 
 @login_required
@@ -76,49 +71,3 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
             "loaded": LoadedYear.objects.filter(year=year).select_related("loaded_by").first(),
         },
     )
-
-
-def _numbered(text: str, bad_line: int | None) -> list[tuple[int, str, bool]]:
-    return [(n, line, n == bad_line) for n, line in enumerate(text.splitlines(), start=1)]
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
-    """System administrators upload a year: 检查 validates only, 加载 stores and recomputes due dates."""
-    user: Any = request.user
-    if not user.is_system_admin:
-        raise PermissionDenied("只有系统管理员可以加载节假日安排")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
-        name = upload_file.name
-        raw = upload_file.read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            context["error"] = f"{name}：不是 UTF-8 编码的文本文件"
-            return render(request, "workcalendar/upload.html", context, status=400)
-        try:
-            data: CalendarYear = parse_upload(text, name)
-        except CalendarDataError as exc:
-            match = _LINE.search(str(exc))
-            context.update(error=str(exc), lines=_numbered(text, int(match.group(1)) if match else None))
-            return render(request, "workcalendar/upload.html", context, status=400)
-        if "load" not in request.POST:
-            off = sum(1 for e in data.entries if e.kind is EntryKind.OFF)
-            context.update(
-                checked=data,
-                off=off,
-                work=len(data.entries) - off,
-                replaces=data.year in working_calendar().known_years,
-                lines=_numbered(text, None),
-            )
-            return render(request, "workcalendar/upload.html", context)
-        result = load_calendar_year(actor=user, data=data, text=text, file_name=name, today=timezone.localdate())
-        messages.success(request, result.summary())
-        for line in result.moved_lines()[:MAX_LISTED_CHANGES]:
-            messages.info(request, line)
-        return redirect("workcalendar:year_detail", year=data.year)
-    return render(request, "workcalendar/upload.html", context)

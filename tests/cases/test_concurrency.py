@@ -19,6 +19,7 @@ from django.db import connections, transaction
 
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.errors import StaleCaseError
 from gongkai.cases.models import Case
 from gongkai.core.case_flow import Status
@@ -146,8 +147,7 @@ if ON_POSTGRESQL:
                 actor=tree.officer_a,
                 today=D(2026, 3, 2),
                 channel=Channel.IN_PERSON,
-                applicant_type=ApplicantType.NATURAL_PERSON,
-                applicant_name=f"申请人{n}",
+                applicant=Applicant(ApplicantType.NATURAL_PERSON, f"申请人{n}"),
                 request_description="x",
             )
 

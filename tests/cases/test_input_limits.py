@@ -14,9 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.forms import MAX_PAGES, MAX_PIECES
 from gongkai.cases.models import Case, FeeNotice
+from gongkai.core.report.taxonomy import ApplicantType
 from tests.factories import ConsultingCase, InProgressCase
 
 pytestmark = pytest.mark.django_db
@@ -49,10 +51,8 @@ def test_register_service_refuses_absurd_piece_counts(tree) -> None:  # type: ig
             actor=tree.officer_a,
             today=D(2026, 3, 2),
             channel="in_person",
-            applicant_type="natural_person",
-            applicant_name="刘洋",
+            applicant=Applicant(ApplicantType.NATURAL_PERSON, "刘洋", phone="1"),
             request_description="x",
-            phone="1",
             pieces=MAX_PIECES + 1,
         )
 

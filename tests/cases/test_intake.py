@@ -12,6 +12,7 @@ from gongkai.accounts.models import Role
 from gongkai.agencies.models import Agency
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.masking import identity_for, mask_identity
 from gongkai.cases.models import Case, normalise_tracking_code
 from gongkai.cases.reminders import send_reminders
@@ -29,11 +30,13 @@ D = dt.date
 def _submit(agency: Agency, **extra: object) -> Case:
     data: dict[str, object] = {
         "agency": agency,
-        "applicant_type": ApplicantType.LEGAL_SERVICE_ORG,
-        "applicant_name": "某律师事务所",
-        "org_credit_code": "31110000MD0000000X",
-        "legal_representative": "王律师",
-        "email": "law@example.cn",
+        "applicant": Applicant(
+            ApplicantType.LEGAL_SERVICE_ORG,
+            "某律师事务所",
+            org_credit_code="31110000MD0000000X",
+            legal_representative="王律师",
+            email="law@example.cn",
+        ),
         "request_description": "2025年度行政处罚决定书",
         "client_ip": "203.0.113.9",
         "submitted_at": timezone.make_aware(dt.datetime(2026, 3, 6, 22, 15)),

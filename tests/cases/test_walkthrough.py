@@ -15,6 +15,7 @@ from django.core import mail
 
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.choices import CaseNote, ExtensionDecision
 from gongkai.cases.models import Case, Review
 from gongkai.cases.selectors import year_figures
@@ -38,10 +39,9 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
         actor=officer,
         today=D(2026, 3, 2),
         channel=Channel.IN_PERSON,
-        applicant_type=ApplicantType.NATURAL_PERSON,
-        applicant_name="刘志强",
-        id_number="110228198001011234",
-        phone="13900000001",
+        applicant=Applicant(
+            ApplicantType.NATURAL_PERSON, "刘志强", id_number="110228198001011234", phone="13900000001"
+        ),
         request_description="某小区加装电梯的审批文件",
         assigned_to=officer,
     )

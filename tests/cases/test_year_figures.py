@@ -16,6 +16,7 @@ from django.utils import timezone
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
 from gongkai.cases import services
+from gongkai.cases.applicants import Applicant
 from gongkai.cases.forms import ANSWER_OUTCOME_CHOICES
 from gongkai.cases.models import Case, Review
 from gongkai.cases.selectors import table3_counts, table4_counts, year_figures
@@ -37,9 +38,7 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
     received = START + dt.timedelta(days=rng.randrange((HORIZON - START).days))
     applicant = rng.choice(list(ApplicantType))
     common = {
-        "applicant_type": applicant,
-        "applicant_name": f"申请人{n}",
-        "id_number": f"ID{n:06d}",
+        "applicant": Applicant(applicant, f"申请人{n}", id_number=f"ID{n:06d}"),
         "request_description": f"随机申请{n}：第{rng.randrange(1000)}号文件",
     }
     if rng.random() < 0.05:  # never confirmed: never received, counted nowhere
@@ -183,8 +182,7 @@ def test_random_histories_balance(tree, seed: int) -> None:  # type: ignore[no-u
         actor=tree.officer_b,
         today=D(2026, 3, 2),
         channel=Channel.IN_PERSON,
-        applicant_type=ApplicantType.NATURAL_PERSON,
-        applicant_name="别的机关",
+        applicant=Applicant(ApplicantType.NATURAL_PERSON, "别的机关"),
         request_description="不计入甲街道",
     )
 

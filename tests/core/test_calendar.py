@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -10,18 +11,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.core.calendar import (
+    ASSUMED_SOURCE,
     DATA_DIR,
+    MAX_ASSUMED_YEARS,
     CalendarEntry,
     CalendarSource,
     CalendarYear,
     DayKind,
     EntryKind,
     WorkingCalendar,
+    assumed_year,
     default_calendar,
     load_calendar_file,
     package_years,
     parse_calendar_file,
     shipped_years,
+    with_assumed_years,
 )
 from gongkai.core.errors import CalendarDataError, CalendarYearMissing
 
@@ -366,3 +371,41 @@ def test_between_inverts_nth(d: date, n: int) -> None:
 def test_nth_is_monotonic_in_the_start(a: date, b: date, n: int) -> None:
     a, b = min(a, b), max(a, b)
     assert CAL.nth_working_day_after(a, n) <= CAL.nth_working_day_after(b, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assumed years (spec §5.4): a count into an unpublished year is provisional, never silent
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected", "assumed"),
+    [
+        ("2026-03-02", 20, "2026-03-30", ()),  # inside the known years: final
+        ("2026-12-21", 20, "2027-01-18", (2027,)),  # 2027 counted on weekends only
+        ("2026-12-30", 280, "2028-01-26", (2027, 2028)),  # two years past the last known one
+    ],
+)
+def test_with_assumed_years(start: str, n: int, expected: str, assumed: tuple[int, ...]) -> None:
+    result = with_assumed_years(CAL, lambda c: c.nth_working_day_after(D(start), n))
+    assert result == (D(expected), assumed)
+    assert 2027 not in CAL.known_years  # the given calendar is left as it was
+
+
+def test_assumed_years_are_weekends_only_and_say_so() -> None:
+    year = assumed_year(2027)
+    assert year.entries == () and year.source is ASSUMED_SOURCE and "暂定" in year.source.title
+    assert year.origin == "2027年（暂定）"
+
+
+@pytest.mark.parametrize(
+    "compute",
+    [
+        pytest.param(lambda c: c.nth_working_day_after(D("2026-12-30"), 800), id="more than two years assumed"),
+        pytest.param(lambda c: c.nth_working_day_after(D("2003-06-02"), 5), id="before the known years"),
+    ],
+)
+def test_with_assumed_years_refuses(compute: Callable[[WorkingCalendar], date]) -> None:
+    assert MAX_ASSUMED_YEARS == 2
+    with pytest.raises(CalendarYearMissing):
+        with_assumed_years(CAL, compute)

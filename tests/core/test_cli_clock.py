@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 
-import gongkai.commands.calendar as calendar_command
+import gongkai.cases.due_dates as due_dates
+import gongkai.workcalendar.loader as loader
 from gongkai.cli import main
-from gongkai.core.calendar import DATA_DIR, parse_calendar_file
+from gongkai.core.calendar import DATA_DIR, CalendarYear, parse_calendar_file
 from tests.core.test_calendar import TEST_2027_DAYS, calendar_text
 
 
 @pytest.fixture(autouse=True)
-def no_database_hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The optional database hook is absent unless a test installs a fake one."""
-    monkeypatch.setattr(calendar_command, "HOOK_MODULE", "gongkai.workcalendar.no_such_loader_for_tests")
+def no_loaded_years(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No year is loaded in the database unless a test says otherwise (these tests use none)."""
+    monkeypatch.setattr(loader, "extra_years", lambda: [])
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -118,49 +117,61 @@ def test_deadline_refuses_the_example_file(capsys: pytest.CaptureFixture[str]) -
 
 
 # ---------------------------------------------------------------------------------------------
-# the optional database hook
+# years loaded in the database
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fake_loader(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
-    name = "gongkai_test_fake_loader"
-    module = types.ModuleType(name)
-    monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.setattr(calendar_command, "HOOK_MODULE", name)
-    yield module
-
-
-def test_database_years_are_used(capsys: pytest.CaptureFixture[str], fake_loader: types.ModuleType) -> None:
-    fake_loader.extra_years = lambda: [parse_calendar_file(calendar_text(TEST_2027_DAYS), "数据库 2027")]  # type: ignore[attr-defined]
+def test_database_years_are_used(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    year = parse_calendar_file(calendar_text(TEST_2027_DAYS), "数据库 2027")
+    monkeypatch.setattr(loader, "extra_years", lambda: [year])
     code, out, err = run(capsys, "deadline", "--received", "2026-12-21")
     assert code == 0 and out.splitlines() == ["2027-01-19"] and err == ""
 
 
 def test_database_errors_do_not_stop_the_command(
-    capsys: pytest.CaptureFixture[str], fake_loader: types.ModuleType
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken() -> list[object]:
-        raise RuntimeError("no such table: workcalendar_year")
+    def broken() -> list[CalendarYear]:
+        raise OperationalError("no such table: workcalendar_year")
 
-    fake_loader.extra_years = broken  # type: ignore[attr-defined]
+    monkeypatch.setattr(loader, "extra_years", broken)
     code, out, err = run(capsys, "deadline", "--received", "2026-03-02")
     assert code == 0 and out.splitlines() == ["2026-03-30"]
     assert "no such table" in err
 
 
-def test_calendar_load_is_reserved(capsys: pytest.CaptureFixture[str], file_2027: Path) -> None:
-    code, _, err = run(capsys, "calendar", "load", str(file_2027))
-    assert code == 2 and "gongkai.workcalendar" in err
+def test_other_errors_are_not_swallowed(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def faulty() -> list[CalendarYear]:
+        raise RuntimeError("a fault, not a missing database")
+
+    monkeypatch.setattr(loader, "extra_years", faulty)
+    with pytest.raises(RuntimeError, match="a fault"):
+        main(["deadline", "--received", "2026-03-02"])
 
 
-def test_calendar_load_delegates_to_the_hook(
-    capsys: pytest.CaptureFixture[str], fake_loader: types.ModuleType, file_2027: Path
+def test_calendar_load_calls_the_use_case_for_each_good_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, file_2027: Path, tmp_path: Path
 ) -> None:
-    seen: list[list[str]] = []
-    fake_loader.load_command = lambda args: seen.append(args.files) or 0  # type: ignore[attr-defined]
-    code, _, _ = run(capsys, "calendar", "load", str(file_2027))
-    assert code == 0 and seen == [[str(file_2027)]]
+    seen: list[tuple[int, str]] = []
+
+    class Result:
+        def summary(self) -> str:
+            return "已加载"
+
+        def moved_lines(self) -> list[str]:
+            return ["甲〔2026〕第0001号：2027-01-18（暂定） → 2027-01-19"]
+
+    def load_calendar_year(*, actor: object, data: CalendarYear, text: str, file_name: str, **_: object) -> Result:
+        assert actor is None and text == file_2027.read_text(encoding="utf-8")
+        seen.append((data.year, file_name))
+        return Result()
+
+    monkeypatch.setattr(due_dates, "load_calendar_year", load_calendar_year)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("year = ", encoding="utf-8")
+    code, out, err = run(capsys, "calendar", "load", str(bad), str(file_2027))
+    assert code == 2 and seen == [(2027, "2027.toml")]
+    assert "bad.toml" in err and out.splitlines() == ["已加载", "  甲〔2026〕第0001号：2027-01-18（暂定） → 2027-01-19"]
 
 
 # ---------------------------------------------------------------------------------------------

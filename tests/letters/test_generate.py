@@ -13,11 +13,12 @@ from docx import Document
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
 from gongkai.cases.errors import CaseInputError
-from gongkai.cases.letters import LetterFacts, generate_letter, preview_letter
 from gongkai.core.fees import FeeMethod
 from gongkai.core.letters import LetterTemplateError, LetterType
 from gongkai.core.outcomes import Outcome
+from gongkai.letters.context import LetterFacts
 from gongkai.letters.models import Letter, LetterSettings, LetterTemplateOverride
+from gongkai.letters.services import generate_letter, preview_letter
 from tests.conftest import Tree
 from tests.factories import AwaitingCorrectionCase, CaseFactory, ClosedCase, ConsultingCase, InProgressCase
 

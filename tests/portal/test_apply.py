@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.cases import services as case_services
+from gongkai.cases.applicants import split_applicant
 from gongkai.cases.models import Case
 from gongkai.core.case_flow import Status as CaseStatus
 from gongkai.core.deadlines import Channel
@@ -171,9 +172,10 @@ def test_status_needs_code_and_phone_digits(client: Client, tree) -> None:  # ty
 
 
 def test_status_after_confirmation_and_answer(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
-    fields = {k: v for k, v in VALID.items() if k != "website"}
+    applicant, fields = split_applicant({k: v for k, v in VALID.items() if k != "website"})
     case = case_services.submit_online_application(
         agency=tree.street_a,
+        applicant=applicant,
         submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC),
         client_ip="203.0.113.7",
         **fields,
@@ -214,17 +216,19 @@ def test_application_pages_for_unknown_agency(client: Client, tree) -> None:  # 
 
 
 def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from gongkai.cases.letters import LetterFacts, generate_letter
     from gongkai.core.letters import LetterType
+    from gongkai.letters.context import LetterFacts
     from gongkai.letters.models import LetterSettings
+    from gongkai.letters.services import generate_letter
 
     settings.MEDIA_ROOT = tmp_path
     LetterSettings.objects.create(
         agency=tree.street_a, court_name="测试区人民法院", reconsideration_body="测试区人民政府"
     )
-    fields = {k: v for k, v in VALID.items() if k != "website"}
+    applicant, fields = split_applicant({k: v for k, v in VALID.items() if k != "website"})
     case = case_services.submit_online_application(
         agency=tree.street_a,
+        applicant=applicant,
         submitted_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC),
         client_ip="203.0.113.7",
         **fields,

@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.cases import services as cases
+from gongkai.cases.applicants import Applicant
 from gongkai.core.deadlines import Channel
 from gongkai.core.outcomes import Outcome
+from gongkai.core.report.taxonomy import ApplicantType
 from gongkai.publications import services
 from gongkai.publications.errors import PublicationError
 from gongkai.publications.flow import Status
@@ -31,10 +33,8 @@ def answered(
         actor=officer,
         today=DAY,
         channel=Channel.IN_PERSON,
-        applicant_type="natural_person",
-        applicant_name=name,
+        applicant=Applicant(ApplicantType.NATURAL_PERSON, name, id_number=id_number),
         request_description=text,
-        id_number=id_number,
     )
     case = cases.start_processing(actor=officer, case=case, today=DAY)
     return cases.close_case(actor=officer, case=case, outcome=outcome, today=DAY + dt.timedelta(days=5), note="答复")

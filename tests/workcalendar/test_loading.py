@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from gongkai.audit.models import AuditEvent
 from gongkai.cases.choices import CaseNote
+from gongkai.cases.due_dates import load_calendar_year
 from gongkai.cases.models import Case
 from gongkai.cli import main
 from gongkai.core.calendar import DATA_DIR, EntryKind, parse_calendar_file
@@ -21,7 +22,6 @@ from gongkai.core.errors import CalendarDataError
 from gongkai.workcalendar.loader import extra_years
 from gongkai.workcalendar.models import LoadedYear
 from gongkai.workcalendar.provider import working_calendar
-from gongkai.workcalendar.services import load_calendar_year
 from tests.factories import ClosedCase, InProgressCase
 
 pytestmark = pytest.mark.django_db
