@@ -1,10 +1,4 @@
-"""依申请公开 cases: the application, its timeline, consultations, extensions, fees, reviews.
-
-Data and invariants only (constraints); every change goes through ``gongkai.cases.services``.
-The annual report counts from plain indexed columns: ``Case.received_on``, ``closed_on``,
-``outcome``, ``applicant_type``, ``agency`` (table 三) and ``Review.kind``, ``result``,
-``filed_on``, ``concluded_on``, ``agency`` (table 四); see ``gongkai.cases.selectors``.
-"""
+"""The application and its timeline: ``Case``, its number counter, ``CaseEvent``."""
 
 from __future__ import annotations
 
@@ -25,20 +19,14 @@ from gongkai.cases.choices import (
     CaseEventKind,
     CaseOutcome,
     CaseStatus,
-    ConsultedPartyChoices,
     DeliveryMethod,
-    ExtensionDecision,
-    FeeMethodChoices,
     IdentityDocument,
     ProvisionForm,
-    ReviewKindChoices,
-    ReviewResultChoices,
 )
 from gongkai.core.case_flow import CLOCK_NOT_STARTED_STATUSES, CLOCK_PAUSED_STATUSES, OPEN_STATUSES, Status
 from gongkai.core.deadlines import Channel
-from gongkai.core.fees import FeeMethod
 from gongkai.core.outcomes import Outcome
-from gongkai.core.report.taxonomy import ApplicantType, ReviewKind, ReviewResult
+from gongkai.core.report.taxonomy import ApplicantType
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -65,11 +53,12 @@ def normalise_tracking_code(code: str) -> str | None:
     return "-".join(chars[i : i + TRACKING_GROUP_LEN] for i in range(0, len(chars), TRACKING_GROUP_LEN))
 
 
-def _values(members: Any) -> list[str]:
+def enum_values(members: Any) -> list[str]:
+    """The stored values of enum members, for ``CheckConstraint``s."""
     return [m.value for m in members]
 
 
-OPEN_STATUS_VALUES = _values(OPEN_STATUSES)
+OPEN_STATUS_VALUES = enum_values(OPEN_STATUSES)
 
 #: Most 件 one application may count: ``Case.pieces`` is a small integer, and the fee by piece
 #: (``gongkai.core.fees.fee_by_piece``) walks the tiers one by one, so an absurd count would hang it.
@@ -79,7 +68,7 @@ MAX_PAGES = 1_000_000
 #: ``FeeNotice.amount_collected``: at most 10 digits, 2 after the point.
 AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES = 10, 2
 #: Open cases whose answer clock runs: not waiting for confirmation or 补正, not paused.
-RUNNING_STATUS_VALUES = _values(OPEN_STATUSES - CLOCK_NOT_STARTED_STATUSES - CLOCK_PAUSED_STATUSES)
+RUNNING_STATUS_VALUES = enum_values(OPEN_STATUSES - CLOCK_NOT_STARTED_STATUSES - CLOCK_PAUSED_STATUSES)
 
 
 class CaseQuerySet(AgencyScopedQuerySet["Case"]):
@@ -288,13 +277,13 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year", "sequence"], name="case_sequence_unique"),
             models.UniqueConstraint(fields=["agency", "number"], name="case_number_unique"),
-            models.CheckConstraint(condition=Q(status__in=_values(Status)), name="case_status_valid"),
-            models.CheckConstraint(condition=Q(channel__in=_values(Channel)), name="case_channel_valid"),
+            models.CheckConstraint(condition=Q(status__in=enum_values(Status)), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=enum_values(Channel)), name="case_channel_valid"),
             models.CheckConstraint(
-                condition=Q(applicant_type__in=_values(ApplicantType)), name="case_applicant_type_valid"
+                condition=Q(applicant_type__in=enum_values(ApplicantType)), name="case_applicant_type_valid"
             ),
             models.CheckConstraint(
-                condition=Q(outcome__isnull=True) | Q(outcome__in=_values(Outcome)), name="case_outcome_valid"
+                condition=Q(outcome__isnull=True) | Q(outcome__in=enum_values(Outcome)), name="case_outcome_valid"
             ),
             # Closed ⇔ exactly one statutory outcome and a closing date.
             models.CheckConstraint(
@@ -388,235 +377,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"
-
-
-class Consultation(models.Model):
-    """A 征求意见 of a third party (条例 art 32) or another agency (art 34); its days are not counted."""
-
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="consultations")
-    party = models.CharField("被征求意见方", max_length=16, choices=ConsultedPartyChoices.choices)
-    party_name = models.CharField("名称", max_length=200)
-    matter = models.TextField("征求意见事项", blank=True)
-    sent_on = models.DateField("发出征求意见书之日")
-    reply_due_on = models.DateField("答复期限")
-    ended_on = models.DateField("征求意见结束之日", null=True, blank=True)
-    replied_on = models.DateField("收到意见之日", null=True, blank=True)
-    consents = models.BooleanField("同意公开", null=True, blank=True)
-    opinion = models.TextField("意见", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = "征求意见"
-        verbose_name_plural = "征求意见"
-        ordering = ["sent_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(ended_on__isnull=True), name="consultation_one_open_per_case"
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("sent_on")), name="consultation_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(replied_on__isnull=True) | (Q(ended_on__isnull=False) & Q(replied_on__gte=F("sent_on"))),
-                name="consultation_reply_in_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"征求{self.get_party_display()}意见：{self.party_name}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.ended_on is None
-
-
-class Extension(models.Model):
-    """A request to extend the answer period, decided by the 工作机构负责人 (条例 art 33 ¶2)."""
-
-    MAX_DAYS = 20  # mirrored by the CheckConstraint; the rule itself is gongkai.core.deadlines
-
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="extensions")
-    days = models.PositiveSmallIntegerField("延长工作日数")
-    reason = models.TextField("理由")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="申请人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    requested_on = models.DateField("申请日期")
-    decision = models.CharField(
-        "审批", max_length=16, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_on = models.DateField("审批日期", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
-    notified_on = models.DateField("告知申请人之日", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "延长答复期限"
-        verbose_name_plural = "延长答复期限"
-        ordering = ["requested_on", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=20), name="extension_days_1_to_20"),
-            models.CheckConstraint(
-                condition=(Q(decision=ExtensionDecision.PENDING) & Q(decided_on__isnull=True))
-                | (~Q(decision=ExtensionDecision.PENDING) & Q(decided_on__isnull=False)),
-                name="extension_decided_iff_date",
-            ),
-            models.CheckConstraint(
-                condition=Q(notified_on__isnull=True) | Q(decision=ExtensionDecision.APPROVED),
-                name="extension_notified_only_if_approved",
-            ),
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=Q(decision=ExtensionDecision.APPROVED),
-                name="extension_one_approved_per_case",
-            ),
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(decision=ExtensionDecision.PENDING), name="extension_one_pending_per_case"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"延长{self.days}个工作日（{self.get_decision_display()}）"
-
-
-class FeeNotice(models.Model):
-    """A 收费通知 (国办函〔2020〕109号): amount and tier breakdown from ``gongkai.core.fees``."""
-
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="fee_notices")
-    method = models.CharField("计收方式", max_length=16, choices=FeeMethodChoices.choices)
-    pieces = models.PositiveIntegerField("本次件数", null=True, blank=True)
-    earlier_pieces = models.PositiveIntegerField("本月此前件数", default=0)
-    pages = models.PositiveIntegerField("页数", null=True, blank=True)
-    amount = models.PositiveIntegerField("收费金额（元）")
-    breakdown = models.JSONField("计费明细", default=list, blank=True)
-    notified_on = models.DateField("申请人收到通知之日")
-    payment_due_on = models.DateField("缴费期限")
-    paid_on = models.DateField("缴费日期", null=True, blank=True)
-    amount_collected = models.DecimalField(
-        "实收金额（元）", max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, null=True, blank=True
-    )
-    lapsed_on = models.DateField("逾期未缴费处理日", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = "收费通知"
-        verbose_name_plural = "收费通知"
-        ordering = ["notified_on", "id"]
-        constraints = [
-            # One method per application, never both (国办函〔2020〕109号 art 3).
-            models.CheckConstraint(
-                condition=(Q(method=FeeMethod.BY_PIECE) & Q(pieces__isnull=False) & Q(pages__isnull=True))
-                | (
-                    Q(method=FeeMethod.BY_VOLUME)
-                    & Q(pages__isnull=False)
-                    & Q(pieces__isnull=True)
-                    & Q(earlier_pieces=0)
-                ),
-                name="fee_one_method",
-            ),
-            models.CheckConstraint(
-                condition=Q(paid_on__isnull=True) | Q(lapsed_on__isnull=True), name="fee_paid_or_lapsed"
-            ),
-            models.CheckConstraint(
-                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("notified_on")), name="fee_paid_after_notice"
-            ),
-            models.CheckConstraint(
-                condition=Q(amount_collected__isnull=True) | Q(paid_on__isnull=False), name="fee_collected_when_paid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"收费通知 {self.amount}元"
-
-    @property
-    def is_open(self) -> bool:
-        return self.paid_on is None and self.lapsed_on is None
-
-
-class ReviewQuerySet(AgencyScopedQuerySet["Review"]):
-    def visible_to(self, user: Any) -> ReviewQuerySet:
-        """The agency scope, narrowed for a 科室信息员 as for cases.
-
-        A clerk sees the reviews of the cases they may read and those they recorded themselves;
-        not the agency's other reviews, which name other departments' applicants.
-        """
-        qs = super().visible_to(user)
-        if user is not None and user.is_authenticated and user.role == Role.CLERK:
-            qs = qs.filter(Q(case__in=Case.objects.visible_to(user)) | Q(case__isnull=True, recorded_by=user))
-        return qs  # type: ignore[return-value]
-
-    def pending(self) -> ReviewQuerySet:
-        return self.filter(result=ReviewResult.PENDING)
-
-
-class Review(models.Model):
-    """A 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (table 四), linked to a case or not."""
-
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        verbose_name="被申请／被诉机关",
-        on_delete=models.PROTECT,
-        related_name="reviews",
-        db_index=True,
-    )
-    case = models.ForeignKey(
-        Case, verbose_name="相关案件", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
-    )
-    kind = models.CharField("类别", max_length=40, choices=ReviewKindChoices.choices, db_index=True)
-    filed_on = models.DateField("申请／起诉日期", db_index=True)
-    body = models.CharField("复议机关／法院", max_length=200)
-    case_number = models.CharField("案号", max_length=100, blank=True)
-    applicant_name = models.CharField("申请人／原告", max_length=200, blank=True)
-    subject = models.TextField("事由", blank=True)
-    result = models.CharField(
-        "结果", max_length=16, choices=ReviewResultChoices.choices, default=ReviewResult.PENDING, db_index=True
-    )
-    concluded_on = models.DateField("审结日期", null=True, blank=True, db_index=True)
-    result_note = models.TextField("结果说明", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ReviewQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "行政复议／行政诉讼"
-        verbose_name_plural = "行政复议／行政诉讼"
-        ordering = ["-filed_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=True))
-                | (~Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=False)),
-                name="review_concluded_iff_result",
-            ),
-            models.CheckConstraint(
-                condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("filed_on")),
-                name="review_concluded_after_filed",
-            ),
-            models.CheckConstraint(condition=Q(result__in=_values(ReviewResult)), name="review_result_valid"),
-            models.CheckConstraint(condition=Q(kind__in=_values(ReviewKind)), name="review_kind_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.case_number or self.filed_on}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.result == ReviewResult.PENDING

@@ -1,0 +1,89 @@
+"""行政复议 and 行政诉讼 about the agency's 政府信息公开 work (table 四)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gongkai.accounts.models import Role
+from gongkai.accounts.scoping import AgencyScopedQuerySet
+from gongkai.cases.choices import ReviewKindChoices, ReviewResultChoices
+from gongkai.cases.models.cases import Case, enum_values
+from gongkai.core.report.taxonomy import ReviewKind, ReviewResult
+
+
+class ReviewQuerySet(AgencyScopedQuerySet["Review"]):
+    def visible_to(self, user: Any) -> ReviewQuerySet:
+        """The agency scope, narrowed for a 科室信息员 as for cases.
+
+        A clerk sees the reviews of the cases they may read and those they recorded themselves;
+        not the agency's other reviews, which name other departments' applicants.
+        """
+        qs = super().visible_to(user)
+        if user is not None and user.is_authenticated and user.role == Role.CLERK:
+            qs = qs.filter(Q(case__in=Case.objects.visible_to(user)) | Q(case__isnull=True, recorded_by=user))
+        return qs  # type: ignore[return-value]
+
+    def pending(self) -> ReviewQuerySet:
+        return self.filter(result=ReviewResult.PENDING)
+
+
+class Review(models.Model):
+    """A 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (table 四), linked to a case or not."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name="被申请／被诉机关",
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        db_index=True,
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="相关案件", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    kind = models.CharField("类别", max_length=40, choices=ReviewKindChoices.choices, db_index=True)
+    filed_on = models.DateField("申请／起诉日期", db_index=True)
+    body = models.CharField("复议机关／法院", max_length=200)
+    case_number = models.CharField("案号", max_length=100, blank=True)
+    applicant_name = models.CharField("申请人／原告", max_length=200, blank=True)
+    subject = models.TextField("事由", blank=True)
+    result = models.CharField(
+        "结果", max_length=16, choices=ReviewResultChoices.choices, default=ReviewResult.PENDING, db_index=True
+    )
+    concluded_on = models.DateField("审结日期", null=True, blank=True, db_index=True)
+    result_note = models.TextField("结果说明", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政复议／行政诉讼"
+        verbose_name_plural = "行政复议／行政诉讼"
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=True))
+                | (~Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=False)),
+                name="review_concluded_iff_result",
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("filed_on")),
+                name="review_concluded_after_filed",
+            ),
+            models.CheckConstraint(condition=Q(result__in=enum_values(ReviewResult)), name="review_result_valid"),
+            models.CheckConstraint(condition=Q(kind__in=enum_values(ReviewKind)), name="review_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_number or self.filed_on}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.result == ReviewResult.PENDING
