@@ -21,15 +21,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gongkai import clock
 from gongkai.agencies.models import Agency
 from gongkai.core.case_flow import Status as CaseStatus
 from gongkai.core.errors import GongkaiError
 from gongkai.portal import ratelimit, seams
 from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
+from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
 from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
-from gongkai.publications.views import attachment_response
 
 logger = logging.getLogger(__name__)
 
@@ -262,7 +263,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
     fields = {k: v for k, v in form.cleaned_data.items() if k != "website"}
     try:
-        case = submit_online_application(agency=agency, submitted_at=timezone.now(), client_ip=ip, **fields)
+        case = submit_online_application(agency=agency, submitted_at=clock.now(), client_ip=ip, **fields)
     except GongkaiError as exc:
         context["error"] = str(exc)
         return render(request, "portal/apply.html", context, status=400)
