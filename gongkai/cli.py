@@ -2,7 +2,7 @@
 
 Sub-commands live in ``gongkai/commands/<name>.py``; each module defines
 ``register(subparsers)`` and is found automatically, so adding a command touches no other file.
-Commands that need the database call :func:`setup_django` themselves: ``gongkai --help`` and the
+Commands that need the database call :func:`gongkai.djangosetup.setup_django` themselves: ``gongkai --help`` and the
 core commands (parse, check, deadline, fee) run without one.
 """
 
@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from gongkai import __version__
 from gongkai.core.errors import GongkaiError
-from gongkai.djangosetup import setup_django as setup_django  # commands/report.py still imports it from here
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from gongkai.accounts.models import User
-from gongkai.admin_site import AuditedModelAdmin
+from gongkai.audit.admin import AuditedModelAdmin
 
 
 @admin.register(User)

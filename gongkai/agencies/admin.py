@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db import transaction
 
-from gongkai.admin_site import AuditedModelAdmin
 from gongkai.agencies.models import Agency, Department
 from gongkai.agencies.services import place_agency
+from gongkai.audit.admin import AuditedModelAdmin
 
 
 class DepartmentInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 
 from gongkai.agencies.models import Agency, AgencyLevel, Department
-from gongkai.audit.services import AuditAction, record
-
-if TYPE_CHECKING:
-    from gongkai.accounts.models import User
+from gongkai.audit.services import Actor, AuditAction, record
 
 
 @transaction.atomic
 def create_agency(
     *,
-    actor: User | None,
+    actor: Actor | None,
     code: str,
     name: str,
     level: AgencyLevel | str,
@@ -39,7 +34,7 @@ def create_agency(
 
 
 @transaction.atomic
-def ensure_department(*, actor: User | None, agency: Agency, name: str) -> Department:
+def ensure_department(*, actor: Actor | None, agency: Agency, name: str) -> Department:
     """The department ``name`` of ``agency``, created (and audited) if missing."""
     department, created = Department.objects.get_or_create(agency=agency, name=name)
     if created:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from gongkai.accounts.scoping import AgencyScopedQuerySet
+#: The agency model, named by label: audit sits below the agencies app and does not import it.
+AGENCY_MODEL = "agencies.Agency"
 
 
 class AuditImmutableError(Exception):
     """Raised on any attempt to change or delete an audit record."""
 
 
-class AuditEventQuerySet(AgencyScopedQuerySet["AuditEvent"]):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("审计记录不可修改")
 
@@ -24,6 +26,11 @@ class AuditEventQuerySet(AgencyScopedQuerySet["AuditEvent"]):
 
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+    def for_agencies(self, agency_ids: Iterable[int] | models.QuerySet[Any]) -> AuditEventQuerySet:
+        """Events of these agencies (ids, or a queryset of ids); who may see which agencies is
+        ``accounts.scoping.visible_agencies``, applied by the caller."""
+        return self.filter(agency_id__in=agency_ids)
 
 
 class AuditEvent(models.Model):
@@ -44,7 +51,7 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name="机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AGENCY_MODEL, verbose_name="机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField("操作", max_length=64, db_index=True)
     object_type = models.CharField("对象类型", max_length=100, blank=True)

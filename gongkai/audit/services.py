@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from gongkai.audit.models import AuditEvent
+from gongkai.audit.models import AGENCY_MODEL, AuditEvent
 
-if TYPE_CHECKING:
-    from gongkai.accounts.models import User
-    from gongkai.agencies.models import Agency
+
+class Actor(Protocol):
+    """Who acts: a back-office user (``accounts.User``); the audit app sits below accounts."""
+
+    pk: Any
+
+    @property
+    def display_name(self) -> str: ...
 
 
 class AuditAction(StrEnum):
@@ -54,10 +59,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 def record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
-    agency: Agency | None = None,
+    agency: models.Model | None = None,
     changes: dict[str, Any] | None = None,
     note: str = "",
     at: dt.datetime | None = None,
@@ -67,15 +72,13 @@ def record(
     ``agency`` defaults to the target itself when it is an agency, else ``target.agency``.
     """
     if agency is None and target is not None:
-        from gongkai.agencies.models import Agency
-
-        agency = target if isinstance(target, Agency) else getattr(target, "agency", None)
+        agency = target if target._meta.label == AGENCY_MODEL else getattr(target, "agency", None)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the write's transaction.atomic block")
     event = AuditEvent(
-        actor=actor if actor is not None and actor.pk else None,
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_name=(actor.display_name if actor is not None and actor.pk else "系统"),
-        agency=agency,
+        agency_id=agency.pk if agency is not None else None,
         action=str(action),
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None and target.pk is not None else "",

@@ -1,23 +1,25 @@
 """Demo data: the agency tree and demo users (idempotent), then every app's own demo data.
 
 An app adds demo data with a module ``gongkai/<app>/demo.py`` defining
-``load(*, today: date, log: Callable[[str], None]) -> None``; it must be idempotent too.
+``load(*, today: date, log: Callable[[str], None]) -> None`` (idempotent too), listed in
+``APP_DEMOS`` below in dependency order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import transaction
 
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.services import create_user
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.agencies.services import create_agency, ensure_department
+from gongkai.cases import demo as cases_demo
+from gongkai.publications import demo as publications_demo
+from gongkai.reports import demo as reports_demo
 
 DEMO_PASSWORD = "gongkai-demo-2024"  # noqa: S105  (published demo logins, printed by `make run`)
 DEMO_AGENCY_NAME = "北京市密云区果园街道办事处"
@@ -108,16 +110,13 @@ def load_foundation() -> list[DemoUser]:
     return list(USERS)
 
 
+#: Each app's demo loader, in the order their data depends on each other.
+APP_DEMOS: tuple[Callable[..., None], ...] = (cases_demo.load, publications_demo.load, reports_demo.load)
+
+
 def load_all(*, today: dt.date, log: Callable[[str], None]) -> None:
-    """Foundation data, then each app's ``demo.load`` in INSTALLED_APPS order."""
+    """Foundation data, then each app's ``demo.load`` (cases before the publications and the
+    report built from them)."""
     load_foundation()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("gongkai.") or config.name == "gongkai.backoffice":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.demo":
-                continue
-            raise
-        module.load(today=today, log=log)
+    for load in APP_DEMOS:
+        load(today=today, log=log)

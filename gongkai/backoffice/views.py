@@ -18,7 +18,8 @@ from gongkai.accounts.scoping import can_write, visible_agencies
 from gongkai.audit.models import AuditEvent
 from gongkai.audit.services import AuditAction, diff, record
 from gongkai.backoffice.forms import AgencyContactForm
-from gongkai.backoffice.panels import collect_panels
+from gongkai.web.auth import staff
+from gongkai.web.panels import collect_panels
 
 
 @login_required
@@ -69,9 +70,9 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 setattr(agency, f, form.cleaned_data[f])
             agency.save(update_fields=list(fields))
             record(
-                actor=request.user,
+                actor=staff(request),
                 action=AuditAction.AGENCY_CONTACT_CHANGED,
-                target=agency,  # type: ignore[arg-type]
+                target=agency,
                 changes=diff(before, {f: getattr(agency, f) for f in fields}),
             )
         messages.success(request, "已保存。")
@@ -81,7 +82,8 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.visible_to(request.user).select_related("agency")
+    agency_ids = visible_agencies(request.user).values_list("pk", flat=True)
+    events = AuditEvent.objects.for_agencies(agency_ids).select_related("agency")
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "gongkai.cases"
     verbose_name = "依申请公开"
+
+    def ready(self) -> None:
+        from gongkai.cases.panels import panels
+        from gongkai.web.panels import register_panels
+
+        register_panels(panels)

@@ -1,24 +1,24 @@
-"""The home-page panel of the cases app (gongkai.backoffice.panels)."""
+"""The home-page panel of the cases app (registered with gongkai.web.panels)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 
+from gongkai import clock
 from gongkai.accounts.models import AGENCY_STAFF_ROLES, Role
-from gongkai.backoffice.panels import Panel
 from gongkai.cases.choices import ExtensionDecision
 from gongkai.cases.models import Case, Extension
 from gongkai.cases.selectors import DeskDays, open_counts
+from gongkai.web.panels import Panel
 
 
 def panels(request: HttpRequest) -> list[Panel]:
     user: Any = request.user
     if not user.is_authenticated or (user.agency_id is None and not user.is_system_admin):
         return []
-    days = DeskDays.of(timezone.localdate())
+    days = DeskDays.of(clock.today())
     visible = Case.objects.visible_to(user)
     context: dict[str, Any] = {"all": open_counts(visible, days), "days": days, "mine": None, "approvals": 0}
     if user.role in AGENCY_STAFF_ROLES:

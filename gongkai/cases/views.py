@@ -11,48 +11,35 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai import clock
 from gongkai.accounts.models import AGENCY_STAFF_ROLES
 from gongkai.accounts.scoping import can_write
 from gongkai.cases import services
 from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions, user_may_act
 from gongkai.cases.applicants import split_applicant
 from gongkai.cases.clock import compute_case_clock
-from gongkai.cases.errors import StaleCaseError
 from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
 from gongkai.cases.masking import identity_for
 from gongkai.cases.models import Case, Extension, Review
 from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, due_soon
-from gongkai.core.errors import GongkaiError, InvalidTransition
+from gongkai.core.errors import GongkaiError
+from gongkai.web.errors import USER_ERRORS, show_error
 
 PAGE_SIZE = 50
-
-
-def today() -> dt.date:
-    """The day the desk works on (a seam for tests)."""
-    return timezone.localdate()
-
-
-def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(exc))
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     """/office/cases/: due-soon and overdue per department, then the searchable list."""
     user: Any = request.user
-    day = today()
+    day = clock.today()
     visible = Case.objects.visible_to(user)
     days = DeskDays.of(day)
     case_filter = CaseFilter(
@@ -90,9 +77,9 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             applicant, fields = split_applicant(form.cleaned_data)
-            case = services.register_application(actor=user, today=today(), applicant=applicant, **fields)
-        except (GongkaiError, ValidationError) as exc:
-            _errors(request, exc)
+            case = services.register_application(actor=user, today=clock.today(), applicant=applicant, **fields)
+        except USER_ERRORS as exc:
+            show_error(request, exc)
         else:
             messages.success(request, f"已登记 {case.number}；查询码 {case.tracking_code}")
             return redirect("cases:detail", pk=case.pk)
@@ -114,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A case: facts, flags, the explained due date, actions the table allows, timeline, records."""
     user: Any = request.user
     case = _case_for(request, pk)
-    day = today()
+    day = clock.today()
     actions = available_actions(case, user, day)
     return render(request, "cases/detail.html", _detail_context(request, case, day, actions))
 
@@ -124,10 +111,10 @@ def _detail_context(
 ) -> dict[str, Any]:
     user: Any = request.user
     try:
-        clock = compute_case_clock(case, today=day)
+        case_clock = compute_case_clock(case, today=day)
         clock_error = ""
     except GongkaiError as exc:
-        clock, clock_error = None, str(exc)
+        case_clock, clock_error = None, str(exc)
     forms = []
     for action in actions:
         if bound is not None and bound[0] == action.slug:
@@ -137,7 +124,7 @@ def _detail_context(
     return {
         "case": case,
         "id_number": identity_for(user, case.id_number),
-        "clock": clock,
+        "clock": case_clock,
         "clock_error": clock_error,
         "flags": case_flags(case),
         "actions": forms,
@@ -152,13 +139,13 @@ def _detail_context(
 def deadline(request: HttpRequest, pk: int) -> HttpResponse:
     """The due date explained day by day (the core's trace), printable."""
     case = _case_for(request, pk)
-    day = today()
+    day = clock.today()
     try:
-        clock = compute_case_clock(case, today=day, explain=True)
+        case_clock = compute_case_clock(case, today=day, explain=True)
     except GongkaiError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
         return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/deadline.html", {"case": case, "clock": clock, "today": day})
+    return render(request, "cases/deadline.html", {"case": case, "clock": case_clock, "today": day})
 
 
 @login_required
@@ -172,21 +159,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = _case_for(request, pk)
     if not user_may_act(user, case):
         raise PermissionDenied(f"无权办理案件 {case.number}")
-    day = today()
+    day = clock.today()
     form = spec.form(request.POST, case=case)
     status = 200
     if form.is_valid():
         try:
             updated = spec.run(user, case, day, form.cleaned_data)
-        except StaleCaseError as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except InvalidTransition as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except (GongkaiError, ValidationError) as exc:
-            _errors(request, exc)
-            status = 400
+        except USER_ERRORS as exc:
+            status = show_error(request, exc)
         else:
             messages.success(request, f"{updated.number}：{spec.label}，已保存。")
             return redirect("cases:detail", pk=updated.pk)
@@ -234,9 +214,9 @@ def review_new(request: HttpRequest) -> HttpResponse:
     form = ReviewForm(request.POST or None, initial={"applicant_name": case.applicant_name if case else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_review(actor=user, today=today(), case=case, agency=agency, **form.cleaned_data)
-        except (GongkaiError, ValidationError) as exc:
-            _errors(request, exc)
+            services.record_review(actor=user, today=clock.today(), case=case, agency=agency, **form.cleaned_data)
+        except USER_ERRORS as exc:
+            show_error(request, exc)
         else:
             messages.success(request, "已登记。")
             return redirect("cases:detail", pk=case.pk) if case else redirect("cases:reviews")
@@ -253,9 +233,9 @@ def review_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConcludeReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.conclude_review(actor=user, review=review, today=today(), **form.cleaned_data)
-        except (GongkaiError, ValidationError) as exc:
-            _errors(request, exc)
+            services.conclude_review(actor=user, review=review, today=clock.today(), **form.cleaned_data)
+        except USER_ERRORS as exc:
+            show_error(request, exc)
         else:
             messages.success(request, "已登记审结结果。")
             return redirect("cases:reviews")

@@ -21,11 +21,10 @@ def _date(text: str) -> date:
 
 def handle(args: argparse.Namespace) -> int:
     setup_django()
-    from django.utils import timezone
-
+    from gongkai import clock
     from gongkai.cases.reminders import send_reminders
 
-    result = send_reminders(today=args.today or timezone.localdate(), dry_run=args.dry_run)
+    result = send_reminders(today=args.today or clock.today(), dry_run=args.dry_run)
     print("\n".join(result.lines()))
     return 0
 

@@ -46,7 +46,7 @@ def handle(args: argparse.Namespace) -> int:
     if fmt in BINARY_FORMATS and not args.output and sys.stdout.isatty():
         raise GongkaiError(f"{fmt} 是二进制格式，请用 -o 指定输出文件，或把标准输出重定向到文件")
 
-    from gongkai.cli import setup_django
+    from gongkai.djangosetup import setup_django
 
     setup_django()
     from gongkai.reports.documents import render

@@ -1,6 +1,6 @@
 """System administration of letters: the wording overrides, each agency's letter settings, and
 a read-only register of the letters issued. The admin site admits system administrators only
-(``gongkai.admin_site``); every save leaves an audit record (``AuditedModelAdmin``).
+(``gongkai.admin_site``); every save leaves an audit record (``audit.admin.AuditedModelAdmin``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from gongkai.admin_site import AuditedModelAdmin
+from gongkai.audit.admin import AuditedModelAdmin
 from gongkai.core.letters import allowed_fields, default_templates, required_fields
 from gongkai.core.letters.templating import FIELD_LABELS
 from gongkai.letters.models import Letter, LetterSettings, LetterTemplateOverride

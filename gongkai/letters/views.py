@@ -6,7 +6,6 @@ a 404; the services refuse writes by those who may only read (403).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -15,9 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from gongkai import clock
 from gongkai.accounts.scoping import can_write
 from gongkai.cases.ledger_io import export_ledger, import_ledger
 from gongkai.cases.models import Case
@@ -27,14 +26,10 @@ from gongkai.letters.context import LetterFacts
 from gongkai.letters.forms import LedgerExportForm, LedgerImportForm, LetterForm
 from gongkai.letters.models import Letter
 from gongkai.letters.services import generate_letter, preview_letter
+from gongkai.web.errors import show_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def today() -> dt.date:
-    """The day letters are dated and imports are checked against (a seam for tests)."""
-    return timezone.localdate()
 
 
 @login_required
@@ -59,13 +54,13 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
             )
             try:
                 if "preview" in request.POST:
-                    preview = preview_letter(actor=user, case=case, kind=data["kind"], today=today(), facts=facts)
+                    preview = preview_letter(actor=user, case=case, kind=data["kind"], today=clock.today(), facts=facts)
                 else:
-                    letter = generate_letter(actor=user, case=case, kind=data["kind"], today=today(), facts=facts)
+                    letter = generate_letter(actor=user, case=case, kind=data["kind"], today=clock.today(), facts=facts)
                     messages.success(request, f"已出具 {letter}")
                     return redirect("letters:case", case_pk=case.pk)
             except GongkaiError as exc:
-                messages.error(request, str(exc))
+                show_error(request, exc)
     letters = Letter.objects.visible_to(user).filter(case=case).select_related("created_by")
     return render(
         request,
@@ -91,7 +86,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """/office/letters/ledger/export/: choose agency and year; ?agency=…&year=… downloads the .xlsx."""
     user: Any = request.user
-    initial = {"agency": user.agency_id, "year": today().year}
+    initial = {"agency": user.agency_id, "year": clock.today().year}
     form = LedgerExportForm(request.GET or None, user=user, initial=initial)
     if form.is_bound and form.is_valid():
         agency, year = form.cleaned_data["agency"], form.cleaned_data["year"]
@@ -114,7 +109,9 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = import_ledger(actor=user, agency=user.agency, data=upload.read(), filename=upload.name, today=today())
+        result = import_ledger(
+            actor=user, agency=user.agency, data=upload.read(), filename=upload.name, today=clock.today()
+        )
         if result.ok:
             messages.success(request, result.summary())
         else:

@@ -21,15 +21,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gongkai import clock
 from gongkai.agencies.models import Agency
 from gongkai.core.case_flow import Status as CaseStatus
 from gongkai.core.errors import GongkaiError
 from gongkai.portal import ratelimit, seams
 from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
+from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
 from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
-from gongkai.publications.views import attachment_response
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +265,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     try:
         applicant, fields = split_applicant({k: v for k, v in form.cleaned_data.items() if k != "website"})
         case = submit_online_application(
-            agency=agency, applicant=applicant, submitted_at=timezone.now(), client_ip=ip, **fields
+            agency=agency, applicant=applicant, submitted_at=clock.now(), client_ip=ip, **fields
         )
     except GongkaiError as exc:
         context["error"] = str(exc)

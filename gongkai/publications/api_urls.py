@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from gongkai import clock
 from gongkai.publications import services
 from gongkai.publications.models import Item
 from gongkai.publications.serializers import ItemSerializer, ReviewInputSerializer, WithdrawInputSerializer
+from gongkai.web.auth import staff
 
 
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -31,7 +32,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
-        services.submit_for_review(actor=request.user, item=item)  # type: ignore[arg-type]
+        services.submit_for_review(actor=staff(request), item=item)
         return self._done(item)
 
     @action(detail=True, methods=["post"])
@@ -40,9 +41,9 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.record_review(
-            actor=request.user,
+            actor=staff(request),
             item=item,
-            result=data.validated_data["result"],  # type: ignore[arg-type]
+            result=data.validated_data["result"],
             notes=data.validated_data["notes"],
         )
         return self._done(item)
@@ -50,7 +51,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
-        outcome = services.publish(actor=request.user, item=item, today=timezone.localdate())  # type: ignore[arg-type]
+        outcome = services.publish(actor=staff(request), item=item, today=clock.today())
         response = self._done(item)
         response.data["timeliness"] = {"late": outcome.timeliness.late, "message": outcome.timeliness.message}
         return response
@@ -61,10 +62,10 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         data = WithdrawInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.withdraw(
-            actor=request.user,
+            actor=staff(request),
             item=item,
-            reason=data.validated_data["reason"],  # type: ignore[arg-type]
-            today=timezone.localdate(),
+            reason=data.validated_data["reason"],
+            today=clock.today(),
         )
         return self._done(item)
 

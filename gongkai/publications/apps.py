@@ -28,6 +28,10 @@ class PublicationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db import connections
 
+        from gongkai.publications.panels import panels
+        from gongkai.web.panels import register_panels
+
+        register_panels(panels)
         connection_created.connect(_on_connection_created, dispatch_uid="gongkai.publications.sqlite_functions")
         # Connections opened before this app was ready (rare) get the function too.
         for connection in connections.all(initialized_only=True):

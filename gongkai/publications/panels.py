@@ -1,4 +1,4 @@
-"""Home-page panel of 主动公开 (gongkai.backoffice.panels): what waits for review or publication."""
+"""Home-page panel of 主动公开 (registered with gongkai.web.panels): what waits for review or publication."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from django.db.models import Count
 from django.http import HttpRequest
 
 from gongkai.accounts.models import AGENCY_STAFF_ROLES
-from gongkai.backoffice.panels import Panel
 from gongkai.publications.flow import Status
 from gongkai.publications.models import Item
+from gongkai.web.panels import Panel
 
 
 def panels(request: HttpRequest) -> list[Panel]:

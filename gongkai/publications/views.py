@@ -14,17 +14,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai import clock
 from gongkai.accounts.scoping import can_write
 from gongkai.agencies.models import Agency
 from gongkai.core.errors import GongkaiError
 from gongkai.publications import services
-from gongkai.publications.attachments import KINDS
+from gongkai.publications.downloads import attachment_response
 from gongkai.publications.errors import ImportFileError
 from gongkai.publications.flow import Action, ReviewResult, Status, allowed_actions
 from gongkai.publications.forms import (
@@ -51,6 +51,8 @@ from gongkai.publications.models import (
 )
 from gongkai.publications.selectors import catalogue_tree, register_counts
 from gongkai.publications.timeliness import timeliness, working_calendar
+from gongkai.web.auth import staff
+from gongkai.web.errors import show_error
 
 
 def _own_agency(request: HttpRequest) -> Agency:
@@ -67,7 +69,7 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> boo
     try:
         call()
     except GongkaiError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
         return False
     if success:
         messages.success(request, success)
@@ -107,13 +109,13 @@ def item_create(request: HttpRequest) -> HttpResponse:
     if not tree.roots:
         messages.warning(request, "本机关还没有公开目录，请先建立目录。")
         return redirect("publications:catalogue")
-    form = ItemForm(request.POST or None, tree=tree, initial={"formed_on": timezone.localdate()})
+    form = ItemForm(request.POST or None, tree=tree, initial={"formed_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         item = None
 
         def create() -> None:
             nonlocal item
-            item = services.create_draft(actor=request.user, agency=agency, **form.cleaned_data)  # type: ignore[arg-type]
+            item = services.create_draft(actor=staff(request), agency=agency, **form.cleaned_data)
 
         if _attempt(request, create, "已保存为草稿。") and item is not None:
             return redirect("publications:item_detail", pk=item.pk)
@@ -136,7 +138,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
         note = "已保存。" if item.status == Status.DRAFT else "已保存，信息已退回草稿，须重新进行保密审查。"
-        if _attempt(request, lambda: services.update_item(actor=request.user, item=item, **changes), note):  # type: ignore[arg-type]
+        if _attempt(request, lambda: services.update_item(actor=staff(request), item=item, **changes), note):
             return redirect("publications:item_detail", pk=item.pk)
     return render(request, "publications/item_form.html", {"form": form, "item": item})
 
@@ -193,7 +195,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
     _attempt(
         request,
-        lambda: services.submit_for_review(actor=request.user, item=item),  # type: ignore[arg-type]
+        lambda: services.submit_for_review(actor=staff(request), item=item),
         "已提交保密审查。",
     )
     return redirect("publications:item_detail", pk=pk)
@@ -211,9 +213,9 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
         _attempt(
             request,
             lambda: services.record_review(
-                actor=request.user,
+                actor=staff(request),
                 item=item,
-                result=result,  # type: ignore[arg-type]
+                result=result,
                 notes=form.cleaned_data["notes"],
             ),
             "已记录保密审查：涉密，该信息不得公开。"
@@ -228,9 +230,9 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
 def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
     try:
-        outcome = services.publish(actor=request.user, item=item, today=timezone.localdate())  # type: ignore[arg-type]
+        outcome = services.publish(actor=staff(request), item=item, today=clock.today())
     except GongkaiError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(request, "已发布。")
         check = outcome.timeliness
@@ -250,10 +252,10 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         _attempt(
             request,
             lambda: services.withdraw(
-                actor=request.user,
-                item=item,  # type: ignore[arg-type]
+                actor=staff(request),
+                item=item,
                 reason=form.cleaned_data["reason"],
-                today=timezone.localdate(),
+                today=clock.today(),
             ),
             "已撤回，门户不再显示该信息。",
         )
@@ -271,8 +273,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         _attempt(
             request,
             lambda: services.add_attachment(
-                actor=request.user,
-                item=item,  # type: ignore[arg-type]
+                actor=staff(request),
+                item=item,
                 upload=form.cleaned_data["file"],
             ),
             "附件已上传。",
@@ -287,26 +289,10 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
     _attempt(
         request,
-        lambda: services.remove_attachment(actor=request.user, attachment=attachment),  # type: ignore[arg-type]
+        lambda: services.remove_attachment(actor=staff(request), attachment=attachment),
         "附件已删除。",
     )
     return redirect("publications:item_detail", pk=pk)
-
-
-def attachment_response(attachment: Attachment) -> HttpResponseBase:
-    """The file, as a download with its original name (images and PDF open in the browser)."""
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
-    kind = KINDS.get(attachment.kind)
-    inline = attachment.kind in ("pdf", "jpg", "png")
-    return FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.original_name,
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
 
 
 @login_required
@@ -330,16 +316,16 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if "seed" in request.POST:
             _attempt(
                 request,
-                lambda: services.seed_catalogue(actor=request.user, agency=agency),  # type: ignore[arg-type]
+                lambda: services.seed_catalogue(actor=staff(request), agency=agency),
                 "已建立常用公开目录。",
             )
             return redirect("publications:catalogue")
         if form.is_valid() and _attempt(
             request,
             lambda: services.create_category(
-                actor=request.user,
+                actor=staff(request),
                 agency=agency,
-                name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
                 parent=form.cleaned_data["parent"],
             ),
             "已添加目录。",
@@ -367,7 +353,7 @@ def guide_edit(request: HttpRequest) -> HttpResponse:
         and form.is_valid()
         and _attempt(
             request,
-            lambda: services.update_guide(actor=request.user, agency=agency, body=form.cleaned_data["body"]),  # type: ignore[arg-type]
+            lambda: services.update_guide(actor=staff(request), agency=agency, body=form.cleaned_data["body"]),
             "指南已更新，门户即时显示。",
         )
     ):
@@ -384,8 +370,8 @@ def _year(request: HttpRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return timezone.localdate().year
-    return year if 1990 <= year <= 2200 else timezone.localdate().year
+        return clock.today().year
+    return year if 1990 <= year <= 2200 else clock.today().year
 
 
 @login_required
@@ -428,8 +414,8 @@ def register_abolish(request: HttpRequest, pk: int) -> HttpResponse:
         _attempt(
             request,
             lambda: services.abolish_document(
-                actor=request.user,
-                document=document,  # type: ignore[arg-type]
+                actor=staff(request),
+                document=document,
                 **form.cleaned_data,
             ),
             "已登记废止。",
@@ -443,7 +429,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     rows = Article20Figures.objects.visible_to(user).select_related("agency", "updated_by")
     writable = user.agency is not None and can_write(user, user.agency)
-    form = Article20Form(request.POST or None, initial={"year": timezone.localdate().year - 1})
+    form = Article20Form(request.POST or None, initial={"year": clock.today().year - 1})
     if request.method == "POST":
         agency = _own_agency(request)
         if form.is_valid():
@@ -477,13 +463,13 @@ def _import(request: HttpRequest, run: Callable[..., list[Any]], success: str, b
         messages.error(request, f"{upload.name}：文件大小超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
         return redirect(back)
     try:
-        created = run(actor=request.user, agency=agency, data=upload.read(), filename=upload.name)
+        created = run(actor=staff(request), agency=agency, data=upload.read(), filename=upload.name)
     except ImportFileError as exc:
         return render(
             request, "publications/import_errors.html", {"errors": exc.errors, "back": reverse(back)}, status=400
         )
     except GongkaiError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
         return redirect(back)
     messages.success(request, success.format(n=len(created)))
     return redirect(back)
@@ -545,9 +531,9 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             _attempt(
                 request,
                 lambda: services.dismiss_suggestion(
-                    actor=request.user,
+                    actor=staff(request),
                     agency=agency,
-                    case_ids=ids,  # type: ignore[arg-type]
+                    case_ids=ids,
                     note=request.POST.get("note", "")[:2000],
                 ),
                 "已记录：不纳入主动公开。",
@@ -567,12 +553,12 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             request,
             lambda: created.append(
                 services.adopt_suggestion(
-                    actor=request.user,
+                    actor=staff(request),
                     agency=agency,
                     case_ids=ids,
                     category=node.category,
-                    title=title,  # type: ignore[arg-type]
-                    formed_on=timezone.localdate(),
+                    title=title,
+                    formed_on=clock.today(),
                 )
             ),
             "已起草主动公开信息，请完善正文后提交保密审查。",
@@ -583,7 +569,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         request,
         "publications/suggestions.html",
         {
-            "suggestions": find(agency, today=timezone.localdate()),
+            "suggestions": find(agency, today=clock.today()),
             "categories": [(depth, node) for depth, node in tree.flat()],
         },
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gongkai.admin_site import AuditedModelAdmin
+from gongkai.audit.admin import AuditedModelAdmin
 from gongkai.reports.models import AnnualReportRecord
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 
+from gongkai import clock
 from gongkai.accounts.models import Role
-from gongkai.backoffice.panels import Panel
 from gongkai.reports.selectors import overview_for
+from gongkai.web.panels import Panel
 
 #: Agencies listed on the home page before "查看全部".
 PANEL_ROWS = 8
@@ -19,7 +19,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     user: Any = request.user
     if not user.is_authenticated or (user.agency_id is None and not user.is_system_admin):
         return []
-    today = timezone.localdate()
+    today = clock.today()
     year = today.year - 1
     rows = overview_for(user, year, today=today)
     if not rows:

@@ -13,9 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from gongkai import clock
 from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
@@ -33,13 +33,15 @@ from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeh
 from gongkai.reports.places import finding_rows
 from gongkai.reports.similarity import copy_warnings
 from gongkai.reports.states import ReportStatus
+from gongkai.web.auth import staff
+from gongkai.web.errors import USER_ERRORS, show_error
 
 #: Years shown on an agency's list besides those with a report.
 RECENT_YEARS = 5
 
 
 def _reporting_year() -> int:
-    return timezone.localdate().year - 1
+    return clock.today().year - 1
 
 
 def _year_param(request: HttpRequest) -> int:
@@ -66,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if user.role in (Role.SUPERVISOR, Role.ADMIN) or user.agency is None:
         return redirect("reports:overview")
     agency = user.agency
-    today = timezone.localdate()
+    today = clock.today()
     years = sorted({*selectors.years_with_reports(agency), *range(today.year - RECENT_YEARS, today.year)}, reverse=True)
     rows = [selectors.year_overview([agency], year, today=today)[0] for year in years]
     return render(
@@ -85,7 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Per agency in reach: where its report for a year stands, and whether it is late (条例 art 49)."""
     year = _year_param(request)
-    today = timezone.localdate()
+    today = clock.today()
     rows = selectors.overview_for(request.user, year, today=today)
     totals = table3_by_agency([r.agency.pk for r in rows], year)
     counts = {stage: sum(1 for r in rows if r.stage == stage) for stage in ("none", "draft", "signed_off", "published")}
@@ -162,7 +164,7 @@ def _report_page(
         "sections": [(k, SECTION_LABELS[k], sections.get(k, ""), last_year.get(k, "")) for k in NARRATIVE_SECTIONS],
         "last_year_record": previous,
         "facts": selectors.report_facts(agency, year) if record is None or record.is_draft else None,
-        "can_start": record is None and services.can_edit(user, agency) and year < timezone.localdate().year,
+        "can_start": record is None and services.can_edit(user, agency) and year < clock.today().year,
         "can_sign_off": record is not None and record.is_draft and services.can_sign_off(user, agency),
         "can_publish": record is not None
         and record.status == ReportStatus.SIGNED_OFF
@@ -172,7 +174,7 @@ def _report_page(
         and services.can_edit(user, agency)
         and not AnnualReportRecord.objects.filter(supersedes=record).exists(),
         "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
-        "lateness": selectors.year_overview([agency], year, today=timezone.localdate())[0],
+        "lateness": selectors.year_overview([agency], year, today=clock.today())[0],
     }
     return render(request, "reports/report.html", context)
 
@@ -183,13 +185,13 @@ def start(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     agency = _agency(request, agency_id)
     try:
         record = services.start_draft(
-            actor=request.user,
+            actor=staff(request),
             agency=agency,
-            year=year,  # type: ignore[arg-type]
-            today=timezone.localdate(),
+            year=year,
+            today=clock.today(),
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        show_error(request, exc)
         return redirect("reports:agency_year", agency_id=agency.pk, year=year)
     messages.success(request, f"已开始编制{year}年度报告，正文已按记录预填，请补充【待填写】部分。")
     return redirect("reports:record", pk=record.pk)
@@ -207,12 +209,12 @@ def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
         return _report_page(request, record.agency, record.year, record, services.build_report(record), form)
     try:
         services.save_narrative(
-            actor=request.user,
-            record=record,  # type: ignore[arg-type]
+            actor=staff(request),
+            record=record,
             sections={k: form.cleaned_data[k] for k in NARRATIVE_SECTIONS},
         )
-    except (GongkaiError, ValidationError) as exc:
-        messages.error(request, _message(exc))
+    except USER_ERRORS as exc:
+        show_error(request, exc)
     else:
         messages.success(request, "正文已保存。")
     return redirect("reports:record", pk=record.pk)
@@ -223,9 +225,9 @@ def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     try:
-        services.sign_off(actor=request.user, record=record)  # type: ignore[arg-type]
+        services.sign_off(actor=staff(request), record=record)
     except GongkaiError as exc:
-        messages.error(request, _message(exc))
+        show_error(request, exc)
     else:
         messages.success(request, "已签发。签发后的报告不能修改，如需更正请编制新版本。")
     return redirect("reports:record", pk=record.pk)
@@ -236,9 +238,9 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     try:
-        services.publish(actor=request.user, record=record)  # type: ignore[arg-type]
+        services.publish(actor=staff(request), record=record)
     except GongkaiError as exc:
-        messages.error(request, _message(exc))
+        show_error(request, exc)
     else:
         messages.success(request, "已发布，公众门户可以查看和下载。")
     return redirect("reports:record", pk=record.pk)
@@ -249,9 +251,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     try:
-        draft = services.new_version(actor=request.user, record=record)  # type: ignore[arg-type]
-    except (GongkaiError, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        draft = services.new_version(actor=staff(request), record=record)
+    except USER_ERRORS as exc:
+        show_error(request, exc)
         return redirect("reports:record", pk=record.pk)
     messages.success(request, f"已编制第{draft.version}版草稿，签发后替代第{record.version}版。")
     return redirect("reports:record", pk=draft.pk)
@@ -285,9 +287,3 @@ def preview_download(request: HttpRequest, agency_id: int, year: int, fmt: str) 
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     return report_response(compute_report(agency, year), fmt, draft=True)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)

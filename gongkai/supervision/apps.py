@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "gongkai.supervision"
     verbose_name = "年报监督"
+
+    def ready(self) -> None:
+        from gongkai.supervision.panels import panels
+        from gongkai.web.panels import register_panels
+
+        register_panels(panels)

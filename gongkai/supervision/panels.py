@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from gongkai.accounts.models import Role
-from gongkai.backoffice.panels import Panel
 from gongkai.supervision.selectors import batches_for
+from gongkai.web.panels import Panel
 
 PANEL_ROWS = 5
 

@@ -32,7 +32,7 @@ def on_day(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Set the day the desk views work on: ``on_day(date(2026, 3, 31))``."""
 
     def set_day(day: dt.date) -> dt.date:
-        monkeypatch.setattr("gongkai.cases.views.today", lambda: day)
+        monkeypatch.setattr("gongkai.clock.today", lambda: day)
         return day
 
     return set_day

@@ -15,7 +15,6 @@ from gongkai.core.deadlines import Channel
 from gongkai.core.ledger import LedgerRow, read_ledger, write_ledger
 from gongkai.core.letters import LetterType
 from gongkai.core.report.taxonomy import ApplicantType
-from gongkai.letters import views
 from gongkai.letters.models import Letter, LetterSettings
 from tests.conftest import Tree
 from tests.factories import CaseFactory
@@ -27,7 +26,7 @@ TODAY = dt.date(2026, 3, 10)
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(views, "today", lambda: TODAY)
+    monkeypatch.setattr("gongkai.clock.today", lambda: TODAY)
 
 
 def _client(user: Any) -> Client:

@@ -63,7 +63,7 @@ def test_late_publication_warns_in_the_page(client: Client, tree, catalogue, mon
     from tests.publications.helpers import make_cleared
 
     item = make_cleared(tree, catalogue, formed_on=dt.date(2026, 1, 5))
-    monkeypatch.setattr("gongkai.publications.views.timezone.localdate", lambda: dt.date(2026, 3, 20))
+    monkeypatch.setattr("gongkai.clock.today", lambda: dt.date(2026, 3, 20))
     client.force_login(tree.officer_a)
     html = client.post(reverse("publications:item_publish", args=[item.pk]), follow=True).content.decode()
     assert "超过条例第二十六条规定的20个工作日" in html

@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from gongkai import clock
 from gongkai.backoffice.demo import DEMO_PASSWORD, USERS, load_all
 
 
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "载入演示数据（机构、演示用户及各模块的演示数据），可重复执行"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        load_all(today=timezone.localdate(), log=self.stdout.write)
+        load_all(today=clock.today(), log=self.stdout.write)
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in USERS:
             self.stdout.write(f"  {user.username:<14} {user.full_name}（{user.role.label}）")
