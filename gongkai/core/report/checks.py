@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from gongkai.core.report.findings import Finding, Number, Rule, format_value
+from gongkai.core.report.findings import Finding, Number, Rule, describe_value
 from gongkai.core.report.model import AnnualReport, Cell, ReadNote, Table2Value
 from gongkai.core.report.taxonomy import (
     APPLICANT_COLUMNS,
@@ -42,7 +42,7 @@ from gongkai.core.report.taxonomy import (
 
 BLANK_AS_ZERO = "空白按 0 计"
 #: The rows of the V1 balance: 一 + 二 = （七）总计 + 四.
-_BALANCE_ROWS = (Table3Key.NEW, Table3Key.CARRIED_OVER, Table3Key.TOTAL, Table3Key.CARRIED_FORWARD)
+BALANCE_ROWS = (Table3Key.NEW, Table3Key.CARRIED_OVER, Table3Key.TOTAL, Table3Key.CARRIED_FORWARD)
 _ACROSS_YEARS = "跨年核对"
 
 
@@ -181,7 +181,7 @@ def check_table2(report: AnnualReport) -> list[Finding]:
             value = values.get(f.key)
             if f.value_type is ValueType.SIGNED or value is None or value >= 0:
                 continue
-            text = f"填报为 {format_value(value)}，不能为负数"
+            text = f"填报为 {describe_value(value)}，不能为负数"
             findings.append(_at(Rule.T2_NEGATIVE, table, row.key, f.key, fmt, text, None, value))
     return findings
 
@@ -200,7 +200,7 @@ def check_table3_balance(report: AnnualReport) -> list[Finding]:
     table, fmt = ReportTable.TABLE3, report.format
     new, carried_over = table3_row(report, Table3Key.NEW), table3_row(report, Table3Key.CARRIED_OVER)
     total, carried_forward = table3_row(report, Table3Key.TOTAL), table3_row(report, Table3Key.CARRIED_FORWARD)
-    label = {key: table3_row_label(key, fmt) for key in _BALANCE_ROWS}
+    label = {key: table3_row_label(key, fmt) for key in BALANCE_ROWS}
     findings: list[Finding] = []
     for col in range(COLUMN_COUNT):
         cells = (new[col], carried_over[col], total[col], carried_forward[col])
@@ -211,10 +211,10 @@ def check_table3_balance(report: AnnualReport) -> list[Finding]:
         if received == settled:
             continue
         text = (
-            f"“{label[Table3Key.NEW]}” {format_value(new[col])} + "
-            f"“{label[Table3Key.CARRIED_OVER]}” {format_value(carried_over[col])} = {received}，"
-            f"“{label[Table3Key.TOTAL]}” {format_value(total[col])} + "
-            f"“{label[Table3Key.CARRIED_FORWARD]}” {format_value(carried_forward[col])}"
+            f"“{label[Table3Key.NEW]}” {describe_value(new[col])} + "
+            f"“{label[Table3Key.CARRIED_OVER]}” {describe_value(carried_over[col])} = {received}，"
+            f"“{label[Table3Key.TOTAL]}” {describe_value(total[col])} + "
+            f"“{label[Table3Key.CARRIED_FORWARD]}” {describe_value(carried_forward[col])}"
             f" = {settled}，两者应相等{TABLE3_BALANCE_NOTE}{_blank_note(cells)}"
         )
         findings.append(_at(Rule.T3_BALANCE, table, None, str(col), fmt, text, received, settled))
@@ -240,7 +240,7 @@ def check_table3_total(report: AnnualReport) -> list[Finding]:
             continue
         printed = [values[col] for key, values in outcomes.items() if _printed(key, fmt)]
         text = (
-            f"各办理结果之和为 {expected}，总计填报为 {format_value(total[col])}{_blank_note([*printed, total[col]])}"
+            f"各办理结果之和为 {expected}，总计填报为 {describe_value(total[col])}{_blank_note([*printed, total[col]])}"
         )
         findings.append(_at(Rule.T3_TOTAL, table, Table3Key.TOTAL, str(col), fmt, text, expected, _n(total[col])))
     return findings
@@ -264,7 +264,7 @@ def check_table3_rows(report: AnnualReport) -> list[Finding]:
             continue
         text = (
             f"各类申请人（{'、'.join(COLUMN_LABELS[:applicants])}）之和为 {expected}，"
-            f"总计填报为 {format_value(stated)}{_blank_note(values)}"
+            f"总计填报为 {describe_value(stated)}{_blank_note(values)}"
         )
         findings.append(_at(Rule.T3_ROW, table, row.key, str(TOTAL_COLUMN), fmt, text, expected, _n(stated)))
     return findings
@@ -289,7 +289,7 @@ def check_table4(report: AnnualReport) -> list[Finding]:
             continue
         text = (
             f"{'、'.join(REVIEW_RESULT_LABELS[r] for r in ReviewResult)}之和为 {expected}，"
-            f"总计填报为 {format_value(stated)}{_blank_note(cells.values())}"
+            f"总计填报为 {describe_value(stated)}{_blank_note(cells.values())}"
         )
         findings.append(_at(Rule.T4_TOTAL, table, group.value, TABLE4_TOTAL_KEY, fmt, text, expected, _n(stated)))
     return findings
@@ -333,8 +333,8 @@ def check_carry(report: AnnualReport, previous: AnnualReport) -> list[Finding]:
         if _n(this_year[col]) == _n(last_year[col]):
             continue
         text = (
-            f"上一年度报告{when}“{table3_row_label(Table3Key.CARRIED_FORWARD, previous.format)}” 为 {format_value(last_year[col])}，"
-            f"本年填报为 {format_value(this_year[col])}{_blank_note([this_year[col], last_year[col]])}"
+            f"上一年度报告{when}“{table3_row_label(Table3Key.CARRIED_FORWARD, previous.format)}” 为 {describe_value(last_year[col])}，"
+            f"本年填报为 {describe_value(this_year[col])}{_blank_note([this_year[col], last_year[col]])}"
         )
         findings.append(
             _at(
@@ -372,8 +372,8 @@ def check_in_force(report: AnnualReport, previous: AnnualReport) -> list[Finding
             continue
         in_force, issued, abolished = fields["in_force"].label, fields["issued"].label, fields["abolished"].label
         text = (
-            f"上一年度“{in_force}” {format_value(cells[0])} + 本年“{issued}” {format_value(cells[1])} − 本年“{abolished}” "
-            f"{format_value(cells[2])} = {format_value(expected)}，本年填报为 {format_value(cells[3])}"
+            f"上一年度“{in_force}” {describe_value(cells[0])} + 本年“{issued}” {describe_value(cells[1])} − 本年“{abolished}” "
+            f"{describe_value(cells[2])} = {describe_value(expected)}，本年填报为 {describe_value(cells[3])}"
             f"（因有效期届满失效的文件也会减少现行有效件数，请核实）{_blank_note(cells)}"
         )
         findings.append(_at(Rule.T2_IN_FORCE, table, row.key, "in_force", fmt, text, expected, _n(cells[3])))

@@ -171,7 +171,7 @@ def count_errors(findings: Iterable[Finding]) -> tuple[int, int]:
     return errors, len(items) - errors
 
 
-def format_value(value: Table2Value) -> str:
+def describe_value(value: Table2Value) -> str:
     """A cell's value as a message prints it: "空白" for a blank, money without exponent."""
     if value is None:
         return "空白"

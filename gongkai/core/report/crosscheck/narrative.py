@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gongkai.core.report.checks import describe_place, table3_row, table4_field_label
-from gongkai.core.report.findings import Finding, Rule, format_value
+from gongkai.core.report.findings import Finding, Rule, describe_value
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import (
     REVIEW_RESULT_LABELS,
@@ -321,7 +321,7 @@ def _compare(report: AnnualReport, number: NarrativeNumber) -> Finding | None:
         total = sum(c or 0 for c in cells)
         if total == number.value:
             return None
-        names = " + ".join(f"“{table4_group_label(g)}” {format_value(c)}" for g, c in zip(groups, cells, strict=True))
+        names = " + ".join(f"“{table4_group_label(g)}” {describe_value(c)}" for g, c in zip(groups, cells, strict=True))
         place = f"{ReportTable.TABLE4.label} {names}（“{table4_field_label(column)}” 列）= {total}"
         return _narrative_finding(number, place, total, ReportTable.TABLE4, None, column, quote, computed=True)
     if number.figure is Figure.FEE_NOTICES:

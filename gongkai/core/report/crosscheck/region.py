@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gongkai.core.report.checks import describe_place, table3_row
-from gongkai.core.report.findings import Finding, Rule, format_value
+from gongkai.core.report.findings import Finding, Rule, describe_value
 from gongkai.core.report.model import AnnualReport, Cell
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
@@ -63,7 +63,7 @@ def _region_cell(
     if total == (own or 0):
         return None
     message = (
-        f"{describe_place(table, row, column, fmt)}：本级报告填报为 {format_value(own)}，{who}合计为 {total}，"
+        f"{describe_place(table, row, column, fmt)}：本级报告填报为 {describe_value(own)}，{who}合计为 {total}，"
         f"两者不等（{REGION_CAVEAT}）"
     )
     return Finding(Rule.REGION_SUM, Rule.REGION_SUM.severity, message, table, row, column, total, own or 0)
