@@ -37,6 +37,7 @@ from gongkai.core.report.taxonomy import (
     ApplicantType,
     ReviewKind,
     ReviewResult,
+    Table3Key,
 )
 
 if TYPE_CHECKING:
@@ -84,13 +85,17 @@ def table3_from_rows(rows: Iterable[dict[str, Any]]) -> Table3:
     table: Table3 = {key: [0] * COLUMN_COUNT for key in TABLE3_KEYS}
     for row in rows:
         column = ApplicantType(row["applicant_type"]).column
-        for key, source in (("new", _NEW), ("carried_over", _CARRIED_OVER), ("carried_forward", _CARRIED_FORWARD)):
+        for key, source in (
+            (Table3Key.NEW, _NEW),
+            (Table3Key.CARRIED_OVER, _CARRIED_OVER),
+            (Table3Key.CARRIED_FORWARD, _CARRIED_FORWARD),
+        ):
             table[key][column] = (table[key][column] or 0) + row[source]
         if row["outcome"] is not None and row[_CLOSED]:
-            key = Outcome(row["outcome"]).value
-            table[key][column] = (table[key][column] or 0) + row[_CLOSED]
+            outcome = Outcome(row["outcome"]).value
+            table[outcome][column] = (table[outcome][column] or 0) + row[_CLOSED]
     for column in range(len(APPLICANT_COLUMNS)):
-        table["total"][column] = sum(table[o.value][column] or 0 for o in Outcome)
+        table[Table3Key.TOTAL][column] = sum(table[o.value][column] or 0 for o in Outcome)
     for cells in table.values():
         cells[TOTAL_COLUMN] = sum(c or 0 for c in cells[:TOTAL_COLUMN])
     return table

@@ -18,16 +18,8 @@ from typing import Any
 
 from gongkai.commands.parse import try_read
 from gongkai.core.errors import GongkaiError
-from gongkai.core.report.checks import Severity
-from gongkai.core.report.crosscheck import (
-    Entry,
-    EntryResult,
-    Verdict,
-    audit_reports,
-    children_by_name,
-    count_errors,
-    squash,
-)
+from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, children_by_name, squash
+from gongkai.core.report.findings import Severity, Verdict, count_errors
 
 EXIT_CONSISTENT = 0
 EXIT_INCONSISTENT = 1

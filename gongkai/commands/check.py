@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.commands.parse import read_file, try_read
-from gongkai.core.report.checks import Finding, Severity, check_report, has_errors
+from gongkai.core.report.checks import check_report, has_errors
+from gongkai.core.report.findings import Finding, Severity
 from gongkai.core.report.model import AnnualReport
 
 EXIT_CONSISTENT = 0

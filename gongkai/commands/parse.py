@@ -30,6 +30,7 @@ from gongkai.core.report.taxonomy import (
     TOTAL_COLUMN,
     ReportTable,
     ReviewResult,
+    Table3Key,
     table2_rows,
     table3_row_label,
     table4_group_label,
@@ -128,7 +129,10 @@ def summary(report: AnnualReport, file: str) -> str:
         values = report.table3.get(key)
         return None if values is None else values[TOTAL_COLUMN]
 
-    lines += [f"{_INDENT}{table3_row_label(key, fmt)} {_show(total_of(key))}" for key in ("new", "carried_over")]
+    lines += [
+        f"{_INDENT}{table3_row_label(key, fmt)} {_show(total_of(key))}"
+        for key in (Table3Key.NEW, Table3Key.CARRIED_OVER)
+    ]
     for group in OUTCOME_GROUPS:
         members = [r.key for r in OUTCOME_ROWS if (r.group_key or r.key) == group.key]
         if not members:  # （七）总计 is its own row below
@@ -136,7 +140,10 @@ def summary(report: AnnualReport, file: str) -> str:
         sub_totals = [total_of(k) for k in members]
         value = None if all(v is None for v in sub_totals) else sum(v or 0 for v in sub_totals)
         lines.append(f"{_INDENT}{group.full_label} {_show(value)}")
-    lines += [f"{_INDENT}{table3_row_label(key, fmt)} {_show(total_of(key))}" for key in ("total", "carried_forward")]
+    lines += [
+        f"{_INDENT}{table3_row_label(key, fmt)} {_show(total_of(key))}"
+        for key in (Table3Key.TOTAL, Table3Key.CARRIED_FORWARD)
+    ]
 
     first = f"  {ReportTable.TABLE4.label}  "
     for kind in TABLE4_GROUPS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.report.checks import Finding
+from gongkai.core.report.findings import Finding
 from gongkai.reports.models import ReportLocked
 
 __all__ = ["ReportLocked", "SignOffRefused"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.core.report.checks import Finding
+from gongkai.core.report.findings import Finding
 from gongkai.core.report.model import AnnualReport, Table2Value
 from gongkai.reports.diff import report_cells
 

@@ -17,7 +17,7 @@ from gongkai.agencies.models import Agency
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.core.deadlines import Channel
 from gongkai.core.report.model import AnnualReport
-from gongkai.core.report.taxonomy import TOTAL_COLUMN
+from gongkai.core.report.taxonomy import TOTAL_COLUMN, Table3Key
 from gongkai.reports.compute import compute_table3
 from gongkai.reports.deadlines import Lateness, lateness
 from gongkai.reports.models import AnnualReportRecord
@@ -122,10 +122,10 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         short_name=agency.short_name,
         year=year,
         published_items=published_items(agency, year),
-        new=table3["new"][TOTAL_COLUMN] or 0,
-        carried_over=table3["carried_over"][TOTAL_COLUMN] or 0,
-        closed=table3["total"][TOTAL_COLUMN] or 0,
-        carried_forward=table3["carried_forward"][TOTAL_COLUMN] or 0,
+        new=table3[Table3Key.NEW][TOTAL_COLUMN] or 0,
+        carried_over=table3[Table3Key.CARRIED_OVER][TOTAL_COLUMN] or 0,
+        closed=table3[Table3Key.TOTAL][TOTAL_COLUMN] or 0,
+        carried_forward=table3[Table3Key.CARRIED_FORWARD][TOTAL_COLUMN] or 0,
         by_channel=tuple((c.label, channels[c.value]) for c in Channel if channels.get(c.value)),
         fee_notices=fees["n"] or 0,
         fee_amount=Decimal(fees["amount"] or 0),

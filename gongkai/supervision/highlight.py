@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from gongkai.core.report.checks import BALANCE_ROWS
+from gongkai.core.report.findings import Rule
 from gongkai.core.report.model import AnnualReport
-from gongkai.core.report.taxonomy import APPLICANT_COLUMNS, TOTAL_COLUMN
+from gongkai.core.report.taxonomy import APPLICANT_COLUMNS, TOTAL_COLUMN, ReportTable
 from gongkai.core.report.writers import render_table_html
-from gongkai.core.report.writers.layout import CellKind, CellRef, table_grids
+from gongkai.core.report.writers.layout import TOTAL_COLUMN_KEY, CellKind, CellRef, table_grids
 
-#: T3-BALANCE names a column only; the cells it adds up are these rows'.
-_BALANCE_ROWS = frozenset({"new", "carried_over", "total", "carried_forward"})
 _TD = "<td"
 
 
@@ -46,7 +46,8 @@ def _names(finding: Mapping[str, Any], ref: CellRef) -> bool:
     table, row, column = finding.get("table"), finding.get("row"), finding.get("column")
     if table != ref.table or (row is None and column is None):
         return False
-    if row is None and finding.get("rule") == "T3-BALANCE" and ref.row not in _BALANCE_ROWS:
+    # T3-BALANCE names a column only: the cells it adds up are the balance rows'.
+    if row is None and finding.get("rule") == Rule.T3_BALANCE and ref.row not in BALANCE_ROWS:
         return False
     if row is not None and row != ref.row:
         return False
@@ -55,9 +56,9 @@ def _names(finding: Mapping[str, Any], ref: CellRef) -> bool:
 
 def _column_key(ref: CellRef) -> str:
     """A finding's column for ``ref``: table 三 columns are "0"–"6", others the field name."""
-    if ref.table != "三":
+    if ref.table != ReportTable.TABLE3:
         return ref.column
-    if ref.column == "total":
+    if ref.column == TOTAL_COLUMN_KEY:
         return str(TOTAL_COLUMN)
     for index, applicant in enumerate(APPLICANT_COLUMNS):
         if applicant.value == ref.column:

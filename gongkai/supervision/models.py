@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.accounts.scoping import AgencyScopedQuerySet
-from gongkai.core.report.crosscheck import VERDICT_LABELS, Verdict
+from gongkai.core.report.findings import VERDICT_LABELS, Verdict
 
 
 class ReadStatus(models.TextChoices):

@@ -21,7 +21,8 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
 from gongkai.audit.services import record
 from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
-from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, count_errors, same_agency, squash
+from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, same_agency, squash
+from gongkai.core.report.findings import count_errors
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers import read_bytes, sniff
 from gongkai.supervision.archives import Upload, UploadLimitError, expand

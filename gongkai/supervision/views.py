@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.errors import ReportFormatError
-from gongkai.core.report.checks import SEVERITY_LABELS, Severity, describe_place
-from gongkai.core.report.crosscheck import Verdict
+from gongkai.core.report.checks import describe_place
+from gongkai.core.report.findings import SEVERITY_LABELS, Severity, Verdict
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import FORMAT_LABELS, ReportFormat, ReportTable
 from gongkai.supervision import selectors

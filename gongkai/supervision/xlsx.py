@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gongkai.core.report.checks import SEVERITY_LABELS, Severity, describe_place
-from gongkai.core.report.crosscheck import Verdict
+from gongkai.core.report.checks import describe_place
+from gongkai.core.report.findings import SEVERITY_LABELS, Severity, Verdict
 from gongkai.core.report.taxonomy import ReportFormat, ReportTable
 
 SUMMARY_SHEET = "汇总"

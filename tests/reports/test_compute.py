@@ -1,4 +1,9 @@
-"""Tables computed from the records: equal to a case-by-case count, consistent, one query per table."""
+"""Tables computed from the records: equal to a case-by-case count, consistent, one query per table.
+
+The oracle is independent of ``gongkai.cases.figures``: ``tests.reports.history.expected_table3``
+and ``expected_table4`` count the specs the rows were made from in plain Python, and the small
+scenarios state their numbers by hand.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import pytest
 from gongkai.cases.selectors import year_figures
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.checks import check_report, has_errors
-from gongkai.core.report.taxonomy import TOTAL_COLUMN, ReviewKind, ReviewResult
+from gongkai.core.report.taxonomy import TABLE3_KEYS, TOTAL_COLUMN, ApplicantType, ReviewKind, ReviewResult, Table3Key
 from gongkai.reports.compute import (
     compute_report,
     compute_table3,
@@ -38,12 +43,12 @@ def test_random_history_matches_case_by_case_count_and_passes_every_check(tree: 
     add_reviews(tree.street_a, reviews)
     previous = None
     for year in (2020, 2021, 2022, 2023):
+        expected = (expected_table3(cases, year), expected_table4(reviews, year))
         report = compute_report(tree.street_a, year)
-        assert report.table3 == expected_table3(cases, year), year
-        assert report.table4 == expected_table4(reviews, year), year
-        # The cases app counts the same year the same way (cases.selectors.year_figures).
+        assert (report.table3, report.table4) == expected, year
+        # The desk's year figures (cases.selectors.year_figures) against the same case-by-case count.
         figures = year_figures(tree.street_a, year)
-        assert (figures.table3, figures.table4) == (report.table3, report.table4), year
+        assert (figures.table3, figures.table4) == expected, year
         findings = check_report(report, previous)
         assert not has_errors(findings), [f.message for f in findings if f.is_error]
         previous = report
@@ -67,6 +72,41 @@ def test_year_boundaries(tree: Any) -> None:
     assert t2023["new"][TOTAL_COLUMN] == 1
     assert t2023["granted"][TOTAL_COLUMN] == 1 and t2023["partial"][TOTAL_COLUMN] == 0
     assert t2023["carried_forward"][TOTAL_COLUMN] == 2  # the 2021 one and the 31 December one
+
+
+def test_cells_by_applicant_and_outcome_by_hand(tree: Any) -> None:
+    """A small year counted by hand: each case in its applicant column and its rows, nothing else."""
+    add_cases(
+        tree.street_a,
+        [
+            CaseSpec(dt.date(2023, 2, 1), dt.date(2023, 2, 10), Outcome.GRANTED),
+            CaseSpec(
+                dt.date(2023, 3, 1),
+                dt.date(2023, 3, 20),
+                Outcome.WITHHELD_STATE_SECRET,
+                ApplicantType.COMMERCIAL_ENTERPRISE,
+            ),
+            CaseSpec(
+                dt.date(2022, 12, 20),
+                dt.date(2023, 1, 5),
+                Outcome.OTHER_FEE_UNPAID,
+                ApplicantType.COMMERCIAL_ENTERPRISE,
+            ),
+            CaseSpec(dt.date(2023, 12, 30), None, None, ApplicantType.LEGAL_SERVICE_ORG),
+        ],
+    )
+    zero = [0] * 7
+    expected = dict.fromkeys(TABLE3_KEYS, zero) | {
+        Table3Key.NEW: [1, 1, 0, 0, 1, 0, 3],
+        Table3Key.CARRIED_OVER: [0, 1, 0, 0, 0, 0, 1],
+        Table3Key.GRANTED: [1, 0, 0, 0, 0, 0, 1],
+        Table3Key.WITHHELD_STATE_SECRET: [0, 1, 0, 0, 0, 0, 1],
+        Table3Key.OTHER_FEE_UNPAID: [0, 1, 0, 0, 0, 0, 1],
+        Table3Key.TOTAL: [1, 2, 0, 0, 0, 0, 3],
+        Table3Key.CARRIED_FORWARD: [0, 0, 0, 0, 1, 0, 1],
+    }
+    assert compute_table3(tree.street_a, 2023) == expected
+    assert year_figures(tree.street_a, 2023).table3 == expected
 
 
 def test_table4_pending_means_not_concluded_by_31_december(tree: Any) -> None:
@@ -106,18 +146,21 @@ def test_one_query_per_table(tree: Any, django_assert_num_queries: Any) -> None:
 
 
 def test_roll_up_is_one_query_per_table_and_equals_per_agency(tree: Any, django_assert_num_queries: Any) -> None:
+    histories: dict[int, tuple[list[CaseSpec], list[ReviewSpec]]] = {tree.other_district.pk: ([], [])}
     for seed, agency in enumerate((tree.street_a, tree.street_b, tree.district)):
         cases, reviews = random_history(seed, cases=120, first_year=2022, last_year=2023)
         add_cases(agency, cases)
         add_reviews(agency, reviews)
+        histories[agency.pk] = (cases, reviews)
     ids = [tree.street_a.pk, tree.street_b.pk, tree.district.pk, tree.other_district.pk]
     with django_assert_num_queries(1):
         t3 = table3_by_agency(ids, 2023)
     with django_assert_num_queries(1):
         t4 = table4_by_agency(ids, 2023)
     for agency in (tree.street_a, tree.street_b, tree.district, tree.other_district):
-        assert t3[agency.pk] == compute_table3(agency, 2023)
-        assert t4[agency.pk] == compute_table4(agency, 2023)
+        cases, reviews = histories[agency.pk]
+        assert t3[agency.pk] == expected_table3(cases, 2023) == compute_table3(agency, 2023)
+        assert t4[agency.pk] == expected_table4(reviews, 2023) == compute_table4(agency, 2023)
     assert t3[tree.other_district.pk]["new"] == [0] * 7
 
 

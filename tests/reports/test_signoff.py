@@ -15,7 +15,7 @@ from django.urls import reverse
 from gongkai.accounts.models import Role
 from gongkai.audit.models import AuditEvent
 from gongkai.core.outcomes import Outcome
-from gongkai.core.report.checks import Rule
+from gongkai.core.report.findings import Rule
 from gongkai.core.report.taxonomy import TOTAL_COLUMN
 from gongkai.reports import services
 from gongkai.reports.errors import SignOffRefused

@@ -6,8 +6,7 @@ import pytest
 from django.db import transaction
 
 from gongkai.audit.models import AuditEvent
-from gongkai.core.report.checks import Rule
-from gongkai.core.report.crosscheck import CrossRule
+from gongkai.core.report.findings import Rule
 from gongkai.supervision import services
 from gongkai.supervision.models import ReadReport, ReadStatus, ReportBatch
 from gongkai.supervision.services import SupervisionAction, SupervisionError, upload_batch
@@ -53,7 +52,7 @@ def test_a_mixed_batch_gets_the_right_status_per_file_and_loses_nothing(tree) ->
     assert rows["bad.docx"].matched_agency == tree.street_b and rows["bad.docx"].error_count == 1
     assert [f["rule"] for f in rows["bad.docx"].findings] == [Rule.T4_TOTAL.value]
     assert rows["narrated.txt"].matched_agency is None
-    [narrative] = [f for f in rows["narrated.txt"].findings if f["rule"] == CrossRule.NARRATIVE.value]
+    [narrative] = [f for f in rows["narrated.txt"].findings if f["rule"] == Rule.NARRATIVE.value]
     assert (narrative["expected"], narrative["actual"]) == (12, 10)
     actions = list(AuditEvent.objects.for_object(batch).values_list("action", flat=True))
     assert set(actions) == {SupervisionAction.BATCH_UPLOADED, SupervisionAction.BATCH_CHECKED}
@@ -92,7 +91,7 @@ def test_region_sum_when_every_child_has_a_report(tree) -> None:  # type: ignore
         actor=tree.supervisor, files=[*files, ("b.txt", as_text(consistent(tree.street_b.name, 2023, new=3)))]
     )
     district = full.files.get(file_name="district.txt")
-    sums = [f for f in district.findings if f["rule"] == CrossRule.REGION_SUM.value]
+    sums = [f for f in district.findings if f["rule"] == Rule.REGION_SUM.value]
     assert sums and district.status == ReadStatus.WARNINGS
     assert any(f["row"] == "new" and f["column"] == "6" and f["expected"] == 5 and f["actual"] == 4 for f in sums)
 

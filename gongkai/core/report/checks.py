@@ -11,11 +11,8 @@ Sources: legal spec §3.7 V1–V6; the 勾稽关系 stated in the header of tabl
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
+from gongkai.core.report.findings import Finding, Number, Rule, describe_value
 from gongkai.core.report.model import AnnualReport, Cell, ReadNote, Table2Value
 from gongkai.core.report.taxonomy import (
     APPLICANT_COLUMNS,
@@ -35,6 +32,7 @@ from gongkai.core.report.taxonomy import (
     ReportTable,
     ReviewKind,
     ReviewResult,
+    Table3Key,
     ValueType,
     table2_rows,
     table3_row_label,
@@ -42,106 +40,10 @@ from gongkai.core.report.taxonomy import (
     table4_group_label,
 )
 
-Number = int | Decimal
-
 BLANK_AS_ZERO = "空白按 0 计"
+#: The rows of the V1 balance: 一 + 二 = （七）总计 + 四.
+BALANCE_ROWS = (Table3Key.NEW, Table3Key.CARRIED_OVER, Table3Key.TOTAL, Table3Key.CARRIED_FORWARD)
 _ACROSS_YEARS = "跨年核对"
-
-
-class Severity(StrEnum):
-    """How bad a finding is: an ``ERROR`` makes the report inconsistent, a ``WARNING`` asks a look."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-    @property
-    def label(self) -> str:
-        return SEVERITY_LABELS[self]
-
-
-SEVERITY_LABELS: dict[Severity, str] = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
-
-
-class Rule(StrEnum):
-    """Stable ids of the checks; programs and the UI key on these, never on messages."""
-
-    T3_BALANCE = "T3-BALANCE"  # V1: 一 + 二 = （七）总计 + 四, per column
-    T3_TOTAL = "T3-TOTAL"  # V2: （七）总计 = Σ outcome rows, per column
-    T3_ROW = "T3-ROW"  # V3: 总计 column = Σ six applicant columns, per row
-    T4_TOTAL = "T4-TOTAL"  # V5: 总计 = 维持 + 纠正 + 其他 + 尚未审结, per group
-    T2_NEGATIVE = "T2-NEGATIVE"  # counts and amounts are never negative (except 2019 本年增/减)
-    T2_IN_FORCE = "T2-IN-FORCE"  # 现行有效 = last year's 现行有效 + 制发 − 废止 (2021 format)
-    T3_CARRY = "T3-CARRY"  # V6: 上年结转 = last year's 结转下年度, per column
-    PREVIOUS_MISMATCH = "PREVIOUS-MISMATCH"  # the "previous" report is not this agency's year N−1
-    STRUCT_MISSING_TABLE = "STRUCT-MISSING-TABLE"  # a table with no number at all
-    STRUCT_MISSING_ROW = "STRUCT-MISSING-ROW"  # a row (table 四: a group) with no number
-    STRUCT_MISSING_COLUMN = "STRUCT-MISSING-COLUMN"  # a table 三 column blank in every row
-    STRUCT_BLANK_CELL = "STRUCT-BLANK-CELL"  # one blank cell in an otherwise filled row
-    STRUCT_UNREAD_CELL = "STRUCT-UNREAD-CELL"  # a reader's note: a cell it was unsure of
-
-    @property
-    def severity(self) -> Severity:
-        return RULE_SEVERITY[self]
-
-
-#: One severity per rule.
-#: T3-CARRY is an error: 上年结转 of year N and 结转下年度 of year N−1 count the same applications
-#: (those still open on 31 December of N−1), so a difference means one of the two published
-#: reports is wrong. T2-IN-FORCE is a warning: a 规范性文件 whose 有效期 runs out leaves 现行有效
-#: without being 废止, so the identity can fail on correct numbers. A table missing altogether is an
-#: error (条例 art 50 requires it); blank rows, columns and cells, and a reader's doubts, are warnings.
-RULE_SEVERITY: dict[Rule, Severity] = {
-    Rule.T3_BALANCE: Severity.ERROR,
-    Rule.T3_TOTAL: Severity.ERROR,
-    Rule.T3_ROW: Severity.ERROR,
-    Rule.T4_TOTAL: Severity.ERROR,
-    Rule.T2_NEGATIVE: Severity.ERROR,
-    Rule.T2_IN_FORCE: Severity.WARNING,
-    Rule.T3_CARRY: Severity.ERROR,
-    Rule.PREVIOUS_MISMATCH: Severity.WARNING,
-    Rule.STRUCT_MISSING_TABLE: Severity.ERROR,
-    Rule.STRUCT_MISSING_ROW: Severity.WARNING,
-    Rule.STRUCT_MISSING_COLUMN: Severity.WARNING,
-    Rule.STRUCT_BLANK_CELL: Severity.WARNING,
-    Rule.STRUCT_UNREAD_CELL: Severity.WARNING,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One failed check: which rule, where (table, row key, column key), both numbers, a message.
-
-    ``row`` is a JSON key (table 三 row key, table 二 row key, table 四 group); ``column`` is a
-    table 三 column index as a string ("0"–"6") or a table 二/四 field name, as in
-    :class:`~gongkai.core.report.model.ReadNote`. ``expected`` is what the rule computes,
-    ``actual`` what the report states; both ``None`` where the rule compares no numbers.
-    """
-
-    rule: Rule
-    severity: Severity
-    message: str
-    table: ReportTable | None = None
-    row: str | None = None
-    column: str | None = None
-    expected: Number | None = None
-    actual: Number | None = None
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form; money is a decimal string as in ``gongkai.annual-report/1``."""
-        return {
-            "rule": self.rule.value,
-            "severity": self.severity.value,
-            "table": None if self.table is None else self.table.value,
-            "row": self.row,
-            "column": self.column,
-            "expected": _json_number(self.expected),
-            "actual": _json_number(self.actual),
-            "message": self.message,
-        }
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -209,7 +111,7 @@ def _structure_table2(report: AnnualReport) -> list[Finding]:
 def _structure_table3(report: AnnualReport) -> list[Finding]:
     table, fmt = ReportTable.TABLE3, report.format
     keys = [r.key for r in table3_rows(fmt)]
-    grid = {key: _table3_row(report, key) for key in keys}
+    grid = {key: table3_row(report, key) for key in keys}
     if all(v is None for values in grid.values() for v in values):
         return [_missing_table(table)]
     blank_rows = [key for key in keys if all(v is None for v in grid[key])]
@@ -279,7 +181,7 @@ def check_table2(report: AnnualReport) -> list[Finding]:
             value = values.get(f.key)
             if f.value_type is ValueType.SIGNED or value is None or value >= 0:
                 continue
-            text = f"填报为 {_fmt(value)}，不能为负数"
+            text = f"填报为 {describe_value(value)}，不能为负数"
             findings.append(_at(Rule.T2_NEGATIVE, table, row.key, f.key, fmt, text, None, value))
     return findings
 
@@ -296,9 +198,9 @@ def check_table3_balance(report: AnnualReport) -> list[Finding]:
     trial format): "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"; spec §3.7 V1.
     """
     table, fmt = ReportTable.TABLE3, report.format
-    new, carried_over = _table3_row(report, "new"), _table3_row(report, "carried_over")
-    total, carried_forward = _table3_row(report, "total"), _table3_row(report, "carried_forward")
-    label = {key: table3_row_label(key, fmt) for key in ("new", "carried_over", "total", "carried_forward")}
+    new, carried_over = table3_row(report, Table3Key.NEW), table3_row(report, Table3Key.CARRIED_OVER)
+    total, carried_forward = table3_row(report, Table3Key.TOTAL), table3_row(report, Table3Key.CARRIED_FORWARD)
+    label = {key: table3_row_label(key, fmt) for key in BALANCE_ROWS}
     findings: list[Finding] = []
     for col in range(COLUMN_COUNT):
         cells = (new[col], carried_over[col], total[col], carried_forward[col])
@@ -309,8 +211,10 @@ def check_table3_balance(report: AnnualReport) -> list[Finding]:
         if received == settled:
             continue
         text = (
-            f"“{label['new']}” {_fmt(new[col])} + “{label['carried_over']}” {_fmt(carried_over[col])} = {received}，"
-            f"“{label['total']}” {_fmt(total[col])} + “{label['carried_forward']}” {_fmt(carried_forward[col])}"
+            f"“{label[Table3Key.NEW]}” {describe_value(new[col])} + "
+            f"“{label[Table3Key.CARRIED_OVER]}” {describe_value(carried_over[col])} = {received}，"
+            f"“{label[Table3Key.TOTAL]}” {describe_value(total[col])} + "
+            f"“{label[Table3Key.CARRIED_FORWARD]}” {describe_value(carried_forward[col])}"
             f" = {settled}，两者应相等{TABLE3_BALANCE_NOTE}{_blank_note(cells)}"
         )
         findings.append(_at(Rule.T3_BALANCE, table, None, str(col), fmt, text, received, settled))
@@ -324,8 +228,8 @@ def check_table3_total(report: AnnualReport) -> list[Finding]:
     read into ``other_other``; the two absent sub-rows are blank and add nothing (spec §3.7 V2).
     """
     table, fmt = ReportTable.TABLE3, report.format
-    outcomes = {r.key: _table3_row(report, r.key) for r in OUTCOME_ROWS}
-    total = _table3_row(report, "total")
+    outcomes = {r.key: table3_row(report, r.key) for r in OUTCOME_ROWS}
+    total = table3_row(report, Table3Key.TOTAL)
     findings: list[Finding] = []
     for col in range(COLUMN_COUNT):
         cells = [values[col] for values in outcomes.values()]
@@ -335,8 +239,10 @@ def check_table3_total(report: AnnualReport) -> list[Finding]:
         if expected == _n(total[col]):
             continue
         printed = [values[col] for key, values in outcomes.items() if _printed(key, fmt)]
-        text = f"各办理结果之和为 {expected}，总计填报为 {_fmt(total[col])}{_blank_note([*printed, total[col]])}"
-        findings.append(_at(Rule.T3_TOTAL, table, "total", str(col), fmt, text, expected, _n(total[col])))
+        text = (
+            f"各办理结果之和为 {expected}，总计填报为 {describe_value(total[col])}{_blank_note([*printed, total[col]])}"
+        )
+        findings.append(_at(Rule.T3_TOTAL, table, Table3Key.TOTAL, str(col), fmt, text, expected, _n(total[col])))
     return findings
 
 
@@ -349,7 +255,7 @@ def check_table3_rows(report: AnnualReport) -> list[Finding]:
     applicants = len(APPLICANT_COLUMNS)
     findings: list[Finding] = []
     for row in table3_rows(fmt):
-        values = _table3_row(report, row.key)
+        values = table3_row(report, row.key)
         if all(v is None for v in values):
             continue
         expected = sum(_n(v) for v in values[:applicants])
@@ -358,7 +264,7 @@ def check_table3_rows(report: AnnualReport) -> list[Finding]:
             continue
         text = (
             f"各类申请人（{'、'.join(COLUMN_LABELS[:applicants])}）之和为 {expected}，"
-            f"总计填报为 {_fmt(stated)}{_blank_note(values)}"
+            f"总计填报为 {describe_value(stated)}{_blank_note(values)}"
         )
         findings.append(_at(Rule.T3_ROW, table, row.key, str(TOTAL_COLUMN), fmt, text, expected, _n(stated)))
     return findings
@@ -383,7 +289,7 @@ def check_table4(report: AnnualReport) -> list[Finding]:
             continue
         text = (
             f"{'、'.join(REVIEW_RESULT_LABELS[r] for r in ReviewResult)}之和为 {expected}，"
-            f"总计填报为 {_fmt(stated)}{_blank_note(cells.values())}"
+            f"总计填报为 {describe_value(stated)}{_blank_note(cells.values())}"
         )
         findings.append(_at(Rule.T4_TOTAL, table, group.value, TABLE4_TOTAL_KEY, fmt, text, expected, _n(stated)))
     return findings
@@ -419,19 +325,28 @@ def check_carry(report: AnnualReport, previous: AnnualReport) -> list[Finding]:
     Both count the applications still open on 31 December of year N−1.
     """
     table, fmt = ReportTable.TABLE3, report.format
-    this_year = _table3_row(report, "carried_over")
-    last_year = _table3_row(previous, "carried_forward")
+    this_year = table3_row(report, Table3Key.CARRIED_OVER)
+    last_year = table3_row(previous, Table3Key.CARRIED_FORWARD)
     when = f"（{previous.year}年）" if previous.year is not None else ""
     findings: list[Finding] = []
     for col in range(COLUMN_COUNT):
         if _n(this_year[col]) == _n(last_year[col]):
             continue
         text = (
-            f"上一年度报告{when}“{table3_row_label('carried_forward', previous.format)}” 为 {_fmt(last_year[col])}，"
-            f"本年填报为 {_fmt(this_year[col])}{_blank_note([this_year[col], last_year[col]])}"
+            f"上一年度报告{when}“{table3_row_label(Table3Key.CARRIED_FORWARD, previous.format)}” 为 {describe_value(last_year[col])}，"
+            f"本年填报为 {describe_value(this_year[col])}{_blank_note([this_year[col], last_year[col]])}"
         )
         findings.append(
-            _at(Rule.T3_CARRY, table, "carried_over", str(col), fmt, text, _n(last_year[col]), _n(this_year[col]))
+            _at(
+                Rule.T3_CARRY,
+                table,
+                Table3Key.CARRIED_OVER,
+                str(col),
+                fmt,
+                text,
+                _n(last_year[col]),
+                _n(this_year[col]),
+            )
         )
     return findings
 
@@ -457,8 +372,8 @@ def check_in_force(report: AnnualReport, previous: AnnualReport) -> list[Finding
             continue
         in_force, issued, abolished = fields["in_force"].label, fields["issued"].label, fields["abolished"].label
         text = (
-            f"上一年度“{in_force}” {_fmt(cells[0])} + 本年“{issued}” {_fmt(cells[1])} − 本年“{abolished}” "
-            f"{_fmt(cells[2])} = {_fmt(expected)}，本年填报为 {_fmt(cells[3])}"
+            f"上一年度“{in_force}” {describe_value(cells[0])} + 本年“{issued}” {describe_value(cells[1])} − 本年“{abolished}” "
+            f"{describe_value(cells[2])} = {describe_value(expected)}，本年填报为 {describe_value(cells[3])}"
             f"（因有效期届满失效的文件也会减少现行有效件数，请核实）{_blank_note(cells)}"
         )
         findings.append(_at(Rule.T2_IN_FORCE, table, row.key, "in_force", fmt, text, expected, _n(cells[3])))
@@ -512,7 +427,7 @@ def _column_label(table: ReportTable, row: str | None, column: str, fmt: ReportF
     if table is ReportTable.TABLE3 and column.isdigit() and int(column) < COLUMN_COUNT:
         return COLUMN_LABELS[int(column)]
     if table is ReportTable.TABLE4 and column in TABLE4_FIELDS:
-        return _table4_field_label(column)
+        return table4_field_label(column)
     if table is ReportTable.TABLE2:
         for r in table2_rows(fmt):
             for f in r.fields:
@@ -541,7 +456,8 @@ def _at(
     return Finding(rule, rule.severity, message, table, row, column, expected, actual)
 
 
-def _table3_row(report: AnnualReport, key: str) -> list[Cell]:
+def table3_row(report: AnnualReport, key: str) -> list[Cell]:
+    """The seven cells of a table 三 row; all blank when the row is missing or malformed."""
     values = report.table3.get(key)
     if values is None or len(values) != COLUMN_COUNT:
         return [None] * COLUMN_COUNT
@@ -553,7 +469,8 @@ def _table4_group(report: AnnualReport, group: ReviewKind) -> dict[str, Cell]:
     return {name: values.get(name) for name in TABLE4_FIELDS}
 
 
-def _table4_field_label(name: str) -> str:
+def table4_field_label(name: str) -> str:
+    """The label of a table 四 field: a result column or 总计."""
     if name == TABLE4_TOTAL_KEY:
         return TABLE4_TOTAL_LABEL
     return REVIEW_RESULT_LABELS[ReviewResult(name)]
@@ -576,23 +493,9 @@ def _n(value: Table2Value) -> Number:
     return 0 if value is None else value
 
 
-def _fmt(value: Table2Value) -> str:
-    if value is None:
-        return "空白"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
 def _blank_note(cells: Iterable[Table2Value]) -> str:
     return f"（{BLANK_AS_ZERO}）" if any(v is None for v in cells) else ""
 
 
 def _squash(text: str) -> str:
     return "".join(text.split())
-
-
-def _json_number(value: Number | None) -> int | str | None:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value

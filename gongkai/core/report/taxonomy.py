@@ -86,6 +86,39 @@ class RowKind(StrEnum):
     CARRY = "carry"  # 四、结转下年度继续办理
 
 
+class Table3Key(StrEnum):
+    """The JSON key of each numeric row of table 三, in the order of the national format (spec §3.5).
+
+    The outcome rows' keys are also the values of ``gongkai.core.outcomes.Outcome``.
+    """
+
+    NEW = "new"
+    CARRIED_OVER = "carried_over"
+    GRANTED = "granted"
+    PARTIAL = "partial"
+    WITHHELD_STATE_SECRET = "withheld_state_secret"  # noqa: S105 - a row key (属于国家秘密), not a secret
+    WITHHELD_PROHIBITED_BY_LAW = "withheld_prohibited_by_law"
+    WITHHELD_SECURITY_STABILITY = "withheld_security_stability"
+    WITHHELD_THIRD_PARTY = "withheld_third_party"
+    WITHHELD_INTERNAL_AFFAIRS = "withheld_internal_affairs"
+    WITHHELD_PROCESS_INFORMATION = "withheld_process_information"
+    WITHHELD_ENFORCEMENT_FILE = "withheld_enforcement_file"
+    WITHHELD_ADMINISTRATIVE_QUERY = "withheld_administrative_query"
+    UNAVAILABLE_NOT_HELD = "unavailable_not_held"
+    UNAVAILABLE_NEEDS_CREATION = "unavailable_needs_creation"
+    UNAVAILABLE_STILL_UNCLEAR = "unavailable_still_unclear"
+    REJECTED_PETITION_COMPLAINT = "rejected_petition_complaint"
+    REJECTED_REPEATED = "rejected_repeated"
+    REJECTED_PUBLICATION = "rejected_publication"
+    REJECTED_EXCESSIVE = "rejected_excessive"
+    REJECTED_CONFIRM_EXISTING = "rejected_confirm_existing"
+    OTHER_NO_CORRECTION = "other_no_correction"
+    OTHER_FEE_UNPAID = "other_fee_unpaid"
+    OTHER_OTHER = "other_other"
+    TOTAL = "total"
+    CARRIED_FORWARD = "carried_forward"
+
+
 @dataclass(frozen=True, slots=True)
 class Table3Row:
     """One numeric row of table 三.
@@ -95,7 +128,7 @@ class Table3Row:
     prints it.
     """
 
-    key: str
+    key: Table3Key
     kind: RowKind
     marker: str
     label: str
@@ -133,55 +166,57 @@ OUTCOME_GROUPS: tuple[OutcomeGroup, ...] = (
 OUTCOME_GROUP_BY_KEY: dict[str, OutcomeGroup] = {g.key: g for g in OUTCOME_GROUPS}
 
 _OUTCOME_ROWS: tuple[Table3Row, ...] = (
-    Table3Row("granted", RowKind.OUTCOME, "（一）", "予以公开"),
-    Table3Row("partial", RowKind.OUTCOME, "（二）", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
-    Table3Row("withheld_state_secret", RowKind.OUTCOME, "1.", "属于国家秘密", "withheld"),
-    Table3Row("withheld_prohibited_by_law", RowKind.OUTCOME, "2.", "其他法律行政法规禁止公开", "withheld"),
-    Table3Row("withheld_security_stability", RowKind.OUTCOME, "3.", "危及“三安全一稳定”", "withheld"),
-    Table3Row("withheld_third_party", RowKind.OUTCOME, "4.", "保护第三方合法权益", "withheld"),
-    Table3Row("withheld_internal_affairs", RowKind.OUTCOME, "5.", "属于三类内部事务信息", "withheld"),
-    Table3Row("withheld_process_information", RowKind.OUTCOME, "6.", "属于四类过程性信息", "withheld"),
-    Table3Row("withheld_enforcement_file", RowKind.OUTCOME, "7.", "属于行政执法案卷", "withheld"),
-    Table3Row("withheld_administrative_query", RowKind.OUTCOME, "8.", "属于行政查询事项", "withheld"),
-    Table3Row("unavailable_not_held", RowKind.OUTCOME, "1.", "本机关不掌握相关政府信息", "unavailable"),
-    Table3Row("unavailable_needs_creation", RowKind.OUTCOME, "2.", "没有现成信息需要另行制作", "unavailable"),
-    Table3Row("unavailable_still_unclear", RowKind.OUTCOME, "3.", "补正后申请内容仍不明确", "unavailable"),
-    Table3Row("rejected_petition_complaint", RowKind.OUTCOME, "1.", "信访举报投诉类申请", "rejected"),
-    Table3Row("rejected_repeated", RowKind.OUTCOME, "2.", "重复申请", "rejected"),
-    Table3Row("rejected_publication", RowKind.OUTCOME, "3.", "要求提供公开出版物", "rejected"),
-    Table3Row("rejected_excessive", RowKind.OUTCOME, "4.", "无正当理由大量反复申请", "rejected"),
-    Table3Row("rejected_confirm_existing", RowKind.OUTCOME, "5.", "要求行政机关确认或重新出具已获取信息", "rejected"),
+    Table3Row(Table3Key.GRANTED, RowKind.OUTCOME, "（一）", "予以公开"),
+    Table3Row(Table3Key.PARTIAL, RowKind.OUTCOME, "（二）", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    Table3Row(Table3Key.WITHHELD_STATE_SECRET, RowKind.OUTCOME, "1.", "属于国家秘密", "withheld"),
+    Table3Row(Table3Key.WITHHELD_PROHIBITED_BY_LAW, RowKind.OUTCOME, "2.", "其他法律行政法规禁止公开", "withheld"),
+    Table3Row(Table3Key.WITHHELD_SECURITY_STABILITY, RowKind.OUTCOME, "3.", "危及“三安全一稳定”", "withheld"),
+    Table3Row(Table3Key.WITHHELD_THIRD_PARTY, RowKind.OUTCOME, "4.", "保护第三方合法权益", "withheld"),
+    Table3Row(Table3Key.WITHHELD_INTERNAL_AFFAIRS, RowKind.OUTCOME, "5.", "属于三类内部事务信息", "withheld"),
+    Table3Row(Table3Key.WITHHELD_PROCESS_INFORMATION, RowKind.OUTCOME, "6.", "属于四类过程性信息", "withheld"),
+    Table3Row(Table3Key.WITHHELD_ENFORCEMENT_FILE, RowKind.OUTCOME, "7.", "属于行政执法案卷", "withheld"),
+    Table3Row(Table3Key.WITHHELD_ADMINISTRATIVE_QUERY, RowKind.OUTCOME, "8.", "属于行政查询事项", "withheld"),
+    Table3Row(Table3Key.UNAVAILABLE_NOT_HELD, RowKind.OUTCOME, "1.", "本机关不掌握相关政府信息", "unavailable"),
+    Table3Row(Table3Key.UNAVAILABLE_NEEDS_CREATION, RowKind.OUTCOME, "2.", "没有现成信息需要另行制作", "unavailable"),
+    Table3Row(Table3Key.UNAVAILABLE_STILL_UNCLEAR, RowKind.OUTCOME, "3.", "补正后申请内容仍不明确", "unavailable"),
+    Table3Row(Table3Key.REJECTED_PETITION_COMPLAINT, RowKind.OUTCOME, "1.", "信访举报投诉类申请", "rejected"),
+    Table3Row(Table3Key.REJECTED_REPEATED, RowKind.OUTCOME, "2.", "重复申请", "rejected"),
+    Table3Row(Table3Key.REJECTED_PUBLICATION, RowKind.OUTCOME, "3.", "要求提供公开出版物", "rejected"),
+    Table3Row(Table3Key.REJECTED_EXCESSIVE, RowKind.OUTCOME, "4.", "无正当理由大量反复申请", "rejected"),
     Table3Row(
-        "other_no_correction",
+        Table3Key.REJECTED_CONFIRM_EXISTING, RowKind.OUTCOME, "5.", "要求行政机关确认或重新出具已获取信息", "rejected"
+    ),
+    Table3Row(
+        Table3Key.OTHER_NO_CORRECTION,
         RowKind.OUTCOME,
         "1.",
         "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
         "other",
     ),
     Table3Row(
-        "other_fee_unpaid",
+        Table3Key.OTHER_FEE_UNPAID,
         RowKind.OUTCOME,
         "2.",
         "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         "other",
     ),
-    Table3Row("other_other", RowKind.OUTCOME, "3.", "其他", "other"),
+    Table3Row(Table3Key.OTHER_OTHER, RowKind.OUTCOME, "3.", "其他", "other"),
 )
 
 #: The 25 numeric rows of table 三 in the order of the national format (spec §3.5).
 TABLE3_ROWS: tuple[Table3Row, ...] = (
-    Table3Row("new", RowKind.INTAKE, "一、", "本年新收政府信息公开申请数量"),
-    Table3Row("carried_over", RowKind.INTAKE, "二、", "上年结转政府信息公开申请数量"),
+    Table3Row(Table3Key.NEW, RowKind.INTAKE, "一、", "本年新收政府信息公开申请数量"),
+    Table3Row(Table3Key.CARRIED_OVER, RowKind.INTAKE, "二、", "上年结转政府信息公开申请数量"),
     *_OUTCOME_ROWS,
-    Table3Row("total", RowKind.TOTAL, "（七）", "总计"),
-    Table3Row("carried_forward", RowKind.CARRY, "四、", "结转下年度继续办理"),
+    Table3Row(Table3Key.TOTAL, RowKind.TOTAL, "（七）", "总计"),
+    Table3Row(Table3Key.CARRIED_FORWARD, RowKind.CARRY, "四、", "结转下年度继续办理"),
 )
 TABLE3_ROW_BY_KEY: dict[str, Table3Row] = {r.key: r for r in TABLE3_ROWS}
 TABLE3_KEYS: tuple[str, ...] = tuple(r.key for r in TABLE3_ROWS)
 OUTCOME_ROWS: tuple[Table3Row, ...] = _OUTCOME_ROWS
 
 #: 2019 format: （六）其他处理 is one row, read into ``other_other`` (report-json.md).
-ROWS_ABSENT_IN_2019: frozenset[str] = frozenset({"other_no_correction", "other_fee_unpaid"})
+ROWS_ABSENT_IN_2019: frozenset[str] = frozenset({Table3Key.OTHER_NO_CORRECTION, Table3Key.OTHER_FEE_UNPAID})
 OTHER_SINGLE_ROW_LABEL_2019 = "（六）其他处理"
 
 
@@ -372,7 +407,7 @@ def table3_row_label(key: str, fmt: ReportFormat = ReportFormat.F2021) -> str:
     "（三）不予公开 1.属于国家秘密". In the 2019 format ``other_other`` is the single row （六）其他处理.
     """
     row = TABLE3_ROW_BY_KEY[key]
-    if fmt is ReportFormat.F2019 and key == "other_other":
+    if fmt is ReportFormat.F2019 and key == Table3Key.OTHER_OTHER:
         return OTHER_SINGLE_ROW_LABEL_2019
     if row.group_key is None:
         return row.full_label

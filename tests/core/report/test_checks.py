@@ -12,15 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai.core.report.checks import (
-    BLANK_AS_ZERO,
-    RULE_SEVERITY,
-    Finding,
-    Rule,
-    Severity,
-    check_report,
-    has_errors,
-)
+from gongkai.core.report.checks import BLANK_AS_ZERO, check_report, has_errors
+from gongkai.core.report.findings import RULE_SEVERITY, Finding, Rule, Severity
 from gongkai.core.report.model import AnnualReport, ReadNote
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,

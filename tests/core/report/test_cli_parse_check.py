@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from gongkai.cli import main
-from gongkai.core.report.checks import Rule
 from gongkai.core.report.csvform import BOM, HEADER, to_csv
+from gongkai.core.report.findings import Rule
 from gongkai.core.report.model import AnnualReport, ReadNote
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,

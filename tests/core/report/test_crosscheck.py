@@ -7,13 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai.core.report.checks import Rule, Severity
 from gongkai.core.report.crosscheck import (
     REGION_CAVEAT,
-    CrossRule,
     Entry,
     Figure,
-    Verdict,
     audit_reports,
     check_narrative,
     check_region_sum,
@@ -23,6 +20,7 @@ from gongkai.core.report.crosscheck import (
     narrative_numbers,
     same_agency,
 )
+from gongkai.core.report.findings import Rule, Severity, Verdict
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import ReportTable, ReviewResult
 
@@ -135,25 +133,25 @@ def _t4(group: str, **values: int) -> Callable[[AnnualReport], None]:
 NARRATIVE_CASES = [
     # (text, change to a consistent 29-application report, expected (rule, table, row, column, stated, cell) or None)
     ("本年度新收政府信息公开申请数量29件。", None, None),
-    ("本年度新收政府信息公开申请数量30件。", None, (CrossRule.NARRATIVE, ReportTable.TABLE3, "new", TOTAL, 30, 29)),
-    ("本年政府信息公开申请办结数28件。", None, (CrossRule.NARRATIVE, ReportTable.TABLE3, "total", TOTAL, 28, 29)),
-    ("上年结转政府信息公开申请数量3件。", None, (CrossRule.NARRATIVE, ReportTable.TABLE3, "carried_over", TOTAL, 3, 0)),
-    ("另有 2 件顺延到下年度答复。", None, (CrossRule.NARRATIVE, ReportTable.TABLE3, "carried_forward", TOTAL, 2, 0)),
+    ("本年度新收政府信息公开申请数量30件。", None, (Rule.NARRATIVE, ReportTable.TABLE3, "new", TOTAL, 30, 29)),
+    ("本年政府信息公开申请办结数28件。", None, (Rule.NARRATIVE, ReportTable.TABLE3, "total", TOTAL, 28, 29)),
+    ("上年结转政府信息公开申请数量3件。", None, (Rule.NARRATIVE, ReportTable.TABLE3, "carried_over", TOTAL, 3, 0)),
+    ("另有 2 件顺延到下年度答复。", None, (Rule.NARRATIVE, ReportTable.TABLE3, "carried_forward", TOTAL, 2, 0)),
     ("行政复议2件。", _t4("reconsideration", upheld=2, total=2), None),
     (
         "行政复议2件。",
         _t4("reconsideration", upheld=1, total=1),
-        (CrossRule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "total", 2, 1),
+        (Rule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "total", 2, 1),
     ),
     (
         "行政复议2件，其中结果维持1件，结果纠正1件。",
         _t4("reconsideration", upheld=1, other=1, total=2),
-        (CrossRule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "corrected", 1, 0),
+        (Rule.NARRATIVE, ReportTable.TABLE4, "reconsideration", "corrected", 1, 0),
     ),
     (
         "行政诉讼3件。",
         _t4("litigation_direct", upheld=1, total=1),
-        (CrossRule.NARRATIVE, ReportTable.TABLE4, None, "total", 3, 1),
+        (Rule.NARRATIVE, ReportTable.TABLE4, None, "total", 3, 1),
     ),
     (
         "行政诉讼3件。",
@@ -167,7 +165,7 @@ NARRATIVE_CASES = [
     (
         "发出收费通知1件。",
         _set("other_fee_unpaid", 2),
-        (CrossRule.NARRATIVE_FEE, ReportTable.TABLE3, "other_fee_unpaid", TOTAL, 1, 2),
+        (Rule.NARRATIVE_FEE, ReportTable.TABLE3, "other_fee_unpaid", TOTAL, 1, 2),
     ),
     ("主动公开信息325条。", None, None),  # no table cell counts it
 ]
@@ -189,6 +187,16 @@ def test_narrative_numbers_are_compared_with_the_cells_they_name(text, change, e
     assert finding.severity is Severity.WARNING
     assert str(stated) in finding.message and str(cell) in finding.message
     assert text.rstrip("。") in finding.message  # the sentence is quoted
+
+
+def test_a_narrative_finding_carries_its_sentence_in_json() -> None:
+    """One finding type for every check: only the narrative's findings have a ``quote``."""
+    text = "本年度新收政府信息公开申请数量30件。"
+    [finding] = check_narrative(with_text(consistent(new=29), text))
+    assert finding.to_dict()["quote"] == text.rstrip("。")
+    assert finding.to_dict()["rule"] == "X-NARRATIVE" and finding.to_dict()["row"] == "new"
+    [region] = [f for f in check_region_sum(consistent(new=3), [consistent(new=1)]) if f.row == "new"][:1]
+    assert "quote" not in region.to_dict()
 
 
 def test_a_blank_cell_is_not_compared_with_the_narrative() -> None:
@@ -218,7 +226,7 @@ def test_a_parent_unequal_to_its_children_is_warned_cell_by_cell() -> None:
     assert (ReportTable.TABLE4, "reconsideration", "total") in places
     new_total = next(f for f in findings if (f.row, f.column) == ("new", TOTAL))
     assert (new_total.expected, new_total.actual) == (5, 4)
-    assert all(f.rule is CrossRule.REGION_SUM and f.severity is Severity.WARNING for f in findings)
+    assert all(f.rule is Rule.REGION_SUM and f.severity is Severity.WARNING for f in findings)
     assert REGION_CAVEAT in new_total.message and "本级报告填报为 4" in new_total.message
 
 
@@ -280,16 +288,16 @@ def test_region_sum_runs_only_when_asked_for_children() -> None:
     child = consistent("测试区甲街道办事处", new=1)
     entries = [Entry("p", parent), Entry("c", child)]
     without = audit_reports(entries)
-    assert not any(f.rule is CrossRule.REGION_SUM for f in without[0].findings)
+    assert not any(f.rule is Rule.REGION_SUM for f in without[0].findings)
     with_children = audit_reports(entries, children_of=children_by_name)
-    assert any(f.rule is CrossRule.REGION_SUM for f in with_children[0].findings)
+    assert any(f.rule is Rule.REGION_SUM for f in with_children[0].findings)
     assert [c.name for c in with_children[0].children] == ["c"]
 
 
 def test_two_files_of_one_agency_and_year_with_different_numbers_are_flagged() -> None:
     a, b, same = consistent(new=3), consistent(new=4), consistent(new=3)
     results = audit_reports([Entry("a.pdf", a), Entry("b.pdf", b), Entry("copy.pdf", same)])
-    assert [f.rule for f in results[0].findings] == [CrossRule.DUPLICATE]
+    assert [f.rule for f in results[0].findings] == [Rule.DUPLICATE]
     assert "b.pdf" in results[0].findings[0].message
     assert len(results[1].findings) == 2  # differs from a.pdf and from copy.pdf
 

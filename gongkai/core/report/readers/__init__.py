@@ -14,7 +14,6 @@ and what is missing.
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 
 from gongkai.core.errors import ReportFormatError, ReportReadError
@@ -32,7 +31,6 @@ __all__ = [
     "MAX_BYTES",
     "MAX_PAGES",
     "Document",
-    "Kind",
     "SourceKind",
     "extract",
     "read_bytes",
@@ -59,14 +57,6 @@ _HTML_MARKUP = (
 )
 
 
-class Kind(StrEnum):
-    PDF = "pdf"
-    DOCX = "docx"
-    HTML = "html"
-    JSON = "json"
-    TEXT = "text"
-
-
 def read_report(path: str | Path) -> AnnualReport:
     """Read the 政府信息公开工作年度报告 (条例 art 50) in the file at ``path``."""
     where = str(path)
@@ -87,7 +77,7 @@ def read_bytes(data: bytes, name: str = "") -> AnnualReport:
         raise ReportReadError(_too_big(len(data)), source=source)
     try:
         kind = sniff(data, source)
-        if kind is Kind.JSON:
+        if kind is SourceKind.JSON:
             return _from_json(data, source)
         return interpret(extract(data, kind, source))
     except ReportReadError:
@@ -103,15 +93,15 @@ def _too_big(size: int) -> str:
     return f"文件有 {size / 2**20:.1f} MB，超过 {MAX_BYTES // 2**20} MB 的上限，不像是一份年度报告"
 
 
-def sniff(data: bytes, source: str = "") -> Kind:
+def sniff(data: bytes, source: str = "") -> SourceKind:
     """Which reader a file needs, from its first bytes (magic numbers, then markup)."""
     head = data[:1024]
     if not data.strip():
         raise ReportReadError("文件是空的", source=source or None)
     if b"%PDF-" in head:
-        return Kind.PDF
+        return SourceKind.PDF
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return Kind.DOCX
+        return SourceKind.DOCX
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise ReportReadError("这是旧版 Word（.doc）或 WPS 文件，请另存为 .docx 或 PDF 后再读取", source=source or None)
     if data.startswith(b"{\\rtf"):
@@ -121,21 +111,21 @@ def sniff(data: bytes, source: str = "") -> Kind:
     start = head.lstrip(b" \t\r\n\xef\xbb\xbf").lower()
     probe = data[:4096].lower()
     if start.startswith(b"{") and b'"schema"' in data[:2000]:
-        return Kind.JSON
+        return SourceKind.JSON
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         probe = data[:8192].decode("utf-16", errors="ignore").lower().encode()
     if any(marker in probe for marker in _HTML_MARKUP):
-        return Kind.HTML
-    return Kind.TEXT
+        return SourceKind.HTML
+    return SourceKind.TEXT
 
 
-def extract(data: bytes, kind: Kind, source: str) -> Document:
+def extract(data: bytes, kind: SourceKind, source: str) -> Document:
     """The lines and grids of a file of the given kind."""
-    if kind is Kind.PDF:
+    if kind is SourceKind.PDF:
         return pdf_document(data, source)
-    if kind is Kind.DOCX:
+    if kind is SourceKind.DOCX:
         return docx_document(data, source)
-    if kind is Kind.HTML:
+    if kind is SourceKind.HTML:
         # Markup, scripts and inline images are most of a page: its text is capped after parsing.
         return html_document(decode(data, source, limit=MAX_BYTES), source)
     return text_document(decode(data, source), source)

@@ -13,10 +13,17 @@ from itertools import count
 
 
 class SourceKind(StrEnum):
-    TEXT = "text"
-    HTML = "html"
-    DOCX = "docx"
+    """What a file is, told by its content (:func:`~gongkai.core.report.readers.sniff`).
+
+    ``JSON`` is the report data itself (``gongkai.annual-report/1``): it is read without a
+    :class:`Document`.
+    """
+
     PDF = "pdf"
+    DOCX = "docx"
+    HTML = "html"
+    JSON = "json"
+    TEXT = "text"
 
 
 #: Tables larger than this are not a report's tables (and a hostile colspan cannot blow up memory).

@@ -33,13 +33,14 @@ from gongkai.core.report.readers.labels import (
     t4_group,
 )
 from gongkai.core.report.readers.normalize import Got, Reading, Unsure, looks_numeric, norm, parse_cell, shorten
-from gongkai.core.report.readers.tables import T2, T3, T4, TableReading
+from gongkai.core.report.readers.tables import TableReading
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
     COLUMN_LABELS,
     TABLE4_FIELDS,
     TABLE4_GROUPS,
     ReportFormat,
+    ReportTable,
     Table2Row,
     ValueType,
     table2_rows,
@@ -153,7 +154,7 @@ class _T3State:
 
 def read_table3(grids: Sequence[Grid]) -> TableReading:
     """Table 三 (spec §3.5) from every grid that holds part of it, in order."""
-    reading = TableReading(T3)
+    reading = TableReading(ReportTable.TABLE3)
     state = _T3State()
     for grid in grids:
         header_rows = _t3_header_rows(grid)
@@ -343,7 +344,7 @@ _TEN_THOUSAND = Decimal(10000)
 
 def read_table2(grids: Sequence[Grid], fmt: ReportFormat) -> TableReading:
     """Table 二 (spec §3.4; 2019 format §4) from the grids, rows by label, fields by header."""
-    reading = TableReading(T2)
+    reading = TableReading(ReportTable.TABLE2)
     rows = {row.key: row for row in table2_rows(fmt)}
     header: list[Span] = []
     header_cols = 0
@@ -431,7 +432,7 @@ _T4_CELLS = len(TABLE4_GROUPS) * len(TABLE4_FIELDS)
 def read_table4(grids: Sequence[Grid]) -> TableReading:
     """Table 四 (spec §3.6): the first 行政复议/行政诉讼 header in a grid and the row of numbers
     under it (the header may follow table 三 in the same ruled grid)."""
-    reading = TableReading(T4)
+    reading = TableReading(ReportTable.TABLE4)
     for grid in grids:
         header_rows: list[int] = []
         for r in range(grid.n_rows):

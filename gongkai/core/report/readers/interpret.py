@@ -18,7 +18,9 @@ from gongkai.core.report.readers import grid, stream
 from gongkai.core.report.readers.document import Document
 from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
 from gongkai.core.report.readers.normalize import Got, Unsure, norm
-from gongkai.core.report.readers.tables import T2, T3, T4, TABLE_TITLES, TableReading, merge
+from gongkai.core.report.readers.regions import headings, regions
+from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, merge
+from gongkai.core.report.taxonomy import ReportTable
 
 _FOOTER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -49,13 +51,15 @@ def interpret(doc: Document) -> AnnualReport:
         raise ReportReadError("文件中没有可读的文字", source=doc.source)
     whole = norm("".join(line for line in lines if len(line) < 2000))
     fmt, format_note = detect_format(whole)
-    heads = stream.headings(lines)
-    spans = stream.regions(lines, heads)
+    heads = headings(lines)
+    spans = regions(lines, heads)
 
     t3_grid = grid.read_table3(doc.grids)
     t3 = _read(doc, t3_grid, lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
     if len({row for row, _ in t3.cells}) < _MIN_T3_ROWS:
-        raise ReportReadError(f"未找到{TABLE_TITLES[T3]}，这可能不是政府信息公开工作年度报告", source=doc.source)
+        raise ReportReadError(
+            f"未找到{TABLE_TITLES[ReportTable.TABLE3]}，这可能不是政府信息公开工作年度报告", source=doc.source
+        )
     if doc.cross_check and not t3_grid.found:
         doc.notes.append("PDF 中表三没有可识别的表格线，只按文字层读取，未能与表格交叉核对")
     t2 = _read(
@@ -101,9 +105,9 @@ def _settled(reading: TableReading, fmt: tx.ReportFormat) -> bool:
 
 
 def _covers(reading: TableReading) -> bool:
-    if reading.table == T3:
+    if reading.table == ReportTable.TABLE3:
         return len(reading.rows) >= len(tx.TABLE3_ROWS) - 2
-    if reading.table == T4:
+    if reading.table == ReportTable.TABLE4:
         return len(reading.cells) == len(tx.TABLE4_GROUPS) * len(tx.TABLE4_FIELDS)
     return len(reading.rows) >= len(tx.TABLE2_ROWS_2021)
 
@@ -113,13 +117,13 @@ def _covers(reading: TableReading) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _missing_table(report: AnnualReport, table: str) -> None:
+def _missing_table(report: AnnualReport, table: ReportTable) -> None:
     report.notes.append(ReadNote(f"未找到{TABLE_TITLES[table]}，表中各格留空", table=table))
 
 
 def _fill_table2(report: AnnualReport, reading: TableReading) -> None:
     if not reading.found:
-        _missing_table(report, T2)
+        _missing_table(report, ReportTable.TABLE2)
         return
     report.notes.extend(reading.notes)
     for row in tx.table2_rows(report.format):
@@ -129,15 +133,21 @@ def _fill_table2(report: AnnualReport, reading: TableReading) -> None:
             if isinstance(cell, Got):
                 report.table2[row.key][f.key] = cell.value
                 if cell.note:
-                    report.notes.append(ReadNote(f"“{row.label}”“{f.label}”：{cell.note}", T2, row.key, f.key))
+                    report.notes.append(
+                        ReadNote(f"“{row.label}”“{f.label}”：{cell.note}", ReportTable.TABLE2, row.key, f.key)
+                    )
             elif isinstance(cell, Unsure):
-                report.notes.append(ReadNote(f"“{row.label}”“{f.label}”：{cell.message}", T2, row.key, f.key))
+                report.notes.append(
+                    ReadNote(f"“{row.label}”“{f.label}”：{cell.message}", ReportTable.TABLE2, row.key, f.key)
+                )
             else:
                 missing.append(f.label)
         if len(missing) == len(row.fields):
-            report.notes.append(ReadNote(f"未找到“{row.label}”行，留空", T2, row.key))
+            report.notes.append(ReadNote(f"未找到“{row.label}”行，留空", ReportTable.TABLE2, row.key))
         elif missing:
-            report.notes.append(ReadNote(f"“{row.label}”行未读到：{'、'.join(missing)}，留空", T2, row.key))
+            report.notes.append(
+                ReadNote(f"“{row.label}”行未读到：{'、'.join(missing)}，留空", ReportTable.TABLE2, row.key)
+            )
 
 
 def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
@@ -154,7 +164,7 @@ def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
         sources[OTHER_OTHER] = OTHER_SINGLE
     report.notes.extend(reading.notes)
     report.notes.extend(
-        ReadNote("表中“（六）其他处理”只有一行，没有分项：读入“3.其他”，这一项留空", T3, key)
+        ReadNote("表中“（六）其他处理”只有一行，没有分项：读入“3.其他”，这一项留空", ReportTable.TABLE3, key)
         for key in other_rows
         if key in explained
     )
@@ -164,7 +174,7 @@ def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
         source = sources[row.key]
         values = [reading.cells.get((source, str(c))) for c in range(tx.COLUMN_COUNT)]
         if all(v is None for v in values):
-            report.notes.append(ReadNote(f"未找到“{row.full_label}”行，留空", T3, row.key))
+            report.notes.append(ReadNote(f"未找到“{row.full_label}”行，留空", ReportTable.TABLE3, row.key))
             continue
         missing: list[str] = []
         for c, cell in enumerate(values):
@@ -173,16 +183,28 @@ def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
                 report.table3[row.key][c] = value if isinstance(value, int) else None
                 if cell.note:
                     report.notes.append(
-                        ReadNote(f"“{row.full_label}”行“{tx.COLUMN_LABELS[c]}”列：{cell.note}", T3, row.key, str(c))
+                        ReadNote(
+                            f"“{row.full_label}”行“{tx.COLUMN_LABELS[c]}”列：{cell.note}",
+                            ReportTable.TABLE3,
+                            row.key,
+                            str(c),
+                        )
                     )
             elif isinstance(cell, Unsure):
                 report.notes.append(
-                    ReadNote(f"“{row.full_label}”行“{tx.COLUMN_LABELS[c]}”列：{cell.message}", T3, row.key, str(c))
+                    ReadNote(
+                        f"“{row.full_label}”行“{tx.COLUMN_LABELS[c]}”列：{cell.message}",
+                        ReportTable.TABLE3,
+                        row.key,
+                        str(c),
+                    )
                 )
             elif str(c) not in column_notes:
                 missing.append(tx.COLUMN_LABELS[c])
         if missing:
-            report.notes.append(ReadNote(f"“{row.full_label}”行未读到：{'、'.join(missing)}，留空", T3, row.key))
+            report.notes.append(
+                ReadNote(f"“{row.full_label}”行未读到：{'、'.join(missing)}，留空", ReportTable.TABLE3, row.key)
+            )
 
 
 def _sum_other_rows(reading: TableReading) -> None:
@@ -200,7 +222,7 @@ def _sum_other_rows(reading: TableReading) -> None:
 
 def _fill_table4(report: AnnualReport, reading: TableReading) -> None:
     if not reading.found:
-        _missing_table(report, T4)
+        _missing_table(report, ReportTable.TABLE4)
         return
     report.notes.extend(reading.notes)
     for group in tx.TABLE4_GROUPS:
@@ -210,11 +232,17 @@ def _fill_table4(report: AnnualReport, reading: TableReading) -> None:
             if isinstance(cell, Got):
                 report.table4[group.value][name] = cell.value if isinstance(cell.value, int) else None
                 if cell.note:
-                    report.notes.append(ReadNote(f"“{group.label}”“{label}”：{cell.note}", T4, group.value, name))
+                    report.notes.append(
+                        ReadNote(f"“{group.label}”“{label}”：{cell.note}", ReportTable.TABLE4, group.value, name)
+                    )
             elif isinstance(cell, Unsure):
-                report.notes.append(ReadNote(f"“{group.label}”“{label}”：{cell.message}", T4, group.value, name))
+                report.notes.append(
+                    ReadNote(f"“{group.label}”“{label}”：{cell.message}", ReportTable.TABLE4, group.value, name)
+                )
             else:
-                report.notes.append(ReadNote(f"“{group.label}”“{label}”未读到，留空", T4, group.value, name))
+                report.notes.append(
+                    ReadNote(f"“{group.label}”“{label}”未读到，留空", ReportTable.TABLE4, group.value, name)
+                )
 
 
 # ---------------------------------------------------------------------------------------------

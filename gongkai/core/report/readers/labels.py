@@ -14,37 +14,37 @@ from dataclasses import dataclass
 
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.readers.normalize import norm
-from gongkai.core.report.taxonomy import ReportFormat, ReviewKind, ReviewResult
+from gongkai.core.report.taxonomy import ReportFormat, ReviewKind, ReviewResult, Table3Key
 
 # ---------------------------------------------------------------------------------------------
 # Table 三 rows and groups (spec §3.5)
 # ---------------------------------------------------------------------------------------------
 
-T3_PHRASES: dict[str, tuple[str, ...]] = {
-    "new": ("本年新收", "本年度新收", "新收政府信息公开申请", "收到政府信息公开申请数量"),
-    "carried_over": ("上年结转", "上年度结转", "上一年度结转"),
-    "granted": ("予以公开",),
-    "partial": ("部分公开", "区分处理"),
-    "withheld_state_secret": ("国家秘密",),
-    "withheld_prohibited_by_law": ("禁止公开", "法律行政法规", "其他法律", "法律行政"),
-    "withheld_security_stability": ("三安全一稳定", "危及"),
-    "withheld_third_party": ("第三方",),
-    "withheld_internal_affairs": ("内部事务",),
-    "withheld_process_information": ("过程性",),
-    "withheld_enforcement_file": ("执法案卷",),
-    "withheld_administrative_query": ("行政查询", "查询事项"),
-    "unavailable_not_held": ("不掌握",),
-    "unavailable_needs_creation": ("另行制作", "没有现成"),
-    "unavailable_still_unclear": ("仍不明确", "补正后申请"),
-    "rejected_petition_complaint": ("信访", "举报投诉"),
-    "rejected_repeated": ("重复申请",),
-    "rejected_publication": ("出版物",),
-    "rejected_excessive": ("大量反复", "反复申请"),
-    "rejected_confirm_existing": ("行政机关确认", "重新出具", "已获取信息", "确认或重新"),
-    "other_no_correction": ("不补正", "逾期不补"),
-    "other_fee_unpaid": ("缴纳费用", "收费通知", "未按收费"),
-    "total": ("(七)总计", "(七)合计"),
-    "carried_forward": ("结转下年", "下年度继续办理", "继续办理"),
+T3_PHRASES: dict[Table3Key, tuple[str, ...]] = {
+    Table3Key.NEW: ("本年新收", "本年度新收", "新收政府信息公开申请", "收到政府信息公开申请数量"),
+    Table3Key.CARRIED_OVER: ("上年结转", "上年度结转", "上一年度结转"),
+    Table3Key.GRANTED: ("予以公开",),
+    Table3Key.PARTIAL: ("部分公开", "区分处理"),
+    Table3Key.WITHHELD_STATE_SECRET: ("国家秘密",),
+    Table3Key.WITHHELD_PROHIBITED_BY_LAW: ("禁止公开", "法律行政法规", "其他法律", "法律行政"),
+    Table3Key.WITHHELD_SECURITY_STABILITY: ("三安全一稳定", "危及"),
+    Table3Key.WITHHELD_THIRD_PARTY: ("第三方",),
+    Table3Key.WITHHELD_INTERNAL_AFFAIRS: ("内部事务",),
+    Table3Key.WITHHELD_PROCESS_INFORMATION: ("过程性",),
+    Table3Key.WITHHELD_ENFORCEMENT_FILE: ("执法案卷",),
+    Table3Key.WITHHELD_ADMINISTRATIVE_QUERY: ("行政查询", "查询事项"),
+    Table3Key.UNAVAILABLE_NOT_HELD: ("不掌握",),
+    Table3Key.UNAVAILABLE_NEEDS_CREATION: ("另行制作", "没有现成"),
+    Table3Key.UNAVAILABLE_STILL_UNCLEAR: ("仍不明确", "补正后申请"),
+    Table3Key.REJECTED_PETITION_COMPLAINT: ("信访", "举报投诉"),
+    Table3Key.REJECTED_REPEATED: ("重复申请",),
+    Table3Key.REJECTED_PUBLICATION: ("出版物",),
+    Table3Key.REJECTED_EXCESSIVE: ("大量反复", "反复申请"),
+    Table3Key.REJECTED_CONFIRM_EXISTING: ("行政机关确认", "重新出具", "已获取信息", "确认或重新"),
+    Table3Key.OTHER_NO_CORRECTION: ("不补正", "逾期不补"),
+    Table3Key.OTHER_FEE_UNPAID: ("缴纳费用", "收费通知", "未按收费"),
+    Table3Key.TOTAL: ("(七)总计", "(七)合计"),
+    Table3Key.CARRIED_FORWARD: ("结转下年", "下年度继续办理", "继续办理"),
 }
 
 #: Groups （三）–（六） label their sub-rows; a group printed as a single row with numbers is only
@@ -83,10 +83,10 @@ def t3_events(text: str, *, other_context: bool) -> list[tuple[int, str]]:
         offset = _first(text, phrases)
         if offset >= 0:
             found.append((offset, key))
-    for key, phrases in T3_GROUP_PHRASES.items():
+    for group, phrases in T3_GROUP_PHRASES.items():
         offset = _first(text, phrases)
         if offset >= 0:
-            found.append((offset, GROUP_PREFIX + key))
+            found.append((offset, GROUP_PREFIX + group))
     if other_context or "其他处理" in text:
         match = _OTHER_OTHER.search(text)
         if match:

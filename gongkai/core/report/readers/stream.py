@@ -5,7 +5,8 @@ by tabs or spaces), a page whose tables were flattened into paragraphs, and the 
 PDF all come down to the same thing: row labels and runs of numbers, in reading order. The
 labels are recognised by key phrase (:mod:`.labels`); runs are given to labels by
 :func:`align`, which only accepts a pairing that every best explanation of the sequence agrees
-on. A label whose numbers cannot be told apart from its neighbour's comes back unsure.
+on. A label whose numbers cannot be told apart from its neighbour's comes back unsure. The line
+span of each table comes from :mod:`.regions`.
 """
 
 from __future__ import annotations
@@ -26,16 +27,14 @@ from gongkai.core.report.readers.labels import (
     OTHER_ROWS,
     OTHER_SINGLE,
     OUTCOME_KEYS,
-    T3_PHRASES,
     TOTAL,
     TOTAL_BARE,
-    Heading,
-    heading_key,
     t2_events,
     t3_events,
 )
 from gongkai.core.report.readers.normalize import BLANK_MARKS, Unsure, fold, looks_numeric, norm, parse_cell
-from gongkai.core.report.readers.tables import T2, T3, T4, TableReading
+from gongkai.core.report.readers.regions import is_row_label
+from gongkai.core.report.readers.tables import TableReading
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
     COLUMN_LABELS,
@@ -43,6 +42,7 @@ from gongkai.core.report.taxonomy import (
     TABLE4_FIELDS,
     TABLE4_GROUPS,
     ReportFormat,
+    ReportTable,
     table2_rows,
 )
 
@@ -323,76 +323,6 @@ def _align_chain(chain: list[tuple[int, Event]], result: dict[str, RunEvent], us
 
 
 # ---------------------------------------------------------------------------------------------
-# Regions of the document
-# ---------------------------------------------------------------------------------------------
-
-
-def headings(lines: Sequence[str]) -> list[Heading]:
-    """Section headings by line, in order."""
-    found: list[Heading] = []
-    for i, line in enumerate(lines):
-        if len(line) <= 80:
-            key = heading_key(line)
-            if key is not None:
-                found.append(Heading(key, i))
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class Regions:
-    """Line ranges [start, end) of each table in the text, where found."""
-
-    t2: tuple[int, int] | None
-    t3: tuple[int, int] | None
-    t4: tuple[int, int] | None
-
-
-_NEW_ROW = T3_PHRASES[NEW]
-#: Lines that can start or end a table region hold one of these (tested before normalising).
-_REGION_WORDS = re.compile("新收|收到|第二十条|行政复议")
-_NARRATIVE_COUNT = re.compile(r"[^\d,。;]*\d+(?:件|个|条)")
-
-
-def is_row_label(text: str, offset: int) -> bool:
-    """True when the phrase at ``offset`` of a normalised text is a table label, not a sentence
-    ("本年新收政府信息公开申请数量29件，…" is narrative)."""
-    rest = text[offset : offset + 40]
-    if _NARRATIVE_COUNT.match(rest) or "。" in rest:
-        return False
-    digit = next((i for i, ch in enumerate(rest) if ch.isdigit()), len(rest))
-    return "," not in rest[:digit]
-
-
-def _new_row_line(text: str) -> bool:
-    return any((at := text.find(p)) >= 0 and is_row_label(text, at) for p in _NEW_ROW)
-
-
-def regions(lines: Sequence[str], found: Sequence[Heading]) -> Regions:
-    """Where tables 二, 三 and 四 are: table 三 starts near its first "本年新收" row label."""
-    normed = [norm(line) if len(line) < 400 and _REGION_WORDS.search(line) else "" for line in lines]
-    first_new = next((i for i, text in enumerate(normed) if _new_row_line(text)), None)
-    if first_new is None:
-        return Regions(None, None, None)
-    before = [h for h in found if h.line <= first_new]
-    t3_heads = [h.line for h in before if h.key == "table3"]
-    t3_start = t3_heads[-1] if t3_heads else max([h.line + 1 for h in before] + [first_new - 40, 0])
-    after = [h for h in found if h.line > first_new]
-    t4_head = next((h.line for h in after if h.key == "table4"), None)
-    closing = next((h.line for h in after if h.key in ("problems", "other")), len(lines))
-    if t4_head is None:
-        t4_head = next((i for i in range(first_new, closing) if "行政复议" in normed[i]), None)
-    t3_end = t4_head if t4_head is not None else closing
-    t4 = (t4_head, max(closing, t4_head + 1)) if t4_head is not None else None
-    t2_heads = [h.line for h in found if h.key == "table2" and h.line < t3_start]
-    if t2_heads:
-        t2: tuple[int, int] | None = (t2_heads[-1], t3_start)
-    else:
-        article = next((i for i in range(t3_start) if "第二十条" in normed[i]), None)
-        t2 = (article, t3_start) if article is not None else None
-    return Regions(t2, (t3_start, t3_end), t4)
-
-
-# ---------------------------------------------------------------------------------------------
 # Tables
 # ---------------------------------------------------------------------------------------------
 
@@ -413,7 +343,7 @@ def _t3_layout(header: str) -> tuple[int, ...]:
 
 def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     """Table 三 from text (spec §3.5): 25 labelled rows of 7 numbers (2019: one （六） row)."""
-    reading = TableReading(T3)
+    reading = TableReading(ReportTable.TABLE3)
     parts = pieces(tokenize(lines[span[0] : span[1]]))
     header: list[str] = []
     events: list[Event] = []
@@ -547,7 +477,7 @@ def _put_t3_run(reading: TableReading, key: str, cells: tuple[str, ...], layout:
 
 def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) -> TableReading:
     """Table 二 from text (spec §3.4; 2019 format §4): one labelled run per row."""
-    reading = TableReading(T2)
+    reading = TableReading(ReportTable.TABLE2)
     rows = {row.key: row for row in table2_rows(fmt)}
     widths = {row.key: len(row.fields) for row in TABLE2_ROWS_2019} | {k: len(r.fields) for k, r in rows.items()}
     events: list[Event] = []
@@ -591,7 +521,7 @@ _T4_CELLS = len(TABLE4_GROUPS) * len(TABLE4_FIELDS)
 
 def read_table4(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     """Table 四 from text (spec §3.6): one run of 15 numbers under the header."""
-    reading = TableReading(T4)
+    reading = TableReading(ReportTable.TABLE4)
     parts = pieces(tokenize(lines[span[0] : span[1]]))
     runs = [p.cells for p in parts if p.is_run]
     fitting = [cells for cells in runs if len(cells) == _T4_CELLS]

@@ -6,17 +6,15 @@ from dataclasses import dataclass, field
 
 from gongkai.core.report.model import ReadNote
 from gongkai.core.report.readers.normalize import Got, Reading, Unsure
+from gongkai.core.report.taxonomy import ReportTable
 
 #: A cell of one table: (row key, column) — column is the index "0"–"6" (table 三) or a field name.
 CellKey = tuple[str, str]
 
-T2 = "二"
-T3 = "三"
-T4 = "四"
-TABLE_TITLES: dict[str, str] = {
-    T2: "表二（主动公开政府信息情况）",
-    T3: "表三（收到和处理政府信息公开申请情况）",
-    T4: "表四（政府信息公开行政复议、行政诉讼情况）",
+TABLE_TITLES: dict[ReportTable, str] = {
+    ReportTable.TABLE2: "表二（主动公开政府信息情况）",
+    ReportTable.TABLE3: "表三（收到和处理政府信息公开申请情况）",
+    ReportTable.TABLE4: "表四（政府信息公开行政复议、行政诉讼情况）",
 }
 
 
@@ -24,7 +22,7 @@ TABLE_TITLES: dict[str, str] = {
 class TableReading:
     """Cells read from one table by one path; ``rows`` are the row keys whose label was found."""
 
-    table: str
+    table: ReportTable
     cells: dict[CellKey, Reading] = field(default_factory=dict)
     rows: set[str] = field(default_factory=set)
     notes: list[ReadNote] = field(default_factory=list)

@@ -59,11 +59,16 @@ class CellKind(StrEnum):
     VALUE = "value"  # a number (or a blank)
 
 
+#: The column key of table 三's 总计 column in a :class:`CellRef`.
+TOTAL_COLUMN_KEY = "total"
+
+
 @dataclass(frozen=True, slots=True)
 class CellRef:
     """Where a number lives in ``AnnualReport``: table "二"/"三"/"四", row key, column key.
 
-    The column key is the field name (tables 二, 四) or the applicant type / "total" (table 三).
+    The column key is the field name (tables 二, 四) or the applicant type / :data:`TOTAL_COLUMN_KEY`
+    (table 三).
     """
 
     table: str
@@ -339,7 +344,7 @@ def table3_grid(report: AnnualReport) -> TableGrid:
                 cells.append(GridCell(row, 2, spec.full_label, CellKind.ROW_HEADER))
         values = report.table3.get(spec.key) or [None] * COLUMN_COUNT
         for index, value in enumerate(values):
-            column = APPLICANT_COLUMNS[index].value if index < len(APPLICANT_COLUMNS) else "total"
+            column = APPLICANT_COLUMNS[index].value if index < len(APPLICANT_COLUMNS) else TOTAL_COLUMN_KEY
             cells.append(
                 GridCell(
                     row,
