@@ -26,9 +26,10 @@ from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write
 from gongkai.audit.services import diff, record
 from gongkai.core.errors import InvalidTransition
+from gongkai.core.publication_flow import ItemAction, ItemStatus, SecrecyVerdict, next_status
+from gongkai.core.publication_timeliness import PublicationTimeliness, timeliness
 from gongkai.publications.attachments import MAX_ATTACHMENTS_PER_ITEM, check_file
 from gongkai.publications.errors import PublicationError
-from gongkai.publications.flow import Action, ReviewResult, Status, next_status
 from gongkai.publications.models import (
     Article20Figures,
     Attachment,
@@ -46,7 +47,7 @@ from gongkai.publications.models import (
 )
 from gongkai.publications.suggestions import MIN_APPLICANTS, applicant_identity, candidate_cases
 from gongkai.publications.text import plain_text, sanitize_html, search_document
-from gongkai.publications.timeliness import Timeliness, timeliness
+from gongkai.publications.timeliness import working_calendar
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -222,8 +223,8 @@ def _locked(item: Item) -> Item:
     return Item.objects.select_for_update().select_related("agency").get(pk=item.pk)
 
 
-def _transition(item: Item, action: Action) -> Status:
-    return next_status(Status(item.status), action)
+def _transition(item: Item, action: ItemAction) -> ItemStatus:
+    return next_status(ItemStatus(item.status), action)
 
 
 def _forget_review(item: Item) -> None:
@@ -262,7 +263,7 @@ def create_draft(
         issuer=(issuer.strip() or agency.name),
         topic=Topic(topic),
         origin_note=origin_note.strip(),
-        status=Status.DRAFT,
+        status=ItemStatus.DRAFT,
         author=actor,
         created_at=at,
         updated_at=at,
@@ -295,7 +296,7 @@ def update_item(*, actor: User, item: Item, now: dt.datetime | None = None, **ch
         raise TypeError(f"update_item() got unexpected fields: {', '.join(sorted(unknown))}")
     item = _locked(item)
     _require(actor, item.agency, DRAFTING_ROLES, "修改主动公开信息")
-    new_status = _transition(item, Action.EDIT)
+    new_status = _transition(item, ItemAction.EDIT)
     if "category" in changes and changes["category"].agency_id != item.agency_id:
         raise PublicationError(f"公开目录“{changes['category'].name}”不属于{item.agency.name}")
     if "body" in changes:
@@ -320,7 +321,7 @@ def update_item(*, actor: User, item: Item, now: dt.datetime | None = None, **ch
         changed["index_number"][1] = item.index_number
     previous_status = item.status
     item.status = new_status
-    if previous_status == Status.WITHDRAWN:
+    if previous_status == ItemStatus.WITHDRAWN:
         item.published_on = None
         item.published_by = None
         item.withdrawn_on = None
@@ -344,7 +345,7 @@ def add_attachment(*, actor: User, item: Item, upload: UploadedFile, now: dt.dat
     sends a reviewed item back to 草稿."""
     item = _locked(item)
     _require(actor, item.agency, DRAFTING_ROLES, "上传附件")
-    new_status = _transition(item, Action.EDIT)
+    new_status = _transition(item, ItemAction.EDIT)
     if item.attachments.count() >= MAX_ATTACHMENTS_PER_ITEM:
         raise PublicationError(f"每条信息最多{MAX_ATTACHMENTS_PER_ITEM}个附件")
     checked = check_file(upload.name or "", upload.size or 0, upload)
@@ -379,7 +380,7 @@ def add_attachment(*, actor: User, item: Item, upload: UploadedFile, now: dt.dat
 def remove_attachment(*, actor: User, attachment: Attachment, now: dt.datetime | None = None) -> None:
     item = _locked(attachment.item)
     _require(actor, item.agency, DRAFTING_ROLES, "删除附件")
-    new_status = _transition(item, Action.EDIT)
+    new_status = _transition(item, ItemAction.EDIT)
     name, stored, storage = attachment.original_name, attachment.file.name, attachment.file.storage
     attachment.delete()
     _after_edit(item, new_status, now)
@@ -387,7 +388,7 @@ def remove_attachment(*, actor: User, attachment: Attachment, now: dt.datetime |
     transaction.on_commit(lambda: storage.delete(stored))
 
 
-def _after_edit(item: Item, new_status: Status, now: dt.datetime | None) -> None:
+def _after_edit(item: Item, new_status: ItemStatus, now: dt.datetime | None) -> None:
     if item.status != new_status or item.reviewed_by_id is not None:
         item.status = new_status
         _forget_review(item)
@@ -400,7 +401,7 @@ def submit_for_review(*, actor: User, item: Item, now: dt.datetime | None = None
     """Send a draft to 保密审查."""
     item = _locked(item)
     _require(actor, item.agency, DRAFTING_ROLES, "提交保密审查")
-    item.status = _transition(item, Action.SUBMIT)
+    item.status = _transition(item, ItemAction.SUBMIT)
     item.updated_at = _now(now)
     item.save(update_fields=["status", "updated_at"])
     record(actor=actor, action=PublicationAction.SUBMITTED, target=item, changes={"status": item.status})
@@ -408,8 +409,8 @@ def submit_for_review(*, actor: User, item: Item, now: dt.datetime | None = None
 
 
 @transaction.atomic
-def record_review(
-    *, actor: User, item: Item, result: ReviewResult | str, notes: str = "", now: dt.datetime | None = None
+def record_secrecy_review(
+    *, actor: User, item: Item, result: SecrecyVerdict | str, notes: str = "", now: dt.datetime | None = None
 ) -> SecrecyReview:
     """Record a 保密审查 ("上网信息不涉密、涉密信息不上网").
 
@@ -418,12 +419,12 @@ def record_review(
     withdrawn item found 涉密 leaves the portal at once.
     """
     item = _locked(item)
-    result = ReviewResult(result)
+    result = SecrecyVerdict(result)
     _require(actor, item.agency, REVIEWER_ROLES, "进行保密审查")
     if actor.pk == item.author_id:
         raise PublicationError("保密审查须由起草人以外的人员进行")
     notes = notes.strip()
-    if result is ReviewResult.CLASSIFIED and not notes:
+    if result is SecrecyVerdict.CLASSIFIED and not notes:
         raise PublicationError("审查结论为“涉密”时须填写审查意见（涉密内容和依据）")
     previous = item.status
     item.status = _transition(item, result.action)
@@ -432,7 +433,7 @@ def record_review(
     review = SecrecyReview.objects.create(
         item=item, reviewer=actor, result=result, notes=notes, reviewed_at=at, digest=digest
     )
-    item.is_classified = item.is_classified or result is ReviewResult.CLASSIFIED
+    item.is_classified = item.is_classified or result is SecrecyVerdict.CLASSIFIED
     item.reviewed_by = actor
     item.reviewed_at = at
     item.reviewed_digest = digest
@@ -451,7 +452,7 @@ def record_review(
 @dataclass(frozen=True, slots=True)
 class PublishOutcome:
     item: Item
-    timeliness: Timeliness
+    timeliness: PublicationTimeliness
 
 
 @transaction.atomic
@@ -465,7 +466,7 @@ def publish(*, actor: User, item: Item, today: dt.date, now: dt.datetime | None 
     _require(actor, item.agency, PUBLISHER_ROLES, "发布主动公开信息")
     if item.is_classified:
         raise InvalidTransition("该信息经保密审查为涉密，不得公开")
-    new_status = _transition(item, Action.PUBLISH)
+    new_status = _transition(item, ItemAction.PUBLISH)
     if item.reviewed_by_id is None or item.reviewed_at is None:
         raise InvalidTransition("该信息尚未经过保密审查，不能发布")
     if item.reviewed_by_id == item.author_id:
@@ -479,7 +480,7 @@ def publish(*, actor: User, item: Item, today: dt.date, now: dt.datetime | None 
     item.published_by = actor
     item.updated_at = _now(now)
     item.save(update_fields=["status", "published_on", "published_by", "updated_at"])
-    check = timeliness(item.formed_on, today)
+    check = timeliness(item.formed_on, today, working_calendar())
     record(
         actor=actor,
         action=PublicationAction.PUBLISHED,
@@ -498,7 +499,7 @@ def withdraw(*, actor: User, item: Item, reason: str, today: dt.date, now: dt.da
     reason = reason.strip()
     if not reason:
         raise PublicationError("撤回须说明原因")
-    item.status = _transition(item, Action.WITHDRAW)
+    item.status = _transition(item, ItemAction.WITHDRAW)
     item.withdrawn_on = today
     item.withdrawal_reason = reason
     item.updated_at = _now(now)
