@@ -4,7 +4,7 @@ article 20 figures, and each agency's 政府信息公开指南.
 Models hold data and invariants. The invariant that matters most is in the database itself: an
 item is published only after a 保密审查 by someone other than its author found it 不涉密
 (``CheckConstraint`` ``pub_item_published_needs_review`` and ``pub_item_classified_never_published``),
-whatever path writes the row. Workflows are in ``services.py``.
+whatever path writes the row. Workflows are in ``services``.
 """
 
 from __future__ import annotations
