@@ -159,8 +159,8 @@ def build(items: int, seed: int = 2025) -> Any:
     from gongkai.accounts.services import create_user
     from gongkai.agencies.models import Agency, AgencyLevel
     from gongkai.agencies.services import create_agency
+    from gongkai.core.publication_flow import ItemStatus
     from gongkai.publications import services
-    from gongkai.publications.flow import Status
     from gongkai.publications.models import Category, IndexSequence, Item, Topic
 
     agency = Agency.objects.filter(code=AGENCY_CODE).first()
@@ -209,7 +209,7 @@ def build(items: int, seed: int = 2025) -> Any:
                 published_on=formed + dt.timedelta(days=rnd.randint(1, 10)),
                 topic=rnd.choice(list(Topic)).value,
                 body=body,
-                status=Status.PUBLISHED.value,
+                status=ItemStatus.PUBLISHED.value,
                 author=clerk,
                 reviewed_by=officer,
                 reviewed_at=now,

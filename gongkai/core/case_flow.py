@@ -1,7 +1,8 @@
 """What may happen to a 依申请公开 case next: statuses, events and the transition table.
 
 The table is the one place that says which event may follow which status (条例 arts 30–36);
-:func:`next_status` checks it and raises :class:`InvalidTransition` with a Chinese message.
+:func:`next_status` checks it with the core's one :func:`~gongkai.core.states.transition`, which
+raises :class:`InvalidTransition` with a Chinese message.
 Closing a case needs exactly one :class:`~gongkai.core.outcomes.Outcome`
 (:func:`close_outcome`): 逾期不补正 and 逾期未缴费 close with their own table 三 rows.
 
@@ -18,6 +19,7 @@ from enum import StrEnum
 from gongkai.core.deadlines import Channel
 from gongkai.core.errors import InvalidTransition
 from gongkai.core.outcomes import Outcome
+from gongkai.core.states import TransitionTable, transition
 
 
 class Status(StrEnum):
@@ -110,63 +112,66 @@ EVENT_LABELS: dict[Event, str] = {
 _S, _E = Status, Event
 
 #: status → {event: next status}. Anything not listed is refused.
-TRANSITIONS: dict[Status, dict[Event, Status]] = {
-    _S.AWAITING_CONFIRMATION: {  # art 31(2)(3)
-        _E.CONFIRM_RECEIPT: _S.REGISTERED,
-        _E.WITHDRAW: _S.CLOSED,
+TRANSITIONS: TransitionTable[Status, Event] = TransitionTable(
+    "案件",
+    {
+        _S.AWAITING_CONFIRMATION: {  # art 31(2)(3)
+            _E.CONFIRM_RECEIPT: _S.REGISTERED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.REGISTERED: {
+            _E.ACCEPT: _S.IN_PROGRESS,
+            _E.ANSWER_ON_THE_SPOT: _S.CLOSED,  # art 33 ¶1
+            _E.REQUEST_CORRECTION: _S.AWAITING_CORRECTION,  # art 30
+            _E.ANSWER: _S.CLOSED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.AWAITING_CORRECTION: {  # art 30
+            _E.RECEIVE_CORRECTION: _S.IN_PROGRESS,
+            _E.CORRECTION_OVERDUE: _S.CLOSED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.IN_PROGRESS: {
+            _E.REQUEST_CORRECTION: _S.AWAITING_CORRECTION,
+            _E.START_CONSULTATION: _S.CONSULTING,  # arts 32, 34
+            _E.REQUEST_EXTENSION: _S.EXTENSION_REQUESTED,  # art 33 ¶2
+            _E.SEND_FEE_NOTICE: _S.FEE_PENDING,  # art 42
+            _E.SET_DELAYED_ANSWER: _S.DELAYED,  # art 35
+            _E.ANSWER: _S.CLOSED,  # art 36
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.CONSULTING: {
+            # An answer waits for the consultation's end date: it decides the clock (art 33 ¶3).
+            _E.END_CONSULTATION: _S.IN_PROGRESS,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.EXTENSION_REQUESTED: {
+            _E.APPROVE_EXTENSION: _S.EXTENDED,
+            _E.REFUSE_EXTENSION: _S.IN_PROGRESS,
+            _E.ANSWER: _S.CLOSED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.EXTENDED: {
+            _E.START_CONSULTATION: _S.CONSULTING,
+            _E.SEND_FEE_NOTICE: _S.FEE_PENDING,
+            _E.SET_DELAYED_ANSWER: _S.DELAYED,
+            _E.ANSWER: _S.CLOSED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.FEE_PENDING: {  # spec §2.4
+            _E.RECEIVE_PAYMENT: _S.IN_PROGRESS,
+            _E.FEE_OVERDUE: _S.CLOSED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.DELAYED: {  # art 35
+            _E.START_CONSULTATION: _S.CONSULTING,
+            _E.SEND_FEE_NOTICE: _S.FEE_PENDING,
+            _E.ANSWER: _S.CLOSED,
+            _E.WITHDRAW: _S.CLOSED,
+        },
+        _S.CLOSED: {},
     },
-    _S.REGISTERED: {
-        _E.ACCEPT: _S.IN_PROGRESS,
-        _E.ANSWER_ON_THE_SPOT: _S.CLOSED,  # art 33 ¶1
-        _E.REQUEST_CORRECTION: _S.AWAITING_CORRECTION,  # art 30
-        _E.ANSWER: _S.CLOSED,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.AWAITING_CORRECTION: {  # art 30
-        _E.RECEIVE_CORRECTION: _S.IN_PROGRESS,
-        _E.CORRECTION_OVERDUE: _S.CLOSED,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.IN_PROGRESS: {
-        _E.REQUEST_CORRECTION: _S.AWAITING_CORRECTION,
-        _E.START_CONSULTATION: _S.CONSULTING,  # arts 32, 34
-        _E.REQUEST_EXTENSION: _S.EXTENSION_REQUESTED,  # art 33 ¶2
-        _E.SEND_FEE_NOTICE: _S.FEE_PENDING,  # art 42
-        _E.SET_DELAYED_ANSWER: _S.DELAYED,  # art 35
-        _E.ANSWER: _S.CLOSED,  # art 36
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.CONSULTING: {
-        # An answer waits for the consultation's end date: it decides the clock (art 33 ¶3).
-        _E.END_CONSULTATION: _S.IN_PROGRESS,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.EXTENSION_REQUESTED: {
-        _E.APPROVE_EXTENSION: _S.EXTENDED,
-        _E.REFUSE_EXTENSION: _S.IN_PROGRESS,
-        _E.ANSWER: _S.CLOSED,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.EXTENDED: {
-        _E.START_CONSULTATION: _S.CONSULTING,
-        _E.SEND_FEE_NOTICE: _S.FEE_PENDING,
-        _E.SET_DELAYED_ANSWER: _S.DELAYED,
-        _E.ANSWER: _S.CLOSED,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.FEE_PENDING: {  # spec §2.4
-        _E.RECEIVE_PAYMENT: _S.IN_PROGRESS,
-        _E.FEE_OVERDUE: _S.CLOSED,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.DELAYED: {  # art 35
-        _E.START_CONSULTATION: _S.CONSULTING,
-        _E.SEND_FEE_NOTICE: _S.FEE_PENDING,
-        _E.ANSWER: _S.CLOSED,
-        _E.WITHDRAW: _S.CLOSED,
-    },
-    _S.CLOSED: {},
-}
+)
 
 OPEN_STATUSES: frozenset[Status] = frozenset(s for s in Status if s is not Status.CLOSED)
 #: The answer clock has not started or is waiting on the applicant: 条例 arts 30, 31.
@@ -195,15 +200,12 @@ def initial_status(channel: Channel) -> Status:
 
 def allowed_events(status: Status) -> tuple[Event, ...]:
     """The events the table allows from ``status``, in table order."""
-    return tuple(TRANSITIONS[status])
+    return TRANSITIONS.allowed(status)
 
 
 def next_status(status: Status, event: Event) -> Status:
     """The status after ``event``: 条例 arts 30–36 as :data:`TRANSITIONS`; else :class:`InvalidTransition`."""
-    try:
-        return TRANSITIONS[status][event]
-    except KeyError:
-        raise InvalidTransition(f"案件处于“{status.label}”状态，不能执行“{event.label}”") from None
+    return transition(TRANSITIONS, status, event)
 
 
 def close_outcome(event: Event, outcome: Outcome | None) -> Outcome:

@@ -19,7 +19,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from gongkai.core.calendar import WEEKDAY_LABELS, DayKind, WorkingCalendar
+from gongkai.core.calendar import WorkingCalendar
+from gongkai.core.deadline_trace import TraceDay, trace_days
 from gongkai.core.errors import DeadlineError
 
 ANSWER_DAYS = 20  # 条例 art 33 ¶2
@@ -253,19 +254,6 @@ PAUSE_BASIS: dict[PauseReason, str] = {
     PauseReason.CONSULTATION: "条例第三十三条第三款",
     PauseReason.FEE: "收费期间不计，按可配置规则，待法律审核",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class TraceDay:
-    """One calendar day of the explanation: its kind, the running count (None if not counted), why."""
-
-    day: date
-    kind: DayKind
-    counted: int | None
-    note: str
-
-    def line(self) -> str:
-        return f"{self.day.isoformat()} {WEEKDAY_LABELS[self.day.weekday()]}  {self.note}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,34 +581,15 @@ def _trace(
         else:
             text = f"{m.label}{m.note}"
         marks.setdefault(m.day, []).append(text)
-    pause_labels = {(p.start, p.end): (p.label, p.basis) for p in result.pauses}
-    out: list[TraceDay] = []
-    count = 0
-    for info in calendar.days(result.received_on, last):
-        d = info.day
-        inside = [lb for (s, e), lb in pause_labels.items() if s <= d <= e]
-        pause = list(dict.fromkeys(label for label, _ in inside))
-        bases = "；".join(dict.fromkeys(basis for _, basis in inside))
-        counted: int | None = None
-        if d == result.received_on:
-            note = "收到申请之日，不计入（条例第三十一条、民法典第二百零一条）"
-        elif result.clock_start is None or d < result.clock_start:
-            note = "等待申请人补正，不计"
-        elif d == result.clock_start:
-            note = "收到补正之日，不计入；答复期限自此重新计算（条例第三十条）"
-        elif any(s <= d <= e for s, e in paused) and (count < total or art33_due is None):
-            note = "、".join([*([info.label] if not info.is_working else []), *pause]) + f"，不计（{bases}）"
-        elif count >= total:
-            note = f"{info.label}（条例第三十五条延迟答复期间）"
-        elif info.is_working:
-            count += 1
-            counted = count
-            prefix = f"{info.label}，" if info.kind is DayKind.SHIFTED_WORKDAY else ""
-            extra = f"（延长期限第{count - ANSWER_DAYS}个）" if count > ANSWER_DAYS else ""
-            note = f"{prefix}第{count}个工作日{extra}"
-        else:
-            note = f"{info.label}，不计"
-        if d in marks:
-            note += " —— " + "；".join(marks[d])
-        out.append(TraceDay(d, info.kind, counted, note))
-    return tuple(out)
+    return trace_days(
+        calendar,
+        received_on=result.received_on,
+        clock_start=result.clock_start,
+        last=last,
+        paused=paused,
+        pauses=result.pauses,
+        marks=marks,
+        total=total,
+        answer_days=ANSWER_DAYS,
+        delayed=art33_due is not None,
+    )

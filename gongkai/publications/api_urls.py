@@ -40,7 +40,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         item = self.get_object()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.record_review(
+        services.record_secrecy_review(
             actor=staff(request),
             item=item,
             result=data.validated_data["result"],

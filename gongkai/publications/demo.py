@@ -24,8 +24,8 @@ from django.db import transaction
 
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
+from gongkai.core.publication_flow import SecrecyVerdict
 from gongkai.publications import services
-from gongkai.publications.flow import ReviewResult
 from gongkai.publications.models import Article20Figures, Category, Guide, Item, RegisterDocument, RegisterKind, Topic
 
 AGENCY_CODE = "BJ-MY-GY"
@@ -248,10 +248,10 @@ def _body(title: str, community_hint: str = "") -> str:
 
 def _publish(item: Item, reviewer: User, publisher: User, formed: dt.date, published: dt.date) -> None:
     services.submit_for_review(actor=item.author, item=item, now=_at(formed))
-    services.record_review(
+    services.record_secrecy_review(
         actor=reviewer,
         item=item,
-        result=ReviewResult.NOT_CLASSIFIED,
+        result=SecrecyVerdict.NOT_CLASSIFIED,
         notes="经审查，不涉及国家秘密",
         now=_at(published),
     )
@@ -400,13 +400,13 @@ def _load_current(agency: Agency, by_name: dict[str, Category], users: dict[str,
     services.submit_for_review(actor=clerk, item=pending, now=_at(today))
     cleared = _draft(agency, clerk, by_name["通知公告"], "果园新里社区关于开展冬季防火宣传的通知", today)
     services.submit_for_review(actor=clerk, item=cleared, now=_at(today))
-    services.record_review(actor=officer, item=cleared, result=ReviewResult.NOT_CLASSIFIED, now=_at(today))
+    services.record_secrecy_review(actor=officer, item=cleared, result=SecrecyVerdict.NOT_CLASSIFIED, now=_at(today))
     secret = _draft(agency, officer, by_name["其他文件"], "果园街道重点时期维稳工作部署", today)
     services.submit_for_review(actor=officer, item=secret, now=_at(today))
-    services.record_review(
+    services.record_secrecy_review(
         actor=leader,
         item=secret,
-        result=ReviewResult.CLASSIFIED,
+        result=SecrecyVerdict.CLASSIFIED,
         now=_at(today),
         notes="含有重点时期安保部署，属于工作秘密，不得公开",
     )

@@ -7,8 +7,8 @@ from typing import Any
 import django_filters
 from django import forms
 
+from gongkai.core.publication_flow import ItemStatus, SecrecyVerdict
 from gongkai.publications.attachments import ACCEPT_ATTRIBUTE, KINDS_TEXT, max_bytes
-from gongkai.publications.flow import ReviewResult, Status
 from gongkai.publications.models import Category, Item, RegisterKind, Topic
 from gongkai.publications.selectors import CatalogueTree
 
@@ -63,7 +63,7 @@ class AttachmentForm(forms.Form):
 
 class ReviewForm(forms.Form):
     result = forms.ChoiceField(
-        label="审查结论", choices=[(r.value, r.label) for r in ReviewResult], widget=forms.RadioSelect
+        label="审查结论", choices=[(r.value, r.label) for r in SecrecyVerdict], widget=forms.RadioSelect
     )
     notes = forms.CharField(
         label="审查意见",
@@ -146,7 +146,9 @@ class ImportForm(forms.Form):
 
 class ItemFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no stubs
     q = django_filters.CharFilter(label="标题或索引号", method="filter_q")
-    status = django_filters.ChoiceFilter(label="状态", choices=[(s.value, s.label) for s in Status], empty_label="全部")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=[(s.value, s.label) for s in ItemStatus], empty_label="全部"
+    )
     year = django_filters.NumberFilter(label="成文年度", field_name="formed_on", lookup_expr="year")
 
     class Meta:

@@ -4,7 +4,7 @@ article 20 figures, and each agency's 政府信息公开指南.
 Models hold data and invariants. The invariant that matters most is in the database itself: an
 item is published only after a 保密审查 by someone other than its author found it 不涉密
 (``CheckConstraint`` ``pub_item_published_needs_review`` and ``pub_item_classified_never_published``),
-whatever path writes the row. Workflows are in ``services.py``.
+whatever path writes the row. Workflows are in ``services``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from gongkai.accounts.scoping import AgencyScopedQuerySet
-from gongkai.publications.flow import EVER_PUBLISHED_STATUSES, ReviewResult, Status
+from gongkai.core.publication_flow import EVER_PUBLISHED_STATUSES, ItemStatus, SecrecyVerdict
 
 
 def _choices(enum: Any) -> list[tuple[str, str]]:
@@ -156,7 +156,7 @@ class Category(models.Model):
 #: row that is classified (constraints ``pub_item_classified_never_published`` and
 #: ``pub_item_classified_status``) — and repeating it in the filter would keep SQLite from
 #: answering the portal's lists from the indexes alone.
-PUBLIC = Q(status=Status.PUBLISHED.value)
+PUBLIC = Q(status=ItemStatus.PUBLISHED.value)
 
 
 class ItemQuerySet(AgencyScopedQuerySet["Item"]):
@@ -174,7 +174,7 @@ class ItemQuerySet(AgencyScopedQuerySet["Item"]):
         )
 
     def awaiting_review(self) -> ItemQuerySet:
-        return self.filter(status=Status.PENDING_REVIEW)
+        return self.filter(status=ItemStatus.PENDING_REVIEW)
 
 
 class Item(models.Model):
@@ -191,7 +191,7 @@ class Item(models.Model):
     formed_on = models.DateField("成文日期", help_text="信息形成或者变更之日（条例第二十六条）")
     published_on = models.DateField("发布日期", null=True, blank=True)
     topic = models.CharField("主题分类", max_length=32, choices=_choices(Topic), default=Topic.GENERAL.value)
-    status = models.CharField("状态", max_length=20, choices=_choices(Status), default=Status.DRAFT.value)
+    status = models.CharField("状态", max_length=20, choices=_choices(ItemStatus), default=ItemStatus.DRAFT.value)
     origin_note = models.CharField(
         "来源说明", max_length=200, blank=True, help_text="如：依申请转主动（条例第四十四条）"
     )
@@ -245,18 +245,18 @@ class Item(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="pub_item_title_not_blank"),
             # 涉密信息不上网: a classified item is never published, whatever writes the row.
             models.CheckConstraint(
-                condition=~Q(is_classified=True, status=Status.PUBLISHED.value),
+                condition=~Q(is_classified=True, status=ItemStatus.PUBLISHED.value),
                 name="pub_item_classified_never_published",
             ),
             # 涉密 is a status of its own: the flag and the status always agree.
             models.CheckConstraint(
-                condition=Q(status=Status.CLASSIFIED.value, is_classified=True)
-                | (~Q(status=Status.CLASSIFIED.value) & Q(is_classified=False)),
+                condition=Q(status=ItemStatus.CLASSIFIED.value, is_classified=True)
+                | (~Q(status=ItemStatus.CLASSIFIED.value) & Q(is_classified=False)),
                 name="pub_item_classified_status",
             ),
             # 上网信息不涉密: published only after a review by someone other than the author.
             models.CheckConstraint(
-                condition=~Q(status=Status.PUBLISHED.value)
+                condition=~Q(status=ItemStatus.PUBLISHED.value)
                 | (
                     Q(reviewed_by__isnull=False, reviewed_at__isnull=False, published_on__isnull=False)
                     & ~Q(reviewed_by=F("author"))
@@ -264,7 +264,7 @@ class Item(models.Model):
                 name="pub_item_published_needs_review",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.WITHDRAWN.value)
+                condition=~Q(status=ItemStatus.WITHDRAWN.value)
                 | (Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
                 name="pub_item_withdrawn_has_reason",
             ),
@@ -278,12 +278,12 @@ class Item(models.Model):
         return f"{self.index_number} {self.title}"
 
     @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
+    def status_enum(self) -> ItemStatus:
+        return ItemStatus(self.status)
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return ItemStatus(self.status).label
 
     @property
     def topic_label(self) -> str:
@@ -291,7 +291,7 @@ class Item(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == Status.PUBLISHED and not self.is_classified
+        return self.status == ItemStatus.PUBLISHED and not self.is_classified
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -330,7 +330,7 @@ class SecrecyReview(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审查人", on_delete=models.PROTECT, related_name="+"
     )
-    result = models.CharField("审查结论", max_length=20, choices=_choices(ReviewResult))
+    result = models.CharField("审查结论", max_length=20, choices=_choices(SecrecyVerdict))
     notes = models.TextField("审查意见", blank=True)
     reviewed_at = models.DateTimeField("审查时间", default=timezone.now)
     digest = models.CharField("内容摘要", max_length=64)
@@ -341,17 +341,17 @@ class SecrecyReview(models.Model):
         ordering = ["item", "-reviewed_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(result=ReviewResult.CLASSIFIED.value) | ~Q(notes=""),
+                condition=~Q(result=SecrecyVerdict.CLASSIFIED.value) | ~Q(notes=""),
                 name="pub_review_classified_has_notes",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.index_number} {ReviewResult(self.result).label}"
+        return f"{self.item.index_number} {SecrecyVerdict(self.result).label}"
 
     @property
     def result_label(self) -> str:
-        return ReviewResult(self.result).label
+        return SecrecyVerdict(self.result).label
 
 
 class IndexSequence(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from gongkai.publications.flow import ReviewResult
+from gongkai.core.publication_flow import SecrecyVerdict
 from gongkai.publications.models import Item
 
 
@@ -35,7 +35,7 @@ class ItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class ReviewInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    result = serializers.ChoiceField(choices=[(r.value, r.label) for r in ReviewResult])
+    result = serializers.ChoiceField(choices=[(r.value, r.label) for r in SecrecyVerdict])
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 

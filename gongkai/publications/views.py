@@ -23,10 +23,11 @@ from gongkai import clock
 from gongkai.accounts.scoping import can_write
 from gongkai.agencies.models import Agency
 from gongkai.core.errors import GongkaiError
+from gongkai.core.publication_flow import ItemAction, ItemStatus, SecrecyVerdict, allowed_actions
+from gongkai.core.publication_timeliness import timeliness
 from gongkai.publications import services
 from gongkai.publications.downloads import attachment_response
 from gongkai.publications.errors import ImportFileError
-from gongkai.publications.flow import Action, ReviewResult, Status, allowed_actions
 from gongkai.publications.forms import (
     AbolishForm,
     Article20Form,
@@ -50,7 +51,7 @@ from gongkai.publications.models import (
     SecrecyReview,
 )
 from gongkai.publications.selectors import catalogue_tree, register_counts
-from gongkai.publications.timeliness import timeliness, working_calendar
+from gongkai.publications.timeliness import working_calendar
 from gongkai.web.auth import staff
 from gongkai.web.errors import show_error
 
@@ -95,7 +96,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "counts": [(s, counts.get(s.value, 0)) for s in Status],
+            "counts": [(s, counts.get(s.value, 0)) for s in ItemStatus],
             "can_create": user.agency is not None and can_write(user, user.agency),
         },
     )
@@ -128,7 +129,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item.objects.visible_to(request.user).select_related("agency"), pk=pk)
     if not can_write(request.user, item.agency):
         raise PermissionDenied("只能修改本机关的信息")
-    if Action.EDIT not in allowed_actions(Status(item.status)):
+    if ItemAction.EDIT not in allowed_actions(ItemStatus(item.status)):
         messages.error(request, f"该信息处于“{item.status_label}”状态，不能修改。")
         return redirect("publications:item_detail", pk=item.pk)
     tree = catalogue_tree(item.agency)
@@ -137,7 +138,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST or None, tree=tree, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
-        note = "已保存。" if item.status == Status.DRAFT else "已保存，信息已退回草稿，须重新进行保密审查。"
+        note = "已保存。" if item.status == ItemStatus.DRAFT else "已保存，信息已退回草稿，须重新进行保密审查。"
         if _attempt(request, lambda: services.update_item(actor=staff(request), item=item, **changes), note):
             return redirect("publications:item_detail", pk=item.pk)
     return render(request, "publications/item_form.html", {"form": form, "item": item})
@@ -153,7 +154,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     user: Any = request.user
     writable = can_write(user, item.agency)
-    actions = set(allowed_actions(Status(item.status))) if writable else set()
+    actions = set(allowed_actions(ItemStatus(item.status))) if writable else set()
     role = user.role
     check = None
     if item.published_on is not None:
@@ -166,16 +167,16 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": item.attachments.all(),
             "reviews": SecrecyReview.objects.filter(item=item).select_related("reviewer"),
             "timeliness": check,
-            "can_edit": Action.EDIT in actions and role in services.DRAFTING_ROLES,
-            "can_submit": Action.SUBMIT in actions and role in services.DRAFTING_ROLES,
-            "can_review": bool(actions & {Action.CLEAR, Action.CLASSIFY})
+            "can_edit": ItemAction.EDIT in actions and role in services.DRAFTING_ROLES,
+            "can_submit": ItemAction.SUBMIT in actions and role in services.DRAFTING_ROLES,
+            "can_review": bool(actions & {ItemAction.CLEAR, ItemAction.CLASSIFY})
             and role in services.REVIEWER_ROLES
             and user.pk != item.author_id,
-            "review_blocked_for_author": bool(actions & {Action.CLEAR}) and user.pk == item.author_id,
-            "can_publish": Action.PUBLISH in actions and role in services.PUBLISHER_ROLES,
-            "can_withdraw": Action.WITHDRAW in actions and role in services.PUBLISHER_ROLES,
+            "review_blocked_for_author": bool(actions & {ItemAction.CLEAR}) and user.pk == item.author_id,
+            "can_publish": ItemAction.PUBLISH in actions and role in services.PUBLISHER_ROLES,
+            "can_withdraw": ItemAction.WITHDRAW in actions and role in services.PUBLISHER_ROLES,
             "attachment_form": AttachmentForm(),
-            "review_form": ReviewForm(initial={"result": ReviewResult.NOT_CLASSIFIED}),
+            "review_form": ReviewForm(initial={"result": SecrecyVerdict.NOT_CLASSIFIED}),
             "withdraw_form": WithdrawForm(),
             "published_view": reverse("portal:item", args=[item.pk]) if item.is_public else None,
         },
@@ -209,17 +210,17 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择审查结论。")
     else:
-        result = ReviewResult(form.cleaned_data["result"])
+        result = SecrecyVerdict(form.cleaned_data["result"])
         _attempt(
             request,
-            lambda: services.record_review(
+            lambda: services.record_secrecy_review(
                 actor=staff(request),
                 item=item,
                 result=result,
                 notes=form.cleaned_data["notes"],
             ),
             "已记录保密审查：涉密，该信息不得公开。"
-            if result is ReviewResult.CLASSIFIED
+            if result is SecrecyVerdict.CLASSIFIED
             else "已记录保密审查：不涉密，可以发布。",
         )
     return redirect("publications:item_detail", pk=pk)
@@ -500,8 +501,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         request,
         "publications/review_queue.html",
         {
-            "pending": qs.filter(status=Status.PENDING_REVIEW).order_by("updated_at"),
-            "cleared": qs.filter(status=Status.CLEARED).order_by("updated_at"),
+            "pending": qs.filter(status=ItemStatus.PENDING_REVIEW).order_by("updated_at"),
+            "cleared": qs.filter(status=ItemStatus.CLEARED).order_by("updated_at"),
         },
     )
 

@@ -29,9 +29,9 @@ from gongkai.cases.models import Case
 from gongkai.core.deadlines import Channel
 from gongkai.core.fees import FeeMethod
 from gongkai.core.outcomes import Outcome
+from gongkai.core.publication_flow import SecrecyVerdict
 from gongkai.core.report.taxonomy import ApplicantType, ReviewKind, ReviewResult
 from gongkai.publications import services as publications
-from gongkai.publications.flow import ReviewResult as SecrecyResult
 from gongkai.publications.models import Article20Figures, Category, RegisterKind
 from gongkai.publications.selectors import published_items_count, register_counts
 from gongkai.reports import services as reports
@@ -285,7 +285,7 @@ def _publish_items(agency: Agency, author: User, count: int) -> None:
             body=f"<p>果园街道{day.month}月{day.day}日工作动态。</p>",
         )
         publications.submit_for_review(actor=author, item=item)
-        publications.record_review(actor=leader, item=item, result=SecrecyResult.NOT_CLASSIFIED)
+        publications.record_secrecy_review(actor=leader, item=item, result=SecrecyVerdict.NOT_CLASSIFIED)
         publications.publish(actor=author, item=item, today=day)
 
 

@@ -18,9 +18,12 @@ from django.db import models
 from django.db.models import Q
 
 from gongkai.accounts.scoping import AgencyScopedQuerySet
+from gongkai.cases.choices import text_choices
 from gongkai.core.errors import GongkaiError
+from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport
-from gongkai.reports.states import LOCKED_STATUSES, ReportStatus
+
+ReportStatusChoices = text_choices("ReportStatusChoices", ReportStatus)
 
 #: The first report year under the 条例 (2008) and a sane upper bound.
 FIRST_YEAR = 2008
@@ -76,7 +79,7 @@ class AnnualReportRecord(models.Model):
         "年度", validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     version = models.PositiveSmallIntegerField("版本", default=1)
-    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = models.CharField("状态", max_length=16, choices=ReportStatusChoices.choices, default=ReportStatus.DRAFT)
     narrative = models.JSONField("正文", default=dict, blank=True, help_text="各部分文字，键为部分代码")
     snapshot = models.JSONField("签发内容", null=True, blank=True, editable=False)
     findings = models.JSONField("签发时的核对提示", default=list, blank=True, editable=False)

@@ -13,16 +13,16 @@ from django.utils import timezone
 
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
-from gongkai.agencies.models import Agency
+from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.core.deadlines import Channel
+from gongkai.core.report.due_dates import ReportingBody, ReportLateness, lateness
+from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import TOTAL_COLUMN, Table3Key
 from gongkai.reports.compute import compute_table3
-from gongkai.reports.deadlines import Lateness, lateness
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import ReportFacts
-from gongkai.reports.states import LOCKED_STATUSES, ReportStatus
 from gongkai.reports.table2 import published_items
 
 if TYPE_CHECKING:
@@ -139,6 +139,16 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
 # ---------------------------------------------------------------------------------------------
 
 
+#: The kind of body each administrative level reports as, for its 条例 art 49 deadline.
+REPORTING_BODIES: dict[AgencyLevel, ReportingBody] = {
+    AgencyLevel.PROVINCE: ReportingBody.LOCAL_GOVERNMENT,
+    AgencyLevel.CITY: ReportingBody.LOCAL_GOVERNMENT,
+    AgencyLevel.COUNTY: ReportingBody.LOCAL_GOVERNMENT,
+    AgencyLevel.TOWNSHIP: ReportingBody.TOWNSHIP,
+    AgencyLevel.DEPARTMENT: ReportingBody.DEPARTMENT,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AgencyYear:
     agency: Agency
@@ -146,7 +156,7 @@ class AgencyYear:
     current: AnnualReportRecord | None  # newest version
     published: AnnualReportRecord | None  # newest published version
     first_published_on: dt.date | None
-    lateness: Lateness
+    lateness: ReportLateness
 
     @property
     def status_label(self) -> str:
@@ -199,7 +209,9 @@ def year_overview(agencies: Iterable[Agency], year: int, *, today: dt.date) -> l
                 current=records[0] if records else None,
                 published=published[0] if published else None,
                 first_published_on=first_on,
-                lateness=lateness(agency.level, year, published_on=first_on, today=today),
+                lateness=lateness(
+                    REPORTING_BODIES[AgencyLevel(agency.level)], year, published_on=first_on, today=today
+                ),
             )
         )
     return rows

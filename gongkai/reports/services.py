@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone
 from gongkai.accounts.models import APPROVER_ROLES, Role
 from gongkai.audit.services import record as audit
 from gongkai.core.report.checks import check_report, has_errors
+from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportAction, ReportStatus, next_status
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_docx, render_html, render_pdf, render_xlsx
 from gongkai.reports.compute import compute_report
@@ -28,11 +30,21 @@ from gongkai.reports.errors import SignOffRefused
 from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
 from gongkai.reports.selectors import previous_year_report, report_facts
-from gongkai.reports.states import LOCKED_STATUSES, ReportAction, ReportAuditAction, ReportStatus, next_status
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
     from gongkai.agencies.models import Agency
+
+
+class ReportAuditAction(StrEnum):
+    """Audit codes of the reports app."""
+
+    DRAFT_STARTED = "report.draft_started"
+    NARRATIVE_SAVED = "report.narrative_saved"
+    SIGNED_OFF = "report.signed_off"
+    PUBLISHED = "report.published"
+    NEW_VERSION = "report.new_version"
+
 
 #: Roles that draft, publish and revise the report (科室信息员 supply material, they do not draft it).
 EDITOR_ROLES = frozenset({Role.OFFICER, Role.LEADER})

@@ -21,6 +21,7 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
 from gongkai.core.errors import GongkaiError
 from gongkai.core.report.checks import check_report
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_table_html
 from gongkai.reports import selectors, services
@@ -32,7 +33,6 @@ from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
 from gongkai.reports.places import finding_rows
 from gongkai.reports.similarity import copy_warnings
-from gongkai.reports.states import ReportStatus
 from gongkai.web.auth import staff
 from gongkai.web.errors import USER_ERRORS, show_error
 

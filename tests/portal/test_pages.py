@@ -88,9 +88,9 @@ def test_item_page_shows_the_publication_facts_and_attachments(client: Client, t
     item = make_draft(tree, catalogue, title="2023年部门预算")
     services.add_attachment(actor=tree.clerk_a, item=item, upload=SimpleUploadedFile("预算表.pdf", PDF))
     services.submit_for_review(actor=tree.clerk_a, item=item)
-    from gongkai.publications.flow import ReviewResult
+    from gongkai.core.publication_flow import SecrecyVerdict
 
-    services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED)
+    services.record_secrecy_review(actor=tree.officer_a, item=item, result=SecrecyVerdict.NOT_CLASSIFIED)
     services.publish(actor=tree.officer_a, item=item, today=dt.date(2023, 3, 8))
     html = client.get(reverse("portal:item", args=[item.pk])).content.decode()
     for text in (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from gongkai.core.publication_flow import SecrecyVerdict
 from gongkai.publications import services
-from gongkai.publications.flow import ReviewResult
 from gongkai.publications.models import Category, Item
 
 
@@ -26,7 +26,7 @@ def make_draft(tree: Any, catalogue: dict[str, Category], **kwargs: Any) -> Item
 def make_cleared(tree: Any, catalogue: dict[str, Category], **kwargs: Any) -> Item:
     item = make_draft(tree, catalogue, **kwargs)
     services.submit_for_review(actor=item.author, item=item)
-    services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED)
+    services.record_secrecy_review(actor=tree.officer_a, item=item, result=SecrecyVerdict.NOT_CLASSIFIED)
     item.refresh_from_db()
     return item
 
@@ -41,8 +41,8 @@ def make_published(tree: Any, catalogue: dict[str, Category], today: dt.date | N
 def make_classified(tree: Any, catalogue: dict[str, Category], **kwargs: Any) -> Item:
     item = make_draft(tree, catalogue, **kwargs)
     services.submit_for_review(actor=item.author, item=item)
-    services.record_review(
-        actor=tree.officer_a, item=item, result=ReviewResult.CLASSIFIED, notes="含有涉密的维稳工作部署"
+    services.record_secrecy_review(
+        actor=tree.officer_a, item=item, result=SecrecyVerdict.CLASSIFIED, notes="含有涉密的维稳工作部署"
     )
     item.refresh_from_db()
     return item

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from gongkai.core.errors import InvalidTransition
+from gongkai.core.publication_flow import ItemStatus
 from gongkai.publications import services
 from gongkai.publications.errors import AttachmentRejected, ImportFileError
-from gongkai.publications.flow import Status
 from gongkai.publications.imports import import_items
 from gongkai.publications.models import Attachment, Item
 from tests.publications.helpers import make_draft, make_published
@@ -118,7 +118,7 @@ def test_import_items_creates_drafts_only(tree, catalogue) -> None:  # type: ign
     )
     items = import_items(actor=tree.clerk_a, agency=tree.street_a, data=data, filename="目录.xlsx")
     assert [i.title for i in items] == ["2023年部门预算", "领导班子分工"]
-    assert {i.status for i in Item.objects.all()} == {Status.DRAFT}  # a 状态 column publishes nothing
+    assert {i.status for i in Item.objects.all()} == {ItemStatus.DRAFT}  # a 状态 column publishes nothing
     assert items[0].body == "<p>第一段</p><p>第二段</p>" and items[0].topic == "finance"
 
 

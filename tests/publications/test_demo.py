@@ -9,9 +9,9 @@ import pytest
 from django.db.models import F
 
 from gongkai.agencies.models import Agency
+from gongkai.core.publication_flow import ItemStatus
 from gongkai.core.report.readers import read_report
 from gongkai.publications import demo
-from gongkai.publications.flow import Status
 from gongkai.publications.models import Category, Item, RegisterDocument
 from gongkai.publications.selectors import published_items_count, table2_figures
 from gongkai.publications.suggestions import suggestions
@@ -38,13 +38,13 @@ def check_table2_matches_the_published_sample(loaded) -> None:  # type: ignore[n
 
 def check_every_published_item_was_reviewed_by_someone_else(loaded) -> None:  # type: ignore[no-untyped-def]
     items = Item.objects.filter(agency=loaded)
-    published = items.filter(status=Status.PUBLISHED)
+    published = items.filter(status=ItemStatus.PUBLISHED)
     assert published.count() >= 325 + 4 + 10
     assert not published.filter(reviewed_by__isnull=True).exists()
     assert not published.filter(reviewed_by=F("author")).exists()
     assert not published.filter(is_classified=True).exists()
-    assert items.filter(status=Status.CLASSIFIED, is_classified=True).count() == 1
-    assert items.filter(status=Status.WITHDRAWN).count() == 1
+    assert items.filter(status=ItemStatus.CLASSIFIED, is_classified=True).count() == 1
+    assert items.filter(status=ItemStatus.WITHDRAWN).count() == 1
     titles = list(items.published_in(2023).values_list("title", flat=True))
     assert len(set(titles)) == 325  # believable: no two alike
     assert any("领导班子" in t for t in titles) and any("内设机构" in t for t in titles)

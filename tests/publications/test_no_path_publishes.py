@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from gongkai.publications.flow import Status
+from gongkai.core.publication_flow import ItemStatus
 from gongkai.publications.imports import import_items
 from gongkai.publications.models import Item
 from tests.publications.helpers import make_classified, make_draft
@@ -28,7 +28,7 @@ def unsafe(tree, catalogue):  # type: ignore[no-untyped-def]
 
 
 def assert_none_published() -> None:
-    assert not Item.objects.filter(status=Status.PUBLISHED).exists()
+    assert not Item.objects.filter(status=ItemStatus.PUBLISHED).exists()
 
 
 def test_back_office_view(client: Client, tree, unsafe) -> None:  # type: ignore[no-untyped-def]
@@ -42,7 +42,7 @@ def test_back_office_view(client: Client, tree, unsafe) -> None:  # type: ignore
     # The author cannot clear their own item through the view either.
     client.force_login(tree.officer_a)
     client.post(reverse("publications:item_review", args=[unsafe[2].pk]), {"result": "not_classified"})
-    assert Item.objects.get(pk=unsafe[2].pk).status == Status.PENDING_REVIEW
+    assert Item.objects.get(pk=unsafe[2].pk).status == ItemStatus.PENDING_REVIEW
     assert_none_published()
 
 
@@ -96,5 +96,5 @@ def test_import(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     buf = io.BytesIO()
     wb.save(buf)
     imported = import_items(actor=tree.officer_a, agency=tree.street_a, data=buf.getvalue(), filename="a.xlsx")
-    assert [i.status for i in imported] == [Status.DRAFT]
+    assert [i.status for i in imported] == [ItemStatus.DRAFT]
     assert_none_published()

@@ -14,10 +14,10 @@ from gongkai.cases import services as cases
 from gongkai.cases.applicants import Applicant
 from gongkai.core.deadlines import Channel
 from gongkai.core.outcomes import Outcome
+from gongkai.core.publication_flow import ItemStatus
 from gongkai.core.report.taxonomy import ApplicantType
 from gongkai.publications import services
 from gongkai.publications.errors import PublicationError
-from gongkai.publications.flow import Status
 from gongkai.publications.suggestions import suggestions
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_adopt_drafts_an_item_and_the_cases_leave_the_list(tree, catalogue) -> N
         title="老旧小区综合整治实施方案",
         formed_on=TODAY,
     )
-    assert item.status == Status.DRAFT and "第四十四条" in item.origin_note and a.number in item.origin_note
+    assert item.status == ItemStatus.DRAFT and "第四十四条" in item.origin_note and a.number in item.origin_note
     assert suggestions(tree.street_a, today=TODAY) == []
     with pytest.raises(PublicationError, match="已处理过"):
         services.dismiss_suggestion(actor=tree.officer_a, agency=tree.street_a, case_ids=[a.pk, b.pk], note="x")

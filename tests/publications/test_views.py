@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.publications.flow import Status
+from gongkai.core.publication_flow import ItemStatus
 from gongkai.publications.models import Article20Figures, Category, Guide, Item, RegisterDocument
 from tests.publications.helpers import make_draft, make_published
 
@@ -36,7 +36,7 @@ def test_full_workflow_through_the_pages(client: Client, tree, catalogue) -> Non
         },
     )
     item = Item.objects.get()
-    assert response.status_code == 302 and item.status == Status.DRAFT and "<script>" not in item.body
+    assert response.status_code == 302 and item.status == ItemStatus.DRAFT and "<script>" not in item.body
     client.post(
         reverse("publications:attachment_add", args=[item.pk]),
         {"file": SimpleUploadedFile("预算.pdf", b"%PDF-1.4\n%%EOF\n")},
@@ -55,7 +55,7 @@ def test_full_workflow_through_the_pages(client: Client, tree, catalogue) -> Non
     client.post(reverse("publications:item_review", args=[item.pk]), {"result": "not_classified", "notes": ""})
     response = client.post(reverse("publications:item_publish", args=[item.pk]), follow=True)
     item.refresh_from_db()
-    assert item.status == Status.PUBLISHED and item.published_on is not None
+    assert item.status == ItemStatus.PUBLISHED and item.published_on is not None
     assert "已发布" in response.content.decode()
 
 
@@ -90,7 +90,7 @@ def test_other_agency_sees_nothing_and_supervisor_only_reads(client: Client, tre
     assert client.get(reverse("publications:item_detail", args=[item.pk])).status_code == 200
     assert client.post(reverse("publications:item_submit", args=[item.pk])).status_code == 403
     assert client.get(reverse("publications:item_create")).status_code == 403
-    assert Item.objects.get(pk=item.pk).status == Status.DRAFT
+    assert Item.objects.get(pk=item.pk).status == ItemStatus.DRAFT
 
 
 def test_list_filters(client: Client, tree, catalogue) -> None:  # type: ignore[no-untyped-def]

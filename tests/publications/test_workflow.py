@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 
 from gongkai.audit.models import AuditEvent
 from gongkai.core.errors import InvalidTransition
+from gongkai.core.publication_flow import ItemAction, ItemStatus, SecrecyVerdict, allowed_actions, next_status
 from gongkai.publications import services
 from gongkai.publications.errors import PublicationError
-from gongkai.publications.flow import Action, ReviewResult, Status, allowed_actions, next_status
 from gongkai.publications.models import Item, SecrecyReview
 from tests.publications.helpers import make_classified, make_cleared, make_draft, make_published
 
@@ -24,19 +24,19 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_happy_path_is_audited_at_each_step(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     item = make_draft(tree, catalogue)
-    assert item.status == Status.DRAFT
+    assert item.status == ItemStatus.DRAFT
     assert item.index_number == "D1-A/2023-00001"
     assert item.issuer == "测试区甲街道办事处"
     services.submit_for_review(actor=tree.clerk_a, item=item)
-    review = services.record_review(
-        actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED, notes="不涉及国家秘密"
+    review = services.record_secrecy_review(
+        actor=tree.officer_a, item=item, result=SecrecyVerdict.NOT_CLASSIFIED, notes="不涉及国家秘密"
     )
     outcome = services.publish(actor=tree.leader_a, item=item, today=dt.date(2023, 3, 8))
     item.refresh_from_db()
-    assert item.status == Status.PUBLISHED
+    assert item.status == ItemStatus.PUBLISHED
     assert item.published_on == dt.date(2023, 3, 8)
     assert item.reviewed_by == tree.officer_a and item.published_by == tree.leader_a
-    assert review.result == ReviewResult.NOT_CLASSIFIED
+    assert review.result == SecrecyVerdict.NOT_CLASSIFIED
     assert outcome.timeliness.late is False
     actions = list(AuditEvent.objects.for_object(item).order_by("id").values_list("action", flat=True))
     assert actions == ["publication.created", "publication.submitted", "publication.reviewed", "publication.published"]
@@ -46,9 +46,9 @@ def test_author_cannot_review_own_item(tree, catalogue) -> None:  # type: ignore
     item = make_draft(tree, catalogue, actor=tree.officer_a)
     services.submit_for_review(actor=tree.officer_a, item=item)
     with pytest.raises(PublicationError, match="起草人以外"):
-        services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.NOT_CLASSIFIED)
+        services.record_secrecy_review(actor=tree.officer_a, item=item, result=SecrecyVerdict.NOT_CLASSIFIED)
     item.refresh_from_db()
-    assert item.status == Status.PENDING_REVIEW and item.reviewed_by is None
+    assert item.status == ItemStatus.PENDING_REVIEW and item.reviewed_by is None
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "supervisor", "officer_b", "admin"])
@@ -56,7 +56,7 @@ def test_only_officers_and_leaders_of_the_agency_review(tree, catalogue, who) ->
     item = make_draft(tree, catalogue, actor=tree.officer_a)
     services.submit_for_review(actor=tree.officer_a, item=item)
     with pytest.raises(PermissionDenied):
-        services.record_review(actor=getattr(tree, who), item=item, result=ReviewResult.NOT_CLASSIFIED)
+        services.record_secrecy_review(actor=getattr(tree, who), item=item, result=SecrecyVerdict.NOT_CLASSIFIED)
 
 
 def test_unreviewed_item_cannot_be_published(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -66,38 +66,40 @@ def test_unreviewed_item_cannot_be_published(tree, catalogue) -> None:  # type: 
     services.submit_for_review(actor=tree.clerk_a, item=item)
     with pytest.raises(InvalidTransition):
         services.publish(actor=tree.officer_a, item=item, today=dt.date(2023, 3, 2))
-    assert Item.objects.get(pk=item.pk).status == Status.PENDING_REVIEW
+    assert Item.objects.get(pk=item.pk).status == ItemStatus.PENDING_REVIEW
 
 
 def test_classified_item_can_never_be_published(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     item = make_classified(tree, catalogue)
-    assert item.status == Status.CLASSIFIED and item.is_classified
+    assert item.status == ItemStatus.CLASSIFIED and item.is_classified
     with pytest.raises(InvalidTransition, match="涉密"):
         services.publish(actor=tree.leader_a, item=item, today=dt.date(2023, 3, 2))
     # No way back: not editable, not reviewable again.
     with pytest.raises(InvalidTransition):
         services.update_item(actor=tree.clerk_a, item=item, title="删去涉密段落后的版本")
     with pytest.raises(InvalidTransition):
-        services.record_review(actor=tree.leader_a, item=item, result=ReviewResult.NOT_CLASSIFIED)
+        services.record_secrecy_review(actor=tree.leader_a, item=item, result=SecrecyVerdict.NOT_CLASSIFIED)
     with pytest.raises(InvalidTransition):
         services.submit_for_review(actor=tree.clerk_a, item=item)
     item.refresh_from_db()
-    assert item.is_classified and item.status == Status.CLASSIFIED
+    assert item.is_classified and item.status == ItemStatus.CLASSIFIED
 
 
 def test_classified_finding_needs_notes(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     item = make_draft(tree, catalogue)
     services.submit_for_review(actor=tree.clerk_a, item=item)
     with pytest.raises(PublicationError, match="审查意见"):
-        services.record_review(actor=tree.officer_a, item=item, result=ReviewResult.CLASSIFIED, notes="  ")
+        services.record_secrecy_review(actor=tree.officer_a, item=item, result=SecrecyVerdict.CLASSIFIED, notes="  ")
 
 
 def test_published_item_found_classified_leaves_the_portal(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     item = make_published(tree, catalogue)
     assert Item.objects.published().filter(pk=item.pk).exists()
-    services.record_review(actor=tree.leader_a, item=item, result=ReviewResult.CLASSIFIED, notes="发现涉密附件")
+    services.record_secrecy_review(
+        actor=tree.leader_a, item=item, result=SecrecyVerdict.CLASSIFIED, notes="发现涉密附件"
+    )
     item.refresh_from_db()
-    assert item.status == Status.CLASSIFIED and item.is_classified
+    assert item.status == ItemStatus.CLASSIFIED and item.is_classified
     assert not Item.objects.published().filter(pk=item.pk).exists()
     assert SecrecyReview.objects.filter(item=item).count() == 2
 
@@ -106,7 +108,7 @@ def test_edit_after_review_requires_a_new_review(tree, catalogue) -> None:  # ty
     item = make_cleared(tree, catalogue)
     services.update_item(actor=tree.clerk_a, item=item, body="<p>改动后的正文</p>")
     item.refresh_from_db()
-    assert item.status == Status.DRAFT and item.reviewed_by is None
+    assert item.status == ItemStatus.DRAFT and item.reviewed_by is None
     with pytest.raises(InvalidTransition):
         services.publish(actor=tree.officer_a, item=item, today=dt.date(2023, 3, 2))
 
@@ -117,7 +119,7 @@ def test_attachment_after_review_requires_a_new_review(tree, catalogue) -> None:
         actor=tree.clerk_a, item=item, upload=SimpleUploadedFile("预算表.pdf", PDF, content_type="application/pdf")
     )
     item.refresh_from_db()
-    assert item.status == Status.DRAFT and item.reviewed_by is None
+    assert item.status == ItemStatus.DRAFT and item.reviewed_by is None
 
 
 def test_content_changed_behind_the_review_is_not_published(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -134,11 +136,11 @@ def test_withdraw_needs_a_reason_and_revision_goes_through_review(tree, catalogu
         services.withdraw(actor=tree.officer_a, item=item, reason=" ", today=dt.date(2023, 4, 1))
     services.withdraw(actor=tree.officer_a, item=item, reason="数据有误，更正后重新发布", today=dt.date(2023, 4, 1))
     item.refresh_from_db()
-    assert item.status == Status.WITHDRAWN and item.withdrawal_reason.startswith("数据有误")
+    assert item.status == ItemStatus.WITHDRAWN and item.withdrawal_reason.startswith("数据有误")
     assert not Item.objects.published().filter(pk=item.pk).exists()
     services.update_item(actor=tree.clerk_a, item=item, title="关于2023年部门预算公开的说明（更正）")
     item.refresh_from_db()
-    assert item.status == Status.DRAFT and item.published_on is None and item.reviewed_by is None
+    assert item.status == ItemStatus.DRAFT and item.published_on is None and item.reviewed_by is None
 
 
 def test_clerk_drafts_but_does_not_publish_or_withdraw(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -181,12 +183,12 @@ def test_body_is_sanitised_on_save(tree, catalogue) -> None:  # type: ignore[no-
 
 
 def test_transition_table() -> None:
-    assert next_status(Status.CLEARED, Action.PUBLISH) is Status.PUBLISHED
-    assert allowed_actions(Status.CLASSIFIED) == ()
-    for status in Status:
-        if status is not Status.CLEARED:
+    assert next_status(ItemStatus.CLEARED, ItemAction.PUBLISH) is ItemStatus.PUBLISHED
+    assert allowed_actions(ItemStatus.CLASSIFIED) == ()
+    for status in ItemStatus:
+        if status is not ItemStatus.CLEARED:
             with pytest.raises(InvalidTransition):
-                next_status(status, Action.PUBLISH)
+                next_status(status, ItemAction.PUBLISH)
 
 
 # --- the database refuses what the services refuse -------------------------------------------
@@ -195,11 +197,11 @@ def test_transition_table() -> None:
 @pytest.mark.parametrize(
     "changes",
     [
-        {"status": Status.PUBLISHED, "is_classified": True},
-        {"status": Status.PUBLISHED, "reviewed_by": None},
-        {"status": Status.PUBLISHED, "reviewed_by": "author"},
-        {"status": Status.CLASSIFIED, "is_classified": False},
-        {"status": Status.WITHDRAWN, "withdrawal_reason": ""},
+        {"status": ItemStatus.PUBLISHED, "is_classified": True},
+        {"status": ItemStatus.PUBLISHED, "reviewed_by": None},
+        {"status": ItemStatus.PUBLISHED, "reviewed_by": "author"},
+        {"status": ItemStatus.CLASSIFIED, "is_classified": False},
+        {"status": ItemStatus.WITHDRAWN, "withdrawal_reason": ""},
     ],
     ids=["classified", "unreviewed", "self-reviewed", "classified-status-flag", "withdrawn-no-reason"],
 )
@@ -208,16 +210,16 @@ def test_constraints_refuse_raw_writes(tree, catalogue, changes) -> None:  # typ
     values = dict(changes)
     if values.get("reviewed_by") == "author":
         values["reviewed_by"] = item.author
-    if values.get("status") == Status.WITHDRAWN:
+    if values.get("status") == ItemStatus.WITHDRAWN:
         values["withdrawn_on"] = dt.date(2023, 5, 1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Item.objects.filter(pk=item.pk).update(**values)
     item.refresh_from_db()
-    assert item.status == Status.PUBLISHED and not item.is_classified
+    assert item.status == ItemStatus.PUBLISHED and not item.is_classified
 
 
 def test_classified_draft_cannot_be_set_published_by_raw_sql(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
     item = make_classified(tree, catalogue)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Item.objects.filter(pk=item.pk).update(status=Status.PUBLISHED, published_on=dt.date(2023, 3, 2))
+        Item.objects.filter(pk=item.pk).update(status=ItemStatus.PUBLISHED, published_on=dt.date(2023, 3, 2))
     assert not Item.objects.published().exists()

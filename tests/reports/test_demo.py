@@ -14,13 +14,13 @@ from gongkai.backoffice.demo import DEMO_AGENCY_NAME, load_all
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.cli import main
 from gongkai.core.report.checks import check_report, has_errors
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers import read_report
 from gongkai.reports.compute import compute_report
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import fee_sentence
 from gongkai.reports.selectors import report_facts
-from gongkai.reports.states import ReportStatus
 
 pytestmark = pytest.mark.django_db
 

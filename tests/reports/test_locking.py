@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.core.outcomes import Outcome
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.taxonomy import TOTAL_COLUMN
 from gongkai.reports import services
 from gongkai.reports.models import AnnualReportRecord, ReportLocked
-from gongkai.reports.states import ReportStatus
 from tests.reports.history import CaseSpec, add_cases
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_admin_cannot_delete_a_signed_report_but_may_delete_a_draft(
 
 def test_every_change_is_audited(tree: Any, signed: AnnualReportRecord) -> None:
     from gongkai.audit.models import AuditEvent
-    from gongkai.reports.states import ReportAuditAction
+    from gongkai.reports.services import ReportAuditAction
 
     services.publish(actor=tree.officer_a, record=signed)
     v2 = services.new_version(actor=tree.officer_a, record=signed)

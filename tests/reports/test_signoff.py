@@ -16,11 +16,12 @@ from gongkai.accounts.models import Role
 from gongkai.audit.models import AuditEvent
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.findings import Rule
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.taxonomy import TOTAL_COLUMN
 from gongkai.reports import services
 from gongkai.reports.errors import SignOffRefused
 from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
-from gongkai.reports.states import ReportAuditAction, ReportStatus
+from gongkai.reports.services import ReportAuditAction
 from tests.factories import UserFactory
 from tests.reports.conftest import start
 from tests.reports.history import CaseSpec, add_cases

@@ -11,12 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.core.outcomes import Outcome
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.taxonomy import ReportTable
 from gongkai.reports import services
 from gongkai.reports.diff import ChangeKind, report_diff
 from gongkai.reports.models import AnnualReportRecord, ReportLocked
 from gongkai.reports.selectors import published_reports
-from gongkai.reports.states import ReportStatus
 from tests.reports.history import CaseSpec, add_cases
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.reports import services
 from gongkai.reports.models import AnnualReportRecord
-from gongkai.reports.states import ReportStatus
 from tests.reports.conftest import finished_narrative
 
 pytestmark = pytest.mark.django_db

@@ -1,15 +1,8 @@
-"""The 依申请公开台账 (request ledger) as an Excel workbook: written from cases, read back for import.
+"""Reading an uploaded ledger (.xlsx, or .csv in UTF-8/GBK) into typed rows, all or nothing.
 
-条例 art 45 asks every agency to keep a register of applications (登记、审核、办理、答复、归档);
-offices keep it as a spreadsheet. :data:`COLUMNS` is its one definition (order, labels, widths,
-accepted header variants). :func:`write_ledger` makes the .xlsx; :func:`read_ledger` parses an
-uploaded .xlsx or .csv (UTF-8 or GBK) into typed :class:`LedgerRow` values and reports every
-problem with its row and column ("第 7 行，“收到申请日期”列：无法识别的日期“2026/13/01”"). It never
-raises on a bad file, and when anything is wrong it returns no rows at all: an import is all or
-nothing.
-
-Channels are ``gongkai.core.deadlines.Channel``, applicant types the six columns of table 三
-(``ApplicantType``), outcomes its outcome rows (``gongkai.core.outcomes.Outcome``).
+Every problem is reported with its row and column ("第 7 行，“收到申请日期”列：无法识别的日期
+“2026/13/01”"). :func:`read_ledger` never raises on a bad file, and when anything is wrong it
+returns no rows at all.
 """
 
 from __future__ import annotations
@@ -23,157 +16,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from gongkai.core.deadlines import Channel
+from gongkai.core.ledger.columns import COLUMNS, HEADER_LABELS, LedgerColumn, LedgerRow, outcome_ledger_label
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import OUTCOME_GROUP_BY_KEY, ApplicantType
 
-# ---------------------------------------------------------------------------------------------
-# The columns
-# ---------------------------------------------------------------------------------------------
-
-
-class LedgerColumn(StrEnum):
-    """The columns of the ledger, in sheet order."""
-
-    SERIAL = "serial"
-    CASE_NUMBER = "case_number"
-    RECEIVED_ON = "received_on"
-    CHANNEL = "channel"
-    APPLICANT_TYPE = "applicant_type"
-    APPLICANT_NAME = "applicant_name"
-    ID_NUMBER = "id_number"
-    CONTACT = "contact"
-    REQUEST = "request"
-    DUE_ON = "due_on"
-    EXTENDED = "extended"
-    ANSWERED_ON = "answered_on"
-    OUTCOME = "outcome"
-    FEE_CHARGED = "fee_charged"
-    FEE_AMOUNT = "fee_amount"
-    NOTE = "note"
-
-    @property
-    def spec(self) -> ColumnSpec:
-        return COLUMN_BY_KEY[self]
-
-    @property
-    def label(self) -> str:
-        return COLUMN_BY_KEY[self].label
-
-
-class CellType(StrEnum):
-    TEXT = "text"
-    DATE = "date"
-    CHOICE = "choice"
-    YES_NO = "yes_no"
-    AMOUNT = "amount"
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnSpec:
-    """One ledger column: header label, Excel width, type, whether required, header variants."""
-
-    key: LedgerColumn
-    label: str
-    width: float
-    type: CellType
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-
-COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec(LedgerColumn.SERIAL, "序号", 6, CellType.TEXT, aliases=("No", "No.")),
-    ColumnSpec(
-        LedgerColumn.CASE_NUMBER, "申请编号", 16, CellType.TEXT, True, ("编号", "受理编号", "登记编号", "案件编号")
-    ),
-    ColumnSpec(
-        LedgerColumn.RECEIVED_ON,
-        "收到申请日期",
-        13,
-        CellType.DATE,
-        True,
-        ("收到申请之日", "收到日期", "申请日期", "受理日期", "收件日期"),
-    ),
-    ColumnSpec(
-        LedgerColumn.CHANNEL, "申请方式/渠道", 14, CellType.CHOICE, True, ("申请方式", "申请渠道", "渠道", "提交方式")
-    ),
-    ColumnSpec(LedgerColumn.APPLICANT_TYPE, "申请人类型", 13, CellType.CHOICE, True, ("申请人类别", "申请人性质")),
-    ColumnSpec(
-        LedgerColumn.APPLICANT_NAME,
-        "申请人姓名/名称",
-        18,
-        CellType.TEXT,
-        True,
-        ("申请人姓名", "申请人名称", "申请人", "姓名/名称", "姓名"),
-    ),
-    ColumnSpec(
-        LedgerColumn.ID_NUMBER,
-        "证件号码",
-        22,
-        CellType.TEXT,
-        aliases=("身份证号码", "身份证号", "证件号", "身份证明", "统一社会信用代码"),
-    ),
-    ColumnSpec(LedgerColumn.CONTACT, "联系方式", 16, CellType.TEXT, aliases=("联系电话", "电话")),
-    ColumnSpec(LedgerColumn.REQUEST, "申请内容", 40, CellType.TEXT, True, ("申请公开内容", "申请事项", "所需信息")),
-    ColumnSpec(
-        LedgerColumn.DUE_ON, "答复期限", 13, CellType.DATE, aliases=("答复截止日期", "应答复日期", "法定答复期限")
-    ),
-    ColumnSpec(LedgerColumn.EXTENDED, "是否延期", 9, CellType.YES_NO, aliases=("延期",)),
-    ColumnSpec(LedgerColumn.ANSWERED_ON, "答复日期", 13, CellType.DATE, aliases=("实际答复日期", "办结日期")),
-    ColumnSpec(LedgerColumn.OUTCOME, "办理结果", 30, CellType.CHOICE, aliases=("答复结果", "处理结果", "答复类型")),
-    ColumnSpec(LedgerColumn.FEE_CHARGED, "是否收费", 9, CellType.YES_NO),
-    ColumnSpec(LedgerColumn.FEE_AMOUNT, "收费金额", 10, CellType.AMOUNT, aliases=("收费金额(元)", "金额")),
-    ColumnSpec(LedgerColumn.NOTE, "备注", 24, CellType.TEXT),
-)
-COLUMN_BY_KEY: dict[LedgerColumn, ColumnSpec] = {c.key: c for c in COLUMNS}
-if tuple(c.key for c in COLUMNS) != tuple(LedgerColumn):  # pragma: no cover - import guard
-    raise RuntimeError("ledger COLUMNS differ from LedgerColumn")
-
-HEADER_LABELS: tuple[str, ...] = tuple(c.label for c in COLUMNS)
-SHEET_TITLE = "依申请公开台账"
-OPTIONS_SHEET = "选项"
-YES, NO = "是", "否"
-DATE_FORMAT = "yyyy-mm-dd"
 #: Rows above the header a sheet may have (a title line, a note) before the header is found.
 HEADER_SCAN_ROWS = 10
 MAX_DATA_ROWS = 20_000
 NOTHING_IMPORTED = "未导入任何记录"
-
-
-# ---------------------------------------------------------------------------------------------
-# Rows
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerRow:
-    """One application in the ledger. ``line`` is its row in the source sheet (not compared)."""
-
-    case_number: str
-    received_on: date
-    channel: Channel
-    applicant_type: ApplicantType
-    applicant_name: str
-    request: str
-    id_number: str = ""
-    contact: str = ""
-    due_on: date | None = None
-    extended: bool = False
-    answered_on: date | None = None
-    outcome: Outcome | None = None
-    fee_charged: bool = False
-    fee_amount: int | None = None  # 元; every fee tier is a whole number of yuan (gongkai.core.fees)
-    note: str = ""
-    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,23 +73,7 @@ class LedgerReadResult:
         return [str(issue) for issue in self.errors]
 
 
-# ---------------------------------------------------------------------------------------------
-# Values: labels out, accepted spellings in
-# ---------------------------------------------------------------------------------------------
-
 _APPLICANT_GROUP = "法人或其他组织"
-_OUTCOME_SEPARATOR = "-"
-
-
-def outcome_ledger_label(outcome: Outcome) -> str:
-    """How the ledger writes an outcome: the table 三 label, sub-rows with their group in front.
-
-    "予以公开"; "不予公开-属于国家秘密"; "其他处理-其他".
-    """
-    row = outcome.row
-    if row.group_key is None:
-        return row.label
-    return f"{OUTCOME_GROUP_BY_KEY[row.group_key].label}{_OUTCOME_SEPARATOR}{row.label}"
 
 
 def _norm(text: str) -> str:
@@ -317,123 +157,6 @@ _APPLICANTS: dict[str, ApplicantType] = _build_lookup(
 )
 _YES = frozenset({"是", "y", "yes", "true", "1", "有", "√", "✓"})
 _NO = frozenset({"否", "n", "no", "false", "0", "无", "×", "✗"})
-
-
-def mask_id_number(value: str) -> str:
-    """An identity number with its middle hidden: "110***********1234" (exports).
-
-    The first three and last four characters stay, as on every list of the back office
-    (``gongkai.cases.masking``); 身份证明 (条例 art 29 ¶2(一)) is personal information.
-    """
-    text = "".join(value.split())
-    if len(text) <= 4:
-        return "*" * len(text)
-    if len(text) <= 8:
-        return "*" * (len(text) - 4) + text[-4:]
-    return text[:3] + "*" * (len(text) - 7) + text[-4:]
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------------------------
-
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_FONT = "宋体"
-#: Rows below the data that still get the drop-down lists, for entries added by hand.
-_VALIDATION_SPARE_ROWS = 500
-
-
-def write_ledger(rows: Iterable[LedgerRow], *, unmasked: bool = False) -> bytes:
-    """The ledger as .xlsx bytes: header row (frozen, filtered), widths, dates as dates.
-
-    Identity numbers are masked (:func:`mask_id_number`) unless ``unmasked``. Channel,
-    applicant type, outcome and the yes/no columns get drop-down lists from a hidden sheet.
-    """
-    workbook = Workbook()
-    workbook.properties.title = SHEET_TITLE
-    workbook.properties.creator = "gongkai"
-    sheet: Any = workbook.active
-    sheet.title = SHEET_TITLE
-    for index, spec in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=spec.label)
-        cell.font = Font(name=_FONT, bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = spec.width
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        values = _row_values(row, count, unmasked=unmasked)
-        for index, spec in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=count + 1, column=index, value=values[spec.key])
-            cell.border = _BORDER
-            cell.font = Font(name=_FONT)
-            if spec.type is CellType.DATE:
-                cell.number_format = DATE_FORMAT
-            elif spec.type is CellType.AMOUNT:
-                cell.number_format = "0"
-            elif spec.type is CellType.TEXT and spec.key is not LedgerColumn.SERIAL:
-                cell.number_format = "@"
-                cell.alignment = Alignment(wrap_text=spec.key in (LedgerColumn.REQUEST, LedgerColumn.NOTE))
-    sheet.freeze_panes = "A2"
-    last_column = get_column_letter(len(COLUMNS))
-    sheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
-    _add_drop_downs(workbook, sheet, count + 1 + _VALIDATION_SPARE_ROWS)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _row_values(row: LedgerRow, serial: int, *, unmasked: bool) -> dict[LedgerColumn, object]:
-    return {
-        LedgerColumn.SERIAL: serial,
-        LedgerColumn.CASE_NUMBER: row.case_number,
-        LedgerColumn.RECEIVED_ON: row.received_on,
-        LedgerColumn.CHANNEL: row.channel.label,
-        LedgerColumn.APPLICANT_TYPE: row.applicant_type.label,
-        LedgerColumn.APPLICANT_NAME: row.applicant_name,
-        LedgerColumn.ID_NUMBER: (row.id_number if unmasked else mask_id_number(row.id_number)) or None,
-        LedgerColumn.CONTACT: row.contact or None,
-        LedgerColumn.REQUEST: row.request,
-        LedgerColumn.DUE_ON: row.due_on,
-        LedgerColumn.EXTENDED: YES if row.extended else NO,
-        LedgerColumn.ANSWERED_ON: row.answered_on,
-        LedgerColumn.OUTCOME: outcome_ledger_label(row.outcome) if row.outcome is not None else None,
-        LedgerColumn.FEE_CHARGED: YES if row.fee_charged else NO,
-        LedgerColumn.FEE_AMOUNT: row.fee_amount,
-        LedgerColumn.NOTE: row.note or None,
-    }
-
-
-def _add_drop_downs(workbook: Any, sheet: Any, last_row: int) -> None:
-    options = workbook.create_sheet(OPTIONS_SHEET)
-    options.sheet_state = "hidden"
-    lists: dict[LedgerColumn, list[str]] = {
-        LedgerColumn.CHANNEL: [c.label for c in Channel],
-        LedgerColumn.APPLICANT_TYPE: [a.label for a in ApplicantType],
-        LedgerColumn.OUTCOME: [outcome_ledger_label(o) for o in Outcome],
-        LedgerColumn.EXTENDED: [YES, NO],
-        LedgerColumn.FEE_CHARGED: [YES, NO],
-    }
-    for list_index, (key, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(list_index)
-        options.cell(row=1, column=list_index, value=key.label)
-        for value_index, value in enumerate(values, start=2):
-            options.cell(row=value_index, column=list_index, value=value)
-        source = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-        validation = DataValidation(type="list", formula1=source, allow_blank=True)
-        validation.error = f"请从列表中选择{key.label}"
-        validation.errorTitle = key.label
-        column = get_column_letter(list(LedgerColumn).index(key) + 1)
-        validation.add(f"{column}2:{column}{last_row}")
-        sheet.add_data_validation(validation)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-# ---------------------------------------------------------------------------------------------
 
 
 class _FileProblem(Exception):
@@ -776,10 +499,6 @@ class _RowParser:
             line=self.line,
         )
 
-
-# ---------------------------------------------------------------------------------------------
-# Dates
-# ---------------------------------------------------------------------------------------------
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),

@@ -11,20 +11,25 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gongkai.agencies.models import AgencyLevel
 
-#: Levels that report as 县级以上地方人民政府 (art 49 ¶2: by 31 March).
-GOVERNMENT_LEVELS: frozenset[str] = frozenset({AgencyLevel.PROVINCE, AgencyLevel.CITY, AgencyLevel.COUNTY})
+class ReportingBody(StrEnum):
+    """The kinds of body art 49 gives a date to (plus 乡镇/街道, by local practice)."""
+
+    LOCAL_GOVERNMENT = "local_government"  # 县级以上地方人民政府: art 49 ¶2
+    DEPARTMENT = "department"  # 县级以上人民政府部门: art 49 ¶1
+    TOWNSHIP = "township"  # 乡镇人民政府、街道办事处: not named in art 49 [D]
 
 
-def due_date(level: str, year: int) -> dt.date:
+def due_date(body: ReportingBody, year: int) -> dt.date:
     """Publication deadline of the report for ``year``: 条例 art 49 (31 January / 31 March of year + 1)."""
-    if level in GOVERNMENT_LEVELS:
+    if body is ReportingBody.LOCAL_GOVERNMENT:
         return dt.date(year + 1, 3, 31)
     return dt.date(year + 1, 1, 31)
 
 
-class Timeliness(StrEnum):
+class ReportTimeliness(StrEnum):
+    """Where a report stands against its art 49 deadline."""
+
     NOT_DUE = "not_due"  # not published, deadline not passed
     ON_TIME = "on_time"
     LATE = "late"  # published after the deadline
@@ -32,25 +37,27 @@ class Timeliness(StrEnum):
 
     @property
     def label(self) -> str:
-        return TIMELINESS_LABELS[self]
+        return REPORT_TIMELINESS_LABELS[self]
 
     @property
     def is_late(self) -> bool:
-        return self in (Timeliness.LATE, Timeliness.OVERDUE)
+        return self in (ReportTimeliness.LATE, ReportTimeliness.OVERDUE)
 
 
-TIMELINESS_LABELS: dict[Timeliness, str] = {
-    Timeliness.NOT_DUE: "未到期限",
-    Timeliness.ON_TIME: "按时发布",
-    Timeliness.LATE: "逾期发布",
-    Timeliness.OVERDUE: "逾期未发布",
+REPORT_TIMELINESS_LABELS: dict[ReportTimeliness, str] = {
+    ReportTimeliness.NOT_DUE: "未到期限",
+    ReportTimeliness.ON_TIME: "按时发布",
+    ReportTimeliness.LATE: "逾期发布",
+    ReportTimeliness.OVERDUE: "逾期未发布",
 }
 
 
 @dataclass(frozen=True, slots=True)
-class Lateness:
+class ReportLateness:
+    """A report's deadline (条例 art 49), where it stands, and by how many days."""
+
     due: dt.date
-    timeliness: Timeliness
+    timeliness: ReportTimeliness
     days_late: int  # days after the deadline (published, or today when still unpublished)
     days_left: int  # days until the deadline when not yet due
 
@@ -59,23 +66,23 @@ class Lateness:
         """CSS class of the badge: bad when late, ok when published on time."""
         if self.timeliness.is_late:
             return "bad"
-        return "ok" if self.timeliness is Timeliness.ON_TIME else ""
+        return "ok" if self.timeliness is ReportTimeliness.ON_TIME else ""
 
     @property
     def label(self) -> str:
-        if self.timeliness is Timeliness.NOT_DUE:
+        if self.timeliness is ReportTimeliness.NOT_DUE:
             return f"{self.timeliness.label}（还有{self.days_left}天）"
         if self.timeliness.is_late:
             return f"{self.timeliness.label}（逾期{self.days_late}天）"
         return self.timeliness.label
 
 
-def lateness(level: str, year: int, *, published_on: dt.date | None, today: dt.date) -> Lateness:
+def lateness(body: ReportingBody, year: int, *, published_on: dt.date | None, today: dt.date) -> ReportLateness:
     """Whether the report for ``year`` was (or is being) published late: 条例 art 49."""
-    due = due_date(level, year)
+    due = due_date(body, year)
     if published_on is not None:
         late = (published_on - due).days
-        return Lateness(due, Timeliness.LATE if late > 0 else Timeliness.ON_TIME, max(late, 0), 0)
+        return ReportLateness(due, ReportTimeliness.LATE if late > 0 else ReportTimeliness.ON_TIME, max(late, 0), 0)
     if today > due:
-        return Lateness(due, Timeliness.OVERDUE, (today - due).days, 0)
-    return Lateness(due, Timeliness.NOT_DUE, 0, (due - today).days)
+        return ReportLateness(due, ReportTimeliness.OVERDUE, (today - due).days, 0)
+    return ReportLateness(due, ReportTimeliness.NOT_DUE, 0, (due - today).days)
