@@ -130,6 +130,8 @@ def test_portal_is_usable_on_a_phone_without_javascript(live_server, browser, tr
     tab.goto(url)
     tab.get_by_label("检索政府信息").fill("便民")
     tab.get_by_role("button", name="检索").first.click()
+    tab.wait_for_url("**/search/**")
+    tab.wait_for_load_state()  # content() reads an empty document while the results page loads
     assert "社区便民服务指南" in tab.content()
     tab.keyboard.press("Tab")  # the first tab stop is the skip link
     assert tab.locator("a.skip").inner_text() == "跳到正文"
