@@ -157,11 +157,11 @@ def build(items: int, seed: int = 2025) -> Any:
 
     from gongkai.accounts.models import Role, User
     from gongkai.accounts.services import create_user
-    from gongkai.agencies.models import Agency, AgencyLevel
+    from gongkai.agencies.models import Agency, AgencyLevel, NumberSequence, SequenceKind
     from gongkai.agencies.services import create_agency
     from gongkai.core.publication_flow import ItemStatus
     from gongkai.publications import services
-    from gongkai.publications.models import Category, IndexSequence, Item, Topic
+    from gongkai.publications.models import Category, Item, Topic
 
     agency = Agency.objects.filter(code=AGENCY_CODE).first()
     if agency is None:
@@ -223,7 +223,9 @@ def build(items: int, seed: int = 2025) -> Any:
             Item.objects.bulk_create(batch)
         print(f"  {n:,} ({time.perf_counter() - started:.0f} s)", flush=True)
     for year in range(2014, 2026):
-        IndexSequence.objects.update_or_create(agency=agency, year=year, defaults={"last": items})
+        NumberSequence.objects.update_or_create(
+            agency=agency, kind=SequenceKind.INDEX, year=year, defaults={"last": items}
+        )
     with connection.cursor() as cursor:
         # As autovacuum would by now: statistics, and on PostgreSQL the visibility map that lets
         # counts be answered from the indexes.

@@ -83,3 +83,28 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.short_name or self.agency.name} · {self.name}"
+
+
+class SequenceKind(models.TextChoices):
+    """The numbers an agency gives out, each counted per year from 1."""
+
+    CASE = "case", "案件编号"
+    LETTER = "letter", "发文字号"
+    INDEX = "index", "索引号"
+
+
+class NumberSequence(models.Model):
+    """The last number of one kind given by an agency in a year (``agencies.sequences.allocate``)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("编号种类", max_length=16, choices=SequenceKind.choices)
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用到", default=0)
+
+    class Meta:
+        verbose_name = "编号序列"
+        verbose_name_plural = "编号序列"
+        constraints = [models.UniqueConstraint(fields=["agency", "kind", "year"], name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.kind}/{self.year}: {self.last}"

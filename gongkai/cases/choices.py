@@ -10,37 +10,17 @@ are defined here, once. Other apps (reports, portal) import them from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import Protocol, cast
+from typing import cast
 
 from django.db import models
 
+from gongkai.choices import text_choices
 from gongkai.core.case_flow import Event, Status
 from gongkai.core.deadlines import Channel, ConsultedParty
 from gongkai.core.fees import FeeMethod
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import ApplicantType, ReviewKind, ReviewResult
-
-
-class _Labelled(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def value(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
-
-
-def text_choices(
-    name: str, members: Iterable[_Labelled], label: Callable[[_Labelled], str] | None = None
-) -> type[models.TextChoices]:
-    """A ``TextChoices`` class with the members' names, values and labels (``label`` overrides)."""
-    spec = [(m.name, (m.value, label(m) if label else m.label)) for m in members]
-    return cast(type[models.TextChoices], models.TextChoices(name, spec))  # type: ignore[call-overload]
-
 
 CaseStatus = text_choices("CaseStatus", Status)
 CaseChannel = text_choices("CaseChannel", Channel)

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gongkai.cases.choices import text_choices
+from gongkai.choices import text_choices
 from gongkai.core.letters import LetterTemplateError, LetterType, check_template, template_keys, template_label
 
 LetterTypeChoices = text_choices("LetterTypeChoices", LetterType)
@@ -49,22 +49,6 @@ class LetterSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} 文书设置"
-
-
-class LetterNumberCounter(models.Model):
-    """The last letter number given per agency and year (allocated under a row lock)."""
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "文书编号计数"
-        verbose_name_plural = "文书编号计数"
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="letter_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):

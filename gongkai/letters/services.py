@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from gongkai.accounts.scoping import can_write
+from gongkai.agencies.models import SequenceKind
+from gongkai.agencies.sequences import allocate
 from gongkai.audit.services import record
 from gongkai.cases.models import Case, user_may_read_case
 from gongkai.core.letters import LetterType, format_letter_number, render_docx
 from gongkai.letters.context import PROVISIONAL_NUMBER, LetterFacts, build_context, compose_letter
-from gongkai.letters.models import Letter, LetterNumberCounter, LetterSettings
+from gongkai.letters.models import Letter, LetterSettings
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -53,20 +55,11 @@ def number_prefix(agency: Agency, settings: LetterSettings) -> str:
 
 
 def allocate_letter_number(agency: Agency, year: int, settings: LetterSettings) -> tuple[int, str]:
-    """The next 发文字号 of ``agency`` in ``year`` (GB/T 9704-2012 §7.2.4), under a row lock.
+    """The next 发文字号 of ``agency`` in ``year`` (GB/T 9704-2012 §7.2.4).
 
     Call inside the transaction that stores the letter: a rollback gives the number back.
     """
-    counter = LetterNumberCounter.objects.select_for_update().filter(agency=agency, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                LetterNumberCounter.objects.create(agency=agency, year=year, last=0)
-        except IntegrityError:
-            pass  # created meanwhile by a concurrent letter: lock that one
-        counter = LetterNumberCounter.objects.select_for_update().get(agency=agency, year=year)
-    sequence = counter.last + 1
-    LetterNumberCounter.objects.filter(pk=counter.pk).update(last=sequence)
+    sequence = allocate(agency, SequenceKind.LETTER, year)
     return sequence, format_letter_number(number_prefix(agency, settings), year, sequence)
 
 

@@ -354,22 +354,6 @@ class SecrecyReview(models.Model):
         return SecrecyVerdict(self.result).label
 
 
-class IndexSequence(models.Model):
-    """The last 索引号 number given per agency and year (see ``services.next_index_number``)."""
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "索引号序列"
-        verbose_name_plural = "索引号序列"
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="pub_index_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
-
-
 # ---------------------------------------------------------------------------------------------
 # 政府信息公开指南
 # ---------------------------------------------------------------------------------------------

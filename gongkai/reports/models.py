@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from gongkai.accounts.scoping import AgencyScopedQuerySet
-from gongkai.cases.choices import text_choices
+from gongkai.choices import text_choices
 from gongkai.core.errors import GongkaiError
 from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport

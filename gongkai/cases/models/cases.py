@@ -130,22 +130,6 @@ def user_may_read_case(user: User | AnonymousUser | None, case: Case) -> bool:
     return visible_agencies(user).filter(pk=case.agency_id).exists()
 
 
-class CaseNumberCounter(models.Model):
-    """The last case number given per agency and year (allocated under a row lock)."""
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "案件编号计数"
-        verbose_name_plural = "案件编号计数"
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="case_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
-
-
 class Case(models.Model):
     """One 政府信息公开申请 and how it was handled."""
 

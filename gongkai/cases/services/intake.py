@@ -11,18 +11,20 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from gongkai.accounts.models import AGENCY_STAFF_ROLES, Role
 from gongkai.accounts.scoping import can_write
+from gongkai.agencies.models import SequenceKind
+from gongkai.agencies.sequences import allocate
 from gongkai.audit.services import record
 from gongkai.cases import notifications
 from gongkai.cases.applicants import Applicant
 from gongkai.cases.choices import CaseNote, DeliveryMethod, ProvisionForm
 from gongkai.cases.errors import CaseInputError
-from gongkai.cases.models import Case, CaseNumberCounter
+from gongkai.cases.models import Case
 from gongkai.cases.services._machinery import (
     PORTAL_ACTOR_NAME,
     CaseAudit,
@@ -51,21 +53,15 @@ def case_number(agency: Agency, year: int, sequence: int) -> str:
 
 
 def allocate_number(agency: Agency, year: int) -> tuple[int, str]:
-    """The next case number of ``agency`` in ``year``, under a row lock (call inside atomic).
+    """The next case number of ``agency`` in ``year`` (call inside the write's transaction).
 
-    A new counter starts at the highest number already used (cases imported without one).
+    A new year's counter starts at the highest number already used (cases imported without one).
     """
-    counter = CaseNumberCounter.objects.select_for_update().filter(agency=agency, year=year).first()
-    if counter is None:
-        used = Case.objects.filter(agency=agency, year=year).aggregate(m=Max("sequence"))["m"] or 0
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(agency=agency, year=year, last=used)
-        except IntegrityError:
-            pass  # created meanwhile by a concurrent registration: lock that one
-        counter = CaseNumberCounter.objects.select_for_update().get(agency=agency, year=year)
-    sequence = counter.last + 1
-    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=sequence)
+
+    def used() -> int:
+        return Case.objects.filter(agency=agency, year=year).aggregate(m=Max("sequence"))["m"] or 0
+
+    sequence = allocate(agency, SequenceKind.CASE, year, floor=used)
     return sequence, case_number(agency, year, sequence)
 
 
