@@ -21,8 +21,11 @@ class Role(models.TextChoices):
 AGENCY_STAFF_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.LEADER})
 #: Roles that approve extensions and sign off annual reports.
 APPROVER_ROLES = frozenset({Role.LEADER})
-#: Roles that see applicants' identity numbers unmasked.
+#: Roles that see applicants' identity numbers unmasked, on a single case (docs/personal-data.md).
 IDENTITY_ROLES = frozenset({Role.OFFICER, Role.LEADER})
+#: Roles that see applicants' telephone numbers unmasked, on a single case they may read: the
+#: staff who call the applicant back (a 科室信息员 only reaches its department's cases).
+CONTACT_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.CLERK})
 
 
 class User(AbstractUser):

@@ -12,6 +12,10 @@ from django.utils import timezone
 #: The agency model, named by label: audit sits below the agencies app and does not import it.
 AGENCY_MODEL = "agencies.Agency"
 
+#: What a redacted value of ``AuditEvent.changes`` reads (``manage.py redact_audit``). The database
+#: trigger of ``migrations/0003_redaction`` accepts exactly this text and nothing else.
+REDACTED = "［已抹除］"
+
 
 class AuditImmutableError(Exception):
     """Raised on any attempt to change or delete an audit record."""
@@ -37,7 +41,9 @@ class AuditEvent(models.Model):
     """One state change. Written by ``audit.services.record`` inside the change's transaction.
 
     Rows are never updated or deleted by the application (model, queryset and admin refuse; on
-    both databases a trigger refuses UPDATE too).
+    both databases a trigger refuses UPDATE too). The one exception is the operator's
+    ``manage.py redact_audit``: while an :class:`AuditRedactionGrant` names the row and a key of
+    ``changes``, the trigger lets that key's value become :data:`REDACTED`, and nothing else.
     """
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
@@ -78,3 +84,23 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("审计记录不可删除")
+
+
+class AuditRedactionGrant(models.Model):
+    """Leave to redact one key of one audit row's ``changes``, inserted and deleted by
+    ``manage.py redact_audit`` inside the same transaction as the UPDATE it allows.
+
+    The database triggers read this table (``migrations/0003_redaction``); the table is empty
+    outside that transaction.
+    """
+
+    event = models.OneToOneField(AuditEvent, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "审计记录抹除许可"
+        verbose_name_plural = "审计记录抹除许可"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.field}"

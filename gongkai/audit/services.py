@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
-from gongkai.audit.models import AGENCY_MODEL, AuditEvent
+from gongkai.audit.models import AGENCY_MODEL, REDACTED, AuditEvent, AuditRedactionGrant
+
+#: What an audit row says for a field that changed but whose value is not recorded.
+NOT_RECORDED = "（已更改，内容不记录）"
+
+#: Names of secrets: passwords, tokens, keys, hashes. Never recorded in the trail.
+_SECRET_NAME = re.compile(r"pass|pwd|token|secret|key|hash|salt|otp|credential|密码|口令|密钥", re.IGNORECASE)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for a field that holds (or may hold) a secret: ``password1``, ``api_token``,
+    ``applicant_key`` … Such a field's value never goes into an audit row."""
+    return bool(_SECRET_NAME.search(name))
+
+
+class AuditRedactionError(Exception):
+    """A redaction the operator asked for cannot be done (the message says why, in Chinese)."""
 
 
 class Actor(Protocol):
@@ -33,6 +50,8 @@ class AuditAction(StrEnum):
     LOGIN_FAILED = "auth.login_failed"
     LOGOUT = "auth.logout"
     ADMIN_CHANGE = "admin.change"
+    ADMIN_PASSWORD_CHANGED = "admin.password_changed"  # noqa: S105  (an action code, not a password)
+    REDACTED = "audit.redacted"
 
 
 def _jsonable(value: Any) -> Any:
@@ -90,3 +109,51 @@ def record(
         event.at = at
     event.save()
     return event
+
+
+@transaction.atomic
+def redact(*, actor: Actor | None, event_id: int, field: str, reason: str) -> AuditEvent:
+    """Replace the value of ``changes[field]`` of one audit row with :data:`REDACTED`, and
+    record who did it, to which row and field, and why (never the value).
+
+    The database trigger allows this one UPDATE only while the grant row exists; the grant is
+    inserted and deleted inside this transaction.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise AuditRedactionError("请写明抹除理由（--reason）")
+    event = AuditEvent.objects.select_for_update().filter(pk=event_id).first()
+    if event is None:
+        raise AuditRedactionError(f"审计记录 {event_id} 不存在")
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    if field not in changes:
+        known = "、".join(changes) or "无"
+        raise AuditRedactionError(f"审计记录 {event_id} 的变更内容中没有字段“{field}”（现有字段：{known}）")
+    if changes[field] == REDACTED:
+        raise AuditRedactionError(f"审计记录 {event_id} 的字段“{field}”已抹除")
+    if '"' in field:
+        raise AuditRedactionError(f"字段名“{field}”含有双引号，无法抹除；请联系开发人员")
+    grant = AuditRedactionGrant.objects.create(event=event, field=field)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE audit_auditevent SET changes = jsonb_set(changes, ARRAY[%s]::text[], to_jsonb(%s::text))"
+                " WHERE id = %s",
+                [field, REDACTED, event.pk],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "UPDATE audit_auditevent SET changes = json_set(changes, %s, %s) WHERE id = %s",
+                [f'$."{field}"', REDACTED, event.pk],
+            )
+        else:
+            raise AuditRedactionError(f"不支持的数据库：{connection.vendor}")
+    grant.delete()
+    return record(
+        actor=actor,
+        action=AuditAction.REDACTED,
+        target=event,
+        agency=event.agency,
+        changes={"event": event.pk, "field": field},
+        note=reason,
+    )

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write, visible_agencies
-from gongkai.audit.models import AuditEvent
 from gongkai.audit.services import AuditAction, diff, record
+from gongkai.backoffice import audit_trail
 from gongkai.backoffice.forms import AgencyContactForm
 from gongkai.web.auth import staff
 from gongkai.web.panels import collect_panels
@@ -82,10 +82,22 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    agency_ids = visible_agencies(request.user).values_list("pk", flat=True)
-    events = AuditEvent.objects.for_agencies(agency_ids).select_related("agency")
-    action = request.GET.get("action", "").strip()
+    """The audit rows the user may read (``audit_trail.events_visible_to``), in Chinese."""
+    events = audit_trail.events_visible_to(request.user).select_related("agency")
+    action = request.GET.get("action", "").replace("\x00", "").strip()[:64]
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "backoffice/audit_list.html", {"page": page, "action": action})
+    rows = [
+        {
+            "event": event,
+            "action": audit_trail.action_label(event.action),
+            "object_type": audit_trail.object_type_label(event.object_type),
+            "changes": audit_trail.describe_changes(event),
+        }
+        for event in page
+    ]
+    actions = sorted(audit_trail.ACTION_LABELS.items(), key=lambda item: item[0])
+    return render(
+        request, "backoffice/audit_list.html", {"page": page, "rows": rows, "action": action, "actions": actions}
+    )

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from gongkai.cases.masking import mask_identity, mask_phone
 from gongkai.cases.models import Case, Review
 
 
@@ -24,7 +25,19 @@ class CaseAdmin(ReadOnlyAdmin):
     list_display = ("number", "agency", "applicant_name", "status", "received_on", "due_on", "outcome")
     list_filter = ("status", "outcome", "channel", "agency")
     search_fields = ("number", "applicant_name")
-    exclude = ("id_number",)  # identity numbers are shown on the desk, to the roles that need them
+    # System administrators do not handle applications: no identity number (nor ``applicant_key``,
+    # which holds it), no contact in full (docs/personal-data.md). The desk shows them to the
+    # roles that need them.
+    exclude = ("id_number", "applicant_key", "phone", "email", "address", "postal_code", "client_ip")
+    readonly_fields = ("masked_id_number", "masked_phone")
+
+    @admin.display(description="身份证明号码")
+    def masked_id_number(self, obj: Case) -> str:
+        return mask_identity(obj.id_number)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj: Case) -> str:
+        return mask_phone(obj.phone)
 
 
 @admin.register(Review)

@@ -26,7 +26,7 @@ from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions
 from gongkai.cases.applicants import split_applicant
 from gongkai.cases.clock import compute_case_clock
 from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
-from gongkai.cases.masking import identity_for
+from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
 from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, due_soon
 from gongkai.core.errors import GongkaiError
@@ -124,6 +124,7 @@ def _detail_context(
     return {
         "case": case,
         "id_number": identity_for(user, case.id_number),
+        "contact": contact_for(user, case),
         "clock": case_clock,
         "clock_error": clock_error,
         "flags": case_flags(case),

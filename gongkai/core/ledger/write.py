@@ -28,18 +28,41 @@ from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import ApplicantType
 
 
+def _mask_middle(text: str) -> str:
+    """The first three and last four characters kept, the rest as ``*`` (short values: more hidden)."""
+    if len(text) <= 4:
+        return "*" * len(text)
+    if len(text) <= 8:
+        return "*" * (len(text) - 4) + text[-4:]
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
 def mask_id_number(value: str) -> str:
     """An identity number with its middle hidden: "110***********1234" (exports).
 
     The first three and last four characters stay, as on every list of the back office
     (``gongkai.cases.masking``); 身份证明 (条例 art 29 ¶2(一)) is personal information.
     """
-    text = "".join(value.split())
-    if len(text) <= 4:
-        return "*" * len(text)
-    if len(text) <= 8:
-        return "*" * (len(text) - 4) + text[-4:]
-    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    return _mask_middle("".join(value.split()))
+
+
+def mask_phone(value: str) -> str:
+    """A telephone number with its middle hidden: "138****5678" (the same rule as identity
+    numbers; separators dropped). 联系方式 (条例 art 29 ¶2(一)) is personal information."""
+    return _mask_middle("".join(ch for ch in value if not ch.isspace() and ch not in "-()（）"))
+
+
+def mask_email(value: str) -> str:
+    """An e-mail address with its local part hidden but the first character: "a***@example.cn"."""
+    local, at, domain = value.strip().partition("@")
+    if not at:
+        return mask_phone(value)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_contact(value: str) -> str:
+    """The ledger's 联系方式 (a telephone number or an e-mail address), masked."""
+    return mask_email(value) if "@" in value else mask_phone(value)
 
 
 _THIN = Side(style="thin", color="000000")
@@ -53,7 +76,8 @@ _VALIDATION_SPARE_ROWS = 500
 def write_ledger(rows: Iterable[LedgerRow], *, unmasked: bool = False) -> bytes:
     """The ledger as .xlsx bytes: header row (frozen, filtered), widths, dates as dates.
 
-    Identity numbers are masked (:func:`mask_id_number`) unless ``unmasked``. Channel,
+    Identity numbers and contacts are masked (:func:`mask_id_number`, :func:`mask_contact`)
+    unless ``unmasked`` (docs/personal-data.md). Channel,
     applicant type, outcome and the yes/no columns get drop-down lists from a hidden sheet.
     """
     workbook = Workbook()
@@ -100,7 +124,7 @@ def _row_values(row: LedgerRow, serial: int, *, unmasked: bool) -> dict[LedgerCo
         LedgerColumn.APPLICANT_TYPE: row.applicant_type.label,
         LedgerColumn.APPLICANT_NAME: row.applicant_name,
         LedgerColumn.ID_NUMBER: (row.id_number if unmasked else mask_id_number(row.id_number)) or None,
-        LedgerColumn.CONTACT: row.contact or None,
+        LedgerColumn.CONTACT: (row.contact if unmasked else mask_contact(row.contact)) or None,
         LedgerColumn.REQUEST: row.request,
         LedgerColumn.DUE_ON: row.due_on,
         LedgerColumn.EXTENDED: YES if row.extended else NO,
