@@ -120,12 +120,18 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes): lock a username+address after repeated failures.
+# Login throttling (django-axes, gongkai.web.lockout): lock a username at one client address after
+# LOGIN_FAILURE_LIMIT failures, and the username everywhere after LOGIN_FAILURE_CEILING failures
+# from any address, each within the cool-off time. The address is gongkai.web.client.client_ip
+# (PORTAL_CLIENT_IP_HEADER behind the proxy), so a stranger cannot lock out a colleague.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_CEILING = env_int("LOGIN_FAILURE_CEILING", 50)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "gongkai.web.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "gongkai.web.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "gongkai.web.lockout.lockout_response"
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
 
 LANGUAGE_CODE = "zh-hans"
@@ -163,8 +169,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 # so it is a setting: "suspended" (default) or "running".
 GONGKAI_FEE_CLOCK_RULE = env_str("GONGKAI_FEE_CLOCK_RULE", "suspended")
 
-# Public portal abuse controls (gongkai.portal.ratelimit). Behind a reverse proxy, name the header
-# that carries the citizen's address (e.g. HTTP_X_FORWARDED_FOR), or every citizen shares one limit.
+# Public portal abuse controls (gongkai.portal.ratelimit) and the login lockout. Behind a reverse
+# proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR), or every
+# citizen shares one limit and every colleague one lockout (gongkai.web.client).
 # The limits count in the default cache: per process with the built-in local-memory cache.
 PORTAL_CLIENT_IP_HEADER = env_str("PORTAL_CLIENT_IP_HEADER", "")
 PUBLICATION_ATTACHMENT_MAX_BYTES = env_int("PUBLICATION_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
