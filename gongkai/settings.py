@@ -95,8 +95,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock rather than fail at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Two requests writing together: each transaction takes the write lock when it begins
+    # (IMMEDIATE), and a second one waits up to `timeout` seconds for it, then reads what the first
+    # committed. A deferred transaction would upgrade its read lock mid-way and fail at once with
+    # "database is locked" (a 500); this way the loser meets the optimistic lock and gets a 409.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
