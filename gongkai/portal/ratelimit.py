@@ -32,7 +32,7 @@ class Limit:
             return "每天" if self.seconds == 86400 else f"每{self.seconds // 86400}天"
         if self.seconds % 3600 == 0:
             return "每小时" if self.seconds == 3600 else f"每{self.seconds // 3600}小时"
-        return f"每{self.seconds // 60}分钟"
+        return "每分钟" if self.seconds == 60 else f"每{self.seconds // 60}分钟"
 
 
 #: Defaults; ``settings.PORTAL_RATE_LIMITS`` ({scope: (count, seconds)}) overrides.

@@ -73,3 +73,27 @@ def test_the_lockout_page_says_how_long_to_wait(tree, settings) -> None:  # type
     body = response.content.decode()
     assert "请在 15 分钟后再试" in body and "其他地址的登录不受影响" in body
     assert response["Retry-After"] == "900"
+
+
+# --- hole 7: portal search rate limit --------------------------------------------------------
+
+
+def test_search_is_limited_per_client_address(tree, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PORTAL_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.PORTAL_RATE_LIMITS = {"search": (5, 60)}
+    flooder, citizen = Client(), Client()
+
+    def search(client: Client, address: str) -> Any:
+        return client.get(reverse("portal:search"), {"q": "预算"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address)
+
+    assert all(search(flooder, "203.0.113.66").status_code == 200 for _ in range(5))
+    refused = search(flooder, "203.0.113.66")
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "检索过于频繁" in body and "每分钟最多5次" in body
+    assert refused["Retry-After"] == "60"
+    assert search(citizen, "192.0.2.10").status_code == 200  # another citizen behind the same proxy
+    # Browsing without a query is never limited.
+    assert (
+        flooder.get(reverse("portal:search"), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 200
+    )
