@@ -31,14 +31,17 @@ def _ceiling() -> int:
 
 
 def _recent(username: str, request: HttpRequest) -> QuerySet[AccessAttempt]:
-    return AccessAttempt.objects.filter(username=username, attempt_time__gte=get_cool_off_threshold(request))
+    attempts: QuerySet[AccessAttempt] = AccessAttempt.objects.filter(
+        username=username, attempt_time__gte=get_cool_off_threshold(request)
+    )
+    return attempts
 
 
 def _failures(attempts: QuerySet[AccessAttempt]) -> int:
     return int(attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0)
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no type hints
     """Axes' database handler, plus the per-username ceiling over every address."""
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:

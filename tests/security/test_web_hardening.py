@@ -97,3 +97,132 @@ def test_search_is_limited_per_client_address(tree, settings) -> None:  # type: 
     assert (
         flooder.get(reverse("portal:search"), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 200
     )
+
+
+# --- hole 12: bad values answer 400/404, never 500 -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    ["9999/", "99999999999/", "10000/preview.pdf", "2006/", "2101/start/", "0/", "-1/", "0999/preview.html"],
+)
+def test_report_years_outside_the_sane_range_are_404(tree, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    client = Client(raise_request_exception=False)
+    client.force_login(tree.officer_a)
+    response = client.get(f"/office/reports/agency/{tree.street_a.pk}/{suffix}")
+    assert response.status_code == 404, suffix
+
+
+def test_a_sane_report_year_still_opens(tree) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(tree.officer_a)
+    assert client.get(reverse("reports:agency_year", args=[tree.street_a.pk, 2025])).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["9999", "10000", "2006", "99999999999"])
+def test_calendar_years_outside_the_sane_range_are_404(tree, year: str) -> None:  # type: ignore[no-untyped-def]
+    client = Client(raise_request_exception=False)
+    client.force_login(tree.officer_a)
+    assert client.get(f"/office/calendar/{year}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/office/audit/?action=%00",
+        "/office/audit/?action=x&page=%00",
+        "/office/cases/?q=%00",
+        "/office/publications/?q=a%00b",
+        "/search/?q=%00",
+        "/office/audit/?%00=1",
+    ],
+)
+def test_nul_in_a_query_parameter_is_400_in_chinese(tree, url: str) -> None:  # type: ignore[no-untyped-def]
+    client = Client(raise_request_exception=False)
+    client.force_login(tree.officer_a)
+    response = client.get(url)
+    assert response.status_code == 400, url
+    assert "不允许的控制字符" in response.content.decode()
+
+
+# --- hole 14: Content-Security-Policy and no-store -------------------------------------------
+
+CSP_SCRIPT = "script-src 'self'"
+
+
+def _csp(response: Any) -> str:
+    return str(response["Content-Security-Policy"])
+
+
+def test_every_kind_of_page_has_a_strict_csp_and_personal_pages_no_store(tree) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import InProgressCase
+
+    case = InProgressCase(actor=tree.officer_a)
+    office = Client()
+    office.force_login(tree.officer_a)
+    admin = Client()
+    admin.force_login(tree.admin)
+    public = Client()
+    personal = [
+        (office, reverse("backoffice:home")),
+        (office, reverse("cases:detail", args=[case.pk])),
+        (office, reverse("cases:deadline", args=[case.pk])),
+        (office, reverse("backoffice:audit_list")),
+        (office, f"/api/cases/{case.pk}/"),
+        (office, "/api/cases/"),
+        (admin, "/admin/"),
+        (admin, "/admin/accounts/user/"),
+        (public, reverse("portal:track")),
+        (public, reverse("login")),
+    ]
+    for client, url in personal:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        policy = _csp(response)
+        assert "default-src 'self'" in policy and CSP_SCRIPT in policy, url
+        assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0], url
+    for url in [
+        reverse("portal:index"),
+        reverse("portal:search") + "?q=预算",
+        reverse("portal:agency", args=[tree.street_a.code]),
+    ]:
+        response = public.get(url)
+        assert response.status_code == 200 and "default-src 'self'" in _csp(response), url
+
+
+def test_the_application_confirmation_is_not_stored(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
+    session = client.session
+    session["portal_submitted"] = {"code": "ABCD-EFGH", "number": "x", "agency": "甲", "agency_code": "D1-A"}
+    session.save()
+    response = client.get(reverse("portal:apply_done"))
+    assert response.status_code == 200 and "ABCD-EFGH" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "default-src 'self'" in _csp(response)
+
+
+def test_no_template_has_inline_script_or_javascript_links() -> None:
+    from pathlib import Path
+
+    import gongkai
+
+    root = Path(gongkai.__file__).parent
+    offending: list[str] = []
+    for path in root.rglob("*.html"):
+        text = path.read_text(encoding="utf-8").lower()
+        where = str(path.relative_to(root))
+        needles = ("javascript:", " onclick=", " onload=", " onchange=", " onsubmit=")
+        offending += [f"{where}: {needle}" for needle in needles if needle in text]
+        tags = [chunk.split(">")[0] for chunk in text.split("<script")[1:]]
+        offending += [f"{where}: inline <script>" for tag in tags if " src=" not in tag]
+    assert offending == []
+
+
+def test_the_deadline_page_prints_without_a_javascript_link(tree) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import InProgressCase
+
+    case = InProgressCase(actor=tree.officer_a)
+    client = Client()
+    client.force_login(tree.officer_a)
+    body = client.get(reverse("cases:deadline", args=[case.pk])).content.decode()
+    assert "javascript:" not in body
+    assert "data-print" in body and "gongkai/print.js" in body and "Ctrl+P" in body
