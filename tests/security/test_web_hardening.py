@@ -5,6 +5,7 @@ Each test performs the attack through the test client and asserts the safe outco
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,3 +227,73 @@ def test_the_deadline_page_prints_without_a_javascript_link(tree) -> None:  # ty
     body = client.get(reverse("cases:deadline", args=[case.pk])).content.decode()
     assert "javascript:" not in body
     assert "data-print" in body and "gongkai/print.js" in body and "Ctrl+P" in body
+
+
+# --- hole 13: the command line answers bad input with one Chinese line, exit 2 ----------------
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    from gongkai.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's usage errors
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().err
+
+
+def _one_chinese_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err and "Error" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["deadline", "--received", "9999-12-31"], "超出范围"),
+        (["deadline", "--received", "2026-03-02", "--corrected", "0001-01-01"], "超出范围"),
+        (["deadline", "--received", "2026-03-02", "--pause", "2026-03-09..9999-12-31"], "超出范围"),
+        (["report", "--agency", "x", "--year", "10000"], "年度 “10000” 超出范围"),
+        (["report", "--agency", "x", "--year", "0"], "超出范围"),
+        (["report", "--agency", "x", "--year", "二〇二三"], "无效年度"),
+        (["report", "--agency", "x"], "缺少必需的参数"),
+        (["calendar", "show", "99999"], "超出范围"),
+        (["remind", "--today", "9999-12-31"], "超出范围"),
+    ],
+)
+def test_bad_command_arguments_are_one_line_exit_2(capsys, argv: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
+    code, err = _cli(capsys, *argv)
+    assert code == 2
+    assert fragment in _one_chinese_line(err)
+
+
+@pytest.fixture
+def report_folder(tmp_path: Path) -> Path:
+    from tests.supervision.conftest import as_text, consistent
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(as_text(consistent("某机关", 2023)))
+    return folder
+
+
+def test_audit_dir_xlsx_into_a_directory_is_one_line(capsys, report_folder: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, err = _cli(capsys, "audit-dir", str(report_folder), "--xlsx", str(tmp_path))
+    assert code == 2
+    line = _one_chinese_line(err)
+    assert str(tmp_path) in line and "这是一个目录" in line
+
+
+def test_audit_dir_xlsx_to_an_unwritable_path_is_one_line(capsys, report_folder: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("x")
+    target = blocker / "out.xlsx"  # its "folder" is a file: no user, not even root, can write here
+    code, err = _cli(capsys, "audit-dir", str(report_folder), "--xlsx", str(target))
+    assert code == 2
+    line = _one_chinese_line(err)
+    assert str(target) in line and "无法写入" in line
+    missing = tmp_path / "no-such-folder" / "out.xlsx"
+    code, err = _cli(capsys, "audit-dir", str(report_folder), "--xlsx", str(missing))
+    assert code == 2 and "文件或目录不存在" in _one_chinese_line(err)
