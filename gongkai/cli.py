@@ -13,13 +13,36 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from gongkai import __version__
 from gongkai.core.errors import GongkaiError
 
+#: argparse's own wording, in Chinese.
+_ARGPARSE_WORDS = (
+    ("the following arguments are required: ", "缺少必需的参数："),
+    ("unrecognized arguments: ", "无法识别的参数："),
+    ("invalid choice: ", "无效的选项："),
+    ("choose from ", "可选："),
+    ("invalid int value: ", "无效的整数："),
+    (" not allowed with argument ", " 不能与以下参数同时使用："),
+    ("expected one argument", "缺少参数值"),
+    ("argument ", "参数 "),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on standard error (no usage block), in Chinese, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: {message}（用法见 {self.prog} --help）\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gongkai",
         description="gongkai — 政府信息公开：依申请公开办理、主动公开、年度报告的生成与审核",
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "axes",
+    "csp",
     "gongkai.agencies",
     "gongkai.accounts",
     "gongkai.audit",
@@ -64,8 +65,29 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.web.middleware.NoStoreMiddleware",
+    "gongkai.web.middleware.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every response: every asset is served from this site.
+# Scripts only from static files (no inline script, no javascript: links). Styles allow
+# 'unsafe-inline': several templates carry small style blocks and attributes (one computed,
+# the catalogue's indentation), CSS cannot run code, and with scripts locked down the remaining
+# risk (styling injected markup) is already closed by template autoescaping.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "gongkai.urls"
 WSGI_APPLICATION = "gongkai.wsgi.application"
@@ -95,8 +117,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock rather than fail at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Two requests writing together: each transaction takes the write lock when it begins
+    # (IMMEDIATE), and a second one waits up to `timeout` seconds for it, then reads what the first
+    # committed. A deferred transaction would upgrade its read lock mid-way and fail at once with
+    # "database is locked" (a 500); this way the loser meets the optimistic lock and gets a 409.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -126,12 +151,18 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes): lock a username+address after repeated failures.
+# Login throttling (django-axes, gongkai.web.lockout): lock a username at one client address after
+# LOGIN_FAILURE_LIMIT failures, and the username everywhere after LOGIN_FAILURE_CEILING failures
+# from any address, each within the cool-off time. The address is gongkai.web.client.client_ip
+# (PORTAL_CLIENT_IP_HEADER behind the proxy), so a stranger cannot lock out a colleague.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_CEILING = env_int("LOGIN_FAILURE_CEILING", 50)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "gongkai.web.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "gongkai.web.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "gongkai.web.lockout.lockout_response"
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
 
 LANGUAGE_CODE = "zh-hans"
@@ -169,8 +200,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 # so it is a setting: "suspended" (default) or "running".
 GONGKAI_FEE_CLOCK_RULE = env_str("GONGKAI_FEE_CLOCK_RULE", "suspended")
 
-# Public portal abuse controls (gongkai.portal.ratelimit). Behind a reverse proxy, name the header
-# that carries the citizen's address (e.g. HTTP_X_FORWARDED_FOR), or every citizen shares one limit.
+# Public portal abuse controls (gongkai.portal.ratelimit) and the login lockout. Behind a reverse
+# proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR), or every
+# citizen shares one limit and every colleague one lockout (gongkai.web.client).
 # The limits count in the default cache: per process with the built-in local-memory cache.
 PORTAL_CLIENT_IP_HEADER = env_str("PORTAL_CLIENT_IP_HEADER", "")
 PUBLICATION_ATTACHMENT_MAX_BYTES = env_int("PUBLICATION_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

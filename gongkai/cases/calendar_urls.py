@@ -7,11 +7,12 @@ Served from the cases app because the upload loads a year and recomputes open ca
 from django.urls import path
 
 from gongkai.cases import calendar_views
+from gongkai.web import converters  # noqa: F401 - registers <year:…>
 from gongkai.workcalendar import views
 
 app_name = "workcalendar"
 urlpatterns = [
     path("", views.year_list, name="year_list"),
     path("upload/", calendar_views.upload, name="upload"),
-    path("<int:year>/", views.year_detail, name="year_detail"),
+    path("<year:year>/", views.year_detail, name="year_detail"),
 ]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gongkai.commands._args import write_output
 from gongkai.commands.parse import try_read
 from gongkai.core.errors import GongkaiError
 from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, children_by_name, squash
@@ -68,6 +69,8 @@ def list_files(directory: Path, pattern: str = "*") -> list[Path]:
 
 
 def handle(args: argparse.Namespace) -> int:
+    if args.xlsx is not None and args.xlsx.is_dir():  # before the long read, not after it
+        raise AuditDirError(f"{args.xlsx}: 无法写入：这是一个目录，请给出 .xlsx 文件名")
     files = list_files(args.directory, args.glob)
     if not files:
         raise AuditDirError(f"{args.directory}: 没有找到文件")
@@ -83,7 +86,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.xlsx is not None:
         from gongkai.supervision.xlsx import findings_workbook  # openpyxl: only when asked for
 
-        args.xlsx.write_bytes(findings_workbook(file_rows(results, unreadable)))
+        write_output(args.xlsx, findings_workbook(file_rows(results, unreadable)))
     counts = tally(results, len(unreadable))
     if args.json:
         print(

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
+from gongkai.commands._args import year as year_arg
 from gongkai.core.calendar import (
     CalendarYear,
     EntryKind,
@@ -149,7 +150,7 @@ def load(args: argparse.Namespace) -> int:
 
 def _register_show(sub: Any) -> None:
     p = sub.add_parser("show", help="显示一年的放假和调休上班安排")
-    p.add_argument("year", type=int, metavar="YEAR")
+    p.add_argument("year", type=year_arg, metavar="YEAR")
     add_calendar_option(p)
     p.set_defaults(func=show)
 

@@ -11,22 +11,16 @@ import argparse
 from datetime import date
 from typing import Any
 
+from gongkai.commands._args import iso_date
 from gongkai.commands.calendar import add_calendar_option, cli_calendar
 from gongkai.core.deadlines import ClockEvent, Consultation, CorrectionReceived, Extension, compute_deadline
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"无效日期 “{text}”（应为 YYYY-MM-DD）") from None
 
 
 def _range(text: str) -> tuple[date, date]:
     start, sep, end = text.partition("..")
     if not sep:
         raise argparse.ArgumentTypeError(f"无效期间 “{text}”（应为 START..END，如 2026-03-02..2026-03-06）")
-    return _date(start), _date(end)
+    return iso_date(start), iso_date(end)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -52,8 +46,10 @@ def register(subparsers: Any) -> None:
         help="计算依申请公开的答复期限（条例第三十条至第三十五条）",
         description="计算答复期限：收到申请之日不计入，自次日起第20个工作日（条例第三十三条）。",
     )
-    p.add_argument("--received", type=_date, required=True, metavar="DATE", help="收到申请之日（条例第三十一条）")
-    p.add_argument("--corrected", type=_date, metavar="DATE", help="收到补正之日：答复期限自此重新计算（条例第三十条）")
+    p.add_argument("--received", type=iso_date, required=True, metavar="DATE", help="收到申请之日（条例第三十一条）")
+    p.add_argument(
+        "--corrected", type=iso_date, metavar="DATE", help="收到补正之日：答复期限自此重新计算（条例第三十条）"
+    )
     p.add_argument(
         "--pause",
         type=_range,

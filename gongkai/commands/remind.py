@@ -6,17 +6,10 @@ Needs the database. ``--today DATE`` runs as of another day (testing); ``--dry-r
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
+from gongkai.commands._args import iso_date
 from gongkai.djangosetup import setup_django
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"无效日期 “{text}”（应为 YYYY-MM-DD）") from None
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -31,6 +24,6 @@ def handle(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("remind", help="发送答复期限提醒邮件（2个工作日内到期、已逾期），供每日定时运行")
-    p.add_argument("--today", type=_date, metavar="DATE", help="按该日计算（默认今天）")
+    p.add_argument("--today", type=iso_date, metavar="DATE", help="按该日计算（默认今天）")
     p.add_argument("--dry-run", action="store_true", help="只列出，不发送")
     p.set_defaults(func=handle)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gongkai.commands._args import os_reason, write_output
 from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
 from gongkai.core.report.model import AnnualReport
 
@@ -74,23 +75,9 @@ def handle(args: argparse.Namespace) -> int:
         target = Path(args.file).with_suffix(f".{fmt}")
     else:
         raise GongkaiError("从标准输入读取时须用 -o 指定输出文件（或 -o - 写到标准输出）")
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise GongkaiError(f"{target}: 无法写入：{_os_reason(exc)}") from None
+    write_output(target, data)
     print(f"已生成 {target}（{fmt}，{len(data)} 字节）")
     return 0
-
-
-def _os_reason(exc: OSError) -> str:
-    """The reason of a file error in Chinese for the common cases."""
-    if isinstance(exc, FileNotFoundError):
-        return "文件或目录不存在"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个目录"
-    if isinstance(exc, PermissionError):
-        return "没有权限"
-    return exc.strerror or str(exc)
 
 
 def _choose_format(fmt: str | None, output: str | None) -> str:
@@ -109,7 +96,7 @@ def _load(name: str) -> AnnualReport:
     try:
         raw = sys.stdin.buffer.read() if name == STDIO else Path(name).read_bytes()
     except OSError as exc:
-        raise ReportReadError(f"无法读取：{_os_reason(exc)}", source=name) from None
+        raise ReportReadError(f"无法读取：{os_reason(exc)}", source=name) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

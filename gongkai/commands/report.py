@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gongkai.commands._args import write_output, year
 from gongkai.core.errors import GongkaiError
 
 FORMATS = ("json", "docx", "pdf", "html", "xlsx")
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--agency", required=True, metavar="NAME_OR_CODE", help="机构全称、简称或机构代码")
-    parser.add_argument("--year", required=True, type=int, help="报告年度，如 2023")
+    parser.add_argument("--year", required=True, type=year, help="报告年度，如 2023")
     parser.add_argument("-f", "--format", choices=FORMATS, help="输出格式；省略时按 -o 的扩展名判断，默认 json")
     parser.add_argument("-o", "--output", metavar="FILE", help="输出文件；省略时写到标准输出")
     parser.add_argument("--signed", action="store_true", help="输出最新签发版本（签发时冻结的内容），而非即时统计")
@@ -55,10 +56,7 @@ def handle(args: argparse.Namespace) -> int:
     data = render(report, fmt)
     if args.output:
         target = Path(args.output)
-        try:
-            target.write_bytes(data)
-        except OSError as exc:
-            raise GongkaiError(f"{target}: 无法写入：{exc.strerror or exc}") from None
+        write_output(target, data)
         print(f"已生成 {target}（{fmt}，{len(data)} 字节）", file=sys.stderr)
         return 0
     sys.stdout.buffer.write(data if fmt in BINARY_FORMATS or data.endswith(b"\n") else data + b"\n")

@@ -6,9 +6,9 @@ which is per process: fine for tests and a single process, but with several guni
 each worker counts on its own (limits multiply by the number of workers). In production point
 it at a shared cache: a FileBasedCache under var/ (one host) or Redis/Memcached.
 
-The client address is ``REMOTE_ADDR``; behind a reverse proxy set
-``settings.PORTAL_CLIENT_IP_HEADER`` (e.g. ``"HTTP_X_FORWARDED_FOR"``): the last address in that
-header, the one the proxy itself appended, is used.
+The client address comes from :func:`gongkai.web.client.client_ip` (``REMOTE_ADDR``, or behind
+a reverse proxy the header named by ``settings.PORTAL_CLIENT_IP_HEADER``), the same rule as the
+login lockout.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.http import HttpRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,7 @@ class Limit:
             return "每天" if self.seconds == 86400 else f"每{self.seconds // 86400}天"
         if self.seconds % 3600 == 0:
             return "每小时" if self.seconds == 3600 else f"每{self.seconds // 3600}小时"
-        return f"每{self.seconds // 60}分钟"
+        return "每分钟" if self.seconds == 60 else f"每{self.seconds // 60}分钟"
 
 
 #: Defaults; ``settings.PORTAL_RATE_LIMITS`` ({scope: (count, seconds)}) overrides.
@@ -42,22 +41,13 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_day": (30, 86400),
     "apply_post": (60, 3600),  # any POST of the form, valid or not
     "track": (30, 600),  # tracking look-ups
+    "search": (60, 60),  # portal searches per address
 }
 
 
 def limit(scope: str) -> Limit:
     count, seconds = {**DEFAULT_LIMITS, **getattr(settings, "PORTAL_RATE_LIMITS", {})}[scope]
     return Limit(scope, int(count), int(seconds))
-
-
-def client_ip(request: HttpRequest) -> str:
-    header = getattr(settings, "PORTAL_CLIENT_IP_HEADER", "")
-    if header:
-        forwarded = request.META.get(header, "")
-        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
-        if parts:
-            return str(parts[-1])[:64]
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")[:64]
 
 
 def _cache() -> BaseCache:

@@ -31,6 +31,7 @@ from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
 from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
+from gongkai.web.client import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,9 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     page = None
     if query:
+        rule = ratelimit.limit("search")
+        if not ratelimit.hit(rule, client_ip(request) or "unknown"):
+            return _too_many(request, rule, "检索", advice="请稍后再试，或按目录浏览。")
         qs = _public_items()
         if agency is not None:
             qs = qs.filter(agency=agency)
@@ -214,16 +218,20 @@ def apply_choose(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _too_many(request: HttpRequest, rule: ratelimit.Limit, what: str) -> HttpResponse:
-    return render(
+def _too_many(
+    request: HttpRequest,
+    rule: ratelimit.Limit,
+    what: str,
+    advice: str = "请稍后再试，或按政府信息公开指南以信函、当面等方式提出申请。",
+) -> HttpResponse:
+    response = render(
         request,
         "portal/limited.html",
-        {
-            "message": f"{what}过于频繁：同一网络地址{rule.window_text}最多{rule.count}次。请稍后再试，"
-            "或按政府信息公开指南以信函、当面等方式提出申请。",
-        },
+        {"message": f"{what}过于频繁：同一网络地址{rule.window_text}最多{rule.count}次。{advice}"},
         status=429,
     )
+    response["Retry-After"] = str(rule.seconds)
+    return response
 
 
 @never_cache
@@ -235,7 +243,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         context["form"] = ApplicationForm()
         return render(request, "portal/apply.html", context)
 
-    ip = ratelimit.client_ip(request)
+    ip = client_ip(request)
+    who = ip or "unknown"  # the rate-limit key
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -244,19 +253,19 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         context["form"] = ApplicationForm()
         context["error"] = "提交的内容过大。请精简“所需政府信息的描述”，或以信函方式提交。"
         return render(request, "portal/apply.html", context, status=413)
-    if not ratelimit.hit(ratelimit.limit("apply_post"), ip):
+    if not ratelimit.hit(ratelimit.limit("apply_post"), who):
         return _too_many(request, ratelimit.limit("apply_post"), "提交")
     form = ApplicationForm(request.POST)
     context["form"] = form
     if form.is_bot:
-        logger.info("portal honeypot filled from %s", ip)
+        logger.info("portal honeypot filled from %s", who)
         context["error"] = "提交未成功，请刷新页面后重新填写。"
         return render(request, "portal/apply.html", context, status=400)
     if not form.is_valid():
         context["error"] = "申请表有需要修改的地方，请按提示修改后再提交。"
         return render(request, "portal/apply.html", context, status=400)
     for scope in ("apply_hour", "apply_day"):
-        if ratelimit.exceeded(ratelimit.limit(scope), ip):
+        if ratelimit.exceeded(ratelimit.limit(scope), who):
             return _too_many(request, ratelimit.limit(scope), "提交申请")
 
     from gongkai.cases.applicants import split_applicant
@@ -275,7 +284,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         context["error"] = "系统暂时无法受理，您填写的内容仍在下方，请稍后再提交。"
         return render(request, "portal/apply.html", context, status=503)
     for scope in ("apply_hour", "apply_day"):
-        ratelimit.hit(ratelimit.limit(scope), ip)
+        ratelimit.hit(ratelimit.limit(scope), who)
     request.session[SUBMITTED_KEY] = {
         "code": case.tracking_code,
         "number": case.number,
@@ -312,7 +321,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = TrackForm(initial={"code": _param(request, "code", 20)})
         return render(request, "portal/track.html", {"form": form, "nav": "track"})
-    ip = ratelimit.client_ip(request)
+    ip = client_ip(request) or "unknown"
     rule = ratelimit.limit("track")
     if not ratelimit.hit(rule, ip):
         return _too_many(request, rule, "查询")

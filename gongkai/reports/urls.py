@@ -1,14 +1,15 @@
 from django.urls import path
 
 from gongkai.reports import views
+from gongkai.web import converters  # noqa: F401 - registers <year:…>
 
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("overview/", views.overview, name="overview"),
-    path("agency/<int:agency_id>/<int:year>/", views.agency_year, name="agency_year"),
-    path("agency/<int:agency_id>/<int:year>/start/", views.start, name="start"),
-    path("agency/<int:agency_id>/<int:year>/preview.<str:fmt>", views.preview_download, name="preview_download"),
+    path("agency/<int:agency_id>/<year:year>/", views.agency_year, name="agency_year"),
+    path("agency/<int:agency_id>/<year:year>/start/", views.start, name="start"),
+    path("agency/<int:agency_id>/<year:year>/preview.<str:fmt>", views.preview_download, name="preview_download"),
     path("<int:pk>/", views.record_page, name="record"),
     path("<int:pk>/narrative/", views.save_narrative, name="save_narrative"),
     path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),
