@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -157,3 +159,45 @@ def redact(*, actor: Actor | None, event_id: int, field: str, reason: str) -> Au
         changes={"event": event.pk, "field": field},
         note=reason,
     )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One record of a bulk use case: what changed on which object (``record_many``)."""
+
+    action: str
+    target: models.Model
+    agency_id: int | None
+    changes: dict[str, Any]
+    note: str = ""
+
+
+def record_many(*, actor: Actor | None, entries: Iterable[AuditEntry], at: dt.datetime | None = None) -> int:
+    """Append one audit record per entry in one INSERT; the same rules as :func:`record`.
+
+    For use cases that change many rows at once (a calendar year's recompute of every open case):
+    each changed object still gets its own record, written in the write's transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the write's transaction.atomic block")
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_name = actor.display_name if actor is not None and actor.pk else "系统"
+    events = [
+        AuditEvent(
+            actor_id=actor_id,
+            actor_name=actor_name,
+            agency_id=entry.agency_id,
+            action=str(entry.action),
+            object_type=entry.target._meta.label_lower,
+            object_id=str(entry.target.pk),
+            object_repr=str(entry.target)[:200],
+            changes=_jsonable(entry.changes),
+            note=entry.note,
+        )
+        for entry in entries
+    ]
+    if at is not None:
+        for event in events:
+            event.at = at
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)

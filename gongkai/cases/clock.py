@@ -11,9 +11,10 @@ this module marks such a result provisional (暂定) with the year named; loadin
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -57,24 +58,56 @@ def working_days_between(a: date, b: date, calendar: WorkingCalendar | None = No
     return with_assumed_years(cal, lambda c: c.working_days_between(a, b))[0]
 
 
+#: The case's own columns the clock reads (besides its consultations, extensions and fee notices).
+CLOCK_COLUMNS = (
+    "received_on",
+    "answered_on_the_spot",
+    "correction_requested_on",
+    "correction_reply_by",
+    "correction_received_on",
+    "delay_decided_on",
+    "delayed_due_on",
+)
+
+
 def clock_events(case: Case) -> list[ClockEvent]:
     """The case's rows as the core's clock events (条例 arts 30–35)."""
-    events: list[ClockEvent] = []
-    if case.answered_on_the_spot:
-        return [AnsweredOnTheSpot()]
-    if case.correction_requested_on is not None:
-        events.append(CorrectionRequested(case.correction_requested_on, case.correction_reply_by))
-    if case.correction_received_on is not None:
-        events.append(CorrectionReceived(case.correction_received_on))
-    events.extend(Consultation(c.sent_on, c.ended_on, ConsultedParty(c.party)) for c in case.consultations.all())
-    events.extend(
-        Extension(x.days, x.decided_on)
-        for x in case.extensions.all()
-        if x.decision == ExtensionDecision.APPROVED and x.decided_on is not None
+    return events_from(
+        {name: getattr(case, name) for name in CLOCK_COLUMNS},
+        consultations=[(c.sent_on, c.ended_on, c.party) for c in case.consultations.all()],
+        extensions=[
+            (x.days, x.decided_on)
+            for x in case.extensions.all()
+            if x.decision == ExtensionDecision.APPROVED and x.decided_on is not None
+        ],
+        fee_notices=[(f.notified_on, f.paid_on) for f in case.fee_notices.all()],
     )
-    events.extend(FeeNotice(f.notified_on, f.paid_on) for f in case.fee_notices.all())
-    if case.delay_decided_on is not None and case.delayed_due_on is not None:
-        events.append(DelayedAnswer(case.delay_decided_on, case.delayed_due_on))
+
+
+def events_from(
+    row: Mapping[str, Any],
+    *,
+    consultations: Iterable[tuple[date, date | None, str]],
+    extensions: Iterable[tuple[int, date]],
+    fee_notices: Iterable[tuple[date, date | None]],
+) -> list[ClockEvent]:
+    """Clock events from plain values: a case's ``CLOCK_COLUMNS`` and its rows (条例 arts 30–35).
+
+    The one mapping from stored rows to the core's events; :func:`clock_events` feeds it a model
+    instance, the bulk recompute (``cases.due_dates``) feeds it rows read as values.
+    """
+    if row["answered_on_the_spot"]:
+        return [AnsweredOnTheSpot()]
+    events: list[ClockEvent] = []
+    if row["correction_requested_on"] is not None:
+        events.append(CorrectionRequested(row["correction_requested_on"], row["correction_reply_by"]))
+    if row["correction_received_on"] is not None:
+        events.append(CorrectionReceived(row["correction_received_on"]))
+    events.extend(Consultation(sent, ended, ConsultedParty(party)) for sent, ended, party in consultations)
+    events.extend(Extension(days, decided_on) for days, decided_on in extensions)
+    events.extend(FeeNotice(notified, paid) for notified, paid in fee_notices)
+    if row["delay_decided_on"] is not None and row["delayed_due_on"] is not None:
+        events.append(DelayedAnswer(row["delay_decided_on"], row["delayed_due_on"]))
     return events
 
 
@@ -118,11 +151,28 @@ def compute_case_clock(
     """The answer due date of ``case`` as of ``today``: ``gongkai.core.deadlines.compute_deadline``."""
     if case.received_on is None:
         return CaseClock(None)
-    received_on = case.received_on
-    events = clock_events(case)
-    rule = fee_clock_rule()
+    return clock_of(
+        case.received_on,
+        clock_events(case),
+        today=today,
+        calendar=calendar or working_calendar(),
+        rule=fee_clock_rule(),
+        explain=explain,
+    )
+
+
+def clock_of(
+    received_on: date,
+    events: list[ClockEvent],
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    rule: FeeClockRule,
+    explain: bool = False,
+) -> CaseClock:
+    """The core's due date for a receipt date and its events, marking years not yet published."""
     result, assumed = with_assumed_years(
-        calendar or working_calendar(),
+        calendar,
         lambda c: compute_deadline(received_on, events, calendar=c, fee_rule=rule, as_of=today, explain=explain),
     )
     return CaseClock(result, assumed)

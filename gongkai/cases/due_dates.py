@@ -9,26 +9,32 @@ call :func:`load_calendar_year`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from gongkai.accounts.scoping import can_write
+from gongkai.audit.services import AuditEntry, diff, record_many
 from gongkai.cases import notifications
-from gongkai.cases.choices import CaseNote
-from gongkai.cases.clock import compute_case_clock
-from gongkai.cases.models import Case
-from gongkai.cases.services._machinery import after_commit, apply_change
+from gongkai.cases.choices import CaseNote, ExtensionDecision
+from gongkai.cases.clock import CLOCK_COLUMNS, clock_of, events_from, fee_clock_rule
+from gongkai.cases.models import Case, CaseEvent, Consultation, Extension, FeeNotice
+from gongkai.cases.services._machinery import CLOCK_RESULT_FIELDS, CaseAudit, after_commit, new_event
 from gongkai.core.errors import GongkaiError
+from gongkai.workcalendar.provider import working_calendar
 from gongkai.workcalendar.services import store_calendar_year
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
     from gongkai.agencies.models import Agency
-    from gongkai.core.calendar import CalendarYear
+    from gongkai.core.calendar import CalendarYear, WorkingCalendar
+    from gongkai.core.deadlines import FeeClockRule
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,10 @@ class DueDateChange:
         return f"{self.number}：{show(self.old, self.old_provisional)} → {show(self.new, self.new_provisional)}"
 
 
+#: Open cases read, computed and written per round: bounds the memory of a province-wide reload.
+BATCH_SIZE = 2000
+
+
 @transaction.atomic
 def recompute_due_dates(
     *, actor: User | None, today: dt.date, reason: str, agency: Agency | None = None
@@ -61,58 +71,107 @@ def recompute_due_dates(
     Each moved case gets a timeline entry, an audit record and (after commit) an e-mail to its
     officer. A case the core cannot compute any more (e.g. an extension now after the due date)
     keeps its stored date and is reported with the reason.
+
+    Built for 100,000 open cases: the calendar is built once and handed to the core, cases are
+    read in rounds of ``BATCH_SIZE`` as plain values with their clock rows (three queries a round,
+    locked ``FOR UPDATE``), and only the cases whose date changed are written, in bulk.
     """
     if actor is not None and not (actor.is_system_admin or (agency is not None and can_write(actor, agency))):
         raise PermissionDenied("无权重新计算答复期限")
     qs = Case.objects.open().filter(received_on__isnull=False)
     if agency is not None:
         qs = qs.filter(agency=agency)
+    calendar = working_calendar()
+    rule = fee_clock_rule()
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
     changes: list[DueDateChange] = []
-    cases = (
-        qs.select_for_update(of=("self",))
-        .select_related("agency")
-        .prefetch_related("consultations", "extensions", "fee_notices")
-        .order_by("pk")
-    )
-    for case in cases:
-        try:
-            clock = compute_case_clock(case, today=today)
-        except GongkaiError as exc:
-            changes.append(
-                DueDateChange(
-                    case.pk,
-                    case.number,
-                    case.due_on,
-                    case.due_on,
-                    case.due_is_provisional,
-                    case.due_is_provisional,
-                    problem=str(exc),
-                )
-            )
-            continue
-        if (clock.due_on, clock.provisional, clock.note) == (case.due_on, case.due_is_provisional, case.due_note):
-            continue
-        change = DueDateChange(
-            case.pk, case.number, case.due_on, clock.due_on, case.due_is_provisional, clock.provisional
-        )
-        apply_change(
-            case,
-            actor=actor,
-            kind=CaseNote.DUE_DATE_CHANGED,
-            on=today,
-            today=today,
-            recompute=False,
-            changes={"due_on": clock.due_on, "due_is_provisional": clock.provisional, "due_note": clock.note},
-            payload={"原期限": change.old, "新期限": change.new, "暂定": clock.provisional, "原因": reason},
-        )
-        changes.append(change)
-        if change.old != change.new:
-            after_commit(_due_date_notice(case.pk, change.old, change.new, reason))
+    for first in range(0, len(ids), BATCH_SIZE):
+        changes.extend(_recompute_round(ids[first : first + BATCH_SIZE], actor, today, reason, calendar, rule))
+    moved = [c for c in changes if not c.problem and c.old != c.new]
+    if moved:
+        after_commit(lambda: notifications.due_dates_moved([(c.case_id, c.old, c.new) for c in moved], reason))
     return changes
 
 
-def _due_date_notice(case_id: int, old: dt.date | None, new: dt.date | None, reason: str) -> Callable[[], None]:
-    return lambda: notifications.due_date_moved(case_id, old, new, reason)
+def _recompute_round(
+    ids: list[int],
+    actor: User | None,
+    today: dt.date,
+    reason: str,
+    calendar: WorkingCalendar,
+    rule: FeeClockRule,
+) -> list[DueDateChange]:
+    # Model instances read with only the clock's columns (no defaults computed, no related rows).
+    cases = list(
+        Case.objects.filter(pk__in=ids)
+        .select_for_update()
+        .order_by("pk")
+        .only("number", "agency_id", "version", *CLOCK_RESULT_FIELDS, *CLOCK_COLUMNS)
+    )
+    consultations = _grouped(
+        Consultation.objects.filter(case_id__in=ids).values_list("case_id", "sent_on", "ended_on", "party")
+    )
+    extensions = _grouped(
+        Extension.objects.filter(
+            case_id__in=ids, decision=ExtensionDecision.APPROVED, decided_on__isnull=False
+        ).values_list("case_id", "days", "decided_on")
+    )
+    fee_notices = _grouped(FeeNotice.objects.filter(case_id__in=ids).values_list("case_id", "notified_on", "paid_on"))
+    changes: list[DueDateChange] = []
+    by_clock: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    timeline: list[CaseEvent] = []
+    audit: list[AuditEntry] = []
+    stamp = timezone.now()
+    for case in cases:
+        pk = case.pk
+        old = (case.due_on, case.due_is_provisional, case.due_note)
+        row = {name: getattr(case, name) for name in CLOCK_COLUMNS}
+        events = events_from(
+            row,
+            consultations=consultations.get(pk, ()),
+            extensions=extensions.get(pk, ()),
+            fee_notices=fee_notices.get(pk, ()),
+        )
+        try:
+            clock = clock_of(row["received_on"], events, today=today, calendar=calendar, rule=rule)
+        except GongkaiError as exc:
+            changes.append(DueDateChange(pk, case.number, old[0], old[0], old[1], old[1], problem=str(exc)))
+            continue
+        new = (clock.due_on, clock.provisional, clock.note)
+        if new == old:
+            continue
+        change = DueDateChange(pk, case.number, old[0], new[0], old[1], new[1])
+        changes.append(change)
+        by_clock[new].append(pk)
+        payload = {"原期限": change.old, "新期限": change.new, "暂定": clock.provisional, "原因": reason}
+        timeline.append(new_event(case, kind=CaseNote.DUE_DATE_CHANGED, on=today, actor=actor, payload=payload))
+        before = dict(zip(CLOCK_RESULT_FIELDS, old, strict=True))
+        after = dict(zip(CLOCK_RESULT_FIELDS, new, strict=True))
+        audit.append(
+            AuditEntry(
+                action=CaseAudit.DUE_DATE_CHANGED,
+                target=case,
+                agency_id=case.agency_id,
+                changes={**diff(before, after), "事项": payload},
+            )
+        )
+    # One UPDATE per distinct new clock (a few hundred dates at most), not one per case; the rows
+    # are locked FOR UPDATE, so their versions cannot have moved since they were read.
+    for values, pks in by_clock.items():
+        Case.objects.filter(pk__in=pks).update(
+            **dict(zip(CLOCK_RESULT_FIELDS, values, strict=True)), version=F("version") + 1, updated_at=stamp
+        )
+    CaseEvent.objects.bulk_create(timeline, batch_size=1000)
+    record_many(actor=actor, entries=audit)
+    return changes
+
+
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Any]]:
+    """``(case_id, *values)`` rows as ``{case_id: [values, …]}``."""
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for case_id, *values in rows:
+        grouped[case_id].append(tuple(values))
+    return grouped
 
 
 @dataclass(frozen=True)

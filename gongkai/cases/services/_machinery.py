@@ -63,7 +63,7 @@ _NOTE_ACTIONS: dict[CaseNote, CaseAudit] = {
     CaseNote.REVIEW_CONCLUDED: CaseAudit.REVIEW_CONCLUDED,
 }
 
-_CLOCK_FIELDS = ("due_on", "due_is_provisional", "due_note")
+CLOCK_RESULT_FIELDS = ("due_on", "due_is_provisional", "due_note")
 PORTAL_ACTOR_NAME = "申请人（网上提交）"
 SYSTEM_ACTOR_NAME = "系统"
 
@@ -168,7 +168,33 @@ def log_event(
     note: str = "",
     actor_name: str = SYSTEM_ACTOR_NAME,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = new_event(
+        case,
+        kind=kind,
+        on=on,
+        actor=actor,
+        status_before=status_before,
+        payload=payload,
+        note=note,
+        actor_name=actor_name,
+    )
+    event.save()
+    return event
+
+
+def new_event(
+    case: Case,
+    *,
+    kind: Event | CaseNote,
+    on: dt.date,
+    actor: User | None,
+    status_before: str = "",
+    payload: dict[str, Any] | None = None,
+    note: str = "",
+    actor_name: str = SYSTEM_ACTOR_NAME,
+) -> CaseEvent:
+    """A timeline entry, not yet saved (``log_event`` saves one; bulk use cases save many at once)."""
+    return CaseEvent(
         case=case,
         kind=kind.value,
         on=on,
@@ -201,7 +227,7 @@ def apply_change(
     """Write ``changes`` (with the recomputed clock), the timeline entry and the audit record."""
     expected = case.version
     status_before = case.status
-    tracked = [*changes, *_CLOCK_FIELDS]
+    tracked = [*changes, *CLOCK_RESULT_FIELDS]
     before = {name: getattr(case, name) for name in tracked}
     for name, value in changes.items():
         setattr(case, name, value)
