@@ -5,12 +5,14 @@ Every view, export and API that returns agency records filters through here:
 ``visible_agencies(user)`` / ``can_write(user, agency)`` directly.
 
 - system administrator: sees every agency; writes through the admin only;
-- 主管部门 (supervisor): reads its own agency and every agency below it, changes nothing;
+- 主管部门 (supervisor): reads its own agency and every agency below it, changes nothing there
+  (its own agency's 年报监督 batches excepted: ``can_write(..., roles=...)``);
 - officer, clerk, leader: read and write their own agency only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -43,11 +45,15 @@ def can_read(user: User | AnonymousUser | None, agency: Agency) -> bool:
     return visible_agencies(user).filter(pk=agency.pk).exists()
 
 
-def can_write(user: User | AnonymousUser | None, agency: Agency) -> bool:
-    """True when ``user`` may change ``agency``'s records (staff of that very agency)."""
+def can_write(
+    user: User | AnonymousUser | None, agency: Agency, *, roles: Collection[str] = AGENCY_STAFF_ROLES
+) -> bool:
+    """True when ``user`` may change ``agency``'s records: a user of ``roles`` (by default the agency's
+    staff) of that very agency. Never another agency's rows, whatever the role (年报监督 passes the
+    supervisor's role for the batches its own agency uploaded)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.role in AGENCY_STAFF_ROLES and user.agency_id == agency.pk
+    return user.role in roles and user.agency_id == agency.pk
 
 
 class AgencyScopedQuerySet(models.QuerySet[_M]):

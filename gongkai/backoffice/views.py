@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -18,11 +17,12 @@ from gongkai.accounts.scoping import can_write, visible_agencies
 from gongkai.audit.services import AuditAction, diff, record
 from gongkai.backoffice import audit_trail
 from gongkai.backoffice.forms import AgencyContactForm
+from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.auth import staff
 from gongkai.web.panels import collect_panels
 
 
-@login_required
+@roles(ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     agencies = visible_agencies(user)
@@ -34,13 +34,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/home.html", context)
 
 
-@login_required
+@roles(ALL_ROLES)
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = visible_agencies(request.user).select_related("parent")
     return render(request, "backoffice/agency_list.html", {"agencies": agencies})
 
 
-@login_required
+@roles(ALL_ROLES)
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(visible_agencies(request.user), pk=pk)
     return render(
@@ -55,7 +55,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(visible_agencies(request.user), pk=pk)
@@ -80,7 +80,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/agency_edit.html", {"agency": agency, "form": form})
 
 
-@login_required
+@roles(ALL_ROLES)
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit rows the user may read (``audit_trail.events_visible_to``), in Chinese."""
     events = audit_trail.events_visible_to(request.user).select_related("agency")

@@ -10,16 +10,17 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from gongkai.accounts.models import Role
 from gongkai.cases.due_dates import load_calendar_year
 from gongkai.core.calendar import CalendarYear, EntryKind
 from gongkai.core.errors import CalendarDataError
+from gongkai.web.access import roles
 from gongkai.workcalendar.forms import UploadForm
 from gongkai.workcalendar.provider import working_calendar
 from gongkai.workcalendar.services import parse_upload
@@ -32,7 +33,7 @@ def _numbered(text: str, bad_line: int | None) -> list[tuple[int, str, bool]]:
     return [(n, line, n == bad_line) for n, line in enumerate(text.splitlines(), start=1)]
 
 
-@login_required
+@roles(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """System administrators upload a year: 检查 validates only, 加载 stores and recomputes due dates."""

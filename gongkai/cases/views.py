@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -30,12 +29,13 @@ from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
 from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, due_soon
 from gongkai.core.errors import GongkaiError
+from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.errors import USER_ERRORS, show_error
 
 PAGE_SIZE = 50
 
 
-@login_required
+@roles(ALL_ROLES)
 def desk(request: HttpRequest) -> HttpResponse:
     """/office/cases/: due-soon and overdue per department, then the searchable list."""
     user: Any = request.user
@@ -66,7 +66,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """登记申请 (条例 arts 29, 31)."""
@@ -96,7 +96,7 @@ def _case_for(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(qs, pk=pk)
 
 
-@login_required
+@roles(ALL_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A case: facts, flags, the explained due date, actions the table allows, timeline, records."""
     user: Any = request.user
@@ -136,7 +136,7 @@ def _detail_context(
     }
 
 
-@login_required
+@roles(ALL_ROLES)
 def deadline(request: HttpRequest, pk: int) -> HttpResponse:
     """The due date explained day by day (the core's trace), printable."""
     case = _case_for(request, pk)
@@ -149,7 +149,7 @@ def deadline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/deadline.html", {"case": case, "clock": case_clock, "today": day})
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action (a service) from its form; errors come back on the case page."""
@@ -184,7 +184,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@roles(ALL_ROLES)
 def reviews(request: HttpRequest) -> HttpResponse:
     qs = Review.objects.visible_to(request.user).select_related("agency", "case").order_by("-filed_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -199,7 +199,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def review_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -224,7 +224,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/review_form.html", {"form": form, "case": case})
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def review_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user

@@ -10,13 +10,13 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gongkai import clock
+from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write
 from gongkai.cases.ledger_io import export_ledger, import_ledger
 from gongkai.cases.models import Case
@@ -26,13 +26,14 @@ from gongkai.letters.context import LetterFacts
 from gongkai.letters.forms import LedgerExportForm, LedgerImportForm, LetterForm
 from gongkai.letters.models import Letter
 from gongkai.letters.services import generate_letter, preview_letter
+from gongkai.web.access import ALL_ROLES, roles
 from gongkai.web.errors import show_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
     """/office/letters/case/<pk>/: the case's letters, and a form to preview or issue one."""
@@ -75,14 +76,14 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@roles(ALL_ROLES)
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored .docx of a letter the user may read."""
     letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
     return FileResponse(letter.file.open("rb"), as_attachment=True, filename=letter.download_name, content_type=DOCX)
 
 
-@login_required
+@roles(ALL_ROLES)
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """/office/letters/ledger/export/: choose agency and year; ?agency=…&year=… downloads the .xlsx."""
     user: Any = request.user
@@ -98,7 +99,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/ledger_export.html", {"form": form})
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
     """/office/letters/ledger/import/: upload a ledger; all rows become cases, or none."""

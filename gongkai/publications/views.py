@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai import clock
+from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write
 from gongkai.agencies.models import Agency
 from gongkai.core.errors import GongkaiError
@@ -52,6 +52,7 @@ from gongkai.publications.models import (
 )
 from gongkai.publications.selectors import catalogue_tree, register_counts
 from gongkai.publications.timeliness import working_calendar
+from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.auth import staff
 from gongkai.web.errors import show_error
 
@@ -82,7 +83,7 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> boo
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@roles(ALL_ROLES)
 def item_list(request: HttpRequest) -> HttpResponse:
     base = Item.objects.visible_to(request.user).select_related("agency", "category")
     filterset = ItemFilter(request.GET or None, queryset=base)
@@ -102,7 +103,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest) -> HttpResponse:
     agency = _own_agency(request)
@@ -123,7 +124,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
     return render(request, "publications/item_form.html", {"form": form, "item": None})
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item.objects.visible_to(request.user).select_related("agency"), pk=pk)
@@ -144,7 +145,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "publications/item_form.html", {"form": form, "item": item})
 
 
-@login_required
+@roles(ALL_ROLES)
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.visible_to(request.user).select_related(
@@ -190,7 +191,7 @@ def _item_for_write(request: HttpRequest, pk: int) -> Item:
     return item
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_POST
 def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
@@ -202,7 +203,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publications:item_detail", pk=pk)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
@@ -226,7 +227,7 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publications:item_detail", pk=pk)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
@@ -242,7 +243,7 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publications:item_detail", pk=pk)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
@@ -263,7 +264,7 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publications:item_detail", pk=pk)
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
@@ -283,7 +284,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publications:item_detail", pk=pk)
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     item = _item_for_write(request, pk)
@@ -296,7 +297,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("publications:item_detail", pk=pk)
 
 
-@login_required
+@roles(ALL_ROLES)
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     item = get_object_or_404(Item.objects.visible_to(request.user), pk=pk)
     return attachment_response(get_object_or_404(Attachment, pk=attachment_pk, item=item))
@@ -307,7 +308,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     agency = _own_agency(request)
@@ -337,7 +338,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "publications/catalogue.html", {"rows": rows, "form": form, "agency": agency})
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def guide_edit(request: HttpRequest) -> HttpResponse:
     agency = _own_agency(request)
@@ -375,7 +376,7 @@ def _year(request: HttpRequest) -> int:
     return year if 1990 <= year <= 2200 else clock.today().year
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -404,7 +405,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def register_abolish(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(RegisterDocument.objects.visible_to(request.user), pk=pk)
@@ -424,7 +425,7 @@ def register_abolish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publications:register")
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def figures(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -476,13 +477,13 @@ def _import(request: HttpRequest, run: Callable[..., list[Any]], success: str, b
     return redirect(back)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def figures_import(request: HttpRequest) -> HttpResponse:
     return _import(request, import_article20, "已导入{n}个年度的第二十条数据。", "publications:figures")
 
 
-@login_required
+@roles(AGENCY_STAFF)
 @require_http_methods(["GET", "POST"])
 def items_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -493,7 +494,7 @@ def items_import(request: HttpRequest) -> HttpResponse:
     return render(request, "publications/items_import.html", {"form": ImportForm()})
 
 
-@login_required
+@roles(ALL_ROLES)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Items waiting for 保密审查 and reviewed items waiting for publication."""
     qs = Item.objects.visible_to(request.user).select_related("author", "category")
@@ -519,7 +520,7 @@ def _case_ids(request: HttpRequest) -> list[int]:
         return []
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def suggestions(request: HttpRequest) -> HttpResponse:
     from gongkai.publications.suggestions import suggestions as find

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +32,7 @@ from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
 from gongkai.reports.places import finding_rows
 from gongkai.reports.similarity import copy_warnings
+from gongkai.web.access import ALL_ROLES, roles
 from gongkai.web.auth import staff
 from gongkai.web.errors import USER_ERRORS, show_error
 
@@ -60,7 +60,7 @@ def _record(request: HttpRequest, pk: int) -> AnnualReportRecord:
     return get_object_or_404(selectors.records_visible_to(request.user), pk=pk)
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """Staff: their agency's reports year by year. Supervisors and administrators: the overview."""
@@ -82,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Per agency in reach: where its report for a year stands, and whether it is late (条例 art 49)."""
@@ -105,7 +105,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def agency_year(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     """The newest version of the agency's report for ``year``, or a preview computed from the records."""
@@ -117,7 +117,7 @@ def agency_year(request: HttpRequest, agency_id: int, year: int) -> HttpResponse
     return _report_page(request, agency, year, None, report)
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
@@ -179,7 +179,7 @@ def _report_page(
     return render(request, "reports/report.html", context)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def start(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     agency = _agency(request, agency_id)
@@ -197,7 +197,7 @@ def start(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
     return redirect("reports:record", pk=record.pk)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
@@ -220,7 +220,7 @@ def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:record", pk=record.pk)
 
 
-@login_required
+@roles(Role.LEADER)
 @require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
@@ -233,7 +233,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:record", pk=record.pk)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
@@ -246,7 +246,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:record", pk=record.pk)
 
 
-@login_required
+@roles(Role.OFFICER, Role.LEADER)
 @require_POST
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
@@ -259,7 +259,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:record", pk=draft.pk)
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def diff(request: HttpRequest, pk: int) -> HttpResponse:
     """What this version changes against the one it supersedes (cells, then paragraphs)."""
@@ -271,7 +271,7 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/diff.html", {"record": record, "old": old, "diff": changes})
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     record = _record(request, pk)
@@ -280,7 +280,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return document_response(record, fmt)
 
 
-@login_required
+@roles(ALL_ROLES)
 @require_GET
 def preview_download(request: HttpRequest, agency_id: int, year: int, fmt: str) -> HttpResponse:
     agency = _agency(request, agency_id)

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from gongkai.accounts.scoping import visible_agencies
+from gongkai.accounts.models import Role
+from gongkai.accounts.scoping import can_write, visible_agencies
 from gongkai.agencies.models import Agency
 from gongkai.audit.services import record
 from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
@@ -43,6 +45,21 @@ class SupervisionError(GongkaiError):
     """An upload that cannot be taken (no agency, nothing sent, over a limit); the message says why."""
 
 
+#: Who uploads and checks batches: the 主管部门, for its own agency. Everyone who may read a batch
+#: (``visible_to``: the supervisors above, the administrator) reads it; nobody else writes to it.
+SUPERVISION_WRITERS = frozenset({Role.SUPERVISOR})
+
+
+def may_change(actor: User | None, agency: Agency) -> bool:
+    """True when ``actor`` may upload for, or re-check the batches of, ``agency`` (``can_write``)."""
+    return can_write(actor, agency, roles=SUPERVISION_WRITERS)
+
+
+def _require_change(actor: User, agency: Agency) -> None:
+    if not may_change(actor, agency):
+        raise PermissionDenied(f"只有{agency.name}的主管部门人员可以上传或核对该机构的年度报告批次")
+
+
 def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str = "") -> ReportBatch:
     """Store a batch of published reports for ``actor``'s agency, read each file, check them all.
 
@@ -51,8 +68,10 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
     :mod:`gongkai.supervision.archives` (a batch over a limit is refused whole, before anything
     is stored).
     """
-    if actor.agency_id is None:
+    agency = actor.agency
+    if agency is None:
         raise SupervisionError("上传年度报告需要所属机构：系统管理员请用机构账号上传")
+    _require_change(actor, agency)
     if not files:
         raise SupervisionError("请选择要核对的文件")
     try:
@@ -62,7 +81,7 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
     if not uploads:
         raise SupervisionError("压缩包中没有文件")
     with transaction.atomic():
-        batch = ReportBatch.objects.create(agency_id=actor.agency_id, uploaded_by=actor, title=title.strip()[:120])
+        batch = ReportBatch.objects.create(agency=agency, uploaded_by=actor, title=title.strip()[:120])
         record(
             actor=actor,
             action=SupervisionAction.BATCH_UPLOADED,
@@ -133,8 +152,10 @@ def check_batch(*, actor: User, batch: ReportBatch) -> None:
 
     Cross-year pairs and the region sum come from ``gongkai.core.report.crosscheck``; the region
     sum only where every active agency directly below the parent has a report of that year.
-    Re-running it (after more uploads) replaces the findings.
+    Re-running it (after more uploads) replaces the findings. Only a writer of the batch's own
+    agency (:func:`may_change`) checks it: a supervisor never re-saves a subordinate's batch.
     """
+    _require_change(actor, batch.agency)
     rows = list(batch.files.readable().select_related("matched_agency"))
     if not rows:
         return
@@ -212,10 +233,12 @@ def batch_counts(batch: ReportBatch) -> dict[str, int]:
 
 
 __all__ = [
+    "SUPERVISION_WRITERS",
     "SupervisionAction",
     "SupervisionError",
     "batch_counts",
     "check_batch",
     "match_agency",
+    "may_change",
     "upload_batch",
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.accounts.models import Role
 from gongkai.core.errors import ReportFormatError
 from gongkai.core.report.checks import describe_place
 from gongkai.core.report.findings import SEVERITY_LABELS, Severity, Verdict
@@ -21,8 +22,9 @@ from gongkai.supervision import selectors
 from gongkai.supervision.forms import UploadForm
 from gongkai.supervision.highlight import highlighted_tables
 from gongkai.supervision.models import ReadStatus
-from gongkai.supervision.services import SupervisionError, check_batch, upload_batch
+from gongkai.supervision.services import SupervisionError, check_batch, may_change, upload_batch
 from gongkai.supervision.xlsx import FileRow, findings_workbook
+from gongkai.web.access import roles
 from gongkai.web.auth import staff
 
 _SEVERITIES = frozenset(s.value for s in Severity)
@@ -30,16 +32,16 @@ _VERDICTS = frozenset(v.value for v in Verdict)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+@roles(Role.SUPERVISOR, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    can_upload = user.agency_id is not None
+    can_upload = user.agency is not None and may_change(user, user.agency)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_upload:
-            form.add_error(None, "上传年度报告需要所属机构")
-        elif form.is_valid():
+            raise PermissionDenied("上传年度报告需要主管部门的机构账号")
+        if form.is_valid():
             files = [(f.name or "（未命名文件）", f.read()) for f in form.cleaned_data["documents"]]
             try:
                 batch = upload_batch(actor=user, files=files, title=form.cleaned_data["title"])
@@ -52,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/index.html", {"form": form, "page": page, "can_upload": can_upload})
 
 
-@login_required
+@roles(Role.SUPERVISOR, Role.ADMIN)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
     files = list(batch.files.select_related("matched_agency", "previous").defer("report"))
@@ -76,17 +78,17 @@ _COUNT_NAMES = {
 }
 
 
-@login_required
+@roles(Role.SUPERVISOR)
 @require_POST
 def batch_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     """Check the batch again against everything the user may see now (later uploads included)."""
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
-    check_batch(actor=staff(request), batch=batch)
+    check_batch(actor=staff(request), batch=batch)  # PermissionDenied (403) unless the batch is the user's agency's
     messages.success(request, "已重新核对。")
     return redirect("supervision:batch", pk=batch.pk)
 
 
-@login_required
+@roles(Role.SUPERVISOR, Role.ADMIN)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(
         selectors.reports_for(request.user).select_related("batch", "matched_agency", "previous"), pk=pk
@@ -128,7 +130,7 @@ def _finding_view(finding: dict[str, Any], fmt: ReportFormat) -> dict[str, Any]:
     }
 
 
-@login_required
+@roles(Role.SUPERVISOR, Role.ADMIN)
 def compare(request: HttpRequest) -> HttpResponse:
     """One agency's reports across years: ``?agency=<id>`` (matched) or ``?name=<机关名称>``."""
     raw_id, name = request.GET.get("agency", ""), request.GET.get("name", "").strip()
@@ -156,7 +158,7 @@ def _comparison_lines(comparison: Any) -> list[dict[str, Any]]:
     return lines
 
 
-@login_required
+@roles(Role.SUPERVISOR, Role.ADMIN)
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
     rows = [

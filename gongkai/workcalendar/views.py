@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from gongkai.core.calendar import EntryKind, package_years
 from gongkai.core.errors import CalendarYearMissing
+from gongkai.web.access import ALL_ROLES, roles
 from gongkai.workcalendar.describe import describe_year
 from gongkai.workcalendar.models import LoadedYear
 from gongkai.workcalendar.provider import working_calendar
 
 
-@login_required
+@roles(ALL_ROLES)
 def year_list(request: HttpRequest) -> HttpResponse:
     calendar = working_calendar()
     loaded = {row.year: row for row in LoadedYear.objects.select_related("loaded_by")}
@@ -52,7 +52,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles(ALL_ROLES)
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     calendar = working_calendar()
     try:

@@ -54,10 +54,15 @@ def test_other_agency_record_is_404(tree: Any, draft: AnnualReportRecord, client
     assert client.get(reverse(f"reports:{name}", args=[draft.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["save_narrative", "sign_off", "publish", "new_version"])
-def test_other_agency_posts_are_404(tree: Any, draft: AnnualReportRecord, client: Client, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "status"), [("save_narrative", 404), ("sign_off", 403), ("publish", 404), ("new_version", 404)]
+)
+def test_other_agency_posts_are_404(
+    tree: Any, draft: AnnualReportRecord, client: Client, name: str, status: int
+) -> None:
+    """Another agency's record is not found; signing off is for a 负责人 only (403 before any lookup)."""
     client.force_login(tree.officer_b)
-    assert client.post(reverse(f"reports:{name}", args=[draft.pk]), {"overview": "x"}).status_code == 404
+    assert client.post(reverse(f"reports:{name}", args=[draft.pk]), {"overview": "x"}).status_code == status
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT and draft.narrative == finished_narrative(2023)
 

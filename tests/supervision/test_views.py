@@ -112,8 +112,9 @@ def test_the_export_opens_with_openpyxl(client: Client, tree, batch) -> None:  #
     assert problems.cell(row=2, column=6).value == "表四 “行政复议” 组 “总计” 列"
 
 
-@pytest.mark.parametrize("who", ["other_supervisor", "officer_a", "officer_b"])
-def test_other_agencies_never_see_a_batch(client: Client, tree, batch, who: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("who", "status"), [("other_supervisor", 404), ("officer_a", 403), ("officer_b", 403)])
+def test_other_agencies_never_see_a_batch(client: Client, tree, batch, who: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    """Another agency's supervisor: not found (scope). Agency staff: not for their role (403)."""
     login(client, getattr(tree, who))
     row = batch.files.get(file_name="b-2023.txt")
     for url in (
@@ -121,10 +122,12 @@ def test_other_agencies_never_see_a_batch(client: Client, tree, batch, who: str)
         reverse("supervision:export", args=[batch.pk]),
         reverse("supervision:report", args=[row.pk]),
     ):
-        assert client.get(url).status_code == 404, url
-    assert client.post(reverse("supervision:recheck", args=[batch.pk])).status_code == 404
-    assert client.get(reverse("supervision:compare"), {"agency": tree.street_a.pk}).status_code == 404
-    assert "测试批次" not in client.get(reverse("supervision:index")).content.decode()
+        assert client.get(url).status_code == status, url
+    assert client.post(reverse("supervision:recheck", args=[batch.pk])).status_code == status
+    assert client.get(reverse("supervision:compare"), {"agency": tree.street_a.pk}).status_code == status
+    index = client.get(reverse("supervision:index"))
+    assert index.status_code == (200 if status == 404 else 403)
+    assert "测试批次" not in index.content.decode()
 
 
 def test_the_uploader_and_the_admin_see_it(client: Client, tree, batch) -> None:  # type: ignore[no-untyped-def]
