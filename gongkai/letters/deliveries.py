@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
 
 from gongkai.accounts.scoping import can_write
 from gongkai.audit.services import record
@@ -176,7 +177,7 @@ def record_download(*, letter: Letter, at: dt.datetime, address: str | None) -> 
     own system); later downloads update the time, address and count of the same record.
     """
     letter = Letter.objects.select_related("agency", "case").get(pk=letter.pk)
-    day = at.date()
+    day = timezone.localtime(at).date()  # the applicant's day (TIME_ZONE), not UTC's
     found = (
         Delivery.objects.select_for_update()
         .filter(letter=letter, method=ServiceMethod.ELECTRONIC.value)
