@@ -233,5 +233,7 @@ def applicant_downloads(case_id: int) -> list[Letter]:
     """
     electronic = Q(deliveries__method=ServiceMethod.ELECTRONIC.value)
     receipt = Q(kind=LetterType.RECEIPT.value)
-    qs = Letter.objects.filter(case_id=case_id).filter(electronic | receipt).exclude(kind=LetterType.THIRD_PARTY.value)
-    return list(letters_with_service(qs.distinct()).order_by("issued_on", "pk"))
+    offered = Letter.objects.filter(case_id=case_id).filter(electronic | receipt)
+    offered = offered.exclude(kind=LetterType.THIRD_PARTY.value).values("pk")
+    # Annotate afresh: after a filter across deliveries the counts would see only the matched rows.
+    return list(letters_with_service(Letter.objects.filter(pk__in=offered)).order_by("issued_on", "pk"))

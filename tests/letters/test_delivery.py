@@ -279,3 +279,24 @@ def test_counter_receipt_pdf(tree: Tree, letter_settings: LetterSettings) -> Non
     assert _squash(case.number) in text and case.tracking_code in text
     assert "自收到申请之日起20个工作日内（即2026年3月30日前）" in text
     assert _client(tree.officer_b).get(reverse("letters:receipt", args=[case.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("seal.gif", b"GIF89a" + b"\x00" * 20, "类型不允许：只接受 PNG、JPG"),
+        ("seal.png", b"\xff\xd8\xff" + b"\x00" * 20, "内容不是 PNG 文件"),
+        ("seal.png", PNG * 100, "超过上限"),
+    ],
+)
+def test_seal_image_is_checked(tree: Tree, settings: Any, name: str, content: bytes, message: str) -> None:
+    from gongkai.letters.admin import LetterSettingsForm
+
+    settings.LETTER_SEAL_MAX_BYTES = 1024
+    form = LetterSettingsForm(
+        {"agency": tree.street_a.pk, "number_prefix": "测"}, {"seal_image": SimpleUploadedFile(name, content)}
+    )
+    assert not form.is_valid()
+    assert message in str(form.errors["seal_image"])
+    good = LetterSettingsForm({"agency": tree.street_a.pk}, {"seal_image": SimpleUploadedFile("seal.png", PNG)})
+    assert good.is_valid(), good.errors
