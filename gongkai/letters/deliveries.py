@@ -233,7 +233,7 @@ def applicant_downloads(case_id: int) -> list[Letter]:
     """
     electronic = Q(deliveries__method=ServiceMethod.ELECTRONIC.value)
     receipt = Q(kind=LetterType.RECEIPT.value)
-    offered = Letter.objects.filter(case_id=case_id).filter(electronic | receipt)
-    offered = offered.exclude(kind=LetterType.THIRD_PARTY.value).values("pk")
+    matching = Letter.objects.filter(case_id=case_id).filter(electronic | receipt)
+    offered = matching.exclude(kind=LetterType.THIRD_PARTY.value).values("pk")
     # Annotate afresh: after a filter across deliveries the counts would see only the matched rows.
     return list(letters_with_service(Letter.objects.filter(pk__in=offered)).order_by("issued_on", "pk"))
