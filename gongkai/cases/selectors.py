@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest
 
 from gongkai.agencies.models import Agency
 from gongkai.cases.clock import nth_working_day_after
@@ -21,6 +22,7 @@ from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import (
     ReportFormat,
 )
+from gongkai.web.panels import Panel, PanelProvider
 from gongkai.workcalendar.provider import working_calendar
 
 # ---------------------------------------------------------------------------------------------
@@ -276,3 +278,21 @@ def open_counts(cases: QuerySet[Case], days: DeskDays) -> dict[str, int]:
         due_t2=Count("id", filter=running & Q(due_on__gte=days.today, due_on__lte=days.t2)),
         awaiting_confirmation=Count("id", filter=Q(status=Status.AWAITING_CONFIRMATION)),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# More desk sections, from apps above cases (letters: issued but not served)
+# ---------------------------------------------------------------------------------------------
+
+_desk_providers: list[PanelProvider] = []
+
+
+def register_desk_panels(provider: PanelProvider) -> None:
+    """Add a section to the desk (/office/cases/); apps above cases call it in ``ready()``."""
+    if provider not in _desk_providers:
+        _desk_providers.append(provider)
+
+
+def desk_panels(request: HttpRequest) -> list[Panel]:
+    """The desk sections of every registered provider, by ``order``."""
+    return sorted((p for provider in _desk_providers for p in provider(request)), key=lambda p: p.order)

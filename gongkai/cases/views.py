@@ -27,7 +27,7 @@ from gongkai.cases.clock import compute_case_clock
 from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
 from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
-from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, due_soon
+from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, desk_panels, due_soon
 from gongkai.core.errors import GongkaiError
 from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.errors import USER_ERRORS, show_error
@@ -62,6 +62,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_register": user.agency is not None and can_write(user, user.agency),
             "many_agencies": user.role not in AGENCY_STAFF_ROLES,
+            "desk_panels": desk_panels(request),
         },
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,7 +17,8 @@ from django.utils.html import format_html, format_html_join
 from gongkai.audit.admin import AuditedModelAdmin
 from gongkai.core.letters import allowed_fields, default_templates, required_fields
 from gongkai.core.letters.templating import FIELD_LABELS
-from gongkai.letters.models import Letter, LetterSettings, LetterTemplateOverride
+from gongkai.letters.models import Delivery, Letter, LetterSettings, LetterTemplateOverride
+from gongkai.letters.uploads import SEAL_KINDS, UploadRejected, check_upload, seal_max_bytes
 
 
 class LetterTemplateOverrideForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -70,8 +72,27 @@ class LetterTemplateOverrideAdmin(AuditedModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class LetterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = LetterSettings
+        fields = ("agency", "number_prefix", "reconsideration_body", "court_name", "payment_instructions", "seal_image")
+
+    def clean_seal_image(self) -> Any:
+        """A PNG or JPG within ``LETTER_SEAL_MAX_BYTES`` (checked by name, size and first bytes)."""
+        image: Any = self.cleaned_data.get("seal_image")
+        if isinstance(image, UploadedFile):
+            try:
+                check_upload(
+                    image.name or "", image.size or 0, image, kinds=SEAL_KINDS, limit=seal_max_bytes(), what="印章图片"
+                )
+            except UploadRejected as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return image
+
+
 @admin.register(LetterSettings)
 class LetterSettingsAdmin(AuditedModelAdmin):
+    form = LetterSettingsForm
     list_display = ("agency", "number_prefix", "reconsideration_body", "court_name")
     search_fields = ("agency__name", "number_prefix")
     autocomplete_fields = ("agency",)
@@ -89,6 +110,25 @@ class LetterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("kind", "year")
     search_fields = ("number", "case__number")
     readonly_fields = [f.name for f in Letter._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """送达 records are evidence: viewed here, entered on the case's letters page."""
+
+    list_display = ("letter", "method", "sent_on", "received_on", "tracking_number", "recorded_by")
+    list_filter = ("method",)
+    search_fields = ("letter__number", "letter__case__number", "tracking_number")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,6 +9,8 @@ from django import forms
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
 from gongkai.core.letters import PROCEDURAL_TYPES, LetterType
+from gongkai.core.letters.service import ServiceMethod
+from gongkai.letters.uploads import PROOF_KINDS, accept_attribute
 
 MAX_LEDGER_BYTES = 5 * 1024 * 1024
 
@@ -69,3 +71,47 @@ class LedgerImportForm(forms.Form):
         if upload.size > MAX_LEDGER_BYTES:
             raise forms.ValidationError(f"文件超过 {MAX_LEDGER_BYTES // (1024 * 1024)} MB，请分批导入")
         return upload
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+SERVICE_METHOD_CHOICES = [(m.value, m.label) for m in ServiceMethod]
+
+
+class DeliveryForm(forms.Form):
+    """登记送达: method, dates, EMS number, consent, proof (rules: ``core.letters.service``)."""
+
+    method = forms.ChoiceField(label="送达方式", choices=SERVICE_METHOD_CHOICES)
+    sent_on = forms.DateField(label="发出日期", widget=DateInput())
+    received_on = forms.DateField(
+        label="送达日期",
+        required=False,
+        widget=DateInput(),
+        help_text="申请人签收之日（邮寄、直接送达）或公告期满之日；尚未送达的留空，送达后再登记",
+    )
+    tracking_number = forms.CharField(label="邮件号码（EMS）", max_length=40, required=False)
+    consent = forms.BooleanField(label="申请人已同意电子送达", required=False)
+    proof = forms.FileField(
+        label="送达凭证（回执扫描件等）", required=False, help_text="PDF、JPG 或 PNG；出错时需重新选择文件"
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proof"].widget.attrs["accept"] = accept_attribute(PROOF_KINDS)
+
+
+class ReceiptForm(forms.Form):
+    """Enter the date of receipt of a 送达 already sent."""
+
+    received_on = forms.DateField(label="送达日期", widget=DateInput())
+    proof = forms.FileField(label="送达凭证", required=False, help_text="PDF、JPG 或 PNG")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proof"].widget.attrs["accept"] = accept_attribute(PROOF_KINDS)

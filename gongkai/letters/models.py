@@ -16,9 +16,17 @@ from django.utils import timezone
 
 from gongkai.choices import text_choices
 from gongkai.core.letters import LetterTemplateError, LetterType, check_template, template_keys, template_label
+from gongkai.core.letters.service import ServiceMethod
 
 LetterTypeChoices = text_choices("LetterTypeChoices", LetterType)
+ServiceMethodChoices = text_choices("ServiceMethodChoices", ServiceMethod)
 TEMPLATE_KEY_CHOICES = [(key, f"{template_label(key)}（{key}）") for key in template_keys()]
+
+
+def seal_path(instance: LetterSettings, filename: str) -> str:
+    """ASCII storage path: letters/<agency id>/seal.<ext> (the extension was checked on upload)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"letters/{instance.agency_id}/seal.{ext}"
 
 
 class LetterSettings(models.Model):
@@ -41,6 +49,13 @@ class LetterSettings(models.Model):
     )
     court_name = models.CharField("人民法院", max_length=120, blank=True, help_text="答复书告知的有管辖权的人民法院")
     payment_instructions = models.TextField("信息处理费缴纳方式", blank=True, help_text="收费通知中的缴纳方式、途径")
+    seal_image = models.FileField(
+        "印章图片",
+        upload_to=seal_path,
+        max_length=255,
+        blank=True,
+        help_text="PNG 或 JPG，不超过 1 MB，宜为透明底的红色印章；PDF 文书将其盖在成文日期上",
+    )
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     class Meta:
@@ -111,6 +126,73 @@ class Letter(models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.number}{self.kind_enum.label}.docx".replace("/", "／")
+
+
+def proof_path(instance: Delivery, filename: str) -> str:
+    """ASCII storage path: letters/<agency id>/<year>/<sequence>-proof.<ext> (storage adds a suffix to repeats)."""
+    letter = instance.letter
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"letters/{letter.agency_id}/{letter.year}/{letter.sequence:05d}-proof.{ext}"
+
+
+class Delivery(models.Model):
+    """One 送达 of a letter: method, dates, proof and who recorded it (rules: ``core.letters.service``).
+
+    A letter may have several (an EMS that came back, then 直接送达); it is served once one of
+    them has a date of receipt. An applicant's download from the tracking page is an electronic
+    送达 recorded by the system (``recorded_by`` empty, ``downloaded_at`` and ``client_address``).
+    """
+
+    letter = models.ForeignKey(Letter, verbose_name="文书", on_delete=models.PROTECT, related_name="deliveries")
+    method = models.CharField("送达方式", max_length=20, choices=ServiceMethodChoices.choices)
+    sent_on = models.DateField("发出日期")
+    received_on = models.DateField("送达日期", null=True, blank=True, help_text="申请人签收或下载之日")
+    tracking_number = models.CharField("邮件号码", max_length=40, blank=True)
+    consent = models.BooleanField("申请人同意电子送达", default=False)
+    proof = models.FileField("送达凭证", upload_to=proof_path, max_length=255, blank=True)
+    proof_name = models.CharField("凭证文件名", max_length=200, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+    client_address = models.GenericIPAddressField("下载地址", null=True, blank=True)
+    download_count = models.PositiveIntegerField("下载次数", default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "送达记录"
+        verbose_name_plural = "送达记录"
+        ordering = ["letter", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=[m.value for m in ServiceMethod]), name="delivery_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(received_on__gte=models.F("sent_on")),
+                name="delivery_received_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=ServiceMethod.POST.value) | ~Q(tracking_number=""),
+                name="delivery_post_has_tracking_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=ServiceMethod.ELECTRONIC.value) | Q(consent=True),
+                name="delivery_electronic_has_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter.number} {self.method_enum.label}"
+
+    @property
+    def method_enum(self) -> ServiceMethod:
+        return ServiceMethod(self.method)
 
 
 class LetterTemplateOverride(models.Model):

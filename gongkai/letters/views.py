@@ -6,14 +6,17 @@ a 404; the services refuse writes by those who may only read (403).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai import clock
 from gongkai.accounts.models import Role
@@ -22,21 +25,82 @@ from gongkai.cases.ledger_io import export_ledger, import_ledger
 from gongkai.cases.models import Case
 from gongkai.core.errors import GongkaiError
 from gongkai.core.ledger import HEADER_LABELS
+from gongkai.core.letters.service import ServiceState
 from gongkai.letters.context import LetterFacts
-from gongkai.letters.forms import LedgerExportForm, LedgerImportForm, LetterForm
-from gongkai.letters.models import Letter
+from gongkai.letters.deliveries import confirm_receipt, letters_with_service, record_delivery, state_of
+from gongkai.letters.documents import letter_pdf, pdf_filename
+from gongkai.letters.forms import DeliveryForm, LedgerExportForm, LedgerImportForm, LetterForm, ReceiptForm
+from gongkai.letters.models import Delivery, Letter
+from gongkai.letters.receipts import receipt_filename, receipt_pdf
 from gongkai.letters.services import generate_letter, preview_letter
-from gongkai.web.access import ALL_ROLES, roles
-from gongkai.web.errors import show_error
+from gongkai.letters.uploads import PROOF_KINDS, UploadRejected
+from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
+from gongkai.web.errors import USER_ERRORS, show_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+@dataclass
+class LetterRow:
+    """A letter on the case's letters page with its 送达 state, records and forms."""
+
+    letter: Letter
+    state: ServiceState
+    deliveries: list[Delivery]
+    form: DeliveryForm
+    pending: list[tuple[Delivery, ReceiptForm]] = field(default_factory=list)
+    open: bool = False
+
+
+def _rows(user: Any, case: Case, bound: dict[str, Any] | None = None) -> list[LetterRow]:
+    letters = letters_with_service(Letter.objects.visible_to(user).filter(case=case)).select_related("created_by")
+    letters = letters.prefetch_related(
+        Prefetch("deliveries", queryset=Delivery.objects.select_related("recorded_by").order_by("created_at", "pk"))
+    )
+    bound = bound or {}
+    rows = []
+    for letter in letters:
+        form = bound.get(f"l{letter.pk}") or DeliveryForm(
+            prefix=f"l{letter.pk}", initial={"sent_on": clock.today(), "consent": False}
+        )
+        deliveries = list(letter.deliveries.all())
+        pending = [
+            (d, bound.get(f"d{d.pk}") or ReceiptForm(prefix=f"d{d.pk}")) for d in deliveries if d.received_on is None
+        ]
+        opened = f"l{letter.pk}" in bound or any(f"d{d.pk}" in bound for d in deliveries)
+        rows.append(LetterRow(letter, state_of(letter), deliveries, form, pending, opened))
+    return rows
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    form: LetterForm | None = None,
+    preview: str = "",
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    return render(
+        request,
+        "letters/case_letters.html",
+        {
+            "case": case,
+            "rows": _rows(user, case, bound),
+            "form": form or LetterForm(case=case),
+            "preview": preview,
+            "may_issue": can_write(user, case.agency),
+        },
+        status=status,
+    )
+
+
 @roles(ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
-    """/office/letters/case/<pk>/: the case's letters, and a form to preview or issue one."""
+    """/office/letters/case/<pk>/: the case's letters with their 送达, and a form to issue one."""
     user: Any = request.user
     case = get_object_or_404(Case.objects.visible_to(user).select_related("agency"), pk=case_pk)
     may_issue = can_write(user, case.agency)
@@ -62,17 +126,89 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
                     return redirect("letters:case", case_pk=case.pk)
             except GongkaiError as exc:
                 show_error(request, exc)
-    letters = Letter.objects.visible_to(user).filter(case=case).select_related("created_by")
-    return render(
-        request,
-        "letters/case_letters.html",
-        {
-            "case": case,
-            "letters": letters,
-            "form": form,
-            "preview": preview,
-            "may_issue": may_issue,
-        },
+    return _render_case(request, case, form=form, preview=preview)
+
+
+@roles(AGENCY_STAFF)
+@require_POST
+def record_delivery_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a 送达 of a letter; a refusal keeps what was typed (the file must be chosen again)."""
+    user: Any = request.user
+    letter = get_object_or_404(Letter.objects.visible_to(user).select_related("case", "case__agency"), pk=pk)
+    form = DeliveryForm(request.POST, request.FILES, prefix=f"l{letter.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_delivery(
+                actor=user,
+                letter=letter,
+                method=data["method"],
+                sent_on=data["sent_on"],
+                received_on=data["received_on"],
+                tracking_number=data["tracking_number"],
+                consent=data["consent"],
+                proof=data["proof"],
+                note=data["note"],
+                today=clock.today(),
+            )
+        except UploadRejected as exc:
+            form.add_error("proof", str(exc))
+        except USER_ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记 {letter.number} 的送达")
+            return redirect(f"{reverse('letters:case', args=[letter.case_id])}#letter-{letter.pk}")
+    messages.error(request, f"{letter.number} 的送达未登记，请按提示修改")
+    return _render_case(request, letter.case, bound={f"l{letter.pk}": form}, status=422)
+
+
+@roles(AGENCY_STAFF)
+@require_POST
+def confirm_receipt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter the date of receipt of a 送达 already recorded."""
+    user: Any = request.user
+    delivery = get_object_or_404(
+        Delivery.objects.filter(letter__in=Letter.objects.visible_to(user)).select_related("letter__case__agency"),
+        pk=pk,
+    )
+    letter = delivery.letter
+    form = ReceiptForm(request.POST, request.FILES, prefix=f"d{delivery.pk}")
+    if form.is_valid():
+        try:
+            confirm_receipt(
+                actor=user,
+                delivery=delivery,
+                received_on=form.cleaned_data["received_on"],
+                proof=form.cleaned_data["proof"],
+                today=clock.today(),
+            )
+        except UploadRejected as exc:
+            form.add_error("proof", str(exc))
+        except USER_ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记 {letter.number} 的送达日期")
+            return redirect(f"{reverse('letters:case', args=[letter.case_id])}#letter-{letter.pk}")
+    messages.error(request, f"{letter.number} 的送达日期未登记，请按提示修改")
+    return _render_case(request, letter.case, bound={f"d{delivery.pk}": form}, status=422)
+
+
+@roles(ALL_ROLES)
+def proof(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored proof of a 送达 of a letter the user may read."""
+    delivery = get_object_or_404(
+        Delivery.objects.filter(letter__in=Letter.objects.visible_to(request.user)).exclude(proof=""), pk=pk
+    )
+    kind = next((k for k in PROOF_KINDS if delivery.proof.name.lower().endswith("." + k.ext)), None)
+    try:
+        handle = delivery.proof.open("rb")
+    except OSError:
+        raise Http404("凭证文件不存在") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=delivery.proof_name or "送达凭证",
+        content_type=kind.content_type if kind else "application/octet-stream",
     )
 
 
@@ -81,6 +217,28 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored .docx of a letter the user may read."""
     letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
     return FileResponse(letter.file.open("rb"), as_attachment=True, filename=letter.download_name, content_type=DOCX)
+
+
+@roles(ALL_ROLES)
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter as PDF (公文 layout, the agency's seal where configured)."""
+    letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
+    return _pdf_response(letter_pdf(letter), pdf_filename(letter), inline=True)
+
+
+@roles(ALL_ROLES)
+def receipt(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The case's 登记/受理回执 as PDF (any channel, counter included)."""
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("agency"), pk=case_pk)
+    url = request.build_absolute_uri(reverse("portal:track")) + "?code=" + quote(case.tracking_code)
+    return _pdf_response(receipt_pdf(case, tracking_url=url, today=clock.today()), receipt_filename(case), inline=True)
+
+
+def _pdf_response(data: bytes, filename: str, *, inline: bool) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @roles(ALL_ROLES)

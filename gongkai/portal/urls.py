@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import views
+from gongkai.portal import receipts, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("apply/done/", views.apply_done, name="apply_done"),
     path("track/", views.track, name="track"),
     path("track/letters/<int:pk>/", views.track_letter, name="track_letter"),
+    path("track/receipt.pdf", receipts.tracked_receipt, name="tracked_receipt"),
+    path("track/letters/<int:pk>/<str:token>.pdf", receipts.letter_pdf_view, name="letter_pdf"),
+    path("apply/done/receipt.pdf", receipts.submitted_receipt, name="submitted_receipt"),
     path("a/<str:code>/", views.agency_home, name="agency"),
     path("a/<str:code>/guide/", views.guide, name="guide"),
     path("a/<str:code>/catalogue/", views.catalogue, name="catalogue"),
