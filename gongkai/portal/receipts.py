@@ -25,7 +25,7 @@ from gongkai.letters.deliveries import applicant_downloads, record_download
 from gongkai.letters.documents import letter_pdf, pdf_filename
 from gongkai.letters.models import Letter
 from gongkai.letters.receipts import receipt_filename, receipt_pdf
-from gongkai.portal import ratelimit
+from gongkai.web.client import client_ip
 
 SUBMITTED_KEY = "portal_submitted"  # as in portal.views
 TRACKED_KEY = "portal_tracked_case"  # as in portal.views
@@ -93,5 +93,5 @@ def letter_pdf_view(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     if letter is None or not hmac.compare_digest(letter_token(letter, case), token):
         raise Http404("文书不存在")
     data = letter_pdf(letter)
-    record_download(letter=letter, at=clock.now(), address=ratelimit.client_ip(request))
+    record_download(letter=letter, at=clock.now(), address=client_ip(request))
     return _pdf(data, pdf_filename(letter))

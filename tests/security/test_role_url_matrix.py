@@ -51,8 +51,10 @@ from gongkai.backoffice.demo import load_all
 from gongkai.cases import services as case_services
 from gongkai.cases.models import Case, Review
 from gongkai.core.letters import LetterType
+from gongkai.core.letters.service import ServiceMethod
 from gongkai.core.publication_flow import ItemStatus
-from gongkai.letters.models import Letter
+from gongkai.letters.deliveries import record_delivery
+from gongkai.letters.models import Delivery, Letter
 from gongkai.letters.services import generate_letter
 from gongkai.publications import services as publication_services
 from gongkai.publications.models import Attachment, Category, Item, RegisterDocument
@@ -100,6 +102,11 @@ TABLE: dict[str, tuple[str, str | None]] = {
     # 文书、台账
     "letters:case":                            ("302 200 200 200 200 404 200", "302 .   .   .   403 404 403"),
     "letters:download":                        ("302 200 200 200 200 404 200", None),
+    "letters:pdf":                             ("302 200 200 200 200 404 200", None),
+    "letters:receipt":                         ("302 200 200 200 200 404 200", None),
+    "letters:record_delivery":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
+    "letters:confirm_receipt":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
+    "letters:proof":                           ("302 200 200 200 200 404 200", None),
     "letters:ledger_export":                   ("302 200 200 200 200 200 200", None),
     "letters:ledger_import":                   ("302 200 403 200 403 200 403", "302 .   403 .   403 .   403"),
     # 主动公开
@@ -173,6 +180,9 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "portal:apply_done":                       ("302 302 302 302 302 302 302", None),
     "portal:track":                            ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),  # tests/portal
     "portal:track_letter":                     ("404 404 404 404 404 404 404", None),
+    "portal:tracked_receipt":                  ("404 404 404 404 404 404 404", None),  # only after the tracking check
+    "portal:letter_pdf":                       ("404 404 404 404 404 404 404", None),
+    "portal:submitted_receipt":                ("404 404 404 404 404 404 404", None),  # only in the applying session
     "portal:agency":                           ("200 200 200 200 200 200 200", None),
     "portal:guide":                            ("200 200 200 200 200 200 200", None),
     "portal:catalogue":                        ("200 200 200 200 200 200 200", None),
@@ -216,6 +226,7 @@ class World:
     case: Case  # routed to the clerk's department
     review: Review
     letter: Letter
+    delivery: Delivery  # the letter sent by EMS, its date of receipt not yet entered, with a proof
     draft: Item  # 果园街道's draft, with an attachment
     attachment: Attachment
     published: Item  # on the portal, with an attachment
@@ -242,6 +253,15 @@ def _build(today: dt.date) -> World:
         actor=officer, case=case, agency=gy, kind="reconsideration", filed_on=today, body="密云区人民政府", today=today
     )
     letter = generate_letter(actor=officer, case=case, kind=LetterType.RECEIPT, today=today)
+    delivery = record_delivery(
+        actor=officer,
+        letter=letter,
+        method=ServiceMethod.POST,
+        sent_on=today,
+        today=today,
+        tracking_number="EA123456789CN",
+        proof=SimpleUploadedFile("回执.pdf", PDF),
+    )
     category = Category.objects.filter(agency=gy).order_by("pk").first()
     assert category is not None
     draft = publication_services.create_draft(
@@ -274,6 +294,7 @@ def _build(today: dt.date) -> World:
         case=case,
         review=review,
         letter=letter,
+        delivery=delivery,
         draft=draft,
         attachment=attachment,
         published=published,
@@ -403,6 +424,9 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "supervision:report": {"pk": w.read.pk},
         "portal:report_document": {"pk": w.first.pk, "fmt": "html"},
         "portal:track_letter": {"pk": w.letter.pk},
+        "portal:letter_pdf": {"pk": w.letter.pk, "token": "0" * 32},
+        "letters:confirm_receipt": {"pk": w.delivery.pk},
+        "letters:proof": {"pk": w.delivery.pk},
         "api:report-computed": {"agency_id": w.gy.pk, "year": w.year},
     }
     by_namespace: dict[str, dict[str, Any]] = {
