@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.conf import settings
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, Phase
@@ -129,7 +131,7 @@ def officer_client(api_world: dict[str, Any]) -> Client:
 
 
 @pytest.fixture
-def api_schema(officer_client: Client, api_world: dict[str, Any]) -> Any:
+def api_schema(officer_client: Client, api_world: dict[str, Any]) -> Iterator[Any]:
     """The schema as a logged-in officer reads it, exercised in process through the WSGI application."""
     response = officer_client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
@@ -164,7 +166,15 @@ def api_schema(officer_client: Client, api_world: dict[str, Any]) -> Any:
             choices += [{**path_parameters, "agency_id": pk} for pk in api_world["agencies"]]
         return st.sampled_from(choices)
 
-    return schema
+    # Django closes the database connection around each request; the test client switches that
+    # off (the test's transaction lives on the connection), and so must a run through the raw
+    # WSGI application, or PostgreSQL loses the test's data after the first call. (After the
+    # schema is loaded: the test client reconnects the handler when its own request ends.)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schema
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _is_positive_int(value: Any) -> bool:
