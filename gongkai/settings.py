@@ -210,13 +210,25 @@ PUBLICATION_ATTACHMENT_MAX_BYTES = env_int("PUBLICATION_ATTACHMENT_MAX_BYTES", 2
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gongkai.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "gongkai.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "gongkai.api.errors.exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "gongkai API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gongkai API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes every endpoint, so it is for logged-in staff only (issue 11 #16).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["rest_framework.authentication.SessionAuthentication"],
+    # One named enum per status set (the items' and the reports' ``status`` would otherwise collide).
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "gongkai.api.schema.ITEM_STATUSES",
+        "ReportStatusEnum": "gongkai.api.schema.REPORT_STATUSES",
+    },
+}
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 if not DEBUG:

@@ -10,23 +10,23 @@ from gongkai.cases.masking import identity_for
 from gongkai.cases.models import Case, CaseEvent, Consultation, Extension, FeeNotice
 
 
-def _code(help_text: str) -> serializers.CharField:
+def _code(help_text: str, *, allow_null: bool = False) -> serializers.CharField:
     """An enum value as a plain string: the codes are defined once in ``gongkai.cases.choices``.
 
     (drf-spectacular would name one enum per field name, and ``status`` is a field of other apps too.)
     """
-    return serializers.CharField(read_only=True, help_text=help_text)
+    return serializers.CharField(read_only=True, help_text=help_text, allow_null=allow_null)
 
 
 class CaseListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     status = _code("状态代码（gongkai.core.case_flow.Status）")
-    outcome = _code("办理结果代码（年度报告表三的行，gongkai.core.outcomes.Outcome）")
+    outcome = _code("办理结果代码（年度报告表三的行，gongkai.core.outcomes.Outcome）；办结前为 null", allow_null=True)
     channel = _code("提交方式代码（gongkai.core.deadlines.Channel）")
     applicant_type = _code("申请人类型代码（表三的列，ApplicantType）")
     agency = serializers.CharField(source="agency.name", read_only=True)
-    department = serializers.CharField(source="department.name", read_only=True, default=None)
+    department = serializers.CharField(source="department.name", read_only=True, default=None, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True, default=None)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True, default=None, allow_null=True)
     id_number = serializers.SerializerMethodField()
 
     class Meta:
