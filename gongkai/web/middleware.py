@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -34,18 +34,21 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
-            return _bad_request(request)
+        bad = [key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)]
+        if bad:
+            return _bad_request(request, bad)
         return self.get_response(request)
 
 
-def _bad_request(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "400.html",
-        {"message": "网址中的查询参数含有不允许的控制字符（NUL），请检查链接后重试。"},
-        status=400,
-    )
+NUL_MESSAGE = "网址中的查询参数含有不允许的控制字符（NUL），请检查链接后重试。"
+
+
+def _bad_request(request: HttpRequest, names: list[str]) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The API's one error shape (gongkai.api.errors.ErrorSerializer), naming the parameters.
+        fields = {name.replace("\x00", ""): [NUL_MESSAGE] for name in names}
+        return JsonResponse({"detail": NUL_MESSAGE, "code": "invalid", "fields": fields}, status=400)
+    return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
 
 
 class NoStoreMiddleware:

@@ -155,7 +155,7 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "supervision:report":                      ("302 403 403 403 200 403 200", None),
     "supervision:compare":                     ("302 403 403 403 200 403 200", None),  # ?agency=果园街道
     # API (gongkai.api; schema: helper S5 serves it to staff only)
-    "api:schema":                              ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "api:schema":                              ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
     "api:case-list":                           ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
     "api:case-detail":                         ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
     "api:publication-item-list":               ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
@@ -171,6 +171,7 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "api:report-record-detail.<format>":       ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
     "api:api-root":                            ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
     "api:api-root.<format>":                   ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
+    "api:no-such-endpoint":                    ("403 404 404 404 404 404 404", "403 404 404 404 404 404 404"),
     # 公众门户: public
     "portal:index":                            ("200 200 200 200 200 200 200", None),
     "portal:search":                           ("200 200 200 200 200 200 200", None),
