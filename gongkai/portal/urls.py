@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import views
+from gongkai.portal import applicant, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("apply/done/", views.apply_done, name="apply_done"),
     path("track/", views.track, name="track"),
     path("track/letters/<int:pk>/", views.track_letter, name="track_letter"),
+    path("track/case/", applicant.track_case, name="track_case"),
+    path("track/case/correction/", applicant.track_correction, name="track_correction"),
+    path("track/case/proof/", applicant.track_proof, name="track_proof"),
+    path("track/code/", applicant.track_send_code, name="track_send_code"),
+    path("track/forgot/", applicant.track_forgot, name="track_forgot"),
     path("a/<str:code>/", views.agency_home, name="agency"),
     path("a/<str:code>/guide/", views.guide, name="guide"),
     path("a/<str:code>/catalogue/", views.catalogue, name="catalogue"),
