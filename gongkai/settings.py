@@ -165,7 +165,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 # SMS_GATEWAY_URL, SMS_GATEWAY_KEY, SMS_SIGNATURE) | disabled. PORTAL_BASE_URL makes the links.
 OUTBOX_DIR = Path(env_str("GONGKAI_OUTBOX_DIR", str(VAR_DIR / "outbox")))
 if DEBUG and not env_str("EMAIL_BACKEND"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "gongkai.notifications.mail.OutboxBackend"  # Django's filebased, one file per message
 EMAIL_FILE_PATH = OUTBOX_DIR / "email"
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY", "")

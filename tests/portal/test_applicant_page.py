@@ -83,7 +83,7 @@ def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
 def test_submission_writes_one_outbox_file_per_message_with_the_tracking_code(
     client: Client, tree: Any, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_BACKEND = "gongkai.notifications.mail.OutboxBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "email"
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = tmp_path / "sms"
