@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -194,10 +196,25 @@ def applicant_text(case: Case, kind: str, payload: dict[str, Any]) -> tuple[str,
     return None
 
 
+_silenced: ContextVar[bool] = ContextVar("applicants_not_told", default=False)
+
+
+@contextmanager
+def applicants_not_told() -> Iterator[None]:
+    """Within: steps do not message the applicant (importing past cases from a ledger)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 def tell_applicant(case: Case, kind: str, payload: dict[str, Any] | None = None) -> list[int]:
     """Queue the applicant's message(s) about ``kind`` in the caller's transaction; send after commit."""
     from gongkai.cases.models import ApplicantMessage
 
+    if _silenced.get():
+        return []
     composed = applicant_text(case, str(kind), payload or {})
     if composed is None:
         return []

@@ -17,6 +17,7 @@ from gongkai.cases import services
 from gongkai.cases.models import Case
 from gongkai.core.case_flow import Status
 from gongkai.core.outcomes import Outcome
+from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -130,3 +131,17 @@ def test_applicant_follows_the_case_from_the_portal_to_the_answer(  # type: igno
         assert step in timeline
     page.screenshot(path=str(screenshots / "applicant-answered.png"), full_page=True)
     assert emails(outbox) >= 7  # one e-mail per message too (and the officers' notices)
+
+    # The officer sees every message sent to the applicant, masked, and what the applicant sent.
+    desk = page.context.browser.new_context(locale="zh-CN").new_page()
+    desk.goto(live_server.url + reverse("login"))
+    desk.get_by_label("用户名").fill(officer.username)
+    desk.get_by_label("密码").fill(TEST_PASSWORD)
+    desk.get_by_role("button", name="登录").click()
+    desk.goto(live_server.url + reverse("cases:detail", args=[case.pk]))
+    notices = desk.locator("section", has=desk.get_by_role("heading", name="通知记录")).inner_text()
+    assert "139****5678" in notices and "13912345678" not in notices and notices.count("已发送") >= 14
+    replies = desk.locator("section", has=desk.get_by_role("heading", name="申请人网上提交")).inner_text()
+    assert "补正材料.pdf" in replies and "回单.pdf" in replies
+    desk.screenshot(path=str(screenshots / "officer-messages.png"), full_page=True)
+    desk.context.close()

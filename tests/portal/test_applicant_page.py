@@ -387,3 +387,19 @@ def test_second_payment_proof_refused_unless_asked_again(
     assert case.status != Status.FEE_PENDING and case.messages.filter(kind="receive_payment").exists()
     html = client.get(reverse("portal:track_case")).content.decode()
     assert "确认收到缴费，继续办理" in html and "已于2026年3月9日确认收款" in html
+
+
+def test_remind_command_retries_failed_messages(
+    tree: Any, settings: Any, capsys: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gongkai.cli import main
+
+    settings.SMS_BACKEND = "disabled"
+    case = online_case(tree, django_capture_on_commit_callbacks)
+    failed = case.messages.filter(status=MessageStatus.FAILED)
+    assert failed.count() == 2  # submission and receipt, by SMS
+    failed.update(next_attempt_at=timezone.now() - dt.timedelta(minutes=1))
+    settings.SMS_BACKEND = "memory"
+    assert main(["remind", "--today", "2026-03-03"]) == 0
+    assert "申请人通知：重试 2 条，发送成功 2 条" in capsys.readouterr().out
+    assert not case.messages.filter(status=MessageStatus.FAILED).exists()
