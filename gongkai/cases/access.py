@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 CODE_LIFETIME = dt.timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
+CODES_PER_CASE = 5  # codes sent per case within …
+CODES_PER_CASE_WINDOW = dt.timedelta(hours=1)
 MAX_RESENT_CASES = 10
 ACCESS_CODE_KIND = "access_code"
 CODES_RESENT_KIND = "tracking_codes_resent"
@@ -69,6 +71,8 @@ def issue_access_code(case: Case, *, now: dt.datetime) -> bool:
     reachable = contacts(case)
     if not reachable:
         return False
+    if AccessCode.objects.filter(case=case, created_at__gt=now - CODES_PER_CASE_WINDOW).count() >= CODES_PER_CASE:
+        return False  # the applicant's phone is not to be flooded from many addresses
     AccessCode.objects.filter(case=case, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
     AccessCode.objects.create(

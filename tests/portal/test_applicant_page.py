@@ -403,3 +403,33 @@ def test_remind_command_retries_failed_messages(
     assert main(["remind", "--today", "2026-03-03"]) == 0
     assert "申请人通知：重试 2 条，发送成功 2 条" in capsys.readouterr().out
     assert not case.messages.filter(status=MessageStatus.FAILED).exists()
+
+
+def test_codes_per_case_are_capped(tree: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from gongkai.cases.access import CODES_PER_CASE, issue_access_code
+
+    case = online_case(tree, django_capture_on_commit_callbacks)
+    now = timezone.now()
+    assert all(issue_access_code(case, now=now) for _ in range(CODES_PER_CASE))
+    assert not issue_access_code(case, now=now)
+    assert issue_access_code(case, now=now + dt.timedelta(hours=2))
+
+
+def test_demo_settings_write_messages_to_the_outbox(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "SMS_", "GONGKAI_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "gongkai.settings", "GONGKAI_VAR_DIR": str(tmp_path)})
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_FILE_PATH, s.SMS_BACKEND, s.SMS_FILE_PATH)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == [
+        "gongkai.notifications.mail.OutboxBackend",
+        str(tmp_path / "outbox" / "email"),
+        "file",
+        str(tmp_path / "outbox" / "sms"),
+    ]

@@ -124,7 +124,7 @@ def request_new_payment_proof(*, actor: User, case: Case, reason: str, today: dt
     if not reason.strip():
         raise CaseInputError("请写明需要重新上传缴费凭证的原因")
     proof = (
-        ApplicantReply.objects.select_for_update()
+        ApplicantReply.objects.select_for_update(of=("self",))
         .filter(case=locked, kind=ReplyKind.PAYMENT_PROOF, rejected_on__isnull=True, fee_notice__paid_on__isnull=True)
         .first()
     )
