@@ -433,3 +433,43 @@ def test_demo_settings_write_messages_to_the_outbox(tmp_path: Path) -> None:
         "file",
         str(tmp_path / "outbox" / "sms"),
     ]
+
+
+def test_oversized_or_disguised_files_are_refused_and_the_text_kept(
+    client: Client, tree: Any, day: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gongkai.portal import applicant
+
+    case = online_case(tree, django_capture_on_commit_callbacks)
+    services.request_correction(
+        actor=tree.officer_a, case=case, items="请写明年份。", reply_by=dt.date(2026, 3, 13), today=dt.date(2026, 3, 3)
+    )
+    day(dt.date(2026, 3, 4))
+    open_page(client, case)
+    fake = SimpleUploadedFile("扫描件.pdf", b"GIF89a not a pdf", content_type="application/pdf")
+    disguised = client.post(reverse("portal:track_correction"), {"text": "年份为2023年", "files": fake})
+    assert disguised.status_code == 400 and "扩展名与内容不符" in disguised.content.decode()
+    monkeypatch.setattr(applicant, "MAX_UPLOAD_BYTES", 10)
+    big = client.post(reverse("portal:track_correction"), {"text": "年份为2023年", "files": pdf()})
+    html = big.content.decode()
+    assert big.status_code == 400 and "超过上限" in html and "年份为2023年" in html
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_CORRECTION and not case.applicant_replies.exists()
+
+
+def test_the_officer_is_told_of_an_online_correction(
+    client: Client, tree: Any, day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    tree.officer_a.email = "officer@example.cn"
+    tree.officer_a.save()
+    case = online_case(tree, django_capture_on_commit_callbacks)
+    services.request_correction(
+        actor=tree.officer_a, case=case, items="请写明年份。", reply_by=dt.date(2026, 3, 13), today=dt.date(2026, 3, 3)
+    )
+    day(dt.date(2026, 3, 4))
+    open_page(client, case)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:track_correction"), {"text": "年份为2023年"})
+    subjects = [m.subject for m in mail.outbox if m.to == ["officer@example.cn"]]
+    assert any("申请人已网上补正" in s for s in subjects)

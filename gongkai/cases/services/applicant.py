@@ -82,6 +82,8 @@ def submit_correction_online(
     note = f"申请人网上补正（附件{len(files)}个）" + (f"：{text[:200]}" if text else "")
     updated = receive_correction(actor=None, case=locked, today=today, note=note, by_applicant=True)
     _store(reply, files)
+    case_id = locked.pk
+    after_commit(lambda: notifications.case_notice(case_id, "申请人已网上补正", f"{note}\n答复期限已重新计算。"))
     return updated
 
 
@@ -114,6 +116,8 @@ def submit_payment_proof(
         changes={"收费通知": notice.pk, "附件": [f.name for f in files]},
         note="申请人上传缴费凭证",
     )
+    case_id = locked.pk
+    after_commit(lambda: notifications.case_notice(case_id, "申请人已上传缴费凭证", "请核对收款后在案件页面登记缴费。"))
     return reply
 
 
