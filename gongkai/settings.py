@@ -196,6 +196,23 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
+# Messages to applicants (gongkai.notifications, gongkai.cases.notifications). In the demo (DEBUG,
+# no EMAIL_BACKEND / SMS_BACKEND set) both write one file per message under var/outbox/, so what an
+# applicant would receive can be read there. SMS_BACKEND: file | http (the agency's SMS platform:
+# SMS_GATEWAY_URL, SMS_GATEWAY_KEY, SMS_SIGNATURE) | disabled. PORTAL_BASE_URL makes the links.
+OUTBOX_DIR = Path(env_str("GONGKAI_OUTBOX_DIR", str(VAR_DIR / "outbox")))
+if DEBUG and not env_str("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "gongkai.notifications.mail.OutboxBackend"  # Django's filebased, one file per message
+EMAIL_FILE_PATH = OUTBOX_DIR / "email"
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY", "")
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "政府信息公开")
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
+SMS_BACKEND = env_str("SMS_BACKEND", "http" if SMS_GATEWAY_URL else ("file" if DEBUG else "disabled"))
+SMS_FILE_PATH = OUTBOX_DIR / "sms"
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+
 # Whether the fee period (收费通知 to payment) stops the answer clock: spec §2.4 is unconfirmed [U],
 # so it is a setting: "suspended" (default) or "running".
 GONGKAI_FEE_CLOCK_RULE = env_str("GONGKAI_FEE_CLOCK_RULE", "suspended")

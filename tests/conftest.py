@@ -64,3 +64,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
+@pytest.fixture(autouse=True)
+def _sms_in_memory(settings):  # type: ignore[no-untyped-def]
+    """Applicants' SMS go to ``gongkai.notifications.sms.outbox``, never to files or a gateway."""
+    from gongkai.notifications import sms
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

@@ -43,6 +43,8 @@ class CaseNote(StrEnum):
     DUE_DATE_CHANGED = "due_date_changed"
     REVIEW_RECORDED = "review_recorded"
     REVIEW_CONCLUDED = "review_concluded"
+    PAYMENT_PROOF = "payment_proof"
+    PROOF_REQUESTED_AGAIN = "proof_requested_again"
 
     @property
     def label(self) -> str:
@@ -57,6 +59,8 @@ CASE_NOTE_LABELS: dict[CaseNote, str] = {
     CaseNote.DUE_DATE_CHANGED: "答复期限重新计算",
     CaseNote.REVIEW_RECORDED: "登记行政复议／行政诉讼",
     CaseNote.REVIEW_CONCLUDED: "行政复议／行政诉讼审结",
+    CaseNote.PAYMENT_PROOF: "申请人上传缴费凭证",
+    CaseNote.PROOF_REQUESTED_AGAIN: "要求重新上传缴费凭证",
 }
 
 #: Every kind of timeline entry: the core's events, then the notes.
@@ -102,3 +106,23 @@ class ExtensionDecision(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "同意"
     REFUSED = "refused", "不同意"
+
+
+class MessageChannel(models.TextChoices):
+    """How a message reaches the applicant (no statute names these)."""
+
+    SMS = "sms", "短信"
+    EMAIL = "email", "电子邮件"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class ReplyKind(models.TextChoices):
+    """What the applicant sent on the tracking page."""
+
+    CORRECTION = "correction", "补正材料"
+    PAYMENT_PROOF = "payment_proof", "缴费凭证"

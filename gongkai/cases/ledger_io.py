@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 
 from gongkai.accounts.scoping import can_read, can_write
 from gongkai.audit.services import record
-from gongkai.cases import services
+from gongkai.cases import notifications, services
 from gongkai.cases.applicants import Applicant
 from gongkai.cases.choices import ExtensionDecision, IdentityDocument
 from gongkai.cases.models import Case, Extension
@@ -170,7 +170,8 @@ def import_ledger(*, actor: User, agency: Agency, data: bytes, filename: str, to
 
     warnings = list(read.warnings)
     imported: list[ImportedCase] = []
-    with transaction.atomic():
+    # Past cases entered from a ledger: their applicants are not messaged about them again.
+    with transaction.atomic(), notifications.applicants_not_told():
         for row in read.rows:
             try:
                 with transaction.atomic():

@@ -1,18 +1,33 @@
-"""E-mail notices to staff. Services schedule them with ``transaction.on_commit``.
+"""E-mail notices to staff, and the applicant's messages (SMS/e-mail, recorded as
+``ApplicantMessage``). Services schedule them with ``transaction.on_commit``.
 
 A failed delivery is logged, never raised: the change it reports is already committed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from gongkai.accounts.models import Role, User
+from gongkai.cases.choices import MessageChannel, MessageStatus
+from gongkai.notifications import mail, sms
+
+if TYPE_CHECKING:
+    from gongkai.cases.models import ApplicantMessage, Case
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +118,219 @@ def due_dates_moved(moved: list[tuple[int, date | None, date | None]], reason: s
         get_connection().send_messages(messages)
     except Exception:  # delivery problems must not undo or hide a committed change
         logger.exception("邮件发送失败：%d 条答复期限变更通知", len(messages))
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages to the applicant (SMS and e-mail to the contact they gave): one ApplicantMessage row
+# per channel, created in the step's transaction, sent after commit, retried with backoff.
+# ---------------------------------------------------------------------------------------------
+
+#: Backoff after the n-th failed attempt: 5 min, 10 min, 20 min … at most 6 hours.
+RETRY_BASE = dt.timedelta(minutes=5)
+RETRY_CAP = dt.timedelta(hours=6)
+#: A queued message older than this was lost with its process (after commit, before sending).
+STALE_QUEUED = dt.timedelta(minutes=10)
+
+
+def tracking_url(case: Case) -> str:
+    base = getattr(settings, "PORTAL_BASE_URL", "")
+    return f"{base}{reverse('portal:track')}?code={case.tracking_code}"
+
+
+def mobile_number(phone: str) -> str | None:
+    """The 11-digit mainland mobile number in ``phone`` (SMS only reaches those), else None."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if len(digits) == 11 and digits.startswith("1") else None
+
+
+def mask_recipient(channel: str, recipient: str) -> str:
+    """``138****1234`` / ``z***@example.cn``: lists never show a full contact."""
+    if channel == MessageChannel.SMS:
+        return f"{recipient[:3]}****{recipient[-4:]}" if len(recipient) >= 7 else "****"
+    local, _, domain = recipient.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def _fmt(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "（待定）"
+
+
+def applicant_text(case: Case, kind: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """(subject, text) of the message that tells the applicant about ``kind``, or None (no message)."""
+    from gongkai.cases.choices import CaseNote
+    from gongkai.core.case_flow import Event, Status
+
+    agency = case.agency.name
+    if kind == CaseNote.SUBMITTED_ONLINE:
+        return (
+            "申请已提交",
+            f"您向{agency}提交的政府信息公开申请已收到，查询码：{case.tracking_code}。"
+            "请妥善保存查询码，凭查询码和联系电话后四位查看办理进度。",
+        )
+    if kind == CaseNote.REGISTERED:
+        if case.status == Status.AWAITING_CONFIRMATION:
+            return (
+                "申请已登记",
+                f"您向{agency}提出的政府信息公开申请已登记（{case.number}），查询码：{case.tracking_code}。",
+            )
+        return (
+            "申请已登记",
+            f"您向{agency}提出的政府信息公开申请已登记（{case.number}），收到申请之日为{_fmt(case.received_on)}，"
+            f"我们将在{_fmt(case.due_on)}前答复。查询码：{case.tracking_code}。",
+        )
+    if kind == Event.CONFIRM_RECEIPT:
+        return (
+            "申请已受理",
+            f"您向{agency}提交的政府信息公开申请已确认收到（{case.number}），收到申请之日为{_fmt(case.received_on)}，"
+            f"我们将在{_fmt(case.due_on)}前答复。",
+        )
+    if kind == Event.REQUEST_CORRECTION:
+        return (
+            "请补正申请",
+            f"您的政府信息公开申请（{case.number}）需要补正，请在{_fmt(case.correction_reply_by)}前补正，"
+            "可在查询页面直接提交补正材料。逾期未补正视为放弃申请。",
+        )
+    if kind == Event.RECEIVE_CORRECTION:
+        return (
+            "已收到补正",
+            f"已收到您的补正材料（{case.number}），答复期限自{_fmt(case.correction_received_on)}起重新计算，"
+            f"我们将在{_fmt(case.due_on)}前答复。",
+        )
+    if kind == CaseNote.EXTENSION_NOTIFIED:
+        return (
+            "答复期限延长",
+            f"您的政府信息公开申请（{case.number}）需要延长答复期限{payload.get('延长工作日', '')}个工作日，"
+            f"我们将在{_fmt(case.due_on)}前答复。",
+        )
+    if kind == Event.SEND_FEE_NOTICE:
+        due = payload.get("缴费期限")
+        return (
+            "信息处理费缴费通知",
+            f"您的政府信息公开申请（{case.number}）需缴纳信息处理费{payload.get('金额', '')}元，"
+            f"请在{_fmt(dt.date.fromisoformat(str(due)) if due else None)}前缴纳，缴费方式见查询页面。逾期未缴视为放弃申请。",
+        )
+    if kind == CaseNote.PROOF_REQUESTED_AGAIN:
+        return (
+            "请重新上传缴费凭证",
+            f"您上传的缴费凭证（{case.number}）未能核对，原因：{payload.get('原因', '')}。请在查询页面重新上传。",
+        )
+    if kind == Event.RECEIVE_PAYMENT:
+        return (
+            "已确认缴费",
+            f"已确认收到您缴纳的信息处理费（{case.number}），我们将继续办理，{_fmt(case.due_on)}前答复。",
+        )
+    if kind in {Event.ANSWER, Event.ANSWER_ON_THE_SPOT, Event.CORRECTION_OVERDUE, Event.FEE_OVERDUE, Event.WITHDRAW}:
+        what = {
+            Event.CORRECTION_OVERDUE: "因逾期未补正，视为放弃申请，本申请已终止",
+            Event.FEE_OVERDUE: "因逾期未缴纳信息处理费，视为放弃申请，本申请已终止",
+            Event.WITHDRAW: "已按您的要求撤回",
+        }.get(Event(kind), "已作出答复")
+        return (
+            "申请已办结",
+            f"您的政府信息公开申请（{case.number}）{what}（{_fmt(case.closed_on)}），请在查询页面查看。",
+        )
+    return None
+
+
+_silenced: ContextVar[bool] = ContextVar("applicants_not_told", default=False)
+
+
+@contextmanager
+def applicants_not_told() -> Iterator[None]:
+    """Within: steps do not message the applicant (importing past cases from a ledger)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def tell_applicant(case: Case, kind: str, payload: dict[str, Any] | None = None) -> list[int]:
+    """Queue the applicant's message(s) about ``kind`` in the caller's transaction; send after commit."""
+    from gongkai.cases.models import ApplicantMessage
+
+    if _silenced.get():
+        return []
+    composed = applicant_text(case, str(kind), payload or {})
+    if composed is None:
+        return []
+    subject, text = composed
+    text = f"{text}\n查询：{tracking_url(case)}"
+    targets = []
+    if mobile := mobile_number(case.phone):
+        targets.append((MessageChannel.SMS, mobile))
+    if case.email:
+        targets.append((MessageChannel.EMAIL, case.email))
+    ids = [
+        ApplicantMessage.objects.create(
+            case=case, kind=str(kind), channel=channel, recipient=to, subject=subject, text=text
+        ).pk
+        for channel, to in targets
+    ]
+    if ids:
+        transaction.on_commit(lambda: deliver(ids))
+    return ids
+
+
+def send_message(message: ApplicantMessage) -> str:
+    """Hand ``message`` to its channel's backend; the provider's id. Raises on failure."""
+    if message.channel == MessageChannel.SMS:
+        return sms.backend().send(message.recipient, f"【{settings.SMS_SIGNATURE}】{message.text}")
+    return mail.send_one(message.recipient, f"[政府信息公开] {message.subject}", message.text)
+
+
+def deliver(ids: Iterable[int], *, now: dt.datetime | None = None) -> int:
+    """Try to send the messages ``ids`` that are not sent yet; the number sent. Never raises."""
+    from gongkai.cases.models import ApplicantMessage
+
+    sent = 0
+    for message_id in ids:
+        with transaction.atomic():
+            message = ApplicantMessage.objects.select_for_update().filter(pk=message_id).first()
+            if message is None or message.status == MessageStatus.SENT:
+                continue
+            moment = now or timezone.now()
+            message.attempts += 1
+            try:
+                message.provider_id = send_message(message)[:200]
+            except Exception as exc:  # a failed delivery is recorded and retried, never raised
+                logger.warning("申请人通知发送失败（%s #%s）：%s", message.channel, message.pk, exc)
+                message.status = MessageStatus.FAILED
+                message.last_error = str(exc)[:1000] or exc.__class__.__name__
+                message.next_attempt_at = moment + min(RETRY_CAP, RETRY_BASE * 2 ** (message.attempts - 1))
+            else:
+                message.status = MessageStatus.SENT
+                message.sent_at = moment
+                message.next_attempt_at = None
+                sent += 1
+            message.save(
+                update_fields=["attempts", "provider_id", "status", "last_error", "next_attempt_at", "sent_at"]
+            )
+    return sent
+
+
+@dataclass(frozen=True, slots=True)
+class RetryResult:
+    tried: int
+    sent: int
+    given_up: int
+
+    def lines(self) -> list[str]:
+        return [f"申请人通知：重试 {self.tried} 条，发送成功 {self.sent} 条，已达最大尝试次数 {self.given_up} 条"]
+
+
+def retry_failed_notifications(*, now: dt.datetime) -> RetryResult:
+    """Send again the failed messages whose backoff has passed (and queued ones left behind), up to
+    ``settings.NOTIFICATION_MAX_ATTEMPTS`` attempts each."""
+    from gongkai.cases.models import ApplicantMessage
+
+    cap = int(getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5))
+    due = ApplicantMessage.objects.filter(
+        Q(status=MessageStatus.FAILED, next_attempt_at__lte=now)
+        | Q(status=MessageStatus.QUEUED, created_at__lte=now - STALE_QUEUED)
+    )
+    ids = list(due.filter(attempts__lt=cap).order_by("id").values_list("pk", flat=True))
+    given_up = ApplicantMessage.objects.filter(status=MessageStatus.FAILED, attempts__gte=cap).count()
+    return RetryResult(tried=len(ids), sent=deliver(ids, now=now), given_up=given_up)

@@ -22,6 +22,7 @@ from gongkai.accounts.models import AGENCY_STAFF_ROLES
 from gongkai.accounts.scoping import can_write
 from gongkai.cases import services
 from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions, user_may_act
+from gongkai.cases.applicant_views import applicant_side
 from gongkai.cases.applicants import split_applicant
 from gongkai.cases.clock import compute_case_clock
 from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
@@ -134,6 +135,7 @@ def _detail_context(
         "reviews": case.reviews.all(),
         "can_act": user_may_act(user, case),
         "today": day,
+        **applicant_side(case, user),
     }
 
 

@@ -56,6 +56,14 @@ class LetterSettings(models.Model):
         blank=True,
         help_text="PNG 或 JPG，不超过 1 MB，宜为透明底的红色印章；PDF 文书将其盖在成文日期上",
     )
+    # --- How the applicant pays the 信息处理费 (shown on the tracking page with the 收费通知) ---
+    payment_code = models.CharField(
+        "非税收入执收单位编码／缴款码", max_length=60, blank=True, help_text="非税收入统一缴款的编码或缴款识别码"
+    )
+    payee_name = models.CharField("收款单位户名", max_length=120, blank=True)
+    payee_bank = models.CharField("开户银行", max_length=120, blank=True)
+    payee_account = models.CharField("银行账号", max_length=60, blank=True)
+    # --- end of payment fields ---
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     class Meta:

@@ -173,13 +173,61 @@ class TrackForm(AccessibleForm):
     )
     phone_last4 = forms.CharField(
         label="联系电话后四位",
-        min_length=4,
+        required=False,
         max_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="申请时填写的联系电话的最后4位数字",
+    )
+    otp = forms.CharField(
+        label="或：短信／邮件验证码",
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text="不便核对电话时，可点“发送验证码”，验证码发到申请时预留的手机或邮箱，10分钟内有效",
     )
 
     def clean_phone_last4(self) -> str:
-        value = str(self.cleaned_data["phone_last4"]).strip()
-        if not re.fullmatch(r"\d{4}", value):
+        value = str(self.cleaned_data.get("phone_last4") or "").strip()
+        if value and not re.fullmatch(r"\d{4}", value):
             raise forms.ValidationError("请输入4位数字")
         return value
+
+    def clean_otp(self) -> str:
+        value = str(self.cleaned_data.get("otp") or "").strip()
+        if value and not re.fullmatch(r"\d{6}", value):
+            raise forms.ValidationError("验证码为6位数字")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("phone_last4") and not data.get("otp"):
+            self.add_error("phone_last4", "请填写联系电话后四位，或填写收到的验证码")
+        return data
+
+
+class SendCodeForm(AccessibleForm):
+    code = forms.CharField(label="查询码", max_length=20)
+
+
+class ForgotForm(AccessibleForm):
+    contact = forms.CharField(
+        label="申请时填写的手机号码或电子邮箱",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="查询码将发送到这个手机或邮箱（仅限申请时填写的）",
+    )
+
+    def clean_contact(self) -> str:
+        value = str(self.cleaned_data["contact"]).strip()
+        if "@" in value:
+            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+                raise forms.ValidationError("请填写有效的电子邮箱")
+        elif len(phone_digits(value)) < 7:
+            raise forms.ValidationError("请填写有效的手机号码或电子邮箱")
+        return value
+
+
+class ReplyForm(AccessibleForm):
+    text = forms.CharField(
+        label="说明", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5, "cols": 60})
+    )

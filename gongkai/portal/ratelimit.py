@@ -42,6 +42,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_post": (60, 3600),  # any POST of the form, valid or not
     "track": (30, 600),  # tracking look-ups
     "search": (60, 60),  # portal searches per address
+    "track_code": (5, 600),  # one-time codes sent (each an SMS or e-mail)
+    "track_forgot": (5, 3600),  # "忘记查询码" requests
+    "track_reply": (20, 3600),  # online 补正 and payment proofs
 }
 
 

@@ -25,10 +25,10 @@ from gongkai.letters.deliveries import applicant_downloads, record_download
 from gongkai.letters.documents import letter_pdf, pdf_filename
 from gongkai.letters.models import Letter
 from gongkai.letters.receipts import receipt_filename, receipt_pdf
+from gongkai.portal.applicant import TRACKED_KEY
 from gongkai.web.client import client_ip
 
 SUBMITTED_KEY = "portal_submitted"  # as in portal.views
-TRACKED_KEY = "portal_tracked_case"  # as in portal.views
 
 
 def letter_token(letter: Letter, case: Case) -> str:

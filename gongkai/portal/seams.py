@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.http import HttpResponse
 
 if TYPE_CHECKING:
     from gongkai.agencies.models import Agency
-    from gongkai.cases.models import Case
+    from gongkai.cases.models import Case, FeeNotice
     from gongkai.letters.models import Letter
 
 
@@ -99,4 +99,56 @@ def applicant_letters(case: Case) -> list[Letter]:
         .exclude(kind=LetterType.THIRD_PARTY.value)
         .exclude(kind=LetterType.RECEIPT.value)
         .order_by("issued_on", "id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Paying the 信息处理费
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentInfo:
+    """How to pay one 收费通知: the agency's instructions (``LetterSettings``) and, where an online
+    payment provider is configured, a link to pay there."""
+
+    instructions: str
+    payment_code: str
+    payee_name: str
+    payee_bank: str
+    payee_account: str
+    online_url: str | None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.instructions or self.payment_code or self.payee_account or self.online_url)
+
+
+class PaymentProvider(Protocol):
+    """The seam for an online payment platform (e.g. the province's 非税收入 unified payment):
+    ``payment_url`` gives where the applicant pays this notice, or None when it cannot."""
+
+    def payment_url(self, case: Case, notice: FeeNotice) -> str | None: ...
+
+
+_providers: list[PaymentProvider] = []
+
+
+def register_payment_provider(provider: PaymentProvider) -> None:
+    """An app or deployment that integrates a payment platform registers it here (at ready())."""
+    _providers.append(provider)
+
+
+def payment_info(case: Case, notice: FeeNotice) -> PaymentInfo:
+    from gongkai.letters.models import LetterSettings
+
+    stored = LetterSettings.objects.filter(agency_id=case.agency_id).first()
+    url = next((u for p in _providers if (u := p.payment_url(case, notice))), None)
+    return PaymentInfo(
+        instructions=(stored.payment_instructions.strip() if stored else ""),
+        payment_code=(stored.payment_code if stored else ""),
+        payee_name=(stored.payee_name if stored else ""),
+        payee_bank=(stored.payee_bank if stored else ""),
+        payee_account=(stored.payee_account if stored else ""),
+        online_url=url,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import receipts, views
+from gongkai.portal import applicant, receipts, views
 
 app_name = "portal"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("track/receipt.pdf", receipts.tracked_receipt, name="tracked_receipt"),
     path("track/letters/<int:pk>/<str:token>.pdf", receipts.letter_pdf_view, name="letter_pdf"),
     path("apply/done/receipt.pdf", receipts.submitted_receipt, name="submitted_receipt"),
+    path("track/case/", applicant.track_case, name="track_case"),
+    path("track/case/correction/", applicant.track_correction, name="track_correction"),
+    path("track/case/proof/", applicant.track_proof, name="track_proof"),
+    path("track/code/", applicant.track_send_code, name="track_send_code"),
+    path("track/forgot/", applicant.track_forgot, name="track_forgot"),
     path("a/<str:code>/", views.agency_home, name="agency"),
     path("a/<str:code>/guide/", views.guide, name="guide"),
     path("a/<str:code>/catalogue/", views.catalogue, name="catalogue"),

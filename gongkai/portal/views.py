@@ -16,16 +16,14 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from gongkai import clock
 from gongkai.agencies.models import Agency
-from gongkai.core.case_flow import Status as CaseStatus
 from gongkai.core.errors import GongkaiError
-from gongkai.portal import ratelimit, seams
+from gongkai.portal import applicant, ratelimit, seams
 from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
 from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
@@ -39,7 +37,7 @@ PAGE_SIZE = 20
 #: An application form is a few KB; anything much larger is not a person typing.
 MAX_APPLICATION_BYTES = 64 * 1024
 SUBMITTED_KEY = "portal_submitted"
-TRACKED_KEY = "portal_tracked_case"
+TRACKED_KEY = applicant.TRACKED_KEY
 
 
 def _param(request: HttpRequest, name: str, limit: int = 200) -> str:
@@ -302,22 +300,11 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply_done.html", {"submitted": submitted, "nav": "apply"})
 
 
-def _case_view(case: Any) -> dict[str, Any]:
-    status = CaseStatus(case.status)
-    return {
-        "case": case,
-        "status": status,
-        "awaiting_confirmation": status is CaseStatus.AWAITING_CONFIRMATION,
-        "awaiting_correction": status is CaseStatus.AWAITING_CORRECTION,
-        "closed": status is CaseStatus.CLOSED,
-        "submitted_on": timezone.localtime(case.submitted_at).date(),
-        "letters": seams.applicant_letters(case),
-    }
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
+    """The tracking code plus a second factor: the phone's last 4 digits, or a one-time code sent
+    to the contact on record (``applicant.track_send_code``). Both are rate-limited per address."""
     if request.method != "POST":
         form = TrackForm(initial={"code": _param(request, "code", 20)})
         return render(request, "portal/track.html", {"form": form, "nav": "track"})
@@ -329,12 +316,21 @@ def track(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "portal/track.html", {"form": form, "nav": "track"}, status=400)
     case = seams.find_case(form.cleaned_data["code"])
-    expected = phone_digits(case.phone)[-4:] if case is not None else "----"
-    if case is None or not hmac.compare_digest(expected, form.cleaned_data["phone_last4"]):
-        form.add_error(None, "查询码或联系电话后四位不正确，请核对后重试。")
+    if form.cleaned_data["otp"]:
+        from gongkai.cases.access import verify_access_code
+
+        ok = case is not None and verify_access_code(case, form.cleaned_data["otp"], now=clock.now())
+        wrong = "查询码或验证码不正确，或验证码已过期，请核对后重试。"
+    else:
+        expected = phone_digits(case.phone)[-4:] if case is not None else "----"
+        ok = case is not None and hmac.compare_digest(expected, form.cleaned_data["phone_last4"])
+        wrong = "查询码或联系电话后四位不正确，请核对后重试。"
+    if not ok or case is None:
+        form.add_error(None, wrong)
         return render(request, "portal/track.html", {"form": form, "nav": "track"}, status=404)
+    request.session.cycle_key()  # a new session id once the case is opened in it
     request.session[TRACKED_KEY] = case.pk
-    return render(request, "portal/track_result.html", {**_case_view(case), "nav": "track"})
+    return applicant.render_case(request, case)
 
 
 @never_cache

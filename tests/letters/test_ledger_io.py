@@ -146,6 +146,7 @@ def test_import_creates_cases_through_the_services(tree: Tree) -> None:
     assert granted.id_number == "110101199003071234" and granted.phone == "13900000000"
     assert granted.closing_note == "台账导入，原申请编号 旧台账-1"
     assert granted.registered_by == tree.officer_a and granted.agency == tree.street_a
+    assert not granted.messages.exists()  # past cases: the applicants are not messaged
 
     org = cases["旧台账-2"]
     assert org.status == Status.REGISTERED.value and org.received_on == dt.date(2026, 2, 2)

@@ -95,6 +95,9 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "cases:register":                          ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
     "cases:detail":                            ("302 200 200 200 200 404 200", None),
     "cases:deadline":                          ("302 200 200 200 200 404 200", None),
+    "cases:retry_message":                     ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
+    "cases:ask_new_proof":                     ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
+    "cases:reply_file":                        ("302 404 404 404 404 404 404", None),  # the world has no applicant file
     "cases:act":                               ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
     "cases:reviews":                           ("302 200 200 200 200 200 200", None),
     "cases:review_new":                        ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
@@ -183,6 +186,11 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "portal:track_letter":                     ("404 404 404 404 404 404 404", None),
     "portal:tracked_receipt":                  ("404 404 404 404 404 404 404", None),  # only after the tracking check
     "portal:letter_pdf":                       ("404 404 404 404 404 404 404", None),
+    "portal:track_case":                       ("302 302 302 302 302 302 302", None),  # to the tracking form first
+    "portal:track_correction":                 ("405 405 405 405 405 405 405", "403 403 403 403 403 403 403"),  # no tracked case in the session
+    "portal:track_proof":                      ("405 405 405 405 405 405 405", "403 403 403 403 403 403 403"),
+    "portal:track_send_code":                  ("405 405 405 405 405 405 405", ".   .   .   .   .   .   ."),
+    "portal:track_forgot":                     ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),
     "portal:submitted_receipt":                ("404 404 404 404 404 404 404", None),  # only in the applying session
     "portal:agency":                           ("200 200 200 200 200 200 200", None),
     "portal:guide":                            ("200 200 200 200 200 200 200", None),
@@ -421,6 +429,8 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
     namespace = name.split(":", 1)[0]
     by_name: dict[str, dict[str, Any]] = {
         "cases:review_conclude": {"pk": w.review.pk},
+        "cases:retry_message": {"pk": w.case.pk, "message_pk": 999_999},  # refused before the lookup
+        "cases:reply_file": {"pk": w.case.pk, "file_pk": 999_999},
         "publications:register_abolish": {"pk": w.document.pk},
         "supervision:report": {"pk": w.read.pk},
         "portal:report_document": {"pk": w.first.pk, "fmt": "html"},

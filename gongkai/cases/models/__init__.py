@@ -9,6 +9,7 @@ The annual report counts from plain indexed columns: ``Case.received_on``, ``clo
 ``reviews`` table 四's records; callers import from this package.
 """
 
+from gongkai.cases.models.applicant import AccessCode, ApplicantFile, ApplicantMessage, ApplicantReply
 from gongkai.cases.models.cases import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
@@ -39,6 +40,10 @@ __all__ = [
     "TRACKING_ALPHABET",
     "TRACKING_GROUPS",
     "TRACKING_GROUP_LEN",
+    "AccessCode",
+    "ApplicantFile",
+    "ApplicantMessage",
+    "ApplicantReply",
     "Case",
     "CaseEvent",
     "CaseQuerySet",

@@ -25,6 +25,13 @@ stale afterwards.
 
 from gongkai.cases.services._machinery import CaseAudit, submission_moment, transition_action
 from gongkai.cases.services.answers import answer_on_the_spot, close_case, set_delayed_answer, withdraw_application
+from gongkai.cases.services.applicant import (
+    Upload,
+    request_new_payment_proof,
+    retry_message,
+    submit_correction_online,
+    submit_payment_proof,
+)
 from gongkai.cases.services.intake import (
     allocate_number,
     assign,
@@ -53,6 +60,7 @@ from gongkai.cases.services.steps import (
 
 __all__ = [
     "CaseAudit",
+    "Upload",
     "allocate_number",
     "answer_on_the_spot",
     "approve_extension",
@@ -73,12 +81,16 @@ __all__ = [
     "register_application",
     "request_correction",
     "request_extension",
+    "request_new_payment_proof",
+    "retry_message",
     "send_fee_notice",
     "set_delayed_answer",
     "start_consultation",
     "start_processing",
     "submission_moment",
+    "submit_correction_online",
     "submit_online_application",
+    "submit_payment_proof",
     "transition_action",
     "withdraw_application",
 ]

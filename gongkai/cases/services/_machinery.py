@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from gongkai.accounts.scoping import can_write
 from gongkai.audit.services import diff, record
+from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote
 from gongkai.cases.clock import clock_events, compute_case_clock, fee_clock_rule
 from gongkai.cases.errors import CaseInputError, StaleCaseError
@@ -46,6 +47,9 @@ class CaseAudit(StrEnum):
     DUE_DATE_CHANGED = "case.due_date_changed"
     REVIEW_RECORDED = "review.recorded"
     REVIEW_CONCLUDED = "review.concluded"
+    PAYMENT_PROOF = "case.payment_proof"
+    PROOF_REQUESTED_AGAIN = "case.proof_requested_again"
+    MESSAGE_RETRIED = "case.message_retried"
 
 
 def transition_action(event: Event) -> str:
@@ -61,6 +65,8 @@ _NOTE_ACTIONS: dict[CaseNote, CaseAudit] = {
     CaseNote.DUE_DATE_CHANGED: CaseAudit.DUE_DATE_CHANGED,
     CaseNote.REVIEW_RECORDED: CaseAudit.REVIEW_RECORDED,
     CaseNote.REVIEW_CONCLUDED: CaseAudit.REVIEW_CONCLUDED,
+    CaseNote.PAYMENT_PROOF: CaseAudit.PAYMENT_PROOF,
+    CaseNote.PROOF_REQUESTED_AGAIN: CaseAudit.PROOF_REQUESTED_AGAIN,
 }
 
 CLOCK_RESULT_FIELDS = ("due_on", "due_is_provisional", "due_note")
@@ -92,6 +98,12 @@ def require_writer(actor: User | None, case: Case) -> None:
     """Staff of the case's agency who can see it (a clerk: their department's or their own)."""
     if actor is None or not can_write(actor, case.agency) or not user_may_read_case(actor, case):
         raise PermissionDenied(f"无权办理案件 {case.number}")
+
+
+def lock_for_applicant(case: Case) -> Case:
+    """The case row, locked, for a step the applicant takes on the tracking page (the edge has
+    checked the tracking code and second factor; there is no staff permission to check)."""
+    return Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
 
 
 def lock_case(actor: User | None, case: Case, version: int | None) -> Case:
@@ -223,6 +235,7 @@ def apply_change(
     payload: dict[str, Any] | None = None,
     note: str = "",
     recompute: bool = True,
+    actor_name: str = SYSTEM_ACTOR_NAME,
 ) -> Case:
     """Write ``changes`` (with the recomputed clock), the timeline entry and the audit record."""
     expected = case.version
@@ -247,12 +260,14 @@ def apply_change(
         status_before=status_before if is_transition else "",
         payload=payload,
         note=note,
+        actor_name=actor_name,
     )
     action = transition_action(kind) if isinstance(kind, Event) else _NOTE_ACTIONS[kind]
     audit_changes = diff(before, {name: getattr(case, name) for name in tracked})
     if payload:
         audit_changes["事项"] = payload
     record(actor=actor, action=action, target=case, changes=audit_changes, note=note)
+    notifications.tell_applicant(case, kind.value, payload)  # the applicant's message, sent after commit
     return case
 
 

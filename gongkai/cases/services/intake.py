@@ -204,6 +204,7 @@ def register_application(
             payload={"确认日期": received_on},
         )
     _set_clock(case, today)
+    notifications.tell_applicant(case, CaseNote.REGISTERED)  # the 登记回执 message, sent after commit
     record(
         actor=actor,
         action=CaseAudit.REGISTERED,
@@ -274,6 +275,7 @@ def submit_online_application(
         changes={"number": case.number, "status": case.status},
         note=f"来源地址 {client_ip or '未知'}",
     )
+    notifications.tell_applicant(case, CaseNote.SUBMITTED_ONLINE)  # with the tracking code
     case_id, agency_id = case.pk, agency.pk
     after_commit(
         lambda: notifications.case_notice(

@@ -21,12 +21,15 @@ from gongkai.cases.clock import compute_case_clock, nth_working_day_after
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.models import MAX_PAGES, MAX_PIECES, Case, Consultation, Extension, FeeNotice
 from gongkai.cases.services._machinery import (
+    PORTAL_ACTOR_NAME,
+    SYSTEM_ACTOR_NAME,
     after_commit,
     apply_change,
     check_step,
     checked_day,
     core_check,
     lock_case,
+    lock_for_applicant,
 )
 from gongkai.core.case_flow import Event
 from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, FEE_PAYMENT_DAYS, ConsultedParty, CorrectionRequested
@@ -83,12 +86,32 @@ def request_correction(
 
 @transaction.atomic
 def receive_correction(
-    *, actor: User, case: Case, today: dt.date, on: dt.date | None = None, note: str = "", version: int | None = None
+    *,
+    actor: User | None,
+    case: Case,
+    today: dt.date,
+    on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
+    by_applicant: bool = False,
 ) -> Case:
-    """The corrected application arrived: the 20 working days start again from ``on`` (条例 art 30)."""
-    locked = lock_case(actor, case, version)
+    """The corrected application arrived: the 20 working days start again from ``on`` (条例 art 30).
+
+    ``by_applicant``: the applicant answered on the tracking page (``actor`` None, no staff
+    permission; refused after the 补正期限, when the application is deemed abandoned).
+    """
+    if by_applicant:
+        locked = lock_for_applicant(case)
+        if actor is not None:
+            raise PermissionDenied("网上补正只能由申请人在查询页面提交")
+    else:
+        locked = lock_case(actor, case, version)
     day = checked_day(on, today, "收到补正日期")
     step = check_step(locked, Event.RECEIVE_CORRECTION)
+    if by_applicant and locked.correction_reply_by is not None and day > locked.correction_reply_by:
+        raise CaseInputError(
+            f"补正期限已于{locked.correction_reply_by.isoformat()}届满，逾期未补正视为放弃申请（条例第三十条），不能再网上补正"
+        )
     return apply_change(
         locked,
         actor=actor,
@@ -97,7 +120,8 @@ def receive_correction(
         today=today,
         note=note,
         changes={"status": step.status.value, "correction_received_on": day},
-        payload={"收到补正之日": day},
+        payload={"收到补正之日": day, **({"方式": "申请人网上补正"} if by_applicant else {})},
+        actor_name=PORTAL_ACTOR_NAME if by_applicant else SYSTEM_ACTOR_NAME,
     )
 
 
