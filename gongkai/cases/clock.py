@@ -96,7 +96,7 @@ class CaseClock:
     @property
     def note(self) -> str:
         """Why the date is provisional (empty when it is final)."""
-        parts = [f"{y}年节假日安排尚未发布，暂按周末计算" for y in self.assumed_years]
+        parts = [f"{y}年节假日安排尚未发布，暂按法定假日和周末计算，补假、调休未知" for y in self.assumed_years]
         if self.result is not None and self.result.provisional:
             parts.append("征求意见或缴费尚未结束，按其期限暂计")
         return "；".join(parts)
