@@ -233,6 +233,27 @@ class ReviewForm(forms.Form):
     case_number = forms.CharField(label="案号", max_length=100, required=False)
     applicant_name = forms.CharField(label="申请人／原告", max_length=200, required=False)
     subject = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    copy_received_on = _date(
+        "收到申请书／起诉状副本日期",
+        required=False,
+        help_text="复议：收到行政复议申请书副本之日（起算书面答复期限）；诉讼：收到起诉状副本之日（起算答辩期限）",
+    )
+    accepted_on = _date("复议受理日期", required=False, help_text="复议机关受理申请之日（起算复议决定期限）")
+    simplified = forms.BooleanField(label="适用简易程序（2024年起申请的复议）", required=False)
+
+
+class ReviewDatesForm(forms.Form):
+    """The dates that start and end the agency's deadlines in a 复议 or lawsuit."""
+
+    copy_received_on = _date(
+        "收到申请书／起诉状副本日期",
+        required=False,
+        help_text="复议：收到行政复议申请书副本之日；诉讼：收到起诉状副本之日",
+    )
+    accepted_on = _date("复议受理日期", required=False, help_text="复议机关受理申请之日（仅复议）")
+    decision_extended = forms.BooleanField(label="复议机关已决定延长审理期限（最多三十日）", required=False)
+    simplified = forms.BooleanField(label="适用简易程序（2024年起申请的复议）", required=False)
+    answered_on = _date("提交书面答复／答辩状日期", required=False, help_text="已提交的，期限提醒不再显示")
 
 
 class ConcludeReviewForm(forms.Form):

@@ -46,6 +46,7 @@ class CaseAudit(StrEnum):
     DUE_DATE_CHANGED = "case.due_date_changed"
     REVIEW_RECORDED = "review.recorded"
     REVIEW_CONCLUDED = "review.concluded"
+    REVIEW_DATES_RECORDED = "review.dates_recorded"
 
 
 def transition_action(event: Event) -> str:
