@@ -106,7 +106,7 @@ class CaseClock:
             return "答复期限：尚未起算（收到申请之日尚未确认，条例第三十一条）"
         lines = self.result.explain().splitlines()
         if self.assumed_years:
-            marks = tuple(f"  {y}-" for y in self.assumed_years)
+            marks = tuple(f"  {y}年" for y in self.assumed_years)
             lines = [f"{line}（暂定：该年节假日安排未发布）" if line.startswith(marks) else line for line in lines]
             lines.append("注意：" + self.note + "（暂定）")
         return "\n".join(lines)
