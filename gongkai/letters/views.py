@@ -6,6 +6,7 @@ a 404; the services refuse writes by those who may only read (403).
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -25,8 +27,9 @@ from gongkai.core.ledger import HEADER_LABELS
 from gongkai.letters.context import LetterFacts
 from gongkai.letters.forms import LedgerExportForm, LedgerImportForm, LetterForm
 from gongkai.letters.models import Letter
-from gongkai.letters.services import generate_letter, preview_letter
-from gongkai.web.errors import show_error
+from gongkai.letters.services import generate_letter, preview_letter, reprint_letter
+from gongkai.web.auth import staff
+from gongkai.web.errors import USER_ERRORS, show_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,6 +54,9 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
                 access_method=data["access_method"],
                 responsible_agency=data["responsible_agency"],
                 responsible_agency_contact=data["responsible_agency_contact"],
+                already_published=data["already_published"],
+                withheld_part=data["withheld_part"],
+                withheld_ground=data["withheld_ground"],
             )
             try:
                 if "preview" in request.POST:
@@ -80,6 +86,19 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored .docx of a letter the user may read."""
     letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
     return FileResponse(letter.file.open("rb"), as_attachment=True, filename=letter.download_name, content_type=DOCX)
+
+
+@login_required
+@require_http_methods(["POST"])
+def reprint(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The letter printed again with its number and date, marked 重印 (audited)."""
+    letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
+    try:
+        data = reprint_letter(actor=staff(request), letter=letter)
+    except USER_ERRORS as exc:
+        show_error(request, exc)
+        return redirect("letters:case", case_pk=letter.case_id)
+    return FileResponse(BytesIO(data), as_attachment=True, filename=f"重印-{letter.download_name}", content_type=DOCX)
 
 
 @login_required

@@ -48,7 +48,7 @@ def test_case_page_issues_and_lists_letters(tree: Tree, letter_settings: LetterS
     issued = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value}, follow=True)
     assert "已出具 测甲街公开〔2026〕1号 登记回执" in issued.content.decode()
     letter = Letter.objects.get()
-    assert letter.issued_on == TODAY
+    assert letter.issued_on == case.received_on  # dated by the act (the receipt), not the day printed
 
 
 def test_case_page_shows_the_missing_fact(tree: Tree, letter_settings: LetterSettings) -> None:
