@@ -195,7 +195,7 @@ class Pause:
 
 PAUSE_BASIS: dict[PauseReason, str] = {
     PauseReason.CONSULTATION: "条例第三十三条第三款",
-    PauseReason.FEE: "收费期间不计，按可配置规则，待法律审核",
+    PauseReason.FEE: "收费通知送达至缴费之日不计入答复期限（本机关适用的计算规则）",
 }
 
 

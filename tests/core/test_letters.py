@@ -641,3 +641,8 @@ def test_letter_number_refuses_bad_parts(year: int, serial: int) -> None:
 )
 def test_chinese_date(day: date, expected: str) -> None:
     assert chinese_date(day) == expected
+
+
+def test_a_quoted_request_ending_in_a_full_stop_prints_no_double_stop() -> None:
+    text = letter_text(T.ANSWER_GRANTED, replace(CONTEXT, request_summary="请公开2025年道路维修合同。"))
+    assert "“请公开2025年道路维修合同”。" in text and "。”。" not in text

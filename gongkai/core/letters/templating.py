@@ -464,6 +464,8 @@ class _Filler:
         return str(days)
 
 
+#: Free text that templates quote (“{request_summary}”。): its own full stop would print "。”。".
+QUOTED_FIELDS = frozenset({"request_summary"})
 #: Free text the officer types that templates place at the end of a sentence.
 SENTENCE_FIELDS = frozenset({"reasons", "access_method", "correction_items", "payment_instructions"})
 # A closing bracket or quote ends a sentence only after its own full stop: "…（条例第十五条）" needs "。".
@@ -476,6 +478,8 @@ def _show(value: object, name: str) -> str:
     if isinstance(value, WithheldGround):
         return value.label
     text = str(value).strip()
+    if name in QUOTED_FIELDS:  # printed inside “…”, followed by the template's own 。
+        text = text.rstrip("。．.；;，, ")
     if name in SENTENCE_FIELDS:
         text = text.rstrip("；;，,.")
         if not text.endswith(_SENTENCE_ENDS):
