@@ -18,6 +18,7 @@ from gongkai.accounts.services import create_user
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.agencies.services import create_agency, ensure_department
 from gongkai.cases import demo as cases_demo
+from gongkai.letters import demo as letters_demo
 from gongkai.publications import demo as publications_demo
 from gongkai.reports import demo as reports_demo
 
@@ -111,7 +112,12 @@ def load_foundation() -> list[DemoUser]:
 
 
 #: Each app's demo loader, in the order their data depends on each other.
-APP_DEMOS: tuple[Callable[..., None], ...] = (cases_demo.load, publications_demo.load, reports_demo.load)
+APP_DEMOS: tuple[Callable[..., None], ...] = (
+    cases_demo.load,
+    letters_demo.load,  # letter settings and contacts, before the 指南 that states them
+    publications_demo.load,
+    reports_demo.load,
+)
 
 
 def load_all(*, today: dt.date, log: Callable[[str], None]) -> None:

@@ -24,6 +24,7 @@ from gongkai.core.answer_periods import answer_periods
 from gongkai.core.deadlines import ConsultedParty
 from gongkai.core.fees import FeeBreakdown, FeeMethod, compute_fee
 from gongkai.core.letters import (
+    PROCEDURAL_TYPES,
     ComposedLetter,
     LetterContext,
     LetterFieldMissing,
@@ -32,6 +33,7 @@ from gongkai.core.letters import (
     compose,
 )
 from gongkai.core.letters.templating import FIELD_LABELS
+from gongkai.core.placeholders import unfilled_placeholders
 from gongkai.letters.models import LetterSettings, template_overrides
 
 if TYPE_CHECKING:
@@ -75,6 +77,21 @@ def letter_date(case: Case, kind: LetterType, today: dt.date) -> dt.date:
     if act > today:
         raise CaseInputError(f"案件 {case.number} 的{kind.label}日期 {act.isoformat()} 晚于今天")
     return act
+
+
+def available_kinds(case: Case) -> list[LetterType]:
+    """The letters ``case`` can carry now: the procedural letters whose act is recorded, and the
+    answer of its outcome once it is closed (each dated by its act, :func:`letter_date`)."""
+    kinds: list[LetterType] = []
+    for kind in PROCEDURAL_TYPES:
+        try:
+            _act_date(case, kind)
+        except CaseInputError:
+            continue
+        kinds.append(kind)
+    if case.outcome_enum is not None and case.closed_on is not None:
+        kinds.append(LetterType.for_outcome(case.outcome_enum))
+    return kinds
 
 
 def _act_date(case: Case, kind: LetterType) -> dt.date:
@@ -186,7 +203,7 @@ def _fee_of(case: Case, notice: FeeNotice) -> FeeBreakdown:
 def compose_letter(kind: LetterType, context: LetterContext, agency: Agency) -> ComposedLetter:
     """Compose with the stored overrides; a missing fact becomes a message that says where to enter it."""
     try:
-        return compose(kind, context, overrides=template_overrides())
+        composed = compose(kind, context, overrides=template_overrides())
     except LetterFieldMissing as exc:
         field = exc.field or ""
         label = FIELD_LABELS.get(field, field)
@@ -195,3 +212,7 @@ def compose_letter(kind: LetterType, context: LetterContext, agency: Agency) -> 
                 f"{agency.name}的文书设置缺少“{label}”，请系统管理员在“系统管理 › 文书设置”中填写"
             ) from None
         raise CaseInputError(f"出具“{kind.label}”需要“{label}”，请填写后重试") from None
+    unfilled = unfilled_placeholders(composed.text())
+    if unfilled:
+        raise CaseInputError(f"“{kind.label}”中仍有未填写的内容：{'、'.join(unfilled)}，请填写后再出具")
+    return composed

@@ -8,17 +8,15 @@ from django import forms
 
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
-from gongkai.core.letters import PROCEDURAL_TYPES, LetterType, WithheldGround
+from gongkai.core.letters import WithheldGround
+from gongkai.letters.context import available_kinds
 
 MAX_LEDGER_BYTES = 5 * 1024 * 1024
 
 
 def letter_choices(case: Any) -> list[tuple[str, str]]:
-    """The procedural letters, and the answer letter of the case's outcome once it is closed."""
-    kinds = list(PROCEDURAL_TYPES)
-    if case.outcome_enum is not None:
-        kinds.append(LetterType.for_outcome(case.outcome_enum))
-    return [(k.value, k.label) for k in kinds]
+    """The letters whose act the case records (procedural letters), and the answer once it is closed."""
+    return [(k.value, k.label) for k in available_kinds(case)]
 
 
 class LetterForm(forms.Form):

@@ -295,3 +295,15 @@ def test_remedy_notice_follows_the_review_law_of_the_decision(tree, letter_setti
     )
     assert letter.issued_on == decided
     assert f"《中华人民共和国行政复议法》{article}" in letter.text and "第三十六条第（二）项" in letter.text
+
+
+def test_a_letter_with_an_unfilled_placeholder_is_refused_naming_the_field(
+    tree: Tree, letter_settings: LetterSettings
+) -> None:
+    letter_settings.payment_instructions = "缴款账户：（请填写）"
+    letter_settings.save()
+    case = InProgressCase(actor=tree.officer_a)
+    case = services.send_fee_notice(actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=250, today=TODAY)
+    with pytest.raises(CaseInputError, match="仍有未填写的内容：缴款账户"):
+        generate_letter(actor=tree.officer_a, case=case, kind=T.FEE, today=TODAY)
+    assert not Letter.objects.exists()
