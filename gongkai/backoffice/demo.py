@@ -114,7 +114,7 @@ def load_foundation() -> list[DemoUser]:
 #: Each app's demo loader, in the order their data depends on each other.
 APP_DEMOS: tuple[Callable[..., None], ...] = (
     cases_demo.load,
-    letters_demo.load,
+    letters_demo.load,  # letter settings and contacts, before the 指南 that states them
     publications_demo.load,
     reports_demo.load,
 )

@@ -99,7 +99,14 @@ ACTIONS: tuple[CaseAction, ...] = (
         "告知补正",
         f.CorrectionForm,
         lambda u, c, t, d: s.request_correction(
-            actor=u, case=c, items=d["items"], reply_by=d["reply_by"], on=d["on"], today=t, version=d["version"]
+            actor=u,
+            case=c,
+            items=d["items"],
+            reply_by=d["reply_by"],
+            on=d["on"],
+            today=t,
+            version=d["version"],
+            backdated_reason=d["backdated_reason"],
         ),
         Event.REQUEST_CORRECTION,
         available=lambda c, t: c.correction_requested_on is None,
@@ -110,7 +117,13 @@ ACTIONS: tuple[CaseAction, ...] = (
         "收到补正",
         f.ReceiveCorrectionForm,
         lambda u, c, t, d: s.receive_correction(
-            actor=u, case=c, on=d["on"], note=d["note"], today=t, version=d["version"]
+            actor=u,
+            case=c,
+            on=d["on"],
+            note=d["note"],
+            today=t,
+            version=d["version"],
+            backdated_reason=d["backdated_reason"],
         ),
         Event.RECEIVE_CORRECTION,
         hint="答复期限自收到补正之日起重新计算（条例第三十条）",
@@ -136,6 +149,7 @@ ACTIONS: tuple[CaseAction, ...] = (
             on=d["on"],
             today=t,
             version=d["version"],
+            backdated_reason=d["backdated_reason"],
         ),
         Event.START_CONSULTATION,
         hint="征求意见所需时间不计算在答复期限内（条例第三十三条第三款）",
@@ -153,6 +167,7 @@ ACTIONS: tuple[CaseAction, ...] = (
             on=d["on"],
             today=t,
             version=d["version"],
+            backdated_reason=d["backdated_reason"],
         ),
         Event.END_CONSULTATION,
     ),
@@ -186,8 +201,10 @@ ACTIONS: tuple[CaseAction, ...] = (
     CaseAction(
         "notify_extension",
         "已告知申请人延期",
-        f.OnForm,
-        lambda u, c, t, d: s.notify_extension(actor=u, case=c, on=d["on"], today=t, version=d["version"]),
+        f.BackdatedOnForm,
+        lambda u, c, t, d: s.notify_extension(
+            actor=u, case=c, on=d["on"], today=t, version=d["version"], backdated_reason=d["backdated_reason"]
+        ),
         available=_approved_not_notified,
         hint="须在原答复期限届满前告知申请人",
     ),
@@ -204,6 +221,7 @@ ACTIONS: tuple[CaseAction, ...] = (
             on=d["on"],
             today=t,
             version=d["version"],
+            backdated_reason=d["backdated_reason"],
         ),
         Event.SEND_FEE_NOTICE,
         hint="国办函〔2020〕109号；按件或按量，不得同时适用",
@@ -213,7 +231,13 @@ ACTIONS: tuple[CaseAction, ...] = (
         "收到缴费",
         f.FeePaymentForm,
         lambda u, c, t, d: s.record_fee_payment(
-            actor=u, case=c, amount_collected=d["amount_collected"], on=d["on"], today=t, version=d["version"]
+            actor=u,
+            case=c,
+            amount_collected=d["amount_collected"],
+            on=d["on"],
+            today=t,
+            version=d["version"],
+            backdated_reason=d["backdated_reason"],
         ),
         Event.RECEIVE_PAYMENT,
     ),

@@ -129,7 +129,7 @@ class CaseClock:
     @property
     def note(self) -> str:
         """Why the date is provisional (empty when it is final)."""
-        parts = [f"{y}年节假日安排尚未发布，暂按周末计算" for y in self.assumed_years]
+        parts = [f"{y}年节假日安排尚未发布，暂按法定假日和周末计算，补假、调休未知" for y in self.assumed_years]
         if self.result is not None and self.result.provisional:
             parts.append("征求意见或缴费尚未结束，按其期限暂计")
         return "；".join(parts)
@@ -139,7 +139,7 @@ class CaseClock:
             return "答复期限：尚未起算（收到申请之日尚未确认，条例第三十一条）"
         lines = self.result.explain().splitlines()
         if self.assumed_years:
-            marks = tuple(f"  {y}-" for y in self.assumed_years)
+            marks = tuple(f"  {y}年" for y in self.assumed_years)
             lines = [f"{line}（暂定：该年节假日安排未发布）" if line.startswith(marks) else line for line in lines]
             lines.append("注意：" + self.note + "（暂定）")
         return "\n".join(lines)

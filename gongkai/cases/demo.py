@@ -41,7 +41,29 @@ def _working_day_before(today: dt.date, n: int) -> dt.date:
             return day
 
 
+#: The demo agencies' contact details (address, phone), by code: the 指南 and letters state them.
+CONTACTS: dict[str, tuple[str, str]] = {
+    "BJ": ("北京市通州区运河东大街57号", "010-12345"),
+    "BJ-MY": ("北京市密云区新东路1号", "010-69041234"),
+    "BJ-MY-GY": ("北京市密云区果园街道果园西路8号", "010-69042233"),
+    "BJ-MY-GL": ("北京市密云区鼓楼街道鼓楼东大街12号", "010-69043311"),
+    "BJ-MY-JW": ("北京市密云区新中街9号", "010-69044455"),
+    "BJ-MY-SJ": ("北京市密云区滨河路188号", "010-69045566"),
+}
+
+
+def fill_contacts() -> None:
+    """Give each demo agency its address and phone where none was entered (idempotent)."""
+    for agency in Agency.objects.filter(code__in=CONTACTS):
+        address, phone = CONTACTS[agency.code]
+        if not agency.address or not agency.phone:
+            agency.address = agency.address or address
+            agency.phone = agency.phone or phone
+            agency.save(update_fields=["address", "phone"])
+
+
 def load(*, today: dt.date, log: Callable[[str], None]) -> None:
+    fill_contacts()
     agency = Agency.objects.filter(code=AGENCY_CODE).first()
     if agency is None:
         return

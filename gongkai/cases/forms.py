@@ -124,6 +124,21 @@ class OnForm(ActionForm):
     on = _date("日期", required=False, help_text="留空为今天")
 
 
+def _backdated_reason() -> forms.CharField:
+    return forms.CharField(
+        label="补录原因",
+        max_length=500,
+        required=False,
+        help_text="日期早于今天3天以上的，属于补录，须写明原因（记入审计记录）",
+    )
+
+
+class BackdatedOnForm(OnForm):
+    """A dated clock event: a date long past is a 补录 and needs a reason."""
+
+    backdated_reason = _backdated_reason()
+
+
 class NoteForm(ActionForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -132,9 +147,10 @@ class CorrectionForm(ActionForm):
     items = forms.CharField(label="需要补正的事项", widget=forms.Textarea(attrs={"rows": 3}))
     reply_by = _date("补正期限")
     on = _date("告知日期", required=False, help_text="留空为今天")
+    backdated_reason = _backdated_reason()
 
 
-class ReceiveCorrectionForm(OnForm, NoteForm):
+class ReceiveCorrectionForm(BackdatedOnForm, NoteForm):
     pass
 
 
@@ -143,6 +159,7 @@ class ConsultationForm(ActionForm):
     party_name = forms.CharField(label="名称", max_length=200)
     matter = forms.CharField(label="征求意见事项", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on = _date("发出日期", required=False, help_text="留空为今天")
+    backdated_reason = _backdated_reason()
 
 
 class ConsultationReplyForm(ActionForm):
@@ -152,6 +169,7 @@ class ConsultationReplyForm(ActionForm):
     consents = forms.NullBooleanField(label="是否同意公开", required=False, widget=forms.NullBooleanSelect)
     opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on = _date("收到意见／结束日期", required=False, help_text="留空为今天")
+    backdated_reason = _backdated_reason()
 
 
 class ExtensionRequestForm(ActionForm):
@@ -166,6 +184,7 @@ class FeeNoticeForm(ActionForm):
     pieces = forms.IntegerField(label="件数（按件）", min_value=1, max_value=MAX_PIECES, required=False)
     pages = forms.IntegerField(label="页数（按量）", min_value=1, max_value=MAX_PAGES, required=False)
     on = _date("申请人收到通知之日", required=False, help_text="留空为今天")
+    backdated_reason = _backdated_reason()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -184,6 +203,7 @@ class FeePaymentForm(ActionForm):
         help_text="留空为通知金额",
     )
     on = _date("缴费日期", required=False, help_text="留空为今天")
+    backdated_reason = _backdated_reason()
 
 
 class DelayForm(ActionForm):
@@ -233,6 +253,27 @@ class ReviewForm(forms.Form):
     case_number = forms.CharField(label="案号", max_length=100, required=False)
     applicant_name = forms.CharField(label="申请人／原告", max_length=200, required=False)
     subject = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    copy_received_on = _date(
+        "收到申请书／起诉状副本日期",
+        required=False,
+        help_text="复议：收到行政复议申请书副本之日（起算书面答复期限）；诉讼：收到起诉状副本之日（起算答辩期限）",
+    )
+    accepted_on = _date("复议受理日期", required=False, help_text="复议机关受理申请之日（起算复议决定期限）")
+    simplified = forms.BooleanField(label="适用简易程序（2024年起申请的复议）", required=False)
+
+
+class ReviewDatesForm(forms.Form):
+    """The dates that start and end the agency's deadlines in a 复议 or lawsuit."""
+
+    copy_received_on = _date(
+        "收到申请书／起诉状副本日期",
+        required=False,
+        help_text="复议：收到行政复议申请书副本之日；诉讼：收到起诉状副本之日",
+    )
+    accepted_on = _date("复议受理日期", required=False, help_text="复议机关受理申请之日（仅复议）")
+    decision_extended = forms.BooleanField(label="复议机关已决定延长审理期限（最多三十日）", required=False)
+    simplified = forms.BooleanField(label="适用简易程序（2024年起申请的复议）", required=False)
+    answered_on = _date("提交书面答复／答辩状日期", required=False, help_text="已提交的，期限提醒不再显示")
 
 
 class ConcludeReviewForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Reads over cases: the year's figures for the annual report, the desk's buckets, flags.
+"""Reads over cases: the year's figures for the annual report, the desk's buckets, flags, 复议/诉讼期限.
 
 Every function takes a queryset already scoped by ``Case.objects.visible_to(user)`` or an agency
 the caller may read; none of them widens a scope.
@@ -16,12 +16,16 @@ from django.http import HttpRequest
 from gongkai.agencies.models import Agency
 from gongkai.cases.clock import nth_working_day_after
 from gongkai.cases.figures import compute_table3, compute_table4
-from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet
+from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet, Review
 from gongkai.core.case_flow import Status
+from gongkai.core.outcomes import Outcome
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import (
     ReportFormat,
+    ReviewKind,
+    ReviewResult,
 )
+from gongkai.core.review_deadlines import ReviewDeadline, review_deadlines, review_first_warning
 from gongkai.web.panels import Panel, PanelProvider
 from gongkai.workcalendar.provider import working_calendar
 
@@ -296,3 +300,60 @@ def register_desk_panels(provider: PanelProvider) -> None:
 def desk_panels(request: HttpRequest) -> list[Panel]:
     """The desk sections of every registered provider, by ``order``."""
     return sorted((p for provider in _desk_providers for p in provider(request)), key=lambda p: p.order)
+
+
+# ---------------------------------------------------------------------------------------------
+# 复议/诉讼期限: the agency's own deadlines in reviews and lawsuits (行政复议法, 行政诉讼法 art 67)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """One pending review's deadline, for the desk."""
+
+    review: Review
+    deadline: ReviewDeadline
+    bucket: str
+
+
+def review_deadlines_of(review: Review) -> tuple[ReviewDeadline, ...]:
+    """The deadlines the review's recorded dates start (:func:`gongkai.core.review_deadlines.review_deadlines`)."""
+    return review_deadlines(
+        kind=ReviewKind(review.kind),
+        filed_on=review.filed_on,
+        calendar=working_calendar(),
+        copy_received_on=review.copy_received_on,
+        accepted_on=review.accepted_on,
+        extended=review.decision_extended,
+        simplified=review.simplified,
+    )
+
+
+def review_deadlines_due(reviews: QuerySet[Review], days: DeskDays) -> dict[str, list[ReviewDue]]:
+    """Pending reviews' deadlines due by T-5 (overdue included), by the cases' buckets (one query).
+
+    The reply or defence leaves the list once ``answered_on`` is recorded; the 复议机关's decision
+    date stays until the review is concluded (follow-up).
+    """
+    out: dict[str, list[ReviewDue]] = {key: [] for key in BUCKET_LABELS}
+    qs = reviews.filter(result=ReviewResult.PENDING).filter(
+        Q(copy_received_on__isnull=False) | Q(accepted_on__isnull=False)
+    )
+    for review in qs.select_related("agency", "case"):
+        for deadline in review_deadlines_of(review):
+            if deadline.is_own_duty and review.answered_on is not None:
+                continue
+            bucket = days.bucket(deadline.due_on)
+            if bucket:
+                out[bucket].append(ReviewDue(review, deadline, bucket))
+    for items in out.values():
+        items.sort(key=lambda item: (item.deadline.due_on, item.review.pk))
+    return out
+
+
+def review_first_warning_for(review: Review) -> str:
+    """The 复议前置 warning for a direct lawsuit against the linked case's 不予公开 (行政复议法 2023 art 23 ¶1(4))."""
+    case = review.case
+    if case is None or not case.outcome:
+        return ""
+    return review_first_warning(ReviewKind(review.kind), Outcome(case.outcome), case.closed_on)

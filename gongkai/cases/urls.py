@@ -15,4 +15,5 @@ urlpatterns = [
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/new/", views.review_new, name="review_new"),
     path("reviews/<int:pk>/conclude/", views.review_conclude, name="review_conclude"),
+    path("reviews/<int:pk>/dates/", views.review_dates, name="review_dates"),
 ]

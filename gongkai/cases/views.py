@@ -25,10 +25,20 @@ from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions
 from gongkai.cases.applicant_views import applicant_side
 from gongkai.cases.applicants import split_applicant
 from gongkai.cases.clock import compute_case_clock
-from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewForm
+from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewDatesForm, ReviewForm
 from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
-from gongkai.cases.selectors import BUCKET_LABELS, DeskDays, case_flags, department_loads, desk_panels, due_soon
+from gongkai.cases.selectors import (
+    BUCKET_LABELS,
+    DeskDays,
+    case_flags,
+    department_loads,
+    desk_panels,
+    due_soon,
+    review_deadlines_due,
+    review_deadlines_of,
+    review_first_warning_for,
+)
 from gongkai.core.errors import GongkaiError
 from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.errors import USER_ERRORS, show_error
@@ -49,6 +59,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     qs = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else case_filter.queryset
     page = Paginator(qs.order_by("-year", "-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
     soon = due_soon(visible, days)
+    review_soon = review_deadlines_due(Review.objects.visible_to(user), days)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -58,6 +69,9 @@ def desk(request: HttpRequest) -> HttpResponse:
             "days": days,
             "loads": department_loads(visible, days),
             "buckets": [(key, BUCKET_LABELS[key], soon[key]) for key in BUCKET_LABELS],
+            "review_buckets": [
+                (key, BUCKET_LABELS[key], review_soon[key]) for key in BUCKET_LABELS if review_soon[key]
+            ],
             "filter": case_filter,
             "page": page,
             "query": query.urlencode(),
@@ -197,6 +211,8 @@ def reviews(request: HttpRequest) -> HttpResponse:
         "cases/reviews.html",
         {
             "page": page,
+            "rows": [(r, review_deadlines_of(r), review_first_warning_for(r)) for r in page],
+            "today": clock.today(),
             "can_record": user.agency is not None and can_write(user, user.agency),
         },
     )
@@ -218,11 +234,16 @@ def review_new(request: HttpRequest) -> HttpResponse:
     form = ReviewForm(request.POST or None, initial={"applicant_name": case.applicant_name if case else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_review(actor=user, today=clock.today(), case=case, agency=agency, **form.cleaned_data)
+            review = services.record_review(
+                actor=user, today=clock.today(), case=case, agency=agency, **form.cleaned_data
+            )
         except USER_ERRORS as exc:
             show_error(request, exc)
         else:
             messages.success(request, "已登记。")
+            warning = review_first_warning_for(review)
+            if warning:
+                messages.warning(request, warning)
             return redirect("cases:detail", pk=case.pk) if case else redirect("cases:reviews")
     return render(request, "cases/review_form.html", {"form": form, "case": case})
 
@@ -244,3 +265,41 @@ def review_conclude(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已登记审结结果。")
             return redirect("cases:reviews")
     return render(request, "cases/review_conclude.html", {"form": form, "review": review})
+
+
+@roles(AGENCY_STAFF)
+@require_http_methods(["GET", "POST"])
+def review_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dates that start the agency's deadlines in a 复议 or lawsuit (行政复议法 art 48, 行政诉讼法 art 67)."""
+    user: Any = request.user
+    review = get_object_or_404(Review.objects.visible_to(user).select_related("agency", "case"), pk=pk)
+    if not can_write(user, review.agency):
+        raise PermissionDenied("只有本机关工作人员可以登记复议、诉讼的期限日期")
+    form = ReviewDatesForm(
+        request.POST or None,
+        initial={
+            "copy_received_on": review.copy_received_on,
+            "accepted_on": review.accepted_on,
+            "decision_extended": review.decision_extended,
+            "simplified": review.simplified,
+            "answered_on": review.answered_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review_dates(actor=user, review=review, today=clock.today(), **form.cleaned_data)
+        except USER_ERRORS as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, "已保存期限日期。")
+            return redirect("cases:reviews")
+    return render(
+        request,
+        "cases/review_dates.html",
+        {
+            "form": form,
+            "review": review,
+            "deadlines": review_deadlines_of(review),
+            "warning": review_first_warning_for(review),
+        },
+    )

@@ -5,7 +5,7 @@ A working day (工作日) is Monday–Friday not declared 放假, plus a Saturda
 one :class:`CalendarYear` per year: the chinesecalendar package's data (2004–2026, read once per
 process) and years parsed from data files (``docs/calendar-format.md``) or database rows. A
 question about a year that is not loaded raises :class:`CalendarYearMissing`; there is no
-silent weekend-only guess. A caller that cannot wait for a notice opts in to
+silent guess. A caller that cannot wait for a notice opts in to
 :func:`with_assumed_years`, which names the years it assumed so that the result is shown as
 provisional (暂定).
 
@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from gongkai.core.errors import CalendarDataError, CalendarYearMissing
+from gongkai.core.statutory_holidays import FIRST_YEAR as STATUTORY_FIRST_YEAR
+from gongkai.core.statutory_holidays import statutory_holidays
 
 WEEKDAY_LABELS: tuple[str, ...] = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -513,12 +515,24 @@ _T = TypeVar("_T")
 #: How far past the last published year a count may run on assumed years.
 MAX_ASSUMED_YEARS = 2
 
-ASSUMED_SOURCE = CalendarSource(title="暂定：该年节假日安排尚未发布，暂按周六、周日休息计算")
+ASSUMED_SOURCE = CalendarSource(
+    title="暂定：该年节假日安排尚未发布，暂按《全国年节及纪念日放假办法》规定的法定假日及周六、周日休息计算，"
+    "补假、调休未知"
+)
 
 
 def assumed_year(year: int) -> CalendarYear:
-    """A year with no declared dates (weekends only), for counts that cannot wait for the notice."""
-    return CalendarYear(year, ASSUMED_SOURCE, (), origin=f"{year}年（暂定）")
+    """A provisional year for counts that cannot wait for the notice (legal spec §5.4).
+
+    The statutory holidays that are certain (全国年节及纪念日放假办法 2024 第二条; see
+    :mod:`gongkai.core.statutory_holidays`) are 放假; weekends are rest days; 补假 (第六条) and
+    调休 (第七条) are unknown, so results counted over it stay 暂定.
+    """
+    entries = tuple(
+        CalendarEntry(day, EntryKind.OFF, f"{name}（暂定）")
+        for day, name in (statutory_holidays(year) if year >= STATUTORY_FIRST_YEAR else ())
+    )
+    return CalendarYear(year, ASSUMED_SOURCE, entries, origin=f"{year}年（暂定）")
 
 
 _assumed_lock = threading.Lock()
@@ -547,8 +561,8 @@ def with_assumed_years(
     Legal spec §5.4: the 国务院办公厅 notice of a year comes out in the autumn before it, yet a
     20-working-day answer period received in December already runs into that year. Refusing to
     give a due date would leave the officer without one; guessing silently would present a
-    guess as the law. So the count assumes the unpublished year has no holidays (weekends
-    only), at most :data:`MAX_ASSUMED_YEARS` years past the last known one, and returns the
+    guess as the law. So the count assumes the unpublished year has only the holidays the 放假办法
+    fixes and weekends (:func:`assumed_year`), at most :data:`MAX_ASSUMED_YEARS` years past the last known one, and returns the
     years it assumed so that the caller marks the result 暂定 and recomputes it once the year
     is loaded. Returns the result and the assumed years (empty when the result is final). A
     missing year before the known ones (a date before 2004) is an error, raised as is.

@@ -16,6 +16,11 @@ from typing import Protocol
 from gongkai.core.calendar import WEEKDAY_LABELS, DayKind, WorkingCalendar
 
 
+def cn_date(d: date) -> str:
+    """A date as Chinese documents write it: 2026年3月19日 (GB/T 9704-2012 7.3.5.3 style, no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 @dataclass(frozen=True, slots=True)
 class TraceDay:
     """One calendar day of the explanation: its kind, the running count (None if not counted), why."""
@@ -26,7 +31,7 @@ class TraceDay:
     note: str
 
     def line(self) -> str:
-        return f"{self.day.isoformat()} {WEEKDAY_LABELS[self.day.weekday()]}  {self.note}"
+        return f"{cn_date(self.day)} {WEEKDAY_LABELS[self.day.weekday()]}  {self.note}"
 
 
 class PausedSpan(Protocol):
@@ -57,6 +62,7 @@ def trace_days(
     total: int,
     answer_days: int,
     delayed: bool,
+    correction_requested_on: date | None = None,
 ) -> tuple[TraceDay, ...]:
     """Each day from receipt to ``last``, counted or skipped and why: 条例 arts 30, 31, 33 ¶3, 35.
 
@@ -64,6 +70,10 @@ def trace_days(
     behind them; ``total`` is the number of working days counted (20, plus an extension), of which
     the first ``answer_days`` are the art 33 ¶2 period. After ``total`` comes the art 35 delay when
     ``delayed``. ``marks`` are the notes to append to a day (milestones).
+
+    With a 补正 (art 30), the days before the notice went out are the agency's review of the
+    application, and the days from the notice to the corrected application are the applicant's:
+    neither counts, since the answer period starts again from the corrected application.
     """
     pause_labels = {(p.start, p.end): (p.label, p.basis) for p in pauses}
     out: list[TraceDay] = []
@@ -76,6 +86,8 @@ def trace_days(
         counted: int | None = None
         if d == received_on:
             note = "收到申请之日，不计入（条例第三十一条、民法典第二百零一条）"
+        elif correction_requested_on is not None and d < correction_requested_on:
+            note = "补正告知发出前的审查期间；答复期限自收到补正之日起重新计算，不计（条例第三十条）"
         elif clock_start is None or d < clock_start:
             note = "等待申请人补正，不计"
         elif d == clock_start:

@@ -14,81 +14,24 @@ are inclusive: no working day from START to END counts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from gongkai.core.answer_periods import answer_periods
 from gongkai.core.calendar import WorkingCalendar
-from gongkai.core.deadline_trace import TraceDay, trace_days
+from gongkai.core.deadline_trace import TraceDay, cn_date, trace_days
 from gongkai.core.errors import DeadlineError
+from gongkai.core.receipt import CHANNEL_LABELS as CHANNEL_LABELS
+from gongkai.core.receipt import Channel as Channel
+from gongkai.core.receipt import receipt_date as receipt_date
 
 ANSWER_DAYS = 20  # 条例 art 33 ¶2
 MAX_EXTENSION_DAYS = 20  # 条例 art 33 ¶2
 CORRECTION_NOTICE_DAYS = 7  # 条例 art 30
 CONSULTATION_REPLY_DAYS = 15  # 条例 arts 32, 34
 FEE_PAYMENT_DAYS = 20  # fee notice → payment, spec §2.4 ([V] via Sichuan's restatement)
-
-# ---------------------------------------------------------------------------------------------
-# Receipt date (art 31)
-# ---------------------------------------------------------------------------------------------
-
-
-class Channel(StrEnum):
-    """How an application reached the agency: 条例 arts 29, 31 (spec R2, R3)."""
-
-    IN_PERSON = "in_person"  # 当面提交
-    ORAL = "oral"  # 口头提出，由工作机构代为填写 (art 29 ¶1); received when filled in [D]
-    POST_SIGNED = "post_signed"  # 邮寄，需签收
-    POST_UNSIGNED = "post_unsigned"  # 平常信函等无需签收的邮寄
-    INTERNET = "internet"  # 互联网渠道
-    FAX = "fax"  # 传真
-
-    @property
-    def label(self) -> str:
-        return CHANNEL_LABELS[self]
-
-    @property
-    def needs_confirmation(self) -> bool:
-        """Whether the receipt date is a confirmation with the applicant: 条例 art 31(2)(3)."""
-        return self in (Channel.POST_UNSIGNED, Channel.INTERNET, Channel.FAX)
-
-
-CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.IN_PERSON: "当面提交",
-    Channel.ORAL: "口头提出（代为填写）",
-    Channel.POST_SIGNED: "邮寄（签收）",
-    Channel.POST_UNSIGNED: "平常信函",
-    Channel.INTERNET: "互联网",
-    Channel.FAX: "传真",
-}
-
-
-def receipt_date(
-    channel: Channel,
-    *,
-    submitted_on: date | None = None,
-    signed_on: date | None = None,
-    confirmed_on: date | None = None,
-) -> date:
-    """The date the agency received the application: 条例 art 31.
-
-    当面 (and 口头) → the day submitted (31(1)); 邮寄签收 → the day signed for (31(2));
-    平常信函 → the day of confirmation with the applicant, to be attempted on the day the letter
-    arrives (31(2)); 互联网/传真 → the day both sides confirmed (31(3)).
-    """
-    if channel in (Channel.IN_PERSON, Channel.ORAL):
-        what, value = "提交日期", submitted_on
-    elif channel is Channel.POST_SIGNED:
-        what, value = "签收日期", signed_on
-    else:
-        what, value = "确认日期", confirmed_on
-    if value is None:
-        raise DeadlineError(f"{channel.label}的申请需要{what}才能确定收到申请之日（条例第三十一条）")
-    if submitted_on is not None and value < submitted_on:
-        raise DeadlineError(f"{what} {value.isoformat()} 早于提交日期 {submitted_on.isoformat()}")
-    return value
-
 
 # ---------------------------------------------------------------------------------------------
 # Clock events
@@ -252,7 +195,7 @@ class Pause:
 
 PAUSE_BASIS: dict[PauseReason, str] = {
     PauseReason.CONSULTATION: "条例第三十三条第三款",
-    PauseReason.FEE: "收费期间不计，按可配置规则，待法律审核",
+    PauseReason.FEE: "收费通知送达至缴费之日不计入答复期限（本机关适用的计算规则）",
 }
 
 
@@ -293,21 +236,20 @@ class DeadlineResult:
         return self.milestone(MilestoneKind.FEE_PAYMENT_DUE)
 
     def explain(self) -> str:
-        """The result as printable Chinese text: the dates, then the day-by-day trace."""
+        """The result as printable Chinese text (dates as 2026年3月19日), then the day-by-day trace."""
         lines = []
         if self.due_on is None:
             lines.append("答复期限：尚未起算（等待申请人补正，条例第三十条）")
         else:
-            flag = "（暂定）" if self.provisional else ""
-            lines.append(f"答复期限：{self.due_on.isoformat()}{flag}")
-        lines.append(f"收到申请之日：{self.received_on.isoformat()}")
+            lines.append(f"答复期限：{cn_date(self.due_on)}{'（暂定）' if self.provisional else ''}")
+        lines.append(f"收到申请之日：{cn_date(self.received_on)}")
         lines.extend(
-            f"{m.label}：{m.day.isoformat()}（{m.kind.basis}）{m.note}"
+            f"{m.label}：{cn_date(m.day)}（{m.kind.basis}）{m.note}"
             for m in self.milestones
             if m.kind is not MilestoneKind.ANSWER_DUE
         )
         lines.extend(
-            f"不计算期间：{p.start.isoformat()} 至 {p.end.isoformat()} {p.label}{'（暂定）' if p.provisional else ''}"
+            f"不计算期间：{cn_date(p.start)}至{cn_date(p.end)} {p.label}{'（暂定）' if p.provisional else ''}"
             for p in self.pauses
         )
         lines.extend(f"注意：{w}" for w in self.warnings)
@@ -376,10 +318,14 @@ def compute_deadline(
     # 补正 (art 30)
     requested = _single(evs, CorrectionRequested, "补正告知只能一次性作出（条例第三十条）")
     corrected = _single(evs, CorrectionReceived, "补正只能收到一次（条例第三十条一次性告知）")
+    periods = answer_periods(received_on)
     notice_due = calendar.nth_working_day_after(received_on, CORRECTION_NOTICE_DAYS)
-    milestones.append(Milestone(MilestoneKind.CORRECTION_NOTICE_DUE, notice_due, "" if requested else "（如需补正）"))
+    if periods.has_correction_notice_period:
+        milestones.append(
+            Milestone(MilestoneKind.CORRECTION_NOTICE_DUE, notice_due, "" if requested else "（如需补正）")
+        )
     if requested is not None:
-        if requested.on > notice_due:
+        if requested.on > notice_due and periods.has_correction_notice_period:
             warnings.append(
                 f"补正告知于 {requested.on.isoformat()} 发出，晚于法定的 {notice_due.isoformat()}（条例第三十条）"
             )
@@ -396,7 +342,9 @@ def compute_deadline(
         awaiting = DeadlineResult(received_on, None, None, False, tuple(milestones), (), tuple(warnings))
         if explain:
             last = max(m.day for m in milestones)
-            awaiting = _with_trace(awaiting, _trace(awaiting, calendar, last, [], ANSWER_DAYS, None))
+            awaiting = _with_trace(
+                awaiting, _trace(awaiting, calendar, last, [], periods.base_days, None, requested.on)
+            )
         return awaiting
 
     # Pauses: consultations (arts 32–34) and the fee period (spec §2.4)
@@ -422,23 +370,21 @@ def compute_deadline(
             pauses.append(Pause(f.notified_on, end, PauseReason.FEE, "缴费期间", f.paid_on is None))
     merged = _merge(pauses)
 
-    # Art 33 ¶2: 20 working days, then the extension
-    due = count_working_days(calendar, clock_start, ANSWER_DAYS, merged)
-    extension = _single(
-        evs, Extension, "答复期限只能延长一次，延长的期限最长不得超过20个工作日（条例第三十三条第二款）"
-    )
+    # Art 33 ¶2 (2008 text: art 24 ¶2): 20 (15) working days, then the extension
+    due = count_working_days(calendar, clock_start, periods.base_days, merged)
+    cap, basis = periods.max_extension_days, periods.basis
+    extension = _single(evs, Extension, f"答复期限只能延长一次，延长的期限最长不得超过{cap}个工作日（{basis}）")
     extra_days = 0
     if extension is not None:
-        if not 1 <= extension.days <= MAX_EXTENSION_DAYS:
-            raise DeadlineError(
-                f"延长的期限为 {extension.days} 个工作日；最长不得超过{MAX_EXTENSION_DAYS}个工作日（条例第三十三条第二款）"
-            )
+        if not 1 <= extension.days <= cap:
+            raise DeadlineError(f"延长的期限为 {extension.days} 个工作日；最长不得超过{cap}个工作日（{basis}）")
         if extension.decided_on > due:
             raise DeadlineError(
                 f"延长答复期限须在原答复期限 {due.isoformat()} 届满前决定并告知申请人，"
-                f"决定日 {extension.decided_on.isoformat()} 已超过（条例第三十三条第二款）"
+                f"决定日 {extension.decided_on.isoformat()} 已超过（{basis}）"
             )
-        milestones.append(Milestone(MilestoneKind.ANSWER_DUE_BEFORE_EXTENSION, due))
+        note = "" if periods.has_correction_notice_period else f"（{basis}：{periods.base_days}个工作日）"
+        milestones.append(Milestone(MilestoneKind.ANSWER_DUE_BEFORE_EXTENSION, due, note))
         extra_days = extension.days
         due = count_working_days(calendar, due, extension.days, merged)
 
@@ -475,7 +421,15 @@ def compute_deadline(
     if explain:
         result = _with_trace(
             result,
-            _trace(result, calendar, due, merged, ANSWER_DAYS + extra_days, art33_due if delayed else None),
+            _trace(
+                result,
+                calendar,
+                due,
+                merged,
+                periods.base_days + extra_days,
+                art33_due if delayed else None,
+                requested.on if requested else None,
+            ),
         )
     return result
 
@@ -552,17 +506,7 @@ def _event_label(ev: ClockEvent) -> str:
 
 
 def _with_trace(result: DeadlineResult, trace: tuple[TraceDay, ...]) -> DeadlineResult:
-    return DeadlineResult(
-        result.received_on,
-        result.clock_start,
-        result.due_on,
-        result.provisional,
-        result.milestones,
-        result.pauses,
-        result.warnings,
-        trace,
-        result.on_the_spot,
-    )
+    return replace(result, trace=trace)
 
 
 def _trace(
@@ -572,12 +516,16 @@ def _trace(
     paused: Sequence[tuple[date, date]],
     total: int,
     art33_due: date | None,
+    correction_requested_on: date | None,
 ) -> tuple[TraceDay, ...]:
     """Each day from receipt to ``last``, counted or skipped and why (the same rule as the count)."""
+    periods = answer_periods(result.received_on)
     marks: dict[date, list[str]] = {}
+    if correction_requested_on is not None:
+        marks[correction_requested_on] = ["发出补正告知（条例第三十条）"]
     for m in result.milestones:
         if m.kind is MilestoneKind.ANSWER_DUE:
-            text = f"答复期限届满{'（条例第三十五条延迟答复）' if art33_due else '（条例第三十三条）'}"
+            text = f"答复期限届满（{'条例第三十五条延迟答复' if art33_due else periods.basis}）"
         else:
             text = f"{m.label}{m.note}"
         marks.setdefault(m.day, []).append(text)
@@ -590,6 +538,7 @@ def _trace(
         pauses=result.pauses,
         marks=marks,
         total=total,
-        answer_days=ANSWER_DAYS,
+        answer_days=periods.base_days,
         delayed=art33_due is not None,
+        correction_requested_on=correction_requested_on,
     )

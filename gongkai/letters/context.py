@@ -5,30 +5,35 @@ outcome) and the agency's letter settings into a :class:`~gongkai.core.letters.L
 :func:`compose_letter` composes it with the administrator's template overrides. A missing fact
 becomes a :class:`~gongkai.cases.errors.CaseInputError` that says where to enter it.
 
-Dates: an answer letter (答复书/告知书) carries the decision date, ``case.closed_on``, so that the
-remedy notice follows the rule of that date (R16, 行政复议法 2023 art 23); every other letter is
-dated ``today``.
+Dates: a letter carries the date of the act it records (:func:`letter_date`); an answer the
+decision date, ``case.closed_on``, so that the remedy notice follows the rule of that date (R16,
+行政复议法 2023 art 23; the 2017 text before 2024-01-01).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gongkai.cases.choices import ExtensionDecision
+from gongkai.cases.clock import nth_working_day_after
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.models import Case, FeeNotice
+from gongkai.core.answer_periods import answer_periods
 from gongkai.core.deadlines import ConsultedParty
 from gongkai.core.fees import FeeBreakdown, FeeMethod, compute_fee
 from gongkai.core.letters import (
+    PROCEDURAL_TYPES,
     ComposedLetter,
     LetterContext,
     LetterFieldMissing,
     LetterType,
+    WithheldGround,
     compose,
 )
 from gongkai.core.letters.templating import FIELD_LABELS
+from gongkai.core.placeholders import unfilled_placeholders
 from gongkai.letters.models import LetterSettings, template_overrides
 
 if TYPE_CHECKING:
@@ -54,20 +59,85 @@ class LetterFacts:
     access_method: str = ""
     responsible_agency: str = ""
     responsible_agency_contact: str = ""
+    already_published: bool = False  # 予以公开: 已主动公开 (条例 art 36(1)) rather than 可以公开 (36(2))
+    withheld_ground: WithheldGround | None = None  # 部分公开: art 14, 15 or 16
+    withheld_part: str = ""  # 部分公开: the part withheld (art 37)
 
 
 def letter_date(case: Case, kind: LetterType, today: dt.date) -> dt.date:
-    """The letter's 成文日期: the decision date for an answer, else ``today``."""
+    """The letter's 成文日期: the day of the act it records, not the day it is printed.
+
+    登记回执 → the receipt date (条例 art 31); 补正告知 → the day the 补正 was requested (art 30);
+    延期告知 → the day the extension was approved (art 33 ¶2); 征询函 → the day it was sent
+    (art 32); 收费通知 → the notice's date (国办函〔2020〕109号); an answer → the decision date
+    (``case.closed_on``), whose law the remedy notice follows (R16). Raises CaseInputError when
+    the act is not recorded yet or lies after ``today``.
+    """
+    act = _act_date(case, kind)
+    if act > today:
+        raise CaseInputError(f"案件 {case.number} 的{kind.label}日期 {act.isoformat()} 晚于今天")
+    return act
+
+
+def available_kinds(case: Case) -> list[LetterType]:
+    """The letters ``case`` can carry now: the procedural letters whose act is recorded, and the
+    answer of its outcome once it is closed (each dated by its act, :func:`letter_date`)."""
+    kinds: list[LetterType] = []
+    for kind in PROCEDURAL_TYPES:
+        try:
+            _act_date(case, kind)
+        except CaseInputError:
+            continue
+        kinds.append(kind)
+    if case.outcome_enum is not None and case.closed_on is not None:
+        kinds.append(LetterType.for_outcome(case.outcome_enum))
+    return kinds
+
+
+def _act_date(case: Case, kind: LetterType) -> dt.date:
     if kind.is_answer:
         outcome = kind.outcome
         assert outcome is not None
         if case.outcome != outcome.value or case.closed_on is None:
             shown = case.outcome_enum.full_label if case.outcome_enum is not None else "尚未办结"
             raise CaseInputError(f"案件 {case.number} 的办理结果为“{shown}”，不能出具“{outcome.full_label}”的答复书")
-        if case.closed_on > today:
-            raise CaseInputError(f"案件 {case.number} 的办结日期 {case.closed_on.isoformat()} 晚于今天")
         return case.closed_on
-    return today
+    found: dt.date | None = None
+    missing = ""
+    if kind is LetterType.RECEIPT:
+        found, missing = case.received_on, "尚未确认收到申请之日（条例第三十一条）"
+    elif kind is LetterType.CORRECTION:
+        found, missing = case.correction_requested_on, "尚未登记补正告知（条例第三十条），请先在案件中告知补正"
+    elif kind is LetterType.EXTENSION:
+        extension = _approved_extension(case)
+        found = extension.decided_on if extension is not None else None
+        missing = "没有经负责人同意的延期（条例第三十三条第二款）"
+    elif kind is LetterType.THIRD_PARTY:
+        consultation = _third_party_consultation(case)
+        found = consultation.sent_on if consultation is not None else None
+        missing = "没有征求第三方意见的记录（条例第三十二条）"
+    elif kind is LetterType.FEE:
+        notice = case.fee_notices.order_by("-notified_on", "-id").first()
+        found, missing = (notice.notified_on if notice is not None else None), "没有收费通知的记录"
+    if found is None:
+        raise CaseInputError(f"案件 {case.number} {missing}")
+    return found
+
+
+def _approved_extension(case: Case) -> Any:
+    return case.extensions.filter(decision=ExtensionDecision.APPROVED).first()
+
+
+def _third_party_consultation(case: Case) -> Any:
+    return case.consultations.filter(party=ConsultedParty.THIRD_PARTY).order_by("-sent_on", "-id").first()
+
+
+def statutory_due(received_on: dt.date) -> dt.date:
+    """The answer due date the 登记回执 states: the base period from receipt (条例 art 33 ¶2; 2008 art 24).
+
+    Never the extended date (the 延期告知 states that) and never a date moved by later pauses.
+    """
+    return nth_working_day_after(received_on, answer_periods(received_on).base_days)[0]
 
 
 def build_context(
@@ -87,7 +157,7 @@ def build_context(
         today=letter_date(case, kind, today),
         reasons=facts.reasons.strip() or (case.closing_note.strip() if kind.is_answer else "") or None,
         access_method=facts.access_method.strip() or None,
-        answer_due=case.due_on,
+        answer_due=statutory_due(case.received_on),
         correction_items=case.correction_items.strip() or None,
         correction_due=case.correction_reply_by,
         responsible_agency=facts.responsible_agency.strip() or None,
@@ -95,13 +165,12 @@ def build_context(
         reconsideration_body=settings.reconsideration_body.strip() or (agency.parent.name if agency.parent else None),
         court_name=settings.court_name.strip() or None,
         payment_instructions=settings.payment_instructions.strip() or None,
+        already_published=facts.already_published,
+        withheld_ground=facts.withheld_ground,
+        withheld_part=facts.withheld_part.strip() or None,
     )
-    if kind is LetterType.CORRECTION and case.correction_requested_on is None:
-        raise CaseInputError(f"案件 {case.number} 尚未登记补正告知（条例第三十条），请先在案件中告知补正")
     if kind is LetterType.EXTENSION:
-        extension = case.extensions.filter(decision=ExtensionDecision.APPROVED).first()
-        if extension is None:
-            raise CaseInputError(f"案件 {case.number} 没有经负责人同意的延期（条例第三十三条第二款）")
+        extension = _approved_extension(case)
         context = replace(
             context,
             extension_days=extension.days,
@@ -109,10 +178,7 @@ def build_context(
             reasons=facts.reasons.strip() or extension.reason.strip() or None,
         )
     if kind is LetterType.THIRD_PARTY:
-        consultation = case.consultations.filter(party=ConsultedParty.THIRD_PARTY).order_by("-sent_on", "-id").first()
-        if consultation is None:
-            raise CaseInputError(f"案件 {case.number} 没有征求第三方意见的记录（条例第三十二条）")
-        context = replace(context, consultation_party=consultation.party_name)
+        context = replace(context, consultation_party=_third_party_consultation(case).party_name)
     if kind in (LetterType.FEE, LetterType.ANSWER_OTHER_FEE_UNPAID):
         notice = case.fee_notices.order_by("-notified_on", "-id").first()
         if notice is None:
@@ -137,7 +203,7 @@ def _fee_of(case: Case, notice: FeeNotice) -> FeeBreakdown:
 def compose_letter(kind: LetterType, context: LetterContext, agency: Agency) -> ComposedLetter:
     """Compose with the stored overrides; a missing fact becomes a message that says where to enter it."""
     try:
-        return compose(kind, context, overrides=template_overrides())
+        composed = compose(kind, context, overrides=template_overrides())
     except LetterFieldMissing as exc:
         field = exc.field or ""
         label = FIELD_LABELS.get(field, field)
@@ -146,3 +212,7 @@ def compose_letter(kind: LetterType, context: LetterContext, agency: Agency) -> 
                 f"{agency.name}的文书设置缺少“{label}”，请系统管理员在“系统管理 › 文书设置”中填写"
             ) from None
         raise CaseInputError(f"出具“{kind.label}”需要“{label}”，请填写后重试") from None
+    unfilled = unfilled_placeholders(composed.text())
+    if unfilled:
+        raise CaseInputError(f"“{kind.label}”中仍有未填写的内容：{'、'.join(unfilled)}，请填写后再出具")
+    return composed

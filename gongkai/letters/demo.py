@@ -1,7 +1,13 @@
-"""Demo letters of 果园街道's demo cases, with their 送达 (idempotent; dates relative to ``today``).
+"""Demo letters: every demo agency's letter settings, and 果园街道's letters with their 送达.
 
-Served and unserved letters side by side: a 登记回执 signed for at the counter, one sent by EMS
-and not yet signed for (on the desk's 未送达 list), a 补正告知书 not yet sent, and an answer
+Idempotent; dates relative to ``today``. First every agency can issue every letter (court,
+复议机关, payment; contacts): settings and contact details already entered are kept. The names
+follow the courts' jurisdiction as 行政诉讼法 arts 14, 15 and 18 set it [D: demo data, to be
+checked by each agency]: a 区 department or 街道 is sued in the 区 court; a 区 government and the
+市 government in the intermediate court that hears such cases in Beijing (北京市第四中级人民法院).
+
+Then served and unserved letters side by side: a 登记回执 signed for at the counter, one sent by
+EMS and not yet signed for (on the desk's 未送达 list), a 补正告知书 not yet sent, and an answer
 sent by 电子送达 and downloaded by the applicant.
 """
 
@@ -14,9 +20,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from gongkai.accounts.models import User
-from gongkai.agencies.models import Agency
+from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.clock import nth_working_day_after
-from gongkai.cases.demo import AGENCY_CODE, MARKER
+from gongkai.cases.demo import AGENCY_CODE, MARKER, fill_contacts
 from gongkai.cases.models import Case
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import ServiceMethod
@@ -25,8 +31,52 @@ from gongkai.letters.deliveries import record_delivery, record_download
 from gongkai.letters.models import Letter, LetterSettings
 from gongkai.letters.services import generate_letter
 
+DISTRICT_COURT = "北京市密云区人民法院"
+INTERMEDIATE_COURT = "北京市第四中级人民法院"
+PAYMENT = (
+    "请持本通知到本机关政府信息公开工作机构领取《北京市非税收入一般缴款书》，"
+    "通过缴款书所列银行或北京市非税收入收缴系统缴纳，缴款后请将缴款凭证复印件交回本机关"
+)
+
+
+def court_for(agency: Agency) -> str:
+    """The court named in the remedy notice: 区 court for departments and 街道, 四中院 for governments."""
+    if agency.level in (AgencyLevel.PROVINCE, AgencyLevel.COUNTY):
+        return INTERMEDIATE_COURT
+    return DISTRICT_COURT
+
+
+def review_body_for(agency: Agency) -> str:
+    """The 行政复议机关: the 本级人民政府 above (行政复议法 2023 art 24); a 省级 government for itself (art 25)."""
+    return agency.parent.name if agency.parent is not None else agency.name
+
+
+@transaction.atomic
+def fill_settings(*, log: Callable[[str], None]) -> None:
+    """Complete every agency's letter settings and contacts (fields already entered are kept)."""
+    fill_contacts()
+    filled = 0
+    for agency in Agency.objects.select_related("parent").order_by("code"):
+        settings, _ = LetterSettings.objects.get_or_create(agency=agency)
+        changed = []
+        for field, value in (
+            ("number_prefix", f"{agency.short_name or agency.name}信息公开"),
+            ("reconsideration_body", review_body_for(agency)),
+            ("court_name", court_for(agency)),
+            ("payment_instructions", PAYMENT),
+        ):
+            if not getattr(settings, field).strip():
+                setattr(settings, field, value)
+                changed.append(field)
+        if changed:
+            settings.save()
+            filled += 1
+    if filled:
+        log(f"文书设置：{filled} 个机关已补全（复议机关、人民法院、缴费方式）")
+
 
 def load(*, today: dt.date, log: Callable[[str], None]) -> None:
+    fill_settings(log=log)
     agency = Agency.objects.filter(code=AGENCY_CODE).first()
     if agency is None:
         return

@@ -8,19 +8,17 @@ from django import forms
 
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
-from gongkai.core.letters import PROCEDURAL_TYPES, LetterType
+from gongkai.core.letters import WithheldGround
 from gongkai.core.letters.service import ServiceMethod
+from gongkai.letters.context import available_kinds
 from gongkai.letters.uploads import PROOF_KINDS, accept_attribute
 
 MAX_LEDGER_BYTES = 5 * 1024 * 1024
 
 
 def letter_choices(case: Any) -> list[tuple[str, str]]:
-    """The procedural letters, and the answer letter of the case's outcome once it is closed."""
-    kinds = list(PROCEDURAL_TYPES)
-    if case.outcome_enum is not None:
-        kinds.append(LetterType.for_outcome(case.outcome_enum))
-    return [(k.value, k.label) for k in kinds]
+    """The letters whose act the case records (procedural letters), and the answer once it is closed."""
+    return [(k.value, k.label) for k in available_kinds(case)]
 
 
 class LetterForm(forms.Form):
@@ -44,6 +42,25 @@ class LetterForm(forms.Form):
         help_text="本机关不掌握时，能够确定的负责机关（条例第三十六条第（五）项）",
     )
     responsible_agency_contact = forms.CharField(label="该机关联系方式", max_length=120, required=False)
+    already_published = forms.BooleanField(
+        label="所申请信息已经主动公开",
+        required=False,
+        help_text="予以公开：已主动公开的引用条例第三十六条第（一）项，否则引用第（二）项",
+    )
+    withheld_part = forms.CharField(
+        label="不予公开的部分",
+        max_length=500,
+        required=False,
+        help_text="部分公开：写明不予公开的是哪一部分（条例第三十七条）",
+    )
+    withheld_ground = forms.TypedChoiceField(
+        label="不予公开部分的依据",
+        required=False,
+        choices=[("", "—"), *((g.value, g.label) for g in WithheldGround)],
+        coerce=WithheldGround,
+        empty_value=None,
+        help_text="部分公开：条例第十四条、第十五条或第十六条",
+    )
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

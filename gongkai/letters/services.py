@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 class LetterAudit(StrEnum):
     GENERATED = "letter.generated"
+    REPRINTED = "letter.reprinted"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,3 +140,27 @@ def generate_letter(
         letter.file.delete(save=False)
         raise
     return letter
+
+
+@transaction.atomic
+def reprint_letter(*, actor: User, letter: Letter, facts: LetterFacts | None = None) -> bytes:
+    """A stored letter printed again: its number and 成文日期 kept, marked 重印 (GB/T 9704-2012 §7.3.5.3).
+
+    The .docx is composed anew from the case with the original number and date, so a reprint never
+    looks like a new act; the stored letter is left as issued. Audited as ``letter.reprinted``.
+    """
+    case = Case.objects.select_related("agency", "agency__parent").get(pk=letter.case_id)
+    _require_writer(actor, case)
+    kind = LetterType(letter.kind)
+    settings = settings_for(case.agency)
+    context = build_context(
+        case, kind, today=letter.issued_on, number=letter.number, facts=facts or LetterFacts(), settings=settings
+    )
+    composed = compose_letter(kind, replace(context, today=letter.issued_on, reprint=True), case.agency)
+    record(
+        actor=actor,
+        action=LetterAudit.REPRINTED,
+        target=letter,
+        changes={"case": case.number, "kind": kind.label, "number": letter.number, "issued_on": letter.issued_on},
+    )
+    return render_docx(composed)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deliveries/<int:pk>/received/", views.confirm_receipt_view, name="confirm_receipt"),
     path("deliveries/<int:pk>/proof/", views.proof, name="proof"),
     path("case/<int:case_pk>/receipt.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/reprint/", views.reprint, name="reprint"),
     path("ledger/export/", views.ledger_export, name="ledger_export"),
     path("ledger/import/", views.ledger_import, name="ledger_import"),
 ]

@@ -7,6 +7,7 @@ a 404; the services refuse writes by those who may only read (403).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,9 +34,10 @@ from gongkai.letters.documents import letter_pdf, pdf_filename
 from gongkai.letters.forms import DeliveryForm, LedgerExportForm, LedgerImportForm, LetterForm, ReceiptForm
 from gongkai.letters.models import Delivery, Letter
 from gongkai.letters.receipts import receipt_filename, receipt_pdf
-from gongkai.letters.services import generate_letter, preview_letter
+from gongkai.letters.services import generate_letter, preview_letter, reprint_letter
 from gongkai.letters.uploads import PROOF_KINDS, UploadRejected
 from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
+from gongkai.web.auth import staff
 from gongkai.web.errors import USER_ERRORS, show_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,6 +119,9 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
                 access_method=data["access_method"],
                 responsible_agency=data["responsible_agency"],
                 responsible_agency_contact=data["responsible_agency_contact"],
+                already_published=data["already_published"],
+                withheld_part=data["withheld_part"],
+                withheld_ground=data["withheld_ground"],
             )
             try:
                 if "preview" in request.POST:
@@ -239,6 +245,19 @@ def _pdf_response(data: bytes, filename: str, *, inline: bool) -> HttpResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@roles(AGENCY_STAFF)
+@require_http_methods(["POST"])
+def reprint(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The letter printed again with its number and date, marked 重印 (audited)."""
+    letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
+    try:
+        data = reprint_letter(actor=staff(request), letter=letter)
+    except USER_ERRORS as exc:
+        show_error(request, exc)
+        return redirect("letters:case", case_pk=letter.case_id)
+    return FileResponse(BytesIO(data), as_attachment=True, filename=f"重印-{letter.download_name}", content_type=DOCX)
 
 
 @roles(ALL_ROLES)

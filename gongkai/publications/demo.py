@@ -24,6 +24,7 @@ from django.db import transaction
 
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
+from gongkai.cases.demo import fill_contacts
 from gongkai.core.publication_flow import SecrecyVerdict
 from gongkai.publications import services
 from gongkai.publications.models import Article20Figures, Category, Guide, Item, RegisterDocument, RegisterKind, Topic
@@ -466,6 +467,9 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
     by_name = {c.name: c for c in Category.objects.filter(agency=agency)}
     if not Guide.objects.filter(agency=agency).exists():
         from gongkai.publications.guide import default_guide
+
+        fill_contacts()  # the 指南 states the 工作机构's address and phone (条例 art 12 ¶2)
+        agency.refresh_from_db()
 
         services.update_guide(actor=users["gy_officer"], agency=agency, body=default_guide(agency))
     if not RegisterDocument.objects.filter(agency=agency).exists():

@@ -55,7 +55,9 @@ def test_desk_queries_do_not_grow_with_cases(tree, desk, client: Client, on_day,
     client.force_login(tree.officer_a)
     InProgressCase(actor=tree.officer_a, department=desk.office, assigned_to=tree.officer_a)
     client.get(reverse("cases:desk"))  # warm the calendar cache
-    with django_assert_max_num_queries(14) as few:  # 12 + letters panel: calendar stamp, unserved letters
+    with django_assert_max_num_queries(
+        15
+    ) as few:  # 12 + letters panel (calendar stamp, unserved letters) + 复议/诉讼期限
         client.get(reverse("cases:desk"))
     for i in range(30):
         InProgressCase(
@@ -183,20 +185,24 @@ def test_deadline_page_explains_day_by_day(tree, client: Client) -> None:  # typ
     case = InProgressCase(actor=tree.officer_a)
     client.force_login(tree.officer_a)
     text = client.get(reverse("cases:deadline", args=[case.pk])).content.decode()
-    assert "答复期限：2026-03-30" in text and "逐日计算" in text
-    assert "2026-03-30 周一  第20个工作日" in text
+    assert "答复期限：2026年3月30日" in text and "逐日计算" in text
+    assert "2026年3月30日 周一  第20个工作日" in text
 
 
 def test_provisional_due_date_is_shown_as_such(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a, today=D(2026, 12, 21))
-    assert case.due_is_provisional and case.due_on == D(2027, 1, 18)  # 2027 assumed weekends-only
+    assert case.due_is_provisional and case.due_on == D(2027, 1, 19)  # 2027: 元旦 (Fri) and weekends off
     client.force_login(tree.officer_a)
     assert "暂定" in client.get(reverse("cases:desk")).content.decode()
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "暂定" in detail and "2027年节假日安排尚未发布" in detail
     trace = client.get(reverse("cases:deadline", args=[case.pk])).content.decode()
-    assert "2027-01-18 周一  第20个工作日 —— 答复期限届满（条例第三十三条）（暂定：该年节假日安排未发布）" in trace
-    assert "2026-12-31 周四  第8个工作日\n" in trace
+    assert (
+        "2027年1月19日 周二  第20个工作日 —— 答复期限届满（条例第三十三条第二款）（暂定：该年节假日安排未发布）"
+        in trace
+    )
+    assert "2027年1月1日 周五  元旦（暂定），不计" in trace
+    assert "2026年12月31日 周四  第8个工作日\n" in trace
 
 
 def test_home_panel_counts(tree, client: Client) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from gongkai.core.calendar import (
     with_assumed_years,
 )
 from gongkai.core.errors import CalendarDataError, CalendarYearMissing
+from gongkai.core.statutory_holidays import statutory_holidays
 
 D = date.fromisoformat
 CAL = WorkingCalendar()
@@ -382,8 +383,9 @@ def test_nth_is_monotonic_in_the_start(a: date, b: date, n: int) -> None:
     ("start", "n", "expected", "assumed"),
     [
         ("2026-03-02", 20, "2026-03-30", ()),  # inside the known years: final
-        ("2026-12-21", 20, "2027-01-18", (2027,)),  # 2027 counted on weekends only
-        ("2026-12-30", 280, "2028-01-26", (2027, 2028)),  # two years past the last known one
+        ("2026-12-21", 20, "2027-01-19", (2027,)),  # 2027: 元旦 (Fri 01-01) and weekends off
+        # two years past the last known one: 2027's 7 weekday holidays, 2028's 春节 (01-25..01-28)
+        ("2026-12-30", 280, "2028-02-10", (2027, 2028)),
     ],
 )
 def test_with_assumed_years(start: str, n: int, expected: str, assumed: tuple[int, ...]) -> None:
@@ -392,9 +394,10 @@ def test_with_assumed_years(start: str, n: int, expected: str, assumed: tuple[in
     assert 2027 not in CAL.known_years  # the given calendar is left as it was
 
 
-def test_assumed_years_are_weekends_only_and_say_so() -> None:
+def test_assumed_years_hold_only_the_statutory_days_and_say_so() -> None:
     year = assumed_year(2027)
-    assert year.entries == () and year.source is ASSUMED_SOURCE and "暂定" in year.source.title
+    assert year.source is ASSUMED_SOURCE and "暂定" in year.source.title and "调休未知" in year.source.title
+    assert {e.day for e in year.entries} == {d for d, _ in statutory_holidays(2027)}
     assert year.origin == "2027年（暂定）"
 
 
@@ -409,3 +412,66 @@ def test_with_assumed_years_refuses(compute: Callable[[WorkingCalendar], date]) 
     assert MAX_ASSUMED_YEARS == 2
     with pytest.raises(CalendarYearMissing):
         with_assumed_years(CAL, compute)
+
+
+# ---------------------------------------------------------------------------------------------
+# The provisional plan of an unpublished year: the 放假办法's certain holidays (spec §5.1, §5.4)
+# ---------------------------------------------------------------------------------------------
+
+PROVISIONAL_2027 = assumed_year(2027)
+PLAN_2027 = WorkingCalendar(
+    [*(CAL.year_data(y) for y in sorted(CAL.known_years)), PROVISIONAL_2027], package_data=False
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "name"),
+    [
+        ("2027-01-01", DayKind.HOLIDAY, "元旦（暂定）"),  # Friday
+        ("2027-02-05", DayKind.HOLIDAY, "春节（暂定）"),  # 除夕, Friday
+        ("2027-02-06", DayKind.HOLIDAY, "春节（暂定）"),  # 初一
+        ("2027-02-08", DayKind.HOLIDAY, "春节（暂定）"),  # 初三, Monday
+        ("2027-02-09", DayKind.WORKDAY, ""),  # 初四: no 补假 known
+        ("2027-04-05", DayKind.HOLIDAY, "清明节（暂定）"),  # the solar term
+        ("2027-05-01", DayKind.HOLIDAY, "劳动节（暂定）"),
+        ("2027-05-02", DayKind.HOLIDAY, "劳动节（暂定）"),
+        ("2027-06-09", DayKind.HOLIDAY, "端午节（暂定）"),
+        ("2027-09-15", DayKind.HOLIDAY, "中秋节（暂定）"),
+        ("2027-10-03", DayKind.HOLIDAY, "国庆节（暂定）"),
+        ("2027-10-04", DayKind.WORKDAY, ""),  # Monday: a likely 补假, still unknown
+        ("2027-02-20", DayKind.WEEKEND, ""),  # a Saturday that may become 调休上班: unknown, weekend
+    ],
+)
+def test_provisional_2027_plan(day: str, kind: DayKind, name: str) -> None:
+    info = PLAN_2027.day_kind(D(day))
+    assert (info.kind, info.name) == (kind, name)
+
+
+def test_provisional_year_is_marked_and_has_the_13_statutory_days() -> None:
+    assert PROVISIONAL_2027.source.title.startswith("暂定")
+    assert len(PROVISIONAL_2027.entries) == 13
+    assert all(e.kind is EntryKind.OFF for e in PROVISIONAL_2027.entries)
+    # a count that runs into 2027 is flagged as assumed (暂定) even though it skips the holidays
+    due, assumed = with_assumed_years(CAL, lambda c: c.nth_working_day_after(D("2026-12-31"), 1))
+    assert (due, assumed) == (D("2027-01-04"), (2027,))
+
+
+@pytest.mark.parametrize(
+    ("year", "chuxi", "qingming", "duanwu", "zhongqiu"),
+    [
+        (2025, "2025-01-28", "2025-04-04", "2025-05-31", "2025-10-06"),  # as in the 2025 notice
+        (2026, "2026-02-16", "2026-04-05", "2026-06-19", "2026-09-25"),  # as in the 2026 notice
+        (2027, "2027-02-05", "2027-04-05", "2027-06-09", "2027-09-15"),  # spec §5.4
+    ],
+)
+def test_statutory_lunar_dates(year: int, chuxi: str, qingming: str, duanwu: str, zhongqiu: str) -> None:
+    days = dict(statutory_holidays(year))
+    assert next(d for d, n in statutory_holidays(year) if n == "春节") == D(chuxi)
+    assert (days[D(qingming)], days[D(duanwu)], days[D(zhongqiu)]) == ("清明节", "端午节", "中秋节")
+
+
+def test_mid_autumn_inside_national_day_is_one_date() -> None:
+    # 2031: 中秋 is 10-01 (lunar-python); one entry carrying both names, no duplicate date
+    names = dict(statutory_holidays(2031))
+    assert names[D("2031-10-01")] == "中秋节、国庆节"
+    assert len(names) == 12

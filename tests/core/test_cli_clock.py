@@ -67,8 +67,8 @@ def test_deadline_explain(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert code == 0 and lines[0] == "2026-03-19"
     assert "逐日计算：" in lines
-    assert any(line.strip().startswith("2026-02-14 周六  调休上班（春节），第1个工作日") for line in lines)
-    assert any(line.strip() == "2026-02-16 周一  春节，不计" for line in lines)
+    assert any(line.strip().startswith("2026年2月14日 周六  调休上班（春节），第1个工作日") for line in lines)
+    assert any(line.strip() == "2026年2月16日 周一  春节，不计" for line in lines)
     assert "答复期限届满" in lines[-1]
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongkai.core.answer_periods import answer_periods
 from gongkai.core.calendar import CalendarEntry, CalendarYear, DayKind, EntryKind, WorkingCalendar, package_years
 from gongkai.core.deadlines import (
     AnsweredOnTheSpot,
@@ -387,8 +388,41 @@ def test_trace_names_fee_and_correction_days() -> None:
     assert notes[D("2026-03-05")] == "第1个工作日"
     assert notes[D("2026-03-06")].startswith("缴费期间，不计")
     text = result.explain()
-    assert text.splitlines()[0] == f"答复期限：{result.due_on}"
-    assert "逐日计算：" in text and "2026-03-06 周五" in text
+    assert text.splitlines()[0] == "答复期限：2026年4月2日"
+    assert "逐日计算：" in text and "2026年3月6日 周五" in text
+
+
+def test_days_before_the_correction_notice_are_the_agencys_review_not_the_applicants() -> None:
+    """A 补正 sent on 03-05: 03-03 and 03-04 are review days; 03-05 … 03-09 wait for the applicant."""
+    events = (CorrectionRequested(D("2026-03-05")), CorrectionReceived(D("2026-03-10")))
+    notes = {t.day: t.note for t in compute_deadline(D("2026-03-02"), events, calendar=CAL, explain=True).trace}
+    assert notes[D("2026-03-03")].startswith("补正告知发出前的审查期间") and "条例第三十条" in notes[D("2026-03-03")]
+    assert notes[D("2026-03-05")].startswith("等待申请人补正，不计") and "发出补正告知" in notes[D("2026-03-05")]
+    assert notes[D("2026-03-09")].startswith("等待申请人补正")
+    assert "收到补正之日" in notes[D("2026-03-10")] and notes[D("2026-03-11")].startswith("第1个工作日")
+
+
+@pytest.mark.parametrize(
+    ("received", "extension", "expected", "base"),
+    [
+        ("2019-05-14", None, "2019-06-04", 15),  # 2008 条例 art 24 ¶2: 15 working days
+        ("2019-05-15", None, "2019-06-13", 20),  # 2019 条例 art 33 ¶2 from its first day (端午 06-07 skipped)
+        ("2018-03-01", 15, "2018-04-13", 15),  # 15 + 15 (清明 04-05..04-07, 04-08 Sun 上班)
+    ],
+)
+def test_2008_regulation_periods_by_receipt_date(
+    received: str, extension: int | None, expected: str, base: int
+) -> None:
+    events = [Extension(extension, D(received))] if extension else []
+    assert answer_periods(D(received)).base_days == base
+    assert compute_deadline(D(received), events, calendar=CAL).due_on == D(expected)
+
+
+def test_2008_regulation_caps_the_extension_at_15_and_cites_art_24() -> None:
+    with pytest.raises(DeadlineError, match="最长不得超过15个工作日（2008年条例第二十四条第二款）"):
+        compute_deadline(D("2018-03-01"), [Extension(16, D("2018-03-01"))], calendar=CAL)
+    result = compute_deadline(D("2018-03-01"), calendar=CAL)
+    assert result.correction_notice_due is None  # the 7-day 补正 notice period came in 2019 (art 30)
 
 
 def test_trace_agrees_with_the_count_in_random_cases() -> None:
@@ -440,7 +474,7 @@ def test_due_matches_a_day_by_day_walk(data: st.DataObject) -> None:
     received = data.draw(st.dates(D("2005-01-01"), D("2026-06-30")))
     pauses = data.draw(pauses_after(received))
     events = [Consultation(s, e) for s, e in pauses]
-    assert due(received.isoformat(), *events) == naive_due(received, pauses)
+    assert due(received.isoformat(), *events) == naive_due(received, pauses, answer_periods(received).base_days)
 
 
 @settings(max_examples=200)

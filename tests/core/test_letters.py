@@ -29,8 +29,10 @@ from gongkai.core.letters import (
     LetterTemplateError,
     LetterType,
     Remedy,
+    WithheldGround,
     check_template,
     chinese_date,
+    compose,
     default_templates,
     fee_payment_due,
     format_letter_number,
@@ -39,6 +41,7 @@ from gongkai.core.letters import (
     render_letter,
     template_keys,
 )
+from gongkai.core.letters.writer import render_docx
 from gongkai.core.outcomes import Outcome
 
 T = LetterType
@@ -71,6 +74,8 @@ CONTEXT = LetterContext(
     responsible_agency_contact="010-12345678",
     reconsideration_body="测试区人民政府",
     court_name="测试区人民法院",
+    withheld_part="合同附件中的报价明细",
+    withheld_ground=WithheldGround.ART15,
 )
 
 # The legal basis each letter names, as the 条例 numbers it (spec §1.1, §1.3, §2.1).
@@ -80,8 +85,8 @@ EXPECTED_BASIS: dict[LetterType, str] = {
     T.EXTENSION: REGULATION + "第三十三条第二款",
     T.THIRD_PARTY: REGULATION + "第十五条、第三十二条",
     T.FEE: REGULATION + "第四十二条第一款和" + FEE_MEASURES + "第三条、第四条第二款",
-    T.ANSWER_GRANTED: REGULATION + "第三十六条第（一）项、第（二）项",
-    T.ANSWER_PARTIAL: REGULATION + "第三十七条",
+    T.ANSWER_GRANTED: REGULATION + "第三十六条第（二）项",  # 可以公开 (already_published not set)
+    T.ANSWER_PARTIAL: REGULATION + "第十五条、第三十七条",  # the withheld part's ground, then art 37
     T.ANSWER_WITHHELD_STATE_SECRET: REGULATION + "第十四条、第三十六条第（三）项",
     T.ANSWER_WITHHELD_PROHIBITED_BY_LAW: REGULATION + "第十四条、第三十六条第（三）项",
     T.ANSWER_WITHHELD_SECURITY_STABILITY: REGULATION + "第十四条、第三十六条第（三）项",
@@ -246,6 +251,7 @@ def test_answer_basis_agrees_with_the_outcome_table(kind: LetterType) -> None:
     assert outcome is not None
     # Both facts of 本机关不掌握: with the responsible agency (36(5)) and without (36(4)).
     text = letter_text(kind, CONTEXT) + letter_text(kind, replace(CONTEXT, responsible_agency=None))
+    text += letter_text(kind, replace(CONTEXT, already_published=True))  # 予以公开: 36(1) as well as 36(2)
     cited = re.findall(r"第[一二三四五六七八九十]+条|第（[一二三四五六七]）项|第[一二三]款", outcome.basis)
     if outcome.basis.startswith("条例第"):
         assert cited
@@ -542,6 +548,70 @@ def test_literal_braces_are_allowed() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("published", "cited", "finding"),
+    [
+        (True, "第三十六条第（一）项的规定", "已经主动公开"),
+        (False, "第三十六条第（二）项的规定", "属于可以公开的政府信息"),
+    ],
+)
+def test_granted_cites_36_1_or_36_2_by_the_facts_not_both(published: bool, cited: str, finding: str) -> None:
+    text = letter_text(T.ANSWER_GRANTED, replace(CONTEXT, already_published=published))
+    assert cited in text and finding in text
+    assert "第（一）项、第（二）项" not in text
+
+
+@pytest.mark.parametrize(
+    ("ground", "article"),
+    [
+        (WithheldGround.ART14, "第十四条、第三十七条"),
+        (WithheldGround.ART15, "第十五条、第三十七条"),
+        (WithheldGround.ART16_1, "第十六条第一款、第三十七条"),
+        (WithheldGround.ART16_2, "第十六条第二款、第三十七条"),
+    ],
+)
+def test_partial_states_the_withheld_part_and_its_ground(ground: WithheldGround, article: str) -> None:
+    text = letter_text(T.ANSWER_PARTIAL, replace(CONTEXT, withheld_ground=ground))
+    assert f"{REGULATION}{article}的规定" in text
+    assert f"其中，合同附件中的报价明细属于{ground.label}，本机关不予公开" in text
+
+
+def test_partial_without_ground_or_part_is_refused_naming_the_field() -> None:
+    with pytest.raises(LetterFieldMissing, match="withheld_part"):
+        letter_text(T.ANSWER_PARTIAL, replace(CONTEXT, withheld_part=None))
+    with pytest.raises(LetterFieldMissing, match="withheld_ground"):
+        letter_text(T.ANSWER_PARTIAL, replace(CONTEXT, withheld_ground=None))
+
+
+def test_36_5_letter_states_the_reason_and_the_agency() -> None:
+    text = letter_text(T.ANSWER_UNAVAILABLE_NOT_HELD, replace(CONTEXT, reasons="道路维修合同由交通运输局签订和保存"))
+    assert (
+        "不属于本机关负责公开，理由是：道路维修合同由交通运输局签订和保存。负责公开该政府信息的行政机关为测试区交通运输局"
+        in text
+    )
+    assert "第三十六条第（五）项" in text
+
+
+@pytest.mark.parametrize(
+    ("decided", "article"),
+    [
+        (date(2023, 12, 29), "《中华人民共和国行政复议法》第九条"),
+        (date(2024, 1, 1), "《中华人民共和国行政复议法》第二十条"),
+    ],
+)
+def test_standard_remedy_cites_the_review_law_of_the_decision_date(decided: date, article: str) -> None:
+    text = letter_text(T.ANSWER_GRANTED, replace(CONTEXT, today=decided))
+    assert article in text and "六十日内" in text
+
+
+def test_reprint_keeps_the_date_and_says_so() -> None:
+    first = compose(T.ANSWER_GRANTED, CONTEXT)
+    again = compose(T.ANSWER_GRANTED, replace(CONTEXT, reprint=True))
+    assert again.date_text == first.date_text == "2026年3月2日"
+    assert "（重印）" in again.text() and "（重印）" not in first.text()
+    assert "（重印）" in _all_text(Document(io.BytesIO(render_docx(again))))
+
+
 def test_field_values_are_not_reparsed() -> None:
     text = letter_text(T.ANSWER_PARTIAL, replace(CONTEXT, reasons="见{legal_basis}与{{x}}"))
     assert "见{legal_basis}与{{x}}。" in text
@@ -571,3 +641,8 @@ def test_letter_number_refuses_bad_parts(year: int, serial: int) -> None:
 )
 def test_chinese_date(day: date, expected: str) -> None:
     assert chinese_date(day) == expected
+
+
+def test_a_quoted_request_ending_in_a_full_stop_prints_no_double_stop() -> None:
+    text = letter_text(T.ANSWER_GRANTED, replace(CONTEXT, request_summary="请公开2025年道路维修合同。"))
+    assert "“请公开2025年道路维修合同”。" in text and "。”。" not in text

@@ -14,13 +14,13 @@ from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
 from gongkai.cases.errors import CaseInputError
 from gongkai.core.fees import FeeMethod
-from gongkai.core.letters import LetterTemplateError, LetterType
+from gongkai.core.letters import LetterTemplateError, LetterType, WithheldGround
 from gongkai.core.outcomes import Outcome
 from gongkai.letters.context import LetterFacts
 from gongkai.letters.models import Letter, LetterSettings, LetterTemplateOverride
-from gongkai.letters.services import generate_letter, preview_letter
+from gongkai.letters.services import generate_letter, preview_letter, reprint_letter
 from tests.conftest import Tree
-from tests.factories import AwaitingCorrectionCase, CaseFactory, ClosedCase, ConsultingCase, InProgressCase
+from tests.factories import CASE_DAY, AwaitingCorrectionCase, CaseFactory, ClosedCase, ConsultingCase, InProgressCase
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,9 @@ def test_receipt_is_numbered_stored_and_audited(tree: Tree, letter_settings: Let
     letter = generate_letter(actor=tree.officer_a, case=case, kind=T.RECEIPT, today=TODAY)
 
     assert (letter.number, letter.year, letter.sequence) == ("测甲街公开〔2026〕1号", 2026, 1)
-    assert letter.issued_on == TODAY and letter.agency == tree.street_a and letter.case == case
+    # dated the day of receipt (the act it records), not the day it is printed
+    assert letter.issued_on == case.received_on == CASE_DAY != TODAY
+    assert letter.agency == tree.street_a and letter.case == case
     text = _docx_text(letter)
     assert text.startswith("政府信息公开申请登记回执\n测甲街公开〔2026〕1号")
     assert f"申请编号为{case.number}" in text
@@ -58,7 +60,10 @@ def test_numbers_run_per_agency_and_year(tree: Tree, letter_settings: LetterSett
     first = generate_letter(actor=tree.officer_a, case=a1, kind=T.RECEIPT, today=TODAY)
     second = generate_letter(actor=tree.officer_a, case=a2, kind=T.RECEIPT, today=TODAY)
     other = generate_letter(actor=tree.officer_b, case=b, kind=T.RECEIPT, today=TODAY)
-    next_year = generate_letter(actor=tree.officer_a, case=a1, kind=T.RECEIPT, today=dt.date(2027, 1, 4))
+    next_year_case = CaseFactory(actor=tree.officer_a, today=dt.date(2026, 12, 31))
+    next_year_case.received_on = dt.date(2027, 1, 4)  # received in the new year
+    next_year_case.save(update_fields=["received_on"])
+    next_year = generate_letter(actor=tree.officer_a, case=next_year_case, kind=T.RECEIPT, today=dt.date(2027, 1, 4))
     assert [first.sequence, second.sequence, other.sequence, next_year.sequence] == [1, 2, 1, 1]
     # No settings for 乙: the prefix falls back to the agency's name.
     assert other.number == "测试区乙街道办事处信息公开〔2026〕1号"
@@ -110,9 +115,12 @@ def test_answer_reasons_default_to_the_closing_note(tree: Tree, letter_settings:
         case=case,
         kind=T.ANSWER_PARTIAL,
         today=TODAY,
-        facts=LetterFacts(access_method="随本答复提供"),
+        facts=LetterFacts(access_method="随本答复提供", withheld_part="第3页", withheld_ground=WithheldGround.ART15),
     )
-    assert "对不予公开的内容，理由如下：第3页载有个人信息，已作遮盖处理。" in letter.text
+    assert (
+        "其中，第3页属于涉及商业秘密、个人隐私等公开会对第三方合法权益造成损害的政府信息（条例第十五条），本机关不予公开。理由如下：第3页载有个人信息，已作遮盖处理。"
+        in letter.text
+    )
 
 
 def test_a_missing_fact_is_named_and_uses_no_number(tree: Tree, letter_settings: LetterSettings) -> None:
@@ -231,3 +239,71 @@ def test_letters_are_visible_like_their_cases(tree: Tree, letter_settings: Lette
     assert list(Letter.objects.visible_to(tree.supervisor)) == [letter]
     assert not Letter.objects.visible_to(tree.officer_b).exists()
     assert not Letter.objects.visible_to(tree.other_supervisor).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters are dated by the act they record; the receipt states the base period; reprints
+# ---------------------------------------------------------------------------------------------
+
+
+def test_each_letter_is_dated_by_its_act(tree: Tree, letter_settings: LetterSettings) -> None:
+    approved_on, fee_on, printed = dt.date(2026, 3, 12), dt.date(2026, 3, 13), dt.date(2026, 4, 20)
+    case = InProgressCase(actor=tree.officer_a)
+    case = services.request_extension(actor=tree.officer_a, case=case, days=15, reason="调取档案", today=TODAY)
+    case = services.approve_extension(actor=tree.leader_a, case=case, today=approved_on)
+    case = services.send_fee_notice(
+        actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=250, today=fee_on
+    )
+    dates = {
+        kind: generate_letter(actor=tree.officer_a, case=case, kind=kind, today=printed).issued_on
+        for kind in (T.RECEIPT, T.EXTENSION, T.FEE)
+    }
+    assert dates == {T.RECEIPT: CASE_DAY, T.EXTENSION: approved_on, T.FEE: fee_on}
+    corrected = AwaitingCorrectionCase(actor=tree.officer_a)
+    letter = generate_letter(actor=tree.officer_a, case=corrected, kind=T.CORRECTION, today=printed)
+    assert letter.issued_on == corrected.correction_requested_on == CASE_DAY + dt.timedelta(days=1)
+    assert letter.text.splitlines()[-1] == "2026年3月3日"
+
+
+def test_receipt_states_the_base_period_never_the_extended_date(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = InProgressCase(actor=tree.officer_a)
+    case = services.request_extension(actor=tree.officer_a, case=case, days=20, reason="调取档案", today=TODAY)
+    case = services.approve_extension(actor=tree.leader_a, case=case, today=TODAY)
+    assert case.due_on == dt.date(2026, 4, 28)  # extended
+    receipt = generate_letter(actor=tree.officer_a, case=case, kind=T.RECEIPT, today=TODAY)
+    assert "20个工作日内作出答复，答复期限为2026年3月30日" in receipt.text and "2026年4月28日" not in receipt.text
+    extension = generate_letter(actor=tree.officer_a, case=case, kind=T.EXTENSION, today=TODAY)
+    assert "延长后的答复期限为2026年4月28日" in extension.text
+
+
+def test_reprint_keeps_number_and_date_and_is_audited(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = CaseFactory(actor=tree.officer_a)
+    letter = generate_letter(actor=tree.officer_a, case=case, kind=T.RECEIPT, today=TODAY)
+    data = reprint_letter(actor=tree.officer_a, letter=letter)
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert letter.number in text and "2026年3月2日" in text and "（重印）" in text
+    assert Letter.objects.count() == 1
+    assert AuditEvent.objects.filter(action="letter.reprinted", object_id=str(letter.pk)).exists()
+
+
+@pytest.mark.parametrize(("decided", "article"), [(dt.date(2023, 6, 1), "第九条"), (dt.date(2024, 6, 3), "第二十条")])
+def test_remedy_notice_follows_the_review_law_of_the_decision(tree, letter_settings, decided, article) -> None:  # type: ignore[no-untyped-def]
+    case = InProgressCase(actor=tree.officer_a, today=decided - dt.timedelta(days=5))
+    case = services.close_case(actor=tree.officer_a, case=case, outcome=Outcome.GRANTED, today=decided, on=decided)
+    letter = generate_letter(
+        actor=tree.officer_a, case=case, kind=T.ANSWER_GRANTED, today=TODAY, facts=LetterFacts(access_method="随附")
+    )
+    assert letter.issued_on == decided
+    assert f"《中华人民共和国行政复议法》{article}" in letter.text and "第三十六条第（二）项" in letter.text
+
+
+def test_a_letter_with_an_unfilled_placeholder_is_refused_naming_the_field(
+    tree: Tree, letter_settings: LetterSettings
+) -> None:
+    letter_settings.payment_instructions = "缴款账户：（请填写）"
+    letter_settings.save()
+    case = InProgressCase(actor=tree.officer_a)
+    case = services.send_fee_notice(actor=tree.officer_a, case=case, method=FeeMethod.BY_VOLUME, pages=250, today=TODAY)
+    with pytest.raises(CaseInputError, match="仍有未填写的内容：缴款账户"):
+        generate_letter(actor=tree.officer_a, case=case, kind=T.FEE, today=TODAY)
+    assert not Letter.objects.exists()

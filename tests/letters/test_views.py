@@ -48,14 +48,16 @@ def test_case_page_issues_and_lists_letters(tree: Tree, letter_settings: LetterS
     issued = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value}, follow=True)
     assert "已出具 测甲街公开〔2026〕1号 登记回执" in issued.content.decode()
     letter = Letter.objects.get()
-    assert letter.issued_on == TODAY
+    assert letter.issued_on == case.received_on  # dated by the act (the receipt), not the day printed
 
 
-def test_case_page_shows_the_missing_fact(tree: Tree, letter_settings: LetterSettings) -> None:
+def test_a_letter_whose_act_is_not_recorded_is_not_offered(tree: Tree, letter_settings: LetterSettings) -> None:
     case = CaseFactory(actor=tree.officer_a)
-    response = _client(tree.officer_a).post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.CORRECTION.value})
-    assert response.status_code == 200
-    assert "尚未登记补正告知" in response.content.decode()
+    client = _client(tree.officer_a)
+    page = client.get(f"/office/letters/case/{case.pk}/").content.decode()
+    assert LetterType.RECEIPT.label in page and LetterType.CORRECTION.label not in page  # no 补正 recorded yet
+    response = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.CORRECTION.value})
+    assert response.status_code == 200 and not Letter.objects.exists()
 
 
 def test_answer_letter_is_offered_only_for_the_recorded_outcome(tree: Tree, letter_settings: LetterSettings) -> None:

@@ -101,10 +101,12 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "cases:act":                               ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
     "cases:reviews":                           ("302 200 200 200 200 200 200", None),
     "cases:review_new":                        ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
+    "cases:review_dates":                      ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
     "cases:review_conclude":                   ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
     # 文书、台账
     "letters:case":                            ("302 200 200 200 200 404 200", "302 .   .   .   403 404 403"),
     "letters:download":                        ("302 200 200 200 200 404 200", None),
+    "letters:reprint":                         ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
     "letters:pdf":                             ("302 200 200 200 200 404 200", None),
     "letters:receipt":                         ("302 200 200 200 200 404 200", None),
     "letters:record_delivery":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
@@ -429,6 +431,7 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
     namespace = name.split(":", 1)[0]
     by_name: dict[str, dict[str, Any]] = {
         "cases:review_conclude": {"pk": w.review.pk},
+        "cases:review_dates": {"pk": w.review.pk},
         "cases:retry_message": {"pk": w.case.pk, "message_pk": 999_999},  # refused before the lookup
         "cases:reply_file": {"pk": w.case.pk, "file_pk": 999_999},
         "publications:register_abolish": {"pk": w.document.pk},

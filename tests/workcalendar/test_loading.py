@@ -35,6 +35,8 @@ DAYS_2027 = """2027-01-01, 放假, 元旦
 2027-02-08, 放假, 春节
 2027-02-09, 放假, 春节
 2027-02-20, 上班, 春节"""
+#: A day the provisional plan cannot know (a 元旦 bridge day, for the test): loading it moves due dates.
+BRIDGE_DAY = "\n2026-12-31, 放假, 元旦"
 
 
 def calendar_text(days: str = DAYS_2027, year: int = 2027) -> str:
@@ -69,25 +71,26 @@ def test_loading_2027_recomputes_provisional_due_dates(tree, django_capture_on_c
     crossing = InProgressCase(actor=officer, assigned_to=officer, today=D(2026, 12, 21))
     inside = InProgressCase(actor=officer, today=D(2026, 3, 2))  # due 2026-03-30: unchanged
     closed = ClosedCase(actor=officer, today=D(2026, 12, 21))  # closed: never recomputed
-    assert (crossing.due_on, crossing.due_is_provisional) == (D(2027, 1, 18), True)  # 2027 weekends only
+    # provisional 2027: 元旦 and weekends off (放假办法 第二条)
+    assert (crossing.due_on, crossing.due_is_provisional) == (D(2027, 1, 19), True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = load(actor=tree.admin)
+        result = load(calendar_text(DAYS_2027 + BRIDGE_DAY), actor=tree.admin)
     assert [c.number for c in result.moved] == [crossing.number] and result.problems == ()
     assert "1件案件的期限有变化" in result.summary()
 
     crossing.refresh_from_db()
-    assert (crossing.due_on, crossing.due_is_provisional, crossing.due_note) == (D(2027, 1, 19), False, "")
+    assert (crossing.due_on, crossing.due_is_provisional, crossing.due_note) == (D(2027, 1, 20), False, "")
     assert crossing.version == 3  # a changed due date is a change: open forms become stale
     event = crossing.events.get(kind=CaseNote.DUE_DATE_CHANGED)
-    assert event.payload["原期限"] == "2027-01-18" and event.payload["新期限"] == "2027-01-19"
+    assert event.payload["原期限"] == "2027-01-19" and event.payload["新期限"] == "2027-01-20"
     audit = AuditEvent.objects.for_object(crossing).get(action="case.due_date_changed")
-    assert audit.actor == tree.admin and audit.changes["due_on"] == ["2027-01-18", "2027-01-19"]
+    assert audit.actor == tree.admin and audit.changes["due_on"] == ["2027-01-19", "2027-01-20"]
     assert AuditEvent.objects.filter(action="calendar.year_loaded").count() == 1
     assert not AuditEvent.objects.for_object(inside).filter(action="case.due_date_changed").exists()
     assert not closed.events.filter(kind=CaseNote.DUE_DATE_CHANGED).exists()
     assert [m.to for m in mail.outbox] == [["officer@example.cn"]]
-    assert "2027-01-18" in mail.outbox[0].body and "2027-01-19" in mail.outbox[0].body
+    assert "2027-01-19" in mail.outbox[0].body and "2027-01-20" in mail.outbox[0].body
 
     assert 2027 in working_calendar().known_years
     assert not working_calendar().is_working_day(D(2027, 1, 1))
@@ -173,13 +176,13 @@ def test_upload_check_then_load(tree, client: Client) -> None:  # type: ignore[n
     checked = _upload(client, calendar_text(), button="check")
     assert checked.status_code == 200 and checked.context["checked"].year == 2027
     assert LoadedYear.objects.count() == 0
-    loaded = _upload(client, calendar_text())
+    loaded = _upload(client, calendar_text(DAYS_2027 + BRIDGE_DAY))
     assert loaded.status_code == 302 and loaded["Location"] == reverse("workcalendar:year_detail", args=[2027])
     page = client.get(loaded["Location"])
     text = page.content.decode()
-    assert "已加载2027年节假日安排" in text and "2027-01-18（暂定） → 2027-01-19" in text
+    assert "已加载2027年节假日安排" in text and "2027-01-19（暂定） → 2027-01-20" in text
     assert "国务院办公厅关于2027年部分节假日安排的通知（测试）" in text
-    assert Case.objects.get().due_on == D(2027, 1, 19)
+    assert Case.objects.get().due_on == D(2027, 1, 20)
 
 
 def test_year_pages(tree, client: Client) -> None:  # type: ignore[no-untyped-def]

@@ -55,6 +55,19 @@ class Review(models.Model):
         "结果", max_length=16, choices=ReviewResultChoices.choices, default=ReviewResult.PENDING, db_index=True
     )
     concluded_on = models.DateField("审结日期", null=True, blank=True, db_index=True)
+    # The dates that start the agency's own deadlines (gongkai.core.review_deadlines)
+    copy_received_on = models.DateField(
+        "收到申请书／起诉状副本日期",
+        null=True,
+        blank=True,
+        help_text="复议：收到行政复议申请书副本之日；诉讼：收到起诉状副本之日",
+    )
+    accepted_on = models.DateField(
+        "复议受理日期", null=True, blank=True, help_text="复议机关受理申请之日（复议决定期限起算）"
+    )
+    decision_extended = models.BooleanField("复议机关已延长审理期限", default=False)
+    simplified = models.BooleanField("适用简易程序", default=False, help_text="《行政复议法》（2023年修订）第五十三条")
+    answered_on = models.DateField("提交书面答复／答辩状日期", null=True, blank=True)
     result_note = models.TextField("结果说明", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -78,6 +91,10 @@ class Review(models.Model):
                 name="review_concluded_after_filed",
             ),
             models.CheckConstraint(condition=Q(result__in=enum_values(ReviewResult)), name="review_result_valid"),
+            models.CheckConstraint(
+                condition=Q(copy_received_on__isnull=True) | Q(copy_received_on__gte=F("filed_on")),
+                name="review_copy_after_filed",
+            ),
             models.CheckConstraint(condition=Q(kind__in=enum_values(ReviewKind)), name="review_kind_valid"),
         ]
 

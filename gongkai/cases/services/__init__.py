@@ -42,7 +42,7 @@ from gongkai.cases.services.intake import (
     start_processing,
     submit_online_application,
 )
-from gongkai.cases.services.reviews import conclude_review, record_review
+from gongkai.cases.services.reviews import conclude_review, record_review, record_review_dates
 from gongkai.cases.services.steps import (
     approve_extension,
     lapse_correction,
@@ -77,6 +77,7 @@ __all__ = [
     "record_consultation_reply",
     "record_fee_payment",
     "record_review",
+    "record_review_dates",
     "refuse_extension",
     "register_application",
     "request_correction",

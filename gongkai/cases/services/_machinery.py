@@ -50,6 +50,7 @@ class CaseAudit(StrEnum):
     PAYMENT_PROOF = "case.payment_proof"
     PROOF_REQUESTED_AGAIN = "case.proof_requested_again"
     MESSAGE_RETRIED = "case.message_retried"
+    REVIEW_DATES_RECORDED = "review.dates_recorded"
 
 
 def transition_action(event: Event) -> str:
@@ -80,6 +81,27 @@ def checked_day(on: dt.date | None, today: dt.date, what: str = "日期") -> dt.
     if day > today:
         raise CaseInputError(f"{what} {day.isoformat()} 晚于今天 {today.isoformat()}")
     return day
+
+
+#: A clock event entered more than this many calendar days after its date is a 补录 (back-dated
+#: entry): it moves the answer clock after the fact, so it needs a reason and is audited as such.
+BACKDATE_DAYS = 3
+
+
+def backdating(on: dt.date, today: dt.date, reason: str | None, what: str) -> dict[str, str]:
+    """The 补录 record of an event dated ``on`` entered ``today``; refuses one without a reason.
+
+    Empty when the event is recent (``BACKDATE_DAYS``) or the service does not take back-dating
+    (``reason`` None).
+    """
+    late = (today - on).days
+    if reason is None or late <= BACKDATE_DAYS:
+        return {}
+    if not reason.strip():
+        raise CaseInputError(
+            f"{what} {on.isoformat()} 早于今天 {late} 天（超过{BACKDATE_DAYS}天），属于补录：请在“补录原因”中写明为何现在才登记"
+        )
+    return {"事项日期": on.isoformat(), "登记日期": today.isoformat(), "补录原因": reason.strip()}
 
 
 def submission_moment(today: dt.date) -> dt.datetime:
@@ -236,8 +258,18 @@ def apply_change(
     note: str = "",
     recompute: bool = True,
     actor_name: str = SYSTEM_ACTOR_NAME,
+    backdated_reason: str | None = None,
 ) -> Case:
-    """Write ``changes`` (with the recomputed clock), the timeline entry and the audit record."""
+    """Write ``changes`` (with the recomputed clock), the timeline entry and the audit record.
+
+    ``backdated_reason``: for a clock event whose date the officer entered (None where the
+    service takes no date); an event dated more than ``BACKDATE_DAYS`` before ``today`` needs
+    it and is recorded as 补录 in the timeline and the audit trail.
+    """
+    what = kind.label
+    backdated = backdating(on, today, backdated_reason, f"{what}日期")
+    if backdated:
+        payload = {**(payload or {}), "补录": backdated}
     expected = case.version
     status_before = case.status
     tracked = [*changes, *CLOCK_RESULT_FIELDS]
@@ -266,6 +298,8 @@ def apply_change(
     audit_changes = diff(before, {name: getattr(case, name) for name in tracked})
     if payload:
         audit_changes["事项"] = payload
+    if backdated:
+        audit_changes["补录"] = backdated
     record(actor=actor, action=action, target=case, changes=audit_changes, note=note)
     notifications.tell_applicant(case, kind.value, payload)  # the applicant's message, sent after commit
     return case

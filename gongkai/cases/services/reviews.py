@@ -15,6 +15,7 @@ from gongkai.cases.errors import CaseInputError
 from gongkai.cases.models import Case, Review
 from gongkai.cases.services._machinery import CaseAudit, checked_day, log_event, require_writer
 from gongkai.core.report.taxonomy import ReviewKind, ReviewResult
+from gongkai.core.review_deadlines import ReviewLaw, review_law
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -34,8 +35,16 @@ def record_review(
     case_number: str = "",
     applicant_name: str = "",
     subject: str = "",
+    copy_received_on: dt.date | None = None,
+    accepted_on: dt.date | None = None,
+    simplified: bool = False,
 ) -> Review:
-    """Record a 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (条例 art 51; table 四)."""
+    """Record a 行政复议 or 行政诉讼 about the agency's 政府信息公开 work (条例 art 51; table 四).
+
+    ``copy_received_on`` (the 复议 application copy or the complaint copy) and ``accepted_on``
+    start the agency's deadlines (:mod:`gongkai.core.review_deadlines`); they may also be
+    recorded later with :func:`record_review_dates`.
+    """
     if case is not None:
         require_writer(actor, case)
         agency = case.agency
@@ -46,6 +55,11 @@ def record_review(
     if not body.strip():
         raise CaseInputError("请写明复议机关或法院")
     kind = ReviewKind(kind)
+    dates = _checked_dates(
+        kind=kind, filed=filed, today=today, copy_received_on=copy_received_on, accepted_on=accepted_on
+    )
+    if simplified and review_law(filed) is not ReviewLaw.L2023:
+        raise CaseInputError("简易程序：2024年1月1日前申请的行政复议适用2017年《行政复议法》，没有简易程序")
     review = Review.objects.create(
         agency=agency,
         case=case,
@@ -56,13 +70,15 @@ def record_review(
         applicant_name=applicant_name.strip() or (case.applicant_name if case else ""),
         subject=subject,
         recorded_by=actor,
+        simplified=simplified and kind is ReviewKind.RECONSIDERATION,
+        **dates,
     )
     record(
         actor=actor,
         action=CaseAudit.REVIEW_RECORDED,
         target=review,
         agency=agency,
-        changes={"kind": kind.value, "filed_on": filed, "body": review.body, "case": case},
+        changes={"kind": kind.value, "filed_on": filed, "body": review.body, "case": case, **dates},
     )
     if case is not None:
         log_event(
@@ -110,4 +126,85 @@ def conclude_review(
             payload={"类别": ReviewKind(locked.kind).label, "结果": result.label},
             note=note,
         )
+    return locked
+
+
+def _checked_dates(
+    *,
+    kind: ReviewKind,
+    filed: dt.date,
+    today: dt.date,
+    copy_received_on: dt.date | None,
+    accepted_on: dt.date | None,
+) -> dict[str, dt.date | None]:
+    """The deadline-starting dates, each on or after the filing day and not after today."""
+    out: dict[str, dt.date | None] = {"copy_received_on": None, "accepted_on": None}
+    if copy_received_on is not None:
+        what = "收到申请书副本日期" if kind is ReviewKind.RECONSIDERATION else "收到起诉状副本日期"
+        day = checked_day(copy_received_on, today, what)
+        if day < filed:
+            raise CaseInputError(f"{what} {day.isoformat()} 早于申请／起诉日期 {filed.isoformat()}")
+        out["copy_received_on"] = day
+    if accepted_on is not None:
+        if kind is not ReviewKind.RECONSIDERATION:
+            raise CaseInputError("复议受理日期只适用于行政复议")
+        day = checked_day(accepted_on, today, "复议受理日期")
+        if day < filed:
+            raise CaseInputError(f"复议受理日期 {day.isoformat()} 早于申请日期 {filed.isoformat()}")
+        out["accepted_on"] = day
+    return out
+
+
+@transaction.atomic
+def record_review_dates(
+    *,
+    actor: User,
+    review: Review,
+    today: dt.date,
+    copy_received_on: dt.date | None = None,
+    accepted_on: dt.date | None = None,
+    decision_extended: bool = False,
+    simplified: bool = False,
+    answered_on: dt.date | None = None,
+) -> Review:
+    """Record the dates that start and end the agency's deadlines in a 复议 or lawsuit.
+
+    行政复议法 (2017) arts 23, 31; (2023) arts 48, 54, 62; 行政诉讼法 art 67 (computed by
+    :mod:`gongkai.core.review_deadlines`). ``answered_on`` is the day the written reply or the
+    defence was submitted: the agency's own deadline is then met and leaves the desk.
+    """
+    if not can_write(actor, review.agency) or not Review.objects.visible_to(actor).filter(pk=review.pk).exists():
+        raise PermissionDenied("只有本机关工作人员可以登记复议、诉讼的期限日期")
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    kind = ReviewKind(locked.kind)
+    dates = _checked_dates(
+        kind=kind, filed=locked.filed_on, today=today, copy_received_on=copy_received_on, accepted_on=accepted_on
+    )
+    if simplified and (kind is not ReviewKind.RECONSIDERATION or review_law(locked.filed_on) is not ReviewLaw.L2023):
+        raise CaseInputError("简易程序只适用于2024年1月1日以后申请的行政复议（《行政复议法》（2023年修订）第五十三条）")
+    if decision_extended and kind is not ReviewKind.RECONSIDERATION:
+        raise CaseInputError("延长审理期限只适用于行政复议")
+    answered = None
+    if answered_on is not None:
+        answered = checked_day(answered_on, today, "提交书面答复／答辩状日期")
+        start = dates["copy_received_on"]
+        if start is None:
+            raise CaseInputError("请先填写收到申请书／起诉状副本的日期，再登记提交答复／答辩的日期")
+        if answered < start:
+            raise CaseInputError(f"提交答复／答辩日期 {answered.isoformat()} 早于收到副本日期 {start.isoformat()}")
+    before = {
+        "copy_received_on": locked.copy_received_on,
+        "accepted_on": locked.accepted_on,
+        "decision_extended": locked.decision_extended,
+        "simplified": locked.simplified,
+        "answered_on": locked.answered_on,
+    }
+    after = {**dates, "decision_extended": decision_extended, "simplified": simplified, "answered_on": answered}
+    changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
+    if not changes:
+        return locked
+    for key, value in after.items():
+        setattr(locked, key, value)
+    locked.save(update_fields=list(after))
+    record(actor=actor, action=CaseAudit.REVIEW_DATES_RECORDED, target=locked, agency=locked.agency, changes=changes)
     return locked

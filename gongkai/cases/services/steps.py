@@ -55,6 +55,7 @@ def request_correction(
     today: dt.date,
     on: dt.date | None = None,
     version: int | None = None,
+    backdated_reason: str = "",
 ) -> Case:
     """One-time 补正告知 with the items and a reasonable 补正期限: 条例 art 30.
 
@@ -73,6 +74,7 @@ def request_correction(
         actor=actor,
         kind=Event.REQUEST_CORRECTION,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         changes={
             "status": step.status.value,
@@ -94,6 +96,7 @@ def receive_correction(
     note: str = "",
     version: int | None = None,
     by_applicant: bool = False,
+    backdated_reason: str = "",
 ) -> Case:
     """The corrected application arrived: the 20 working days start again from ``on`` (条例 art 30).
 
@@ -117,6 +120,7 @@ def receive_correction(
         actor=actor,
         kind=Event.RECEIVE_CORRECTION,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         note=note,
         changes={"status": step.status.value, "correction_received_on": day},
@@ -164,6 +168,7 @@ def start_consultation(
     matter: str = "",
     on: dt.date | None = None,
     version: int | None = None,
+    backdated_reason: str = "",
 ) -> Case:
     """Send a 征求意见书 to a third party (art 32) or another agency (art 34); the clock pauses (art 33 ¶3)."""
     locked = lock_case(actor, case, version)
@@ -187,6 +192,7 @@ def start_consultation(
         actor=actor,
         kind=Event.START_CONSULTATION,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         changes={"status": step.status.value},
         payload={"被征求意见方": party.label, "名称": party_name.strip(), "答复期限": reply_due},
@@ -204,6 +210,7 @@ def record_consultation_reply(
     opinion: str = "",
     on: dt.date | None = None,
     version: int | None = None,
+    backdated_reason: str = "",
 ) -> Case:
     """The consultation ends: a reply received on ``on``, or (``replied=False``) none by its 15-day limit.
 
@@ -233,6 +240,7 @@ def record_consultation_reply(
         actor=actor,
         kind=Event.END_CONSULTATION,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         changes={"status": step.status.value},
         payload={
@@ -341,7 +349,13 @@ def refuse_extension(*, actor: User, case: Case, today: dt.date, note: str = "",
 
 @transaction.atomic
 def notify_extension(
-    *, actor: User, case: Case, today: dt.date, on: dt.date | None = None, version: int | None = None
+    *,
+    actor: User,
+    case: Case,
+    today: dt.date,
+    on: dt.date | None = None,
+    version: int | None = None,
+    backdated_reason: str = "",
 ) -> Case:
     """Record that the applicant was told of the extension (告知申请人, 条例 art 33 ¶2), before the original due date."""
     locked = lock_case(actor, case, version)
@@ -366,6 +380,7 @@ def notify_extension(
         actor=actor,
         kind=CaseNote.EXTENSION_NOTIFIED,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         recompute=False,
         changes={},
@@ -389,6 +404,7 @@ def send_fee_notice(
     pages: int | None = None,
     on: dt.date | None = None,
     version: int | None = None,
+    backdated_reason: str = "",
 ) -> Case:
     """Send a 收费通知; the amount and tiers come from ``gongkai.core.fees`` (国办函〔2020〕109号 arts 3–5).
 
@@ -418,7 +434,7 @@ def send_fee_notice(
         breakdown = compute_fee(pages=pages)
         pieces = None
     if breakdown.total == 0:
-        raise CaseInputError(f"按{method.label}计算应收 0 元（在免费范围内），无需发出收费通知")
+        raise CaseInputError(f"{method.label}，应收 0 元（在免费范围内），无需发出收费通知")
     payment_due, _ = nth_working_day_after(day, FEE_PAYMENT_DAYS)
     FeeNotice.objects.create(
         case=locked,
@@ -447,13 +463,14 @@ def send_fee_notice(
         actor=actor,
         kind=Event.SEND_FEE_NOTICE,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         changes={"status": step.status.value},
         payload={
             "计收方式": method.label,
             "金额": breakdown.total,
             "缴费期限": payment_due,
-            "明细": breakdown.describe(),
+            "明细": "，".join(breakdown.describe()),
         },
     )
 
@@ -467,6 +484,7 @@ def record_fee_payment(
     amount_collected: Decimal | int | None = None,
     on: dt.date | None = None,
     version: int | None = None,
+    backdated_reason: str = "",
 ) -> Case:
     """The fee was paid on ``on``; the clock runs again (spec §2.4)."""
     locked = lock_case(actor, case, version)
@@ -485,6 +503,7 @@ def record_fee_payment(
         actor=actor,
         kind=Event.RECEIVE_PAYMENT,
         on=day,
+        backdated_reason=backdated_reason,
         today=today,
         changes={"status": step.status.value},
         payload={"缴费日期": day, "实收金额": notice.amount_collected},

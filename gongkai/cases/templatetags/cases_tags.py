@@ -32,3 +32,21 @@ def due_badge(case: Any, today: Any) -> str:
     if case.due_on == today:
         return "warn"
     return ""
+
+
+def _history_value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return "，".join(f"{k}：{_history_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "，".join(_history_value(v) for v in value)
+    return str(value).rstrip("。；;，, ")
+
+
+@register.filter
+def history_payload(payload: Any) -> str:
+    """A timeline entry's facts as one line: "计收方式：按件计收；金额：100", lists joined, no "。；"."""
+    if not isinstance(payload, dict):
+        return ""
+    return "；".join(f"{k}：{_history_value(v)}" for k, v in payload.items())

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from gongkai.core.letters.context import LetterContext
 from gongkai.core.letters.errors import LetterError, LetterFieldMissing, LetterRuleError, LetterTemplateError
+from gongkai.core.letters.grounds import WithheldGround
 from gongkai.core.letters.kinds import ANSWER_TYPES, PROCEDURAL_TYPES, LetterType
 from gongkai.core.letters.rules import (
     Remedy,
@@ -45,6 +46,7 @@ __all__ = [
     "LetterTemplateError",
     "LetterType",
     "Remedy",
+    "WithheldGround",
     "allowed_fields",
     "check_overrides",
     "check_template",

@@ -10,14 +10,17 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from gongkai.core.fees import FeeBreakdown
+from gongkai.core.letters.grounds import WithheldGround
 
 
 @dataclass(frozen=True, slots=True)
 class LetterContext:
     """The facts a letter states. Dates are ``date`` objects; the letter prints them in Chinese.
 
-    ``today`` is the letter's date (成文日期), which is also the date of the decision it
-    communicates: the remedy notice depends on it (R16, 行政复议法 2023 art 23).
+    ``today`` is the letter's date (成文日期): the day of the act it records (the receipt, the
+    补正 request, the extension's approval, the fee notice, the decision), never the day it is
+    printed. The remedy notice depends on it (R16, 行政复议法 2023 art 23; the 2017 text before
+    2024-01-01).
     """
 
     agency_name: str  # 本机关 (发文机关署名)
@@ -43,6 +46,10 @@ class LetterContext:
     responsible_agency_contact: str | None = None
     reconsideration_body: str | None = None  # 行政复议机关
     court_name: str | None = None  # 有管辖权的人民法院
+    already_published: bool | None = None  # 予以公开: 已主动公开 → 36(1), 可以公开 → 36(2)
+    withheld_ground: WithheldGround | None = None  # 部分公开: the ground of the withheld part (条例 arts 14–16)
+    withheld_part: str | None = None  # 部分公开: which part is withheld (条例 art 37)
+    reprint: bool = False  # printed again: same date and number, marked 重印
 
 
 #: The names of the context's fields, in order (the template placeholders they provide).

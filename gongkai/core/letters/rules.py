@@ -15,8 +15,10 @@ from gongkai.core.deadlines import FEE_PAYMENT_DAYS, MAX_EXTENSION_DAYS
 from gongkai.core.fees import FeeBreakdown, FeeMethod
 from gongkai.core.letters import provisions as p
 from gongkai.core.letters.errors import LetterRuleError
+from gongkai.core.letters.grounds import WithheldGround
 from gongkai.core.letters.kinds import LetterType
 from gongkai.core.outcomes import requires_review_first_notice, review_first_notice
+from gongkai.core.review_deadlines import REVIEW_LAW_2023_FROM
 
 # ---------------------------------------------------------------------------------------------
 # 公文 format (GB/T 9704-2012)
@@ -50,8 +52,7 @@ _BASIS: dict[LetterType, tuple[p.Provision, ...]] = {
     LetterType.EXTENSION: (p.ART33_2,),
     LetterType.THIRD_PARTY: (p.ART15, p.ART32),
     # LetterType.FEE: by method, see ``legal_basis``
-    LetterType.ANSWER_GRANTED: (p.ART36_1, p.ART36_2),
-    LetterType.ANSWER_PARTIAL: (p.ART37,),
+    # LetterType.ANSWER_GRANTED: 36(1) or 36(2), LetterType.ANSWER_PARTIAL: 37 + the ground; see ``legal_basis``
     LetterType.ANSWER_WITHHELD_STATE_SECRET: (p.ART14, p.ART36_3),
     LetterType.ANSWER_WITHHELD_PROHIBITED_BY_LAW: (p.ART14, p.ART36_3),
     LetterType.ANSWER_WITHHELD_SECURITY_STABILITY: (p.ART14, p.ART36_3),
@@ -76,18 +77,39 @@ _BASIS: dict[LetterType, tuple[p.Provision, ...]] = {
 }
 
 #: Letters whose basis depends on the facts (``legal_basis`` decides).
-FACT_DEPENDENT_BASIS: frozenset[LetterType] = frozenset({LetterType.FEE, LetterType.ANSWER_UNAVAILABLE_NOT_HELD})
+FACT_DEPENDENT_BASIS: frozenset[LetterType] = frozenset(
+    {LetterType.FEE, LetterType.ANSWER_UNAVAILABLE_NOT_HELD, LetterType.ANSWER_GRANTED, LetterType.ANSWER_PARTIAL}
+)
+
+GROUND_PROVISIONS: dict[WithheldGround, p.Provision] = {
+    WithheldGround.ART14: p.ART14,
+    WithheldGround.ART15: p.ART15,
+    WithheldGround.ART16_1: p.ART16_1,
+    WithheldGround.ART16_2: p.ART16_2,
+}
 
 
 def legal_basis(
-    kind: LetterType, *, fee: FeeBreakdown | None = None, responsible_agency: str | None = None
+    kind: LetterType,
+    *,
+    fee: FeeBreakdown | None = None,
+    responsible_agency: str | None = None,
+    already_published: bool | None = None,
+    withheld_ground: WithheldGround | None = None,
 ) -> tuple[p.Provision, ...]:
     """The provisions a letter rests on: 条例 arts 14–16, 29–39, 42 and spec §1.3 per outcome.
 
     - 收费通知: 条例 art 42 ¶1, 国办函〔2020〕109号 art 3 and art 4 ¶2 (按件) or art 5 (按量);
     - 本机关不掌握: art 36(5) when the responsible agency is named (告知其名称、联系方式),
-      otherwise art 36(4) (该政府信息不存在).
+      otherwise art 36(4) (该政府信息不存在);
+    - 予以公开: art 36(1) when the information was already published (已主动公开, 告知获取方式),
+      otherwise art 36(2) (可以公开, 提供) — one of them, never both;
+    - 部分公开: art 37 and the ground of the withheld part (art 14, 15 or 16).
     """
+    if kind is LetterType.ANSWER_GRANTED:
+        return (p.ART36_1,) if already_published else (p.ART36_2,)
+    if kind is LetterType.ANSWER_PARTIAL:
+        return (p.ART37,) if withheld_ground is None else (GROUND_PROVISIONS[withheld_ground], p.ART37)
     if kind is LetterType.FEE:
         method = p.FEE_ART4_2 if fee is None or fee.method is FeeMethod.BY_PIECE else p.FEE_ART5
         return (p.ART42_1, p.FEE_ART3, method)
@@ -102,6 +124,10 @@ def all_basis(kind: LetterType) -> tuple[p.Provision, ...]:
         return (p.ART42_1, p.FEE_ART3, p.FEE_ART4_2, p.FEE_ART5)
     if kind is LetterType.ANSWER_UNAVAILABLE_NOT_HELD:
         return (p.ART36_4, p.ART36_5)
+    if kind is LetterType.ANSWER_GRANTED:
+        return (p.ART36_1, p.ART36_2)
+    if kind is LetterType.ANSWER_PARTIAL:
+        return (*GROUND_PROVISIONS.values(), p.ART37)
     return _BASIS[kind]
 
 
@@ -138,12 +164,16 @@ def remedy(kind: LetterType, decided_on: date) -> Remedy:
     return Remedy.STANDARD
 
 
-def standard_remedy_notice(reconsideration_body: str, court_name: str, *, subject: str = "本答复") -> str:
-    """行政复议 within 60 days or 行政诉讼 within 6 months: 行政复议法 art 20 ¶1, 行政诉讼法 art 46 ¶1."""
+def standard_remedy_notice(
+    reconsideration_body: str, court_name: str, *, decided_on: date, subject: str = "本答复"
+) -> str:
+    """行政复议 within 60 days or 行政诉讼 within 6 months: 行政复议法 art 20 ¶1 (2023 text; art 9 ¶1
+    of the 2017 text for decisions before 2024-01-01), 行政诉讼法 art 46 ¶1."""
+    article = "第二十条" if decided_on >= REVIEW_LAW_2023_FROM else "第九条"
     return (
         f"如对{subject}不服，可以自知道该{subject.removeprefix('本')}之日起六十日内向{reconsideration_body}申请行政复议，"
         f"也可以自知道该{subject.removeprefix('本')}之日起六个月内向{court_name}提起行政诉讼"
-        "（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
+        f"（《中华人民共和国行政复议法》{article}、《中华人民共和国行政诉讼法》第四十六条）。"
     )
 
 
@@ -160,7 +190,7 @@ def remedy_notice(kind: LetterType, decided_on: date, *, reconsideration_body: s
     if court_name is None:
         raise LetterRuleError("缺少人民法院名称", field="court_name")
     subject = "本通知" if kind is LetterType.FEE else "本答复"
-    return standard_remedy_notice(reconsideration_body, court_name, subject=subject)
+    return standard_remedy_notice(reconsideration_body, court_name, decided_on=decided_on, subject=subject)
 
 
 # ---------------------------------------------------------------------------------------------

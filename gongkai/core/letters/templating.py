@@ -19,11 +19,13 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from gongkai.core.deadlines import ANSWER_DAYS, CONSULTATION_REPLY_DAYS, FEE_PAYMENT_DAYS
+from gongkai.core.answer_periods import answer_periods
+from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, FEE_PAYMENT_DAYS
 from gongkai.core.fees import FeeBreakdown
 from gongkai.core.letters import rules
 from gongkai.core.letters.context import CONTEXT_FIELDS, LetterContext
 from gongkai.core.letters.errors import LetterFieldMissing, LetterTemplateError
+from gongkai.core.letters.grounds import WithheldGround
 from gongkai.core.letters.kinds import LetterType
 from gongkai.core.letters.provisions import Provision, cite, quotations
 
@@ -64,6 +66,10 @@ FIELD_LABELS: dict[str, str] = {
     "responsible_agency_contact": "负责公开该信息的行政机关的联系方式",
     "reconsideration_body": "行政复议机关",
     "court_name": "人民法院",
+    "already_published": "是否已主动公开",
+    "withheld_ground": "不予公开部分的理由依据（条例第十四条、第十五条或第十六条）",
+    "withheld_part": "不予公开的部分",
+    "reprint": "重印",
     # Filled in by the rules:
     "legal_basis": "法律依据（条款名称）",
     "legal_basis_text": "法律依据（条文原文）",
@@ -76,13 +82,14 @@ FIELD_LABELS: dict[str, str] = {
     "answer_days": "法定答复期限（工作日）",
     "consultation_days": "第三方提出意见的期限（工作日）",
     "payment_days": "缴费期限（工作日）",
+    "grant_finding": "予以公开的情形（已主动公开／可以公开）",
 }
 
 #: Labels of context fields that templates reach only through derived fields.
-_MISSING_LABELS: dict[str, str] = {"fee": "信息处理费计算结果"}
+_MISSING_LABELS: dict[str, str] = {"fee": "信息处理费计算结果", "already_published": "是否已主动公开"}
 
 #: Context fields that are objects, not text: printed only through the fields derived from them.
-_NOT_PRINTABLE = frozenset({"fee"})
+_NOT_PRINTABLE = frozenset({"fee", "already_published", "reprint"})
 _CONTEXT_PRINTABLE = tuple(f for f in CONTEXT_FIELDS if f not in _NOT_PRINTABLE)
 _DERIVED = tuple(f for f in FIELD_LABELS if f not in CONTEXT_FIELDS)
 
@@ -165,13 +172,14 @@ def required_fields(key: str) -> tuple[str, ...]:
 
 
 _FRAGMENT_REQUIRED: dict[str, tuple[str, ...]] = {
-    "not_held_elsewhere": ("responsible_agency", "responsible_agency_contact"),
-    "not_held_elsewhere_no_contact": ("responsible_agency",),
+    "not_held_elsewhere": ("responsible_agency", "responsible_agency_contact", "reasons"),
+    "not_held_elsewhere_no_contact": ("responsible_agency", "reasons"),
 }
 _BODY_REQUIRED: dict[LetterType, tuple[str, ...]] = {
     LetterType.CORRECTION: ("correction_items", "correction_due"),
     LetterType.EXTENSION: ("extension_days", "new_due_date"),
     LetterType.THIRD_PARTY: ("consultation_party",),
+    LetterType.ANSWER_PARTIAL: ("withheld_part", "withheld_ground"),
     LetterType.FEE: ("fee_breakdown", "fee_total", "payment_due"),
     LetterType.ANSWER_UNAVAILABLE_NOT_HELD: ("not_held_notice",),
 }
@@ -313,6 +321,7 @@ class ComposedLetter:
     paragraphs: tuple[str, ...]
     agency: str
     date_text: str
+    reprint_note: str = ""  # "（重印）…": a reprint keeps the original date and says so
 
     SEAL = "（盖章）"
 
@@ -329,8 +338,13 @@ class ComposedLetter:
                 self.agency,
                 self.SEAL,
                 self.date_text,
+                *([self.reprint_note] if self.reprint_note else []),
             ]
         )
+
+
+#: Printed under the date of a reprinted letter.
+REPRINT_NOTE = "（重印）本件为重印件，成文日期与原件相同"
 
 
 def compose(kind: LetterType, context: LetterContext, *, overrides: Mapping[str, str] | None = None) -> ComposedLetter:
@@ -349,6 +363,7 @@ def compose(kind: LetterType, context: LetterContext, *, overrides: Mapping[str,
         paragraphs=tuple(paragraphs),
         agency=context.agency_name,
         date_text=rules.chinese_date(context.today),
+        reprint_note=REPRINT_NOTE if context.reprint else "",
     )
 
 
@@ -368,7 +383,8 @@ class _Filler:
             "fee_breakdown": self._fee_breakdown,
             "fee_total": lambda key: str(self._fee(key).total),
             "fee_method": lambda key: self._fee(key).method.label,
-            "answer_days": lambda _key: str(ANSWER_DAYS),
+            "answer_days": lambda _key: str(answer_periods(self.ctx.received_on).base_days),
+            "grant_finding": self._grant_finding,
             "consultation_days": lambda _key: str(CONSULTATION_REPLY_DAYS),
             "payment_days": lambda _key: str(FEE_PAYMENT_DAYS),
             "extension_days": self._extension_days,
@@ -396,7 +412,19 @@ class _Filler:
         return value
 
     def _provisions(self) -> tuple[Provision, ...]:
-        return rules.legal_basis(self.kind, fee=self.ctx.fee, responsible_agency=self.ctx.responsible_agency)
+        return rules.legal_basis(
+            self.kind,
+            fee=self.ctx.fee,
+            responsible_agency=self.ctx.responsible_agency,
+            already_published=self.ctx.already_published,
+            withheld_ground=self.ctx.withheld_ground,
+        )
+
+    def _grant_finding(self, _key: str) -> str:
+        """条例 art 36(1) (已主动公开) or 36(2) (可以公开)."""
+        if self.ctx.already_published:
+            return "您所申请公开的政府信息本机关已经主动公开"
+        return "您所申请公开的政府信息属于可以公开的政府信息"
 
     def _legal_basis(self, _key: str) -> str:
         return cite(self._provisions())
@@ -436,6 +464,8 @@ class _Filler:
         return str(days)
 
 
+#: Free text that templates quote (“{request_summary}”。): its own full stop would print "。”。".
+QUOTED_FIELDS = frozenset({"request_summary"})
 #: Free text the officer types that templates place at the end of a sentence.
 SENTENCE_FIELDS = frozenset({"reasons", "access_method", "correction_items", "payment_instructions"})
 # A closing bracket or quote ends a sentence only after its own full stop: "…（条例第十五条）" needs "。".
@@ -445,7 +475,11 @@ _SENTENCE_ENDS = ("。", "！", "？", "…", "。”", "！”", "？”", "。
 def _show(value: object, name: str) -> str:
     if isinstance(value, date):
         return rules.chinese_date(value)
+    if isinstance(value, WithheldGround):
+        return value.label
     text = str(value).strip()
+    if name in QUOTED_FIELDS:  # printed inside “…”, followed by the template's own 。
+        text = text.rstrip("。．.；;，, ")
     if name in SENTENCE_FIELDS:
         text = text.rstrip("；;，,.")
         if not text.endswith(_SENTENCE_ENDS):

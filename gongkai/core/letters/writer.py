@@ -64,7 +64,7 @@ def render_docx(letter: ComposedLetter) -> bytes:
 
     _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT)
-    for text in (letter.agency, letter.SEAL, letter.date_text):
+    for text in (letter.agency, letter.SEAL, letter.date_text, *([letter.reprint_note] if letter.reprint_note else [])):
         paragraph = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT)
         paragraph.paragraph_format.right_indent = 4 * _CHAR
         set_font(paragraph.add_run(text), BODY_FONT, SIZE_3)

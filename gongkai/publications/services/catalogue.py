@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from gongkai.audit.services import record
+from gongkai.core.placeholders import placeholder_message, unfilled_placeholders
 from gongkai.publications.errors import PublicationError
 from gongkai.publications.models import Category, Guide
 from gongkai.publications.services.common import (
@@ -94,6 +95,9 @@ def update_guide(*, actor: User, agency: Agency, body: str, now: dt.datetime | N
     clean = sanitize_html(body)
     if not plain_text(clean):
         raise PublicationError("指南正文不能为空")
+    unfilled = unfilled_placeholders(clean)
+    if unfilled:
+        raise PublicationError(placeholder_message("指南", unfilled))
     guide = Guide.objects.select_for_update().filter(agency=agency).first()
     before = guide.body if guide else ""
     if guide is None:
