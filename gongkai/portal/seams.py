@@ -88,18 +88,12 @@ def case_by_pk(pk: int) -> Case | None:
 
 
 def applicant_letters(case: Case) -> list[Letter]:
-    """The letters issued to the applicant of ``case`` that the status page offers: the answer
-    (答复书) once the case is closed, and the 补正告知书 / 延期答复告知书 / 收费通知 sent during it.
-    A 第三方意见征询函 is addressed to someone else and never shown."""
-    from gongkai.core.letters import LetterType
-    from gongkai.letters.models import Letter
+    """The letters the applicant of ``case`` may download from the tracking page (as PDF or Word):
+    those served by 电子送达 and the 登记回执, never the 第三方意见征询函
+    (``letters.deliveries.applicant_downloads``, the one rule)."""
+    from gongkai.letters.deliveries import applicant_downloads
 
-    return list(
-        Letter.objects.filter(case=case)
-        .exclude(kind=LetterType.THIRD_PARTY.value)
-        .exclude(kind=LetterType.RECEIPT.value)
-        .order_by("issued_on", "id")
-    )
+    return applicant_downloads(case.pk)
 
 
 # ---------------------------------------------------------------------------------------------

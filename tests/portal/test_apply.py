@@ -219,6 +219,8 @@ def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree
     from gongkai.core.letters import LetterType
     from gongkai.letters.context import LetterFacts
     from gongkai.letters.models import LetterSettings
+    from gongkai.core.letters.service import ServiceMethod
+    from gongkai.letters.deliveries import record_delivery
     from gongkai.letters.services import generate_letter
 
     settings.MEDIA_ROOT = tmp_path
@@ -246,6 +248,17 @@ def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree
         facts=LetterFacts(access_method="电子邮件"),
     )
     url = reverse("portal:track_letter", args=[letter.pk])
+    html = track(client, case.tracking_code, "5678").content.decode()
+    assert url not in html  # offered only once it is served by 电子送达
+    client.logout()
+    record_delivery(
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.ELECTRONIC,
+        sent_on=dt.date(2026, 3, 10),
+        consent=True,
+        today=dt.date(2026, 3, 10),
+    )
     assert client.get(url).status_code == 404  # not looked up in this session
     html = track(client, case.tracking_code, "5678").content.decode()
     assert url in html
