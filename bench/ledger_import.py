@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         f"import through the service:  {seconds:6.2f} s  {args.rows / seconds:8.0f} rows/s  ratio to floor {seconds / floor:4.1f}"
     )
     print(f"CPU time of the import: {cpu:.2f} s (wall time on a shared machine is longer; load {_load()})")
+    if args.db != "sqlite":
+        return 0
     verdict = "OK" if seconds < TARGET_SECONDS or args.rows < 20_000 else "OVER"
     print(f"target: 20,000 rows under {TARGET_SECONDS:.0f} s on SQLite — {verdict}")
     return 0

@@ -25,11 +25,11 @@ from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportAction, ReportS
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_docx, render_html, render_pdf, render_xlsx
 from gongkai.reports.compute import compute_report
-from gongkai.reports.documents import StagedDocument, after_commit, discard_staged, move_into_place, stage_document
 from gongkai.reports.errors import SignOffRefused
 from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
 from gongkai.reports.selectors import previous_year_report, report_facts
+from gongkai.reports.staging import StagedDocument, after_commit, discard_staged, move_into_place, stage_document
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
