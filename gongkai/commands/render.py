@@ -93,10 +93,14 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
 
 def _load(name: str) -> AnnualReport:
     """Read and parse the JSON; errors name the file."""
+    from gongkai.core.report.readers import MAX_BYTES, read_at_most, read_stream_at_most
+
     try:
-        raw = sys.stdin.buffer.read() if name == STDIO else Path(name).read_bytes()
+        raw = read_stream_at_most(sys.stdin.buffer, MAX_BYTES) if name == STDIO else read_at_most(name, MAX_BYTES)
     except OSError as exc:
         raise ReportReadError(f"无法读取：{os_reason(exc)}", source=name) from None
+    if raw is None:
+        raise ReportReadError(f"文件超过 {MAX_BYTES // 2**20} MB 的上限，不像是一份年度报告的 JSON", source=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -389,6 +389,8 @@ def package_years() -> tuple[CalendarYear, ...]:
 # Data files (docs/calendar-format.md)
 # ---------------------------------------------------------------------------------------------
 
+#: A year's file is a few KB; uploads and files larger than this are refused before parsing.
+MAX_CALENDAR_CHARS = 256 * 1024
 _DAYS_KEY = re.compile(r"^\s*days\s*=\s*(\"\"\"|''')(.*)$")
 _KINDS: dict[str, EntryKind] = {k.value: k for k in EntryKind}
 
@@ -400,10 +402,14 @@ def parse_calendar_file(text: str, name: str, *, allow_example: bool = False) ->
     docs/calendar-format.md. A file marked ``example = true`` is refused unless
     ``allow_example`` (it is not a published arrangement).
     """
+    if len(text) > MAX_CALENDAR_CHARS:
+        raise CalendarDataError(f"{name}：文件超过 {MAX_CALENDAR_CHARS // 1024} KB，不像是一年的节假日安排")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CalendarDataError(f"{name}：不是有效的 TOML（{exc}）") from None
+    except RecursionError:
+        raise CalendarDataError(f"{name}：不是有效的 TOML（嵌套过深）") from None
     fmt = doc.get("format", FORMAT_ID)
     if fmt != FORMAT_ID:
         raise CalendarDataError(f"{name}：format 应为 “{FORMAT_ID}”，实为 “{fmt}”")
@@ -488,7 +494,9 @@ def load_calendar_file(path: Path | str, *, allow_example: bool = False) -> Cale
     """Read and parse a data file; unreadable files raise :class:`CalendarDataError`."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as handle:  # bounded: st_size is 0 for a pipe or /dev/zero
+            raw = handle.read(MAX_CALENDAR_CHARS + 1)
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarDataError(f"{p}：无法读取（{exc}）") from None
     return parse_calendar_file(text, str(p), allow_example=allow_example)

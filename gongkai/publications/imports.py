@@ -7,12 +7,10 @@ services. An import never publishes: items arrive as 草稿 and go through 保�
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
@@ -21,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from gongkai.core.errors import GongkaiError
+from gongkai.core.spreadsheet import SpreadsheetError, TooManyRows, csv_rows, open_xlsx
 from gongkai.publications.errors import ImportFileError
 from gongkai.publications.models import Article20Figures, Category, FigureSource, Item, Topic
 from gongkai.publications.services import Article20Input, create_draft, set_article20_figures
@@ -31,6 +30,10 @@ if TYPE_CHECKING:
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
+#: Columns read per row; a sheet's cells further right are never looked at.
+MAX_IMPORT_COLUMNS = 100
+#: Non-blank rows allowed above the header (title lines, notes).
+_MAX_HEADING_ROWS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +72,26 @@ def _norm_header(text: Any) -> str:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """The first sheet of an .xlsx file, or a CSV file (UTF-8, or GB18030 as Excel saves it)."""
+    """The first sheet of an .xlsx file, or a CSV file (UTF-8, or GB18030 as Excel saves it).
+
+    Streamed (``gongkai.core.spreadsheet``): blank rows are skipped as they come, at most
+    :data:`MAX_IMPORT_COLUMNS` columns are read, and a file with more than
+    :data:`MAX_IMPORT_ROWS` data rows is refused while it is read, in bounded memory.
+    """
     name = PurePosixPath(filename.replace("\\", "/")).name or "上传文件"
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError([f"{name}：文件大小超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB"])
     ext = PurePosixPath(name).suffix.lower()
-    if ext == ".xlsx":
-        raw_rows = list(_xlsx_rows(data, name))
-    elif ext == ".csv":
-        raw_rows = list(_csv_rows(data, name))
-    else:
+    if ext not in (".xlsx", ".csv"):
         raise ImportFileError([f"{name}：只接受 Excel（.xlsx）或 CSV（.csv）文件"])
+    # Title and header rows above the data count too: the limit is on data rows.
+    limit = MAX_IMPORT_ROWS + _MAX_HEADING_ROWS
+    try:
+        raw_rows = _xlsx_rows(data, name, limit) if ext == ".xlsx" else _csv_rows(data, name, limit)
+    except TooManyRows:
+        raise ImportFileError([_row_limit_message(name)]) from None
+    except SpreadsheetError as exc:
+        raise ImportFileError([str(exc)]) from None
     # The header is the first row with two or more cells filled: a title row above it (one merged
     # cell, "果园街道2023年第二十条数据") is skipped.
     filled = [sum(1 for v in values if _present(v)) for _, values in raw_rows]
@@ -98,32 +110,27 @@ def read_table(data: bytes, filename: str) -> Table:
         if any(_present(v) for v in values)
     ]
     if len(rows) > MAX_IMPORT_ROWS:
-        raise ImportFileError([f"{name}：数据行超过 {MAX_IMPORT_ROWS} 行，请分批导入"])
+        raise ImportFileError([_row_limit_message(name)])
     return Table(name, headers, rows)
+
+
+def _row_limit_message(name: str) -> str:
+    return f"{name}：数据行超过 {MAX_IMPORT_ROWS} 行（上限 {MAX_IMPORT_ROWS} 行），未导入；请分批导入"
 
 
 def _present(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[Any]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise ImportFileError([f"{name}：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）"]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        workbook.close()
+def _xlsx_rows(data: bytes, name: str, limit: int) -> list[tuple[int, tuple[Any, ...]]]:
+    with open_xlsx(data, name) as book:
+        sheets = book.sheets
+        if not sheets:
+            raise ImportFileError([f"{name}：文件中没有工作表"])
+        return list(book.rows(sheets[0], max_rows=limit, max_cols=MAX_IMPORT_COLUMNS))
 
 
-def _csv_rows(data: bytes, name: str) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(data: bytes, name: str, limit: int) -> list[tuple[int, tuple[Any, ...]]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -132,11 +139,7 @@ def _csv_rows(data: bytes, name: str) -> Iterator[tuple[int, list[Any]]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise ImportFileError([f"{name}：无法识别文件编码（应为 UTF-8 或 GBK）"])
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-            yield number, list(values)
-    except csv.Error as exc:
-        raise ImportFileError([f"{name}：CSV 格式错误（{exc}）"]) from None
+    return list(csv_rows(text, name=name, max_rows=limit, max_cols=MAX_IMPORT_COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from gongkai.reports.errors import SignOffRefused
 from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
 from gongkai.reports.selectors import previous_year_report, report_facts
+from gongkai.reports.staging import StagedDocument, after_commit, discard_staged, move_into_place, stage_document
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -149,17 +149,22 @@ def sign_off(*, actor: User, record: AnnualReportRecord, now: dt.datetime | None
     if not can_sign_off(actor, record.agency):
         raise PermissionDenied("只有本机关负责人可以签发年度报告")
     now = now or timezone.now()
-    written: list[Any] = []
+    staged: list[StagedDocument] = []
     try:
-        return _sign_off(actor, record, now, written)
+        signed = _sign_off(actor, record, now, staged)
     except BaseException:
-        for field in written:  # the transaction rolled back: no row refers to these files
-            field.delete(save=False)
+        discard_staged(staged)  # the transaction rolled back: no row refers to these files
         raise
+    # The documents get their signed names only once the row that signs them is committed: an
+    # interrupted sign-off leaves at most temporary files, never an unsigned file under a signed name.
+    after_commit(lambda: move_into_place(staged))
+    return signed
 
 
 @transaction.atomic
-def _sign_off(actor: User, record: AnnualReportRecord, now: dt.datetime, written: list[Any]) -> AnnualReportRecord:
+def _sign_off(
+    actor: User, record: AnnualReportRecord, now: dt.datetime, staged: list[StagedDocument]
+) -> AnnualReportRecord:
     record = AnnualReportRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
     status = next_status(record.status, ReportAction.SIGN_OFF)
     report = build_report(record)
@@ -174,9 +179,7 @@ def _sign_off(actor: User, record: AnnualReportRecord, now: dt.datetime, written
     for fmt, write in WRITERS.items():
         content = write(report)
         digests[fmt] = hashlib.sha256(content).hexdigest()
-        field = record.document_field(fmt)
-        field.save(f"{stem}.{fmt}", ContentFile(content), save=False)
-        written.append(field)
+        staged.append(stage_document(record, fmt, f"{stem}.{fmt}", content))
     record.snapshot = report.to_dict()
     record.findings = [f.to_dict() for f in findings]
     record.file_digests = digests

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from gongkai.core.report.checks import describe_place
 from gongkai.core.report.findings import SEVERITY_LABELS, Severity, Verdict
 from gongkai.core.report.taxonomy import ReportFormat, ReportTable
+from gongkai.core.spreadsheet import safe_row
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题"
@@ -77,7 +78,7 @@ def findings_workbook(rows: Iterable[FileRow]) -> bytes:
     _header(problems, FINDING_COLUMNS)
     for row in rows:
         summary.append(
-            [
+            safe_row(
                 row.file,
                 row.agency or "",
                 row.year,
@@ -87,12 +88,12 @@ def findings_workbook(rows: Iterable[FileRow]) -> bytes:
                 row.warnings,
                 row.previous or "",
                 row.read_error,
-            ]
+            )
         )
         fmt = _format(row.format)
         for finding in row.findings:
             problems.append(
-                [
+                safe_row(
                     row.file,
                     row.agency or "",
                     row.year,
@@ -105,7 +106,7 @@ def findings_workbook(rows: Iterable[FileRow]) -> bytes:
                     finding.get("expected"),
                     finding.get("actual"),
                     finding.get("message", ""),
-                ]
+                )
             )
     for sheet in (summary, problems):
         sheet.freeze_panes = "A2"

@@ -39,3 +39,12 @@ def test_a_rolled_back_transaction_gives_its_number_back(tree: Tree) -> None:
         raise RuntimeError("the write failed after the number was taken")
     assert allocate(tree.street_a, SequenceKind.INDEX, 2026) == 2
     assert NumberSequence.objects.get(agency=tree.street_a, kind=SequenceKind.INDEX, year=2026).last == 2
+
+
+def test_a_block_of_numbers_is_reserved_in_one_step(tree: Tree) -> None:
+    assert allocate(tree.street_a, SequenceKind.CASE, 2026) == 1
+    assert allocate(tree.street_a, SequenceKind.CASE, 2026, count=5) == 6  # 2 … 6 reserved
+    assert allocate(tree.street_a, SequenceKind.CASE, 2026) == 7
+    assert allocate(tree.street_b, SequenceKind.CASE, 2026, floor=lambda: 10, count=3) == 13  # 11 … 13
+    with pytest.raises(ValueError):
+        allocate(tree.street_a, SequenceKind.CASE, 2026, count=0)

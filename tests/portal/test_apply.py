@@ -217,10 +217,10 @@ def test_application_pages_for_unknown_agency(client: Client, tree) -> None:  # 
 
 def test_the_answer_letter_is_offered_to_the_applicant_only(client: Client, tree, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from gongkai.core.letters import LetterType
-    from gongkai.letters.context import LetterFacts
-    from gongkai.letters.models import LetterSettings
     from gongkai.core.letters.service import ServiceMethod
+    from gongkai.letters.context import LetterFacts
     from gongkai.letters.deliveries import record_delivery
+    from gongkai.letters.models import LetterSettings
     from gongkai.letters.services import generate_letter
 
     settings.MEDIA_ROOT = tmp_path

@@ -8,27 +8,28 @@ returns no rows at all.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from gongkai.core.deadlines import Channel
 from gongkai.core.ledger.columns import COLUMNS, HEADER_LABELS, LedgerColumn, LedgerRow, outcome_ledger_label
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import OUTCOME_GROUP_BY_KEY, ApplicantType
+from gongkai.core.spreadsheet import SpreadsheetError, TooManyRows, csv_rows, open_xlsx, unquote_cell
 
 #: Rows above the header a sheet may have (a title line, a note) before the header is found.
 HEADER_SCAN_ROWS = 10
 MAX_DATA_ROWS = 20_000
+#: Columns read per row (the ledger has 16; a sheet's cells further right are never looked at).
+MAX_COLUMNS = 100
 NOTHING_IMPORTED = "未导入任何记录"
 
 
@@ -163,7 +164,8 @@ class _FileProblem(Exception):
     """A file-level problem; becomes one :class:`LedgerIssue` without a row."""
 
 
-Table = list[tuple[object, ...]]
+#: Non-blank rows of a sheet, each with its row number in the file.
+Table = list[tuple[int, tuple[object, ...]]]
 
 
 def read_ledger(data: bytes, filename: str) -> LedgerReadResult:
@@ -171,19 +173,25 @@ def read_ledger(data: bytes, filename: str) -> LedgerReadResult:
 
     Every error names its row and column; a file with any error yields no rows
     (:attr:`LedgerReadResult.rows` is empty and :meth:`~LedgerReadResult.summary` says
-    "未导入任何记录").
+    "未导入任何记录"). The file is streamed (``gongkai.core.spreadsheet``): at most
+    :data:`MAX_COLUMNS` columns of a row are read, blank rows are skipped, and more than
+    :data:`MAX_DATA_ROWS` rows are refused while reading, in bounded memory.
     """
     name = filename or "上传的文件"
     try:
-        tables = _load(data, name)
-        header_row, table, mapping, warnings = _find_header(tables, name)
+        header_row, table, mapping, warnings = _load(data, name)
     except _FileProblem as problem:
+        return LedgerReadResult(name, errors=(LedgerIssue(str(problem)),))
+    except SpreadsheetError as problem:
         return LedgerReadResult(name, errors=(LedgerIssue(str(problem)),))
     return _parse_rows(name, table, header_row, mapping, warnings)
 
 
-def _load(data: bytes, name: str) -> list[tuple[str, Table]]:
-    """The sheets of the file as lists of row tuples; raises :class:`_FileProblem`."""
+_Found = tuple[int, Table, dict[LedgerColumn, int], list[LedgerIssue]]
+
+
+def _load(data: bytes, name: str) -> _Found:
+    """The header's row number, the data rows below it, and which column is which."""
     if not data:
         raise _FileProblem(f"文件“{name}”是空文件")
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -193,35 +201,33 @@ def _load(data: bytes, name: str) -> list[tuple[str, Table]]:
     if suffix in ("xlsx", "xlsm") or (suffix not in ("csv", "txt") and is_zip):
         return _load_xlsx(data, name)
     if suffix in ("csv", "txt"):
-        return [(name, _load_csv(data, name))]
+        rows = _load_csv(data, name)
+        _sheet, position, mapping, warnings = _find_header([(name, rows[:HEADER_SCAN_ROWS])], name)
+        return rows[position][0], rows[position + 1 :], mapping, warnings
     raise _FileProblem(f"不支持的文件类型“{name}”，请上传 Excel（.xlsx）或 CSV 文件")
 
 
-def _load_xlsx(data: bytes, name: str) -> list[tuple[str, Table]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML, KeyError …: openpyxl raises many kinds on a damaged file
-        if isinstance(exc, zipfile.BadZipFile):
-            raise _FileProblem(f"文件“{name}”不是有效的 Excel（.xlsx）文件，无法打开") from None
-        raise _FileProblem(f"文件“{name}”不是有效的 Excel（.xlsx）文件，无法打开（{type(exc).__name__}）") from None
-    try:
-        sheets: list[tuple[str, Table]] = []
-        for sheet in workbook.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible":
-                continue
-            rows: Table = []
-            for values in sheet.iter_rows(values_only=True):
-                rows.append(tuple(values))
-                if len(rows) > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
-                    raise _FileProblem(f"工作表“{sheet.title}”超过 {MAX_DATA_ROWS} 行，请分批导入")
-            sheets.append((str(sheet.title), rows))
-    except _FileProblem:
-        raise
-    except Exception as exc:  # a damaged sheet part
-        raise _FileProblem(f"文件“{name}”的内容已损坏，无法读取（{type(exc).__name__}）") from None
-    finally:
-        workbook.close()
-    return sheets
+def _load_xlsx(data: bytes, name: str) -> _Found:
+    """First the head of every visible sheet to find the ledger's header, then that sheet, streamed."""
+    with open_xlsx(data, name) as book:
+        sheets = [sheet for sheet in book.sheets if sheet.visible]
+        heads: list[tuple[str, Table]] = []
+        for sheet in sheets:
+            rows = book.rows(sheet, max_rows=HEADER_SCAN_ROWS, max_cols=MAX_COLUMNS)
+            try:
+                heads.append((sheet.title, list(islice(rows, HEADER_SCAN_ROWS))))
+            finally:
+                rows.close()
+        index, position, mapping, warnings = _find_header(heads, name)
+        sheet = sheets[index]
+        try:
+            table = list(book.rows(sheet, max_rows=MAX_DATA_ROWS + HEADER_SCAN_ROWS, max_cols=MAX_COLUMNS))
+        except TooManyRows:
+            raise _FileProblem(
+                f"文件“{name}”的工作表“{sheet.title}”超过 {MAX_DATA_ROWS} 行（上限 {MAX_DATA_ROWS} 行），"
+                "未导入；请分批导入"
+            ) from None
+    return table[position][0], table[position + 1 :], mapping, warnings
 
 
 def _load_csv(data: bytes, name: str) -> Table:
@@ -241,12 +247,13 @@ def _load_csv(data: bytes, name: str) -> Table:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows: Table = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
-        raise _FileProblem(f"文件“{name}”不是有效的 CSV 文件（{exc}）") from None
-    if len(rows) > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
-        raise _FileProblem(f"文件“{name}”超过 {MAX_DATA_ROWS} 行，请分批导入")
-    return rows
+        return list(
+            csv_rows(text, name=name, max_rows=MAX_DATA_ROWS + HEADER_SCAN_ROWS, max_cols=MAX_COLUMNS, dialect=dialect)
+        )
+    except TooManyRows:
+        raise _FileProblem(
+            f"文件“{name}”超过 {MAX_DATA_ROWS} 行（上限 {MAX_DATA_ROWS} 行），未导入；请分批导入"
+        ) from None
 
 
 _HEADER_LOOKUP: dict[str, LedgerColumn] = {
@@ -256,35 +263,36 @@ _HEADER_LOOKUP: dict[str, LedgerColumn] = {
 
 @dataclass
 class _Header:
-    """A candidate header row: its index, its sheet, which column is where."""
+    """A candidate header row: its sheet, its place among the sheet's rows, which column is where."""
 
-    index: int
-    table: Table
+    sheet: int
+    position: int
+    line: int
     mapping: dict[LedgerColumn, int] = field(default_factory=dict)
     warnings: list[LedgerIssue] = field(default_factory=list)
     duplicate: str | None = None
 
 
 def _find_header(
-    tables: Sequence[tuple[str, Table]], name: str
-) -> tuple[int, Table, dict[LedgerColumn, int], list[LedgerIssue]]:
-    """The first sheet with a header row among its first rows, and which column is which."""
-    if not any(_present(v) for _title, table in tables for row in table for v in row):
+    heads: Sequence[tuple[str, Table]], name: str
+) -> tuple[int, int, dict[LedgerColumn, int], list[LedgerIssue]]:
+    """The first sheet with a header row among its first rows: (sheet, position, columns, warnings)."""
+    if not any(rows for _title, rows in heads):
         raise _FileProblem(f"文件“{name}”中没有数据（工作表为空）")
     best: _Header | None = None
-    for _title, table in tables:
-        for index, values in enumerate(table[:HEADER_SCAN_ROWS]):
-            candidate = _Header(index, table)
-            for position, value in enumerate(values):
+    for sheet_index, (_title, rows) in enumerate(heads):
+        for position, (line, values) in enumerate(rows[:HEADER_SCAN_ROWS]):
+            candidate = _Header(sheet_index, position, line)
+            for column, value in enumerate(values):
                 if not isinstance(value, str) or not value.strip():
                     continue
                 key = _HEADER_LOOKUP.get(_header_key(value))
                 if key is None:
-                    candidate.warnings.append(LedgerIssue(f"无法识别的列“{value.strip()}”，已忽略", index + 1))
+                    candidate.warnings.append(LedgerIssue(f"无法识别的列“{value.strip()}”，已忽略", line))
                 elif key in candidate.mapping:
                     candidate.duplicate = key.label
                 else:
-                    candidate.mapping[key] = position
+                    candidate.mapping[key] = column
             if best is None or len(candidate.mapping) > len(best.mapping):
                 best = candidate
         if best is not None and all(c.key in best.mapping for c in COLUMNS if c.required):
@@ -293,14 +301,13 @@ def _find_header(
         raise _FileProblem(
             f"文件“{name}”的前 {HEADER_SCAN_ROWS} 行中没有找到台账表头；表头应包括：{'、'.join(HEADER_LABELS)}"
         )
-    index, table, mapping, warnings = best.index, best.table, best.mapping, best.warnings
     if best.duplicate is not None:
-        raise _FileProblem(f"第 {index + 1} 行（表头）：“{best.duplicate}”列出现了不止一次")
-    missing = [c.label for c in COLUMNS if c.required and c.key not in mapping]
+        raise _FileProblem(f"第 {best.line} 行（表头）：“{best.duplicate}”列出现了不止一次")
+    missing = [c.label for c in COLUMNS if c.required and c.key not in best.mapping]
     if missing:
         listed = "、".join(f"“{label}”" for label in missing)
-        raise _FileProblem(f"第 {index + 1} 行（表头）：缺少必需的列 {listed}")
-    return index + 1, table, mapping, warnings
+        raise _FileProblem(f"第 {best.line} 行（表头）：缺少必需的列 {listed}")
+    return best.sheet, best.position, best.mapping, best.warnings
 
 
 def _present(value: object) -> bool:
@@ -314,12 +321,12 @@ def _parse_rows(
     rows: list[LedgerRow] = []
     seen: dict[str, int] = {}
     checked = 0
-    for offset, values in enumerate(table[header_row:], start=header_row + 1):
-        cells = {key: (values[pos] if pos < len(values) else None) for key, pos in mapping.items()}
+    for line, values in table:
+        cells = {key: (unquote_cell(values[pos]) if pos < len(values) else None) for key, pos in mapping.items()}
         if not any(_present(v) for key, v in cells.items() if key is not LedgerColumn.SERIAL):
             continue
         checked += 1
-        parsed = _RowParser(offset, cells)
+        parsed = _RowParser(line, cells)
         row = parsed.build()
         errors.extend(parsed.errors)
         warnings.extend(parsed.warnings)
@@ -328,10 +335,10 @@ def _parse_rows(
         first = seen.get(row.case_number)
         if first is not None:
             errors.append(
-                LedgerIssue(f"申请编号“{row.case_number}”与第 {first} 行重复", offset, LedgerColumn.CASE_NUMBER.label)
+                LedgerIssue(f"申请编号“{row.case_number}”与第 {first} 行重复", line, LedgerColumn.CASE_NUMBER.label)
             )
             continue
-        seen[row.case_number] = offset
+        seen[row.case_number] = line
         rows.append(row)
     if checked == 0 and not errors:
         errors.append(LedgerIssue(f"文件“{name}”只有表头，没有任何申请记录"))

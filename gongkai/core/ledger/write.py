@@ -26,6 +26,7 @@ from gongkai.core.ledger.columns import (
 )
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import ApplicantType
+from gongkai.core.spreadsheet import safe_cell
 
 
 def _mask_middle(text: str) -> str:
@@ -96,7 +97,7 @@ def write_ledger(rows: Iterable[LedgerRow], *, unmasked: bool = False) -> bytes:
     for count, row in enumerate(rows, start=1):
         values = _row_values(row, count, unmasked=unmasked)
         for index, spec in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=count + 1, column=index, value=values[spec.key])
+            cell = sheet.cell(row=count + 1, column=index, value=safe_cell(values[spec.key]))
             cell.border = _BORDER
             cell.font = Font(name=_FONT)
             if spec.type is CellType.DATE:

@@ -30,6 +30,7 @@ from gongkai.core.report.taxonomy import (
     table3_rows,
     table4_group_label,
 )
+from gongkai.core.spreadsheet import safe_cell
 
 BOM = "\ufeff"
 
@@ -45,9 +46,6 @@ HEADER: tuple[str, ...] = (
     "column_label",
     "value",
 )
-
-#: A spreadsheet treats a field starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_rows(report: AnnualReport, file: str = "") -> Iterator[tuple[str, ...]]:
@@ -100,4 +98,4 @@ def _value(value: Table2Value) -> str:
 
 def _text(value: str) -> str:
     """Free text from a document or the command line, kept from being run as a formula."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    return safe_cell(value)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 from gongkai.core.errors import ReportFormatError, ReportReadError
 from gongkai.core.report.model import AnnualReport
@@ -33,8 +34,10 @@ __all__ = [
     "Document",
     "SourceKind",
     "extract",
+    "read_at_most",
     "read_bytes",
     "read_report",
+    "read_stream_at_most",
     "sniff",
 ]
 
@@ -61,13 +64,28 @@ def read_report(path: str | Path) -> AnnualReport:
     """Read the 政府信息公开工作年度报告 (条例 art 50) in the file at ``path``."""
     where = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise ReportReadError(_too_big(size), source=where)
-        data = Path(path).read_bytes()
+        data = read_at_most(path, MAX_BYTES)
     except OSError as exc:
         raise ReportReadError(f"无法打开文件（{exc.strerror or type(exc).__name__}）", source=where) from None
+    if data is None:
+        raise ReportReadError(_too_big(None), source=where)
     return read_bytes(data, name=where)
+
+
+def read_at_most(path: str | Path, limit: int) -> bytes | None:
+    """The bytes of the file at ``path``, or None when it holds more than ``limit`` bytes.
+
+    Never trusts ``stat().st_size`` (0 for /dev/zero, a pipe or a /proc file): it reads at most
+    ``limit + 1`` bytes, in chunks, whatever the file is, so memory stays bounded by ``limit``.
+    """
+    with open(path, "rb") as handle:
+        return read_stream_at_most(handle, limit)
+
+
+def read_stream_at_most(stream: BinaryIO, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of ``stream`` (a file, a pipe, stdin); None when it holds more."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 def read_bytes(data: bytes, name: str = "") -> AnnualReport:
@@ -89,7 +107,9 @@ def read_bytes(data: bytes, name: str = "") -> AnnualReport:
         raise ReportReadError(f"{INTERNAL_ERROR}（{type(exc).__name__}: {exc}），无法读取", source=source) from exc
 
 
-def _too_big(size: int) -> str:
+def _too_big(size: int | None) -> str:
+    if size is None:
+        return f"文件超过 {MAX_BYTES // 2**20} MB 的上限，不像是一份年度报告"
     return f"文件有 {size / 2**20:.1f} MB，超过 {MAX_BYTES // 2**20} MB 的上限，不像是一份年度报告"
 
 

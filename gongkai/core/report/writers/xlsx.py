@@ -24,6 +24,7 @@ from gongkai.core.report.writers.layout import (
     report_title,
     table_grids,
 )
+from gongkai.core.spreadsheet import safe_cell, safe_row
 
 MONEY_FORMAT = "0.0000"
 COUNT_FORMAT = "0"
@@ -67,7 +68,9 @@ def sheet_coordinates(cell: GridCell) -> tuple[int, int, int, int]:
 
 def _write_grid(sheet: Any, report: AnnualReport, grid: TableGrid) -> None:
     for row, text in ((1, report_title(report)), (2, SECTION_HEADINGS[grid.key])):
-        sheet.cell(row=row, column=1, value=text).font = Font(name=_FONT, size=14 if row == 1 else 12, bold=True)
+        sheet.cell(row=row, column=1, value=safe_cell(text)).font = Font(
+            name=_FONT, size=14 if row == 1 else 12, bold=True
+        )
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=grid.n_cols)
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
     for spec in grid.cells:
@@ -77,7 +80,7 @@ def _write_grid(sheet: Any, report: AnnualReport, grid: TableGrid) -> None:
             target.value = spec.value
             target.number_format = MONEY_FORMAT if spec.value_type is ValueType.MONEY else COUNT_FORMAT
         else:
-            target.value = spec.text
+            target.value = safe_cell(spec.text)
         target.font = Font(name=_FONT, size=10, bold=spec.kind is CellKind.BLOCK_HEADER)
         horizontal = "left" if spec.kind is CellKind.ROW_HEADER else "center"
         target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
@@ -104,7 +107,7 @@ def _write_data(sheet: Any, report: AnnualReport, grids: dict[str, TableGrid]) -
             column_label = _column_label(grid, owner, spec)
             value: int | Decimal | None = spec.value
             sheet.append(
-                [
+                safe_row(
                     report.agency,
                     report.year,
                     report.format.value,
@@ -114,7 +117,7 @@ def _write_data(sheet: Any, report: AnnualReport, grids: dict[str, TableGrid]) -
                     spec.ref.column,
                     column_label,
                     value,
-                ]
+                )
             )
             sheet.cell(row=sheet.max_row, column=len(DATA_COLUMNS)).number_format = (
                 MONEY_FORMAT if spec.value_type is ValueType.MONEY else COUNT_FORMAT
