@@ -326,7 +326,9 @@ def world(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytes
     """The demo data set, built once for the module inside a transaction rolled back at the end
     (each test runs in a savepoint of it); callbacks registered for after commit run at once."""
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+    # Built once per module, outside the per-test settings fixture: the demo's messages to its
+    # applicants stay in memory, not in the developer's var/outbox/.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, SMS_BACKEND="memory"):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
