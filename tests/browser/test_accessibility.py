@@ -8,6 +8,7 @@ large-text / high-contrast mode; no violation of impact serious or critical may 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from gongkai import clock
 from gongkai.cases import services
 from gongkai.cases.models import Case
 from gongkai.portal.display import COOKIE
+from gongkai.publications import services as publications
+from tests.publications.helpers import make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,10 +70,21 @@ def test_axe_finds_no_serious_violation_on_the_citizen_pages(  # type: ignore[no
         context.add_cookies([{"name": COOKIE, "value": "large", "url": base}])
     page = context.new_page()
     agency = tree.street_a.code
+    catalogue = {c.name: c for c in publications.seed_catalogue(actor=tree.officer_a, agency=tree.street_a)}
+    item = make_published(
+        tree,
+        catalogue,
+        title="果园街道2023年部门预算公开说明",
+        formed_on=dt.date(2023, 2, 1),
+        body="<p>一般公共预算财政拨款支出情况。</p><table><tr><th>项目</th><th>金额（万元）</th></tr>"
+        "<tr><td>社区建设</td><td>120.5</td></tr></table>",
+    )
     pages = {
         "home": reverse("portal:index"),
         "agency": reverse("portal:agency", args=[agency]),
         "search": reverse("portal:search") + "?q=预算",
+        "item": reverse("portal:item", args=[item.pk]),
+        "guide": reverse("portal:guide", args=[agency]),
         "apply": reverse("portal:apply", args=[agency]),
         "track": reverse("portal:track"),
     }
@@ -79,6 +93,8 @@ def test_axe_finds_no_serious_violation_on_the_citizen_pages(  # type: ignore[no
         page.goto(base + path)
         assert ("large-mode" in (page.locator("body").get_attribute("class") or "")) == (mode == "large")
         report[name] = serious_violations(page, base)
+        if name == "search":
+            assert "果园街道2023年部门预算公开说明" in page.locator("main").inner_text()
     # The applicant's own pages: the receipt after applying, then the tracking result.
     code = apply_online(page, base, agency)
     report["apply_done"] = serious_violations(page, base)
