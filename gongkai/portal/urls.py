@@ -1,11 +1,12 @@
 from django.urls import path
 
-from gongkai.portal import applicant, receipts, views
+from gongkai.portal import applicant, display, receipts, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("search/", views.search, name="search"),
+    path("display/", display.display_mode, name="display_mode"),
     path("items/<int:pk>/", views.item, name="item"),
     path("items/<int:pk>/files/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("apply/", views.apply_choose, name="apply_choose"),

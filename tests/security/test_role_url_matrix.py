@@ -180,6 +180,7 @@ TABLE: dict[str, tuple[str, str | None]] = {
     # 公众门户: public
     "portal:index":                            ("200 200 200 200 200 200 200", None),
     "portal:search":                           ("200 200 200 200 200 200 200", None),
+    "portal:display_mode":                     ("302 302 302 302 302 302 302", None),
     "portal:item":                             ("200 200 200 200 200 200 200", None),
     "portal:attachment":                       ("200 200 200 200 200 200 200", None),
     "portal:apply_choose":                     ("200 200 200 200 200 200 200", None),
