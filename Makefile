@@ -27,6 +27,8 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
+	@# The suite talks to a real Redis on loopback (the shared cache of several nodes).
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes >/dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

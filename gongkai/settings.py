@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gongkai.web.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,9 +261,49 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if DEBUG else env_list("SILENCED_SYSTEM_CHECKS", [])
 
+# Logs on standard error: one JSON object per line in production (LOG_FORMAT=json, the default
+# with DEBUG off), each with the request id of the request that wrote it (gongkai.web.requestid),
+# so the lines of one request can be found across nodes. ACCESS_LOG=true adds a line per request.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "gongkai.web.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "gongkai.request": {
+            "level": "INFO" if env_bool("ACCESS_LOG", False) else "WARNING",
+            "handlers": ["console"],
+            "propagate": False,
+        }
+    },
 }
+
+# Several processes or machines (issue 16): REDIS_URL puts the cache — and with it the portal's
+# rate limits and any cached pages — on one Redis that every node shares. Sessions and the login
+# lockout live in the database, which the nodes share already.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gongkai"),
+        }
+    }

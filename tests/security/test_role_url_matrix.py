@@ -80,6 +80,7 @@ USERNAMES = {
 # URL name                                      anon off clk ldr sup oth adm   anon off clk ldr sup oth adm
 TABLE: dict[str, tuple[str, str | None]] = {
     # 登录、密码
+    "healthz":                                 ("200 200 200 200 200 200 200", None),
     "login":                                   ("200 302 302 302 302 302 302", ".   302 302 302 302 302 302"),
     "logout":                                  ("405 405 405 405 405 405 405", None),  # POST logs out
     "password_change":                         ("302 200 200 200 200 200 200", "302 .   .   .   .   .   ."),
