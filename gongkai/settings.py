@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gongkai.agencies",
     "gongkai.accounts",
     "gongkai.audit",
+    "gongkai.jobs",
     "gongkai.workcalendar",
     "gongkai.cases",
     "gongkai.letters",
@@ -299,6 +300,34 @@ LOGGING = {
 # rate limits and any cached pages — on one Redis that every node shares. Sessions and the login
 # lockout live in the database, which the nodes share already.
 REDIS_URL = env_str("REDIS_URL", "")
+# Background jobs (gongkai.jobs): with REDIS_URL on Celery workers (`celery -A gongkai.jobs.celery
+# worker`, periodic work with `… beat`); without it in a thread pool of the web process, so the
+# demo needs nothing more. JOBS_EAGER runs them inline (the tests).
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job whose worker died is handed to another after this many seconds (the broker's redelivery)
+# and taken over once its heartbeat is older than JOB_STALE_SECONDS.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("JOB_VISIBILITY_SECONDS", 300)}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
+JOBS_EAGER = env_bool("JOBS_EAGER", False)
+JOBS_THREADS = env_int("JOBS_THREADS", 2)
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "gongkai.cases.remind",
+        "schedule": env_int("REMIND_EVERY_SECONDS", 24 * 3600),
+    },
+    "retry-applicant-messages": {
+        "task": "gongkai.cases.retry_messages",
+        "schedule": env_int("RETRY_MESSAGES_EVERY_SECONDS", 3600),
+    },
+}
+
 if REDIS_URL:
     CACHES = {
         "default": {

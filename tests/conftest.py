@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 
 from gongkai.accounts.models import Role, User
 from gongkai.agencies.models import Agency, AgencyLevel
 from tests.factories import AgencyFactory, UserFactory
+
+# Background jobs (gongkai.jobs) run inline in the tests, inside the test's transaction, so a test
+# sees their results at once; tests of the thread pool and of Celery workers switch this off.
+django_settings.JOBS_EAGER = True
 
 
 @dataclass

@@ -13,6 +13,7 @@ login lockout.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -65,6 +66,13 @@ def exceeded(rule: Limit, who: str, *, now: float | None = None) -> bool:
     """Whether ``who`` has already used up ``rule`` in the current window (does not count)."""
     value = _cache().get(_key(rule, who, now if now is not None else time.time()), 0)
     return int(value) >= rule.count
+
+
+def release(rule: Limit, who: str, *, now: float | None = None) -> None:
+    """Give back one use counted by :func:`hit` (the use did not happen: the form was refused)."""
+    key = _key(rule, who, now if now is not None else time.time())
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        _cache().decr(key)
 
 
 def hit(rule: Limit, who: str, *, now: float | None = None) -> bool:

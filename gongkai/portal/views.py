@@ -262,9 +262,17 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         context["error"] = "申请表有需要修改的地方，请按提示修改后再提交。"
         return render(request, "portal/apply.html", context, status=400)
+    # Reserve the submission in every window first (one atomic increment each, shared by every
+    # process and node on a shared cache), and give it back if it does not become a case: a check
+    # followed by a later count would let a burst of concurrent posts through together.
+    reserved: list[ratelimit.Limit] = []
     for scope in ("apply_hour", "apply_day"):
-        if ratelimit.exceeded(ratelimit.limit(scope), who):
-            return _too_many(request, ratelimit.limit(scope), "提交申请")
+        rule = ratelimit.limit(scope)
+        reserved.append(rule)
+        if not ratelimit.hit(rule, who):
+            for taken in reserved:
+                ratelimit.release(taken, who)
+            return _too_many(request, rule, "提交申请")
 
     from gongkai.cases.applicants import split_applicant
     from gongkai.cases.services import submit_online_application
@@ -275,14 +283,16 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             agency=agency, applicant=applicant, submitted_at=clock.now(), client_ip=ip, **fields
         )
     except GongkaiError as exc:
+        for taken in reserved:
+            ratelimit.release(taken, who)
         context["error"] = str(exc)
         return render(request, "portal/apply.html", context, status=400)
     except Exception:  # a citizen's typed text is never lost to an error page
+        for taken in reserved:
+            ratelimit.release(taken, who)
         logger.exception("online application to %s failed", agency.code)
         context["error"] = "系统暂时无法受理，您填写的内容仍在下方，请稍后再提交。"
         return render(request, "portal/apply.html", context, status=503)
-    for scope in ("apply_hour", "apply_day"):
-        ratelimit.hit(ratelimit.limit(scope), who)
     request.session[SUBMITTED_KEY] = {
         "code": case.tracking_code,
         "number": case.number,

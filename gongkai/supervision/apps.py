@@ -10,3 +10,5 @@ class SupervisionConfig(AppConfig):
         from gongkai.web.panels import register_panels
 
         register_panels(panels)
+        # Registers the background job that reads an uploaded batch (a Celery worker needs it too).
+        import gongkai.supervision.services  # noqa: F401

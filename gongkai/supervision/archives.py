@@ -19,8 +19,9 @@ from pathlib import PurePosixPath
 
 from gongkai.core.report.readers import MAX_BYTES
 
-#: Most files in one batch, archives unpacked (Django refuses more than 100 parts per request).
-MAX_FILES = 100
+#: Most files in one batch, archives unpacked (Django refuses more than 100 parts per request, so
+#: beyond 100 the files come in zip archives). The batch is read in the background (gongkai.jobs).
+MAX_FILES = 2000
 #: Largest single report (the readers' own limit).
 MAX_FILE_BYTES = MAX_BYTES
 #: Most bytes of one batch, archives inflated.

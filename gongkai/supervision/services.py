@@ -1,5 +1,8 @@
 """年报监督 write paths: upload a batch (read each file, store it), check it against the store.
 
+The upload stores the files and starts a background job (``gongkai.jobs``: a Celery worker, or a
+thread of the web process) that reads and checks them while the page shows its progress; a
+worker that dies mid-batch leaves the job to another, which skips the files already read.
 Reading is file by file: each read is saved on its own, so a file that cannot be read, or a fault
 later in the batch, loses nothing saved before. The checks (``gongkai.core.report.crosscheck``)
 run once every file is stored, so files of one batch are checked against each other (2024 against
@@ -16,7 +19,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write, visible_agencies
@@ -27,6 +33,9 @@ from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, sa
 from gongkai.core.report.findings import count_errors
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers import read_bytes, sniff
+from gongkai.jobs.models import Job
+from gongkai.jobs.registry import JobContext, JobKind, register
+from gongkai.jobs.services import start_job
 from gongkai.supervision.archives import Upload, UploadLimitError, expand
 from gongkai.supervision.models import ReadReport, ReadStatus, ReportBatch
 
@@ -60,13 +69,16 @@ def _require_change(actor: User, agency: Agency) -> None:
         raise PermissionDenied(f"只有{agency.name}的主管部门人员可以上传或核对该机构的年度报告批次")
 
 
-def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str = "") -> ReportBatch:
-    """Store a batch of published reports for ``actor``'s agency, read each file, check them all.
+READ_BATCH_JOB = "supervision.read_batch"
 
-    The batch and its audit record are written first, together; then each file in its own
-    transaction; then the checks. Archives are unpacked within the limits of
-    :mod:`gongkai.supervision.archives` (a batch over a limit is refused whole, before anything
-    is stored).
+
+def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str = "") -> ReportBatch:
+    """Store a batch of published reports for ``actor``'s agency and start reading and checking it.
+
+    The batch, its audit record, the files (under ``supervision/<batch>/``) and the job are written
+    together; the job reads each file in its own transaction, then checks them all. Archives are
+    unpacked within the limits of :mod:`gongkai.supervision.archives` (a batch over a limit is
+    refused whole, before anything is stored).
     """
     agency = actor.agency
     if agency is None:
@@ -88,15 +100,57 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
             target=batch,
             changes={"files": [u.name for u in uploads], "count": len(uploads)},
         )
+        pending = []
+        for position, upload in enumerate(uploads, start=1):
+            path = ""
+            if not upload.error:
+                path = default_storage.save(f"supervision/{batch.pk}/{position:05d}", ContentFile(upload.data))
+            pending.append({"position": position, "name": upload.name, "error": upload.error, "path": path})
+        start_job(
+            actor=actor,
+            kind=READ_BATCH_JOB,
+            params={"batch": batch.pk, "files": pending},
+            label=f"读取并核对年度报告（{len(uploads)} 个文件）",
+            agency=agency,
+        )
+    return batch
+
+
+def batch_job(batch: ReportBatch) -> Job | None:
+    """The latest job that reads ``batch`` (for its page's progress notice)."""
+    return Job.objects.filter(kind=READ_BATCH_JOB, params__batch=batch.pk).order_by("-created_at").first()
+
+
+def _read_batch(context: JobContext) -> dict[str, object]:
+    """The job: read every stored file not yet read (a re-run after a dead worker skips those),
+    then check the batch. Safe to run again from the start."""
+    batch = ReportBatch.objects.select_related("agency").get(pk=context.params["batch"])
+    actor = context.actor
+    files = list(context.params["files"])
+    done_positions = set(batch.files.values_list("position", flat=True))
     agencies = list(visible_agencies(actor))
-    for position, upload in enumerate(uploads, start=1):
-        _store(batch, position, upload, agencies)
+    total = len(files) + 1
+    for index, item in enumerate(files, start=1):
+        if item["position"] not in done_positions:
+            data = b""
+            if item["path"]:
+                with default_storage.open(item["path"], "rb") as handle:
+                    data = handle.read()
+            _store(batch, int(item["position"]), Upload(name=item["name"], data=data, error=item["error"]), agencies)
+        context.progress(index, total, f"已读取 {index} / {len(files)} 个文件：{item['name']}")
+    context.progress(len(files), total, "正在核对（勾稽关系、跨年度、汇总）…", force=True)
     try:
         check_batch(actor=actor, batch=batch)
     except Exception:
         # Every file is saved already; its status stays 待核对 and the batch page offers 重新核对.
         logger.exception("supervision: checks of batch %s failed", batch.pk)
-    return batch
+    for item in files:
+        if item["path"]:
+            default_storage.delete(item["path"])
+    return {"next_url": reverse("supervision:batch", args=[batch.pk]), "batch": batch.pk}
+
+
+register(JobKind(name=READ_BATCH_JOB, label="读取并核对年度报告", run=_read_batch))
 
 
 def _store(batch: ReportBatch, position: int, upload: Upload, agencies: list[Agency]) -> ReadReport:

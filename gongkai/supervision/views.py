@@ -22,7 +22,7 @@ from gongkai.supervision import selectors
 from gongkai.supervision.forms import UploadForm
 from gongkai.supervision.highlight import highlighted_tables
 from gongkai.supervision.models import ReadStatus
-from gongkai.supervision.services import SupervisionError, check_batch, may_change, upload_batch
+from gongkai.supervision.services import SupervisionError, batch_job, check_batch, may_change, upload_batch
 from gongkai.supervision.xlsx import FileRow, findings_workbook
 from gongkai.web.access import roles
 from gongkai.web.auth import staff
@@ -48,8 +48,11 @@ def index(request: HttpRequest) -> HttpResponse:
             except SupervisionError as exc:
                 form.add_error("documents", str(exc))
             else:
-                messages.success(request, f"已读取 {batch.files.count()} 个文件。")
-                return redirect("supervision:batch", pk=batch.pk)
+                job = batch_job(batch)
+                if job is None or job.finished:
+                    messages.success(request, f"已读取 {batch.files.count()} 个文件。")
+                    return redirect("supervision:batch", pk=batch.pk)
+                return redirect("jobs:detail", pk=job.pk)
     page = Paginator(selectors.batches_for(user), 30).get_page(request.GET.get("page"))
     return render(request, "supervision/index.html", {"form": form, "page": page, "can_upload": can_upload})
 
@@ -63,6 +66,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/batch.html",
         {
             "batch": batch,
+            "job": batch_job(batch),
             "files": files,
             "pending": any(f.status == ReadStatus.PENDING for f in files),
             "verdicts": [(v.label, getattr(batch, f"n_{_COUNT_NAMES[v]}")) for v in Verdict],

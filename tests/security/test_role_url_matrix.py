@@ -53,6 +53,7 @@ from gongkai.cases.models import Case, Review
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import ServiceMethod
 from gongkai.core.publication_flow import ItemStatus
+from gongkai.jobs.models import Job
 from gongkai.letters.deliveries import record_delivery
 from gongkai.letters.models import Delivery, Letter
 from gongkai.letters.services import generate_letter
@@ -61,7 +62,7 @@ from gongkai.publications.models import Attachment, Category, Item, RegisterDocu
 from gongkai.reports import services as report_services
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.supervision.models import ReadReport, ReportBatch
-from gongkai.supervision.services import upload_batch
+from gongkai.supervision.services import batch_job, upload_batch
 from gongkai.web.access import allowed_roles
 from tests.supervision.conftest import as_text, consistent
 
@@ -81,6 +82,10 @@ USERNAMES = {
 TABLE: dict[str, tuple[str, str | None]] = {
     # 登录、密码
     "healthz":                                 ("200 200 200 200 200 200 200", None),
+    # 后台任务（my_supervisor 上传批次时启动的读取任务：只有发起人与系统管理员可见）
+    "jobs:detail":                             ("302 404 404 404 200 404 200", None),
+    "jobs:status":                             ("302 404 404 404 200 404 200", None),
+    "jobs:file":                               ("302 404 404 404 404 404 404", None),  # no file
     "login":                                   ("200 302 302 302 302 302 302", ".   302 302 302 302 302 302"),
     "logout":                                  ("405 405 405 405 405 405 405", None),  # POST logs out
     "password_change":                         ("302 200 200 200 200 200 200", "302 .   .   .   .   .   ."),
@@ -249,6 +254,7 @@ class World:
     first: AnnualReportRecord  # the published 2023 report
     second: AnnualReportRecord  # its second version, a draft
     batch: ReportBatch  # my_supervisor's 年报监督 batch
+    job: Job  # the job that read it
     read: ReadReport
     year: int  # a reporting year without a report: the preview computed from the records
     users: dict[str, User]
@@ -317,6 +323,7 @@ def _build(today: dt.date) -> World:
         first=first,
         second=second,
         batch=batch,
+        job=batch_job(batch),
         read=read,
         year=today.year - 1,
         users=users,
@@ -455,6 +462,7 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "reports": {"pk": w.second.pk, "agency_id": w.gy.pk, "year": w.year, "fmt": "json"},
         "workcalendar": {"year": clock.today().year},
         "supervision": {"pk": w.batch.pk},
+        "jobs": {"pk": w.job.pk},
         "portal": {
             "pk": w.published.pk,
             "attachment_pk": w.public_attachment.pk,

@@ -114,7 +114,7 @@ def test_a_fault_in_the_checks_keeps_every_file(tree, monkeypatch) -> None:  # t
     ("files", "message"),
     [
         ([], "请选择"),
-        ([("many.zip", zipped({f"{i}.txt": b"x" for i in range(101)}))], "最多"),
+        ([("many.zip", zipped({f"{i}.txt": b"x" for i in range(2001)}))], "最多"),
     ],
 )
 def test_refused_batches_store_nothing(tree, files, message) -> None:  # type: ignore[no-untyped-def]

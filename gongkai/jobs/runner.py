@@ -1,0 +1,96 @@
+"""Running a job: claim it, run its kind, record the outcome. The same function runs in a Celery
+worker (``gongkai.jobs.tasks``), in a thread of the web process (no broker), or inline (tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gongkai.core.errors import GongkaiError
+from gongkai.jobs.models import Job, JobStatus
+from gongkai.jobs.registry import JobContext, Progress, kind
+
+logger = logging.getLogger(__name__)
+_executor: ThreadPoolExecutor | None = None
+
+
+def _claim(job_id: str) -> bool:
+    """Take the job: a queued one, or a running one whose worker stopped reporting (killed)."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 120))
+    return bool(
+        Job.objects.filter(pk=job_id)
+        .filter(Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale))
+        .update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def _report(job_id: str) -> Any:
+    def report(done: int, total: int, message: str) -> None:
+        Job.objects.filter(pk=job_id).update(
+            done=max(0, done), total=max(0, total), message=message[:300], heartbeat_at=timezone.now()
+        )
+
+    return report
+
+
+def run_job(job_id: str) -> str:
+    """Run one job to its end; returns its status afterwards. A job already finished, or running
+    in a worker that still reports progress, is left alone (a redelivered message does no harm)
+    and its current status is returned."""
+    if not _claim(job_id):
+        return str(Job.objects.filter(pk=job_id).values_list("status", flat=True).first() or "missing")
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    context = JobContext(
+        job_id=str(job.pk), params=dict(job.params), actor=job.created_by, progress=Progress(_report(str(job.pk)))
+    )
+    try:
+        result = kind(job.kind).run(context)
+    except GongkaiError as exc:
+        Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        return JobStatus.FAILED
+    except Exception:
+        logger.exception("job %s (%s) failed", job_id, job.kind)
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED,
+            error="任务因内部错误中止，已记录日志；请稍后重试或联系系统管理员",
+            finished_at=timezone.now(),
+        )
+        return JobStatus.FAILED
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.DONE, result=result or {}, done=F("total"), message="", finished_at=timezone.now()
+    )
+    return JobStatus.DONE
+
+
+def _in_thread(job_id: str) -> None:
+    close_old_connections()
+    try:
+        run_job(job_id)
+    finally:
+        connections.close_all()
+
+
+def dispatch(job_id: str) -> None:
+    """Hand the job to the broker (REDIS_URL set), else to a thread of this process, or run it
+    now (JOBS_EAGER, the tests)."""
+    global _executor
+    if getattr(settings, "JOBS_EAGER", False):
+        run_job(job_id)
+    elif getattr(settings, "CELERY_BROKER_URL", ""):
+        from gongkai.jobs.tasks import run_job_task
+
+        run_job_task.apply_async(args=[job_id], queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    else:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=getattr(settings, "JOBS_THREADS", 2), thread_name_prefix="gongkai-job"
+            )
+        _executor.submit(_in_thread, job_id)
