@@ -25,6 +25,7 @@ answered case (an open case gets a warning).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -155,10 +156,22 @@ class LedgerImportResult:
         return f"“{self.filename}”已导入 {len(self.imported)} 件申请。"
 
 
-def import_ledger(*, actor: User, agency: Agency, data: bytes, filename: str, today: dt.date) -> LedgerImportResult:
-    """Import a ledger into ``agency`` (the actor's own): all rows or none (条例 art 45)."""
+def import_ledger(
+    *,
+    actor: User,
+    agency: Agency,
+    data: bytes,
+    filename: str,
+    today: dt.date,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> LedgerImportResult:
+    """Import a ledger into ``agency`` (the actor's own): all rows or none (条例 art 45).
+
+    ``progress(done, total, message)`` hears how far it got (the background job's page)."""
     if actor.agency_id != agency.pk or not can_write(actor, agency):
         raise PermissionDenied(f"只有{agency.name}的工作人员可以向本机关导入台账")
+    report = progress or (lambda done, total, message: None)
+    report(0, 1, f"正在读取“{filename}”…")
     read = read_ledger(data, filename)
     name = read.filename
     if not read.ok:
@@ -173,13 +186,17 @@ def import_ledger(*, actor: User, agency: Agency, data: bytes, filename: str, to
         context = ledger_bulk.Context(
             working_calendar(), fee_clock_rule(), actor.display_name
         )  # once: each asks the database
-        for row in read.rows:
+        total = len(read.rows)
+        for index, row in enumerate(read.rows, start=1):
+            if index % 200 == 0 or index == total:
+                report(index, total + 1, f"已核对 {index} / {total} 行")
             try:
                 planned.append(ledger_bulk.plan(actor, agency, row, context))
             except (GongkaiError, ValidationError, PermissionDenied) as exc:
                 errors.append(LedgerIssue(_message(exc), row.line))
         if errors:
             return LedgerImportResult(name, tuple(errors), tuple(warnings), read=read)
+        report(total, total + 1, f"正在写入 {total} 件申请…")
         ledger_bulk.write(actor, agency, planned)
         imported = [ImportedCase(p.row.line, p.row.case_number, p.case.number, p.case.pk) for p in planned]
         for p in planned:

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.core.cache import cache
+from django.db import close_old_connections, connection, connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -21,8 +22,24 @@ logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 
 
+def _alive_key(job_id: str) -> str:
+    return f"gongkai:job-alive:{job_id}"
+
+
+def _progress_key(job_id: str) -> str:
+    return f"gongkai:job-progress:{job_id}"
+
+
+def live_progress(job_id: str) -> dict[str, Any] | None:
+    """The progress a running job reported from inside a transaction (the cache sees it at once)."""
+    value = cache.get(_progress_key(job_id))
+    return value if isinstance(value, dict) else None
+
+
 def _claim(job_id: str) -> bool:
     """Take the job: a queued one, or a running one whose worker stopped reporting (killed)."""
+    if cache.get(_alive_key(job_id)):
+        return False  # its worker reported within JOB_STALE_SECONDS, maybe from inside a transaction
     now = timezone.now()
     stale = now - dt.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 120))
     return bool(
@@ -33,10 +50,16 @@ def _claim(job_id: str) -> bool:
 
 
 def _report(job_id: str) -> Any:
+    stale = getattr(settings, "JOB_STALE_SECONDS", 120)
+
     def report(done: int, total: int, message: str) -> None:
-        Job.objects.filter(pk=job_id).update(
-            done=max(0, done), total=max(0, total), message=message[:300], heartbeat_at=timezone.now()
-        )
+        values = {"done": max(0, done), "total": max(0, total), "message": message[:300]}
+        # The cache first: a job that works inside one transaction (an import, all rows or none)
+        # cannot show its progress through the database until it commits.
+        cache.set(_progress_key(job_id), values, timeout=stale * 10)
+        cache.set(_alive_key(job_id), 1, timeout=stale)
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=job_id).update(**values, heartbeat_at=timezone.now())
 
     return report
 
@@ -55,6 +78,7 @@ def run_job(job_id: str) -> str:
         result = kind(job.kind).run(context)
     except GongkaiError as exc:
         Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        cache.delete_many([_alive_key(job_id), _progress_key(job_id)])
         return JobStatus.FAILED
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
@@ -67,6 +91,7 @@ def run_job(job_id: str) -> str:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.DONE, result=result or {}, done=F("total"), message="", finished_at=timezone.now()
     )
+    cache.delete_many([_alive_key(job_id), _progress_key(job_id)])
     return JobStatus.DONE
 
 

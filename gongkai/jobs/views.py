@@ -8,11 +8,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from gongkai.jobs.models import Job
+from gongkai.jobs.runner import live_progress
 from gongkai.web.access import ALL_ROLES, roles
 
 
 def _job(request: HttpRequest, pk: str) -> Job:
-    return get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    live = live_progress(str(job.pk)) if not job.finished else None
+    if live:
+        job.done, job.total, job.message = live["done"], live["total"], live["message"]
+    return job
 
 
 @roles(ALL_ROLES)

@@ -10,3 +10,5 @@ class LettersConfig(AppConfig):
         from gongkai.letters.panels import desk_panels
 
         register_desk_panels(desk_panels)
+        # Registers the background ledger import (a Celery worker needs it too).
+        import gongkai.letters.ledger_jobs  # noqa: F401

@@ -6,6 +6,7 @@ a 404; the services refuse writes by those who may only read (403).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -23,15 +24,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai import clock
 from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write
-from gongkai.cases.ledger_io import export_ledger, import_ledger
+from gongkai.cases.ledger_io import export_ledger
 from gongkai.cases.models import Case
 from gongkai.core.errors import GongkaiError
 from gongkai.core.ledger import HEADER_LABELS
 from gongkai.core.letters.service import ServiceState
+from gongkai.jobs.models import Job, JobStatus
 from gongkai.letters.context import LetterFacts
 from gongkai.letters.deliveries import confirm_receipt, letters_with_service, record_delivery, state_of
 from gongkai.letters.documents import letter_pdf, pdf_filename
 from gongkai.letters.forms import DeliveryForm, LedgerExportForm, LedgerImportForm, LetterForm, ReceiptForm
+from gongkai.letters.ledger_jobs import LEDGER_IMPORT_JOB, start_ledger_import
 from gongkai.letters.models import Delivery, Letter
 from gongkai.letters.receipts import receipt_filename, receipt_pdf
 from gongkai.letters.services import generate_letter, preview_letter, reprint_letter
@@ -276,6 +279,22 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/ledger_export.html", {"form": form})
 
 
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404("没有这个导入任务") from None
+
+
+def _ledger_result(job: Job) -> dict[str, Any]:
+    """What the import page shows of a finished import job (its failure too)."""
+    if job.status == JobStatus.FAILED:
+        return {"ok": False, "summary": f"导入未完成：{job.error}", "errors": [job.error]}
+    if not job.finished:
+        return {"ok": True, "summary": "导入仍在进行中"}
+    return dict(job.result)
+
+
 @roles(Role.OFFICER, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
@@ -284,16 +303,21 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     if user.agency is None or not can_write(user, user.agency):
         raise PermissionDenied("只有本机关工作人员可以导入台账")
     form = LedgerImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = import_ledger(
-            actor=user, agency=user.agency, data=upload.read(), filename=upload.name, today=clock.today()
+        job = start_ledger_import(actor=user, data=upload.read(), filename=upload.name, today=clock.today())
+        job.refresh_from_db()
+        if not job.finished:
+            return redirect("jobs:detail", pk=job.pk)
+        result = _ledger_result(job)
+    elif request.GET.get("job"):
+        job = get_object_or_404(
+            Job.objects.visible_to(user), pk=_uuid_or_404(request.GET["job"]), kind=LEDGER_IMPORT_JOB
         )
-        if result.ok:
-            messages.success(request, result.summary())
-        else:
-            messages.error(request, result.summary())
+        result = _ledger_result(job)
+    if result is not None:
+        (messages.success if result.get("ok") else messages.error)(request, result["summary"])
     return render(
         request,
         "letters/ledger_import.html",
@@ -302,5 +326,5 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
             "result": result,
             "columns": HEADER_LABELS,
         },
-        status=200 if result is None or result.ok else 422,
+        status=200 if result is None or result.get("ok") else 422,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from typing import Any
 
 import pytest
@@ -135,3 +136,41 @@ def test_ledger_import_refuses_readers(tree: Tree) -> None:
 def test_pages_need_login(tree: Tree) -> None:
     response = Client().get("/office/letters/ledger/export/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ledger_import_runs_in_the_background_and_its_page_shows_the_result(settings: Any, tmp_path: Any) -> None:
+    """Without a broker the import runs in a thread after the upload's commit; the upload answers
+    at once with the job's page, whose result link shows what was imported."""
+    from gongkai.accounts.models import Role
+    from gongkai.jobs.models import Job
+    from tests.factories import AgencyFactory, UserFactory
+
+    settings.JOBS_EAGER = False
+    settings.CELERY_BROKER_URL = ""
+    settings.MEDIA_ROOT = tmp_path
+    agency = AgencyFactory(code="T-LEDGER")
+    officer = UserFactory(username="ledger_officer", agency=agency, role=Role.OFFICER)
+    rows = [
+        LedgerRow(
+            f"X-{i}", dt.date(2026, 3, 2), Channel.IN_PERSON, ApplicantType.NATURAL_PERSON, f"申请人{i}", "某文件"
+        )
+        for i in range(1, 41)
+    ]
+    client = _client(officer)
+    answer = client.post("/office/letters/ledger/import/", {"file": _upload(rows)})
+    assert answer.status_code == 302 and answer["Location"].startswith("/office/jobs/")
+    job = Job.objects.get()
+    for _ in range(300):
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.1)
+    assert job.status == "done" and job.result["imported_count"] == 40
+    page = client.get(job.result["next_url"])
+    assert page.status_code == 200 and "已导入 40 件申请" in page.content.decode()
+    assert Case.objects.filter(agency=agency).count() == 40
+    assert not list(tmp_path.joinpath("ledger-imports").iterdir())  # the stored upload is gone
+    # Another officer cannot open the result.
+    other = UserFactory(username="ledger_other", agency=agency, role=Role.OFFICER)
+    assert _client(other).get(job.result["next_url"]).status_code == 404
