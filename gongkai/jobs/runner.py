@@ -88,8 +88,14 @@ def run_job(job_id: str) -> str:
             finished_at=timezone.now(),
         )
         return JobStatus.FAILED
+    reported = (live_progress(job_id) or {}).get("total")  # last reported from inside a transaction
     Job.objects.filter(pk=job_id).update(
-        status=JobStatus.DONE, result=result or {}, done=F("total"), message="", finished_at=timezone.now()
+        status=JobStatus.DONE,
+        result=result or {},
+        total=reported if reported is not None else F("total"),
+        done=reported if reported is not None else F("total"),
+        message="",
+        finished_at=timezone.now(),
     )
     cache.delete_many([_alive_key(job_id), _progress_key(job_id)])
     return JobStatus.DONE
