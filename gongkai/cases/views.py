@@ -29,6 +29,7 @@ from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, Re
 from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
 from gongkai.cases.selectors import (
+    transfer_links,
     BUCKET_LABELS,
     DeskDays,
     case_flags,
@@ -147,6 +148,7 @@ def _detail_context(
         "actions": forms,
         "events": case.events.all(),
         "reviews": case.reviews.all(),
+        "transfers": transfer_links(case, user),
         "can_act": user_may_act(user, case),
         "today": day,
         **applicant_side(case, user),
