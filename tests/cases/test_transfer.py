@@ -156,3 +156,17 @@ def test_each_side_sees_the_link_and_nothing_else(tree: Tree, client: Client) ->
     assert received.number in page and tree.street_b.name in page and "已登记" in page
     assert "该信息由乙街道制作并保存" in page
     assert received.tracking_code not in page and f'href="/office/cases/{received.pk}/"' not in page
+
+
+def test_tracking_pages_show_the_transfer(tree: Tree, client: Client) -> None:
+    """The applicant follows the old code to the new case (its number and code); the new case says where it came from."""
+    sent, transfer = _transfer(tree)
+    received = transfer.to_case
+    old = client.post("/track/", {"code": sent.tracking_code, "phone_last4": "0000"}, REMOTE_ADDR="203.0.113.9")
+    html = old.content.decode()
+    assert old.status_code == 200, html[:500]
+    assert "您的申请已转送测试区乙街道办事处" in html and received.number in html and received.tracking_code in html
+    assert "010-66660000" in html
+    new = client.post("/track/", {"code": received.tracking_code, "phone_last4": "0000"}, REMOTE_ADDR="203.0.113.9")
+    html = new.content.decode()
+    assert "本申请由测试区甲街道办事处转送" in html and "2026年3月2日" in html and sent.number in html
