@@ -21,3 +21,43 @@ class AgencyContactForm(forms.Form):
     address = forms.CharField(label="办公地址", max_length=200, required=False)
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
     office_hours = forms.CharField(label="办公时间", max_length=100, required=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff management by the 本机关管理员 (gongkai.backoffice.staff)
+# ---------------------------------------------------------------------------------------------
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    from gongkai.accounts.models import MANAGER_ASSIGNABLE_ROLES, Role
+
+    return [(r.value, r.label) for r in Role if r in MANAGER_ASSIGNABLE_ROLES]
+
+
+class StaffUserForm(forms.Form):
+    """Role, department and name of a user of the manager's agency."""
+
+    full_name = forms.CharField(label="姓名", max_length=40)
+    role = forms.ChoiceField(label="角色", choices=_role_choices)
+    department = forms.ModelChoiceField(label="科室", queryset=None, required=False, empty_label="—— 不属于科室 ——")
+
+    def __init__(self, *args: object, agency: object, **kwargs: object) -> None:
+        from gongkai.agencies.models import Department
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["department"].queryset = Department.objects.filter(agency=agency, is_active=True)  # type: ignore[attr-defined]
+
+
+class NewStaffUserForm(StaffUserForm):
+    username = forms.CharField(
+        label="用户名", max_length=150, help_text="登录用，字母、数字和 @ . + - _", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(label="电子邮箱", required=False)
+    phone = forms.CharField(label="电话", max_length=40, required=False)
+
+    field_order = ["username", "full_name", "role", "department", "email", "phone"]
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label="科室名称", max_length=60)
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
