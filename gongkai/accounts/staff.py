@@ -39,7 +39,7 @@ class StaffAudit(StrEnum):
     USER_CHANGED = "user.changed"
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
-    PASSWORD_LINK_ISSUED = "user.password_link_issued"
+    PASSWORD_LINK_ISSUED = "user.password_link_issued"  # noqa: S105  (an action code)
     PASSWORD_SET = "user.password_set"  # noqa: S105  (an action code, not a password)
     DEPARTMENT_CREATED = "department.created"
     DEPARTMENT_CHANGED = "department.changed"
@@ -154,7 +154,11 @@ def change_staff_user(
     _check_department(agency, department)
     if user.role == Role.MANAGER and chosen != Role.MANAGER and not _other_active_managers(agency, user):
         raise StaffError("角色：这是本机关唯一的本机关管理员，不能改为其他角色")
-    before = {"role": user.role, "department": user.department.name if user.department else None, "full_name": user.full_name}
+    before = {
+        "role": user.role,
+        "department": user.department.name if user.department else None,
+        "full_name": user.full_name,
+    }
     user.role = chosen
     user.department = department
     if full_name is not None:

@@ -21,8 +21,8 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from gongkai.accounts.models import Role, User
-from gongkai.accounts.staff import STAFF_AUDIT_LABELS
 from gongkai.accounts.scoping import visible_agencies
+from gongkai.accounts.staff import STAFF_AUDIT_LABELS
 from gongkai.agencies.models import Agency, Department
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction

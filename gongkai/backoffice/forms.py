@@ -1,5 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from gongkai.agencies.models import Agency, Department
 
 
 class LoginForm(AuthenticationForm):
@@ -39,18 +43,21 @@ class StaffUserForm(forms.Form):
 
     full_name = forms.CharField(label="姓名", max_length=40)
     role = forms.ChoiceField(label="角色", choices=_role_choices)
-    department = forms.ModelChoiceField(label="科室", queryset=None, required=False, empty_label="—— 不属于科室 ——")
+    department = forms.ModelChoiceField(
+        label="科室", queryset=Department.objects.none(), required=False, empty_label="—— 不属于科室 ——"
+    )
 
-    def __init__(self, *args: object, agency: object, **kwargs: object) -> None:
-        from gongkai.agencies.models import Department
-
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(agency=agency, is_active=True)  # type: ignore[attr-defined]
 
 
 class NewStaffUserForm(StaffUserForm):
     username = forms.CharField(
-        label="用户名", max_length=150, help_text="登录用，字母、数字和 @ . + - _", widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label="用户名",
+        max_length=150,
+        help_text="登录用，字母、数字和 @ . + - _",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(label="电子邮箱", required=False)
     phone = forms.CharField(label="电话", max_length=40, required=False)

@@ -15,8 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -57,9 +56,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def staff_roster(request: HttpRequest, agency_pk: int) -> HttpResponse:
     """An agency's users and departments; editable by its own manager only."""
     user: Any = request.user
-    scope = (
-        Agency.objects.filter(pk=user.agency_id) if user.role == Role.MANAGER else visible_agencies(user)
-    )
+    scope = Agency.objects.filter(pk=user.agency_id) if user.role == Role.MANAGER else visible_agencies(user)
     agency = get_object_or_404(scope, pk=agency_pk)
     return render(
         request,
@@ -100,7 +97,9 @@ def staff_user_new(request: HttpRequest) -> HttpResponse:
                 return redirect("backoffice:staff_user_edit", pk=created.pk)
         else:
             status = 400
-    return render(request, "backoffice/staff_user_form.html", {"form": form, "agency": agency, "new": True}, status=status)
+    return render(
+        request, "backoffice/staff_user_form.html", {"form": form, "agency": agency, "new": True}, status=status
+    )
 
 
 @roles(Role.MANAGER)
@@ -166,7 +165,9 @@ def staff_password_link(request: HttpRequest, pk: int) -> HttpResponse:
         show_error(request, exc)
         return redirect("backoffice:staff_roster", agency_pk=agency.pk)
     link = request.build_absolute_uri(reverse("password_set", kwargs={"uidb64": uid, "token": token}))
-    response = render(request, "backoffice/staff_password_link.html", {"target": target, "agency": agency, "link": link})
+    response = render(
+        request, "backoffice/staff_password_link.html", {"target": target, "agency": agency, "link": link}
+    )
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -227,11 +228,11 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("login")
     post_reset_login = False
 
-    def form_valid(self, form: Any) -> HttpResponseBase:
+    def form_valid(self, form: Any) -> HttpResponse:
         services.set_password_with_link(user=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, "密码已设置，请用新密码登录。")
-        return redirect(self.success_url)
+        return HttpResponseRedirect(str(self.success_url))
 
 
 password_set = PasswordSetView.as_view()

@@ -238,7 +238,10 @@ class TransferForm(ActionForm):
         help_text="选定后，申请将作为新案件转送该机关，由其登记、答复",
     )
     agency_name = forms.CharField(
-        label="负责公开的机关名称", max_length=120, required=False, help_text="不在本系统内时填写；选定上面的机关时可留空"
+        label="负责公开的机关名称",
+        max_length=120,
+        required=False,
+        help_text="不在本系统内时填写；选定上面的机关时可留空",
     )
     agency_contact = forms.CharField(
         label="该机关联系方式",

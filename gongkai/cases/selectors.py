@@ -7,9 +7,9 @@ the caller may read; none of them widens a scope.
 from __future__ import annotations
 
 import difflib
-from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest

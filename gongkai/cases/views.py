@@ -29,7 +29,6 @@ from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, Re
 from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
 from gongkai.cases.selectors import (
-    transfer_links,
     BUCKET_LABELS,
     DeskDays,
     case_flags,
@@ -39,6 +38,7 @@ from gongkai.cases.selectors import (
     review_deadlines_due,
     review_deadlines_of,
     review_first_warning_for,
+    transfer_links,
 )
 from gongkai.core.errors import GongkaiError
 from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles

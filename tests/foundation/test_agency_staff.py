@@ -54,7 +54,9 @@ def test_manager_creates_a_user_without_password_and_hands_over_a_one_time_link(
     anon = Client()
     form = anon.get(path, follow=True)
     assert form.status_code == 200 and "new_officer" in form.content.decode()
-    done = anon.post(form.redirect_chain[-1][0], {"new_password1": "Kx9!long-enough-pw", "new_password2": "Kx9!long-enough-pw"})
+    done = anon.post(
+        form.redirect_chain[-1][0], {"new_password1": "Kx9!long-enough-pw", "new_password2": "Kx9!long-enough-pw"}
+    )
     assert done.status_code == 302
     created.refresh_from_db()
     assert created.check_password("Kx9!long-enough-pw")
@@ -108,7 +110,12 @@ def test_manager_cannot_touch_another_agencys_users_or_departments(
     client.force_login(manager)
     b = tree.officer_b
     assert client.get(reverse("backoffice:staff_user_edit", args=[b.pk])).status_code == 404
-    assert client.post(reverse("backoffice:staff_user_edit", args=[b.pk]), {"full_name": "x", "role": "leader"}).status_code == 404
+    assert (
+        client.post(
+            reverse("backoffice:staff_user_edit", args=[b.pk]), {"full_name": "x", "role": "leader"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("backoffice:staff_user_active", args=[b.pk]), {"active": "0"}).status_code == 404
     assert client.post(reverse("backoffice:staff_password_link", args=[b.pk])).status_code == 404
     assert client.get(reverse("backoffice:staff_department_edit", args=[dept_b.pk])).status_code == 404
@@ -159,7 +166,9 @@ def test_deactivated_user_cannot_log_in_and_reactivation_is_audited(tree: Tree, 
     staff.set_user_active(actor=manager, user=tree.clerk_a, active=False, reason="调离")
     login = Client().post(reverse("login"), {"username": "clerk_a", "password": "test-password-123"})
     html = login.content.decode()
-    assert login.status_code == 200 and ("已停用" in html or "不正确" in html) and "_auth_user_id" not in Client().session
+    assert (
+        login.status_code == 200 and ("已停用" in html or "不正确" in html) and "_auth_user_id" not in Client().session
+    )
     staff.set_user_active(actor=manager, user=tree.clerk_a, active=True)
     actions = list(AuditEvent.objects.filter(object_id=str(tree.clerk_a.pk)).values_list("action", "changes"))
     assert ("user.deactivated", {"is_active": [True, False]}) in actions

@@ -25,9 +25,7 @@ def test_transfer_letter_names_the_receiving_agency_its_contact_and_the_reason(t
     transfer = services.transfer_application(
         actor=tree.officer_a, case=case, today=DAY, reason="该信息由乙街道制作并保存。", to_agency=tree.street_b
     )
-    letter = generate_letter(
-        actor=tree.officer_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY
-    )
+    letter = generate_letter(actor=tree.officer_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY)
     text = letter.text
     assert letter.issued_on == DAY
     for phrase in (
@@ -50,9 +48,7 @@ def test_not_on_system_letter_tells_where_to_apply(tree: Tree, letter_settings) 
         agency_name="测试市规划和自然资源委员会",
         agency_contact_text="010-55550000",
     )
-    text = generate_letter(
-        actor=tree.officer_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY
-    ).text
+    text = generate_letter(actor=tree.officer_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY).text
     assert "测试市规划和自然资源委员会，联系方式：010-55550000，您可以向该机关提出申请" in text
     assert "转送" not in text
 
