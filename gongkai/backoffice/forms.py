@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from gongkai.agencies.models import Agency, Department
 
@@ -49,7 +49,9 @@ class StaffUserForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(agency=agency, is_active=True)  # type: ignore[attr-defined]
+        field: Any = self.fields["department"]
+        field.queryset = Department.objects.filter(agency=agency, is_active=True)
+        field.label_from_instance = lambda department: department.name
 
 
 class NewStaffUserForm(StaffUserForm):
@@ -68,3 +70,17 @@ class NewStaffUserForm(StaffUserForm):
 class DepartmentForm(forms.Form):
     name = forms.CharField(label="科室名称", max_length=60)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+class OneTimeSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """The one-time link's form (``backoffice.staff.PasswordSetView``) in Chinese."""
+
+    new_password1 = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label="再次输入新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="与上面输入的新密码相同",
+    )

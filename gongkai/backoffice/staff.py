@@ -25,7 +25,7 @@ from gongkai.accounts import staff as services
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, Department
-from gongkai.backoffice.forms import DepartmentForm, NewStaffUserForm, StaffUserForm
+from gongkai.backoffice.forms import DepartmentForm, NewStaffUserForm, OneTimeSetPasswordForm, StaffUserForm
 from gongkai.web.access import roles
 from gongkai.web.errors import USER_ERRORS, show_error
 
@@ -225,6 +225,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     service sets the password and audits it (without the password)."""
 
     template_name = "registration/password_set.html"
+    form_class = OneTimeSetPasswordForm
     success_url = reverse_lazy("login")
     post_reset_login = False
 

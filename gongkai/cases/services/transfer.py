@@ -178,7 +178,9 @@ def _receiving_case(actor: User, sent: Case, agency: Agency, plan: TransferPlan,
         "收到申请之日": received_on,
         "说明": waited_note(plan.original_received_on, received_on, sent.agency.name),
     }
-    log_event(case, kind=CaseNote.TRANSFERRED_IN, on=today, actor=actor, payload=payload)  # the reason is the sender's
+    # The receiving agency's timeline names the sending agency, not its officer (nor the reason:
+    # that is the sender's 告知书); the audit trail keeps the actor.
+    log_event(case, kind=CaseNote.TRANSFERRED_IN, on=today, actor=None, actor_name=sent.agency.name, payload=payload)
     _copy_uploads(sent, case)
     set_first_clock(case, today)
     record(
