@@ -213,3 +213,17 @@ def test_django_admin_stays_for_system_administrators(tree: Tree, managers: tupl
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(tree.admin)
     assert client.get("/admin/accounts/user/").status_code == 200
+
+
+def test_manager_reads_only_people_and_departments_in_the_audit_trail(
+    tree: Tree, managers: tuple[User, User], client: Client
+) -> None:
+    manager, _ = managers
+    CaseFactory(actor=tree.officer_a)
+    staff.create_department(actor=manager, name="新科室")
+    client.force_login(manager)
+    html = client.get(reverse("backoffice:audit_list")).content.decode()
+    rows = html.split("<tbody", 1)[1]
+    assert "新建科室" in rows and "登记申请" not in rows and "案件" not in rows
+    home = client.get(reverse("backoffice:home")).content.decode()
+    assert "进入依申请公开工作台" not in home
