@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from gongkai.backoffice.forms import LoginForm
+from gongkai.backoffice.staff import password_set
 from gongkai.web.health import healthz
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The one-time link a 本机关管理员 hands over (gongkai.accounts.staff.issue_password_link).
+    path("password/set/<uidb64>/<token>/", password_set, name="password_set"),
     path("office/", include("gongkai.backoffice.urls")),
     path("office/cases/", include("gongkai.cases.urls")),
     path("office/letters/", include("gongkai.letters.urls")),

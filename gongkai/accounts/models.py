@@ -14,11 +14,18 @@ class Role(models.TextChoices):
     CLERK = "clerk", "科室信息员"
     LEADER = "leader", "负责人"
     SUPERVISOR = "supervisor", "主管部门"
+    MANAGER = "manager", "本机关管理员"
     ADMIN = "admin", "系统管理员"
 
 
 #: Roles that work on their own agency's records (may write).
 AGENCY_STAFF_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.LEADER})
+#: Roles that manage their own agency's users and departments (``gongkai.accounts.staff``). A
+#: 本机关管理员 is not agency staff: it neither reads nor writes the agency's cases, letters or
+#: publications (``accounts.scoping``); give a person who also handles applications a second account.
+MANAGER_ROLES = frozenset({Role.MANAGER})
+#: The roles a 本机关管理员 may give (never 系统管理员 or 主管部门: those are the administrator's).
+MANAGER_ASSIGNABLE_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.LEADER, Role.MANAGER})
 #: Roles that approve extensions and sign off annual reports.
 APPROVER_ROLES = frozenset({Role.LEADER})
 #: Roles that see applicants' identity numbers unmasked, on a single case (docs/personal-data.md).

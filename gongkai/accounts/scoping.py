@@ -7,7 +7,10 @@ Every view, export and API that returns agency records filters through here:
 - system administrator: sees every agency; writes through the admin only;
 - 主管部门 (supervisor): reads its own agency and every agency below it, changes nothing there
   (its own agency's 年报监督 batches excepted: ``can_write(..., roles=...)``);
-- officer, clerk, leader: read and write their own agency only.
+- officer, clerk, leader: read and write their own agency only;
+- 本机关管理员 (manager): sees its own agency (the agency pages, its roster) but none of its
+  records: every ``AgencyScopedQuerySet.visible_to`` is empty for it, and it writes only users and
+  departments (``gongkai.accounts.staff``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
-from gongkai.accounts.models import AGENCY_STAFF_ROLES, Role
+from gongkai.accounts.models import AGENCY_STAFF_ROLES, MANAGER_ROLES, Role
 from gongkai.agencies.models import Agency
 
 if TYPE_CHECKING:
@@ -62,6 +65,8 @@ class AgencyScopedQuerySet(models.QuerySet[_M]):
     agency_field = "agency"
 
     def visible_to(self, user: Any) -> AgencyScopedQuerySet[_M]:
+        if user is not None and getattr(user, "role", None) in MANAGER_ROLES:
+            return self.none()  # a 本机关管理员 manages people, not the agency's records
         return self.filter(**{f"{self.agency_field}__in": visible_agencies(user)})
 
     def writable_by(self, user: Any) -> AgencyScopedQuerySet[_M]:

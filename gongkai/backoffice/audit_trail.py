@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
+from gongkai.accounts.staff import STAFF_AUDIT_LABELS
 from gongkai.agencies.models import Agency, Department
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction
@@ -59,11 +60,17 @@ def _ids_as_text(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return ids
 
 
+#: What a 本机关管理员 reads in its agency's audit trail: users, departments, the agency itself.
+MANAGER_OBJECT_TYPES = ("accounts.user", "agencies.department", "agencies.agency")
+
+
 def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     """The audit rows ``user`` may read (the rules are in the module docstring)."""
     if user is None or not user.is_authenticated:
         return AuditEvent.objects.none()
     events = AuditEvent.objects.for_agencies(visible_agencies(user).values("pk"))
+    if user.role == Role.MANAGER:  # its agency's people and departments, none of its records
+        return events.filter(object_type__in=MANAGER_OBJECT_TYPES)
     if user.role != Role.CLERK:
         return events
     cases = Case.objects.visible_to(user)
@@ -121,6 +128,8 @@ ACTION_LABELS: dict[str, str] = {
     SupervisionAction.BATCH_UPLOADED: "上传待审查年度报告",
     SupervisionAction.BATCH_CHECKED: "审查年度报告",
     CalendarAudit.YEAR_LOADED: "载入工作日历",
+    CaseAudit.TRANSFERRED_OUT: "转办／告知负责公开的机关（条例第三十六条第（五）项）",
+    **STAFF_AUDIT_LABELS,
 }
 
 #: Keys of ``changes`` that are no model field of the row's object.

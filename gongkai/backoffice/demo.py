@@ -72,6 +72,13 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("gy_leader", "张建国", Role.LEADER, "BJ-MY-GY", "党政办公室"),
     DemoUser("my_supervisor", "赵敏", Role.SUPERVISOR, "BJ-MY", "政务公开办公室"),
     DemoUser("gl_officer", "陈晨", Role.OFFICER, "BJ-MY-GL", "党政办公室"),
+    # One 本机关管理员 per demo agency: manages its own users and departments, reads no cases.
+    DemoUser("bj_manager", "钱立", Role.MANAGER, "BJ"),
+    DemoUser("my_manager", "孙悦", Role.MANAGER, "BJ-MY", "政务公开办公室"),
+    DemoUser("gy_manager", "周宁", Role.MANAGER, "BJ-MY-GY", "党政办公室"),
+    DemoUser("gl_manager", "吴桐", Role.MANAGER, "BJ-MY-GL", "党政办公室"),
+    DemoUser("jw_manager", "郑洁", Role.MANAGER, "BJ-MY-JW", "办公室"),
+    DemoUser("sj_manager", "冯涛", Role.MANAGER, "BJ-MY-SJ", "办公室"),
     DemoUser("admin", "系统管理员", Role.ADMIN, None),
 )
 

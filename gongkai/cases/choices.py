@@ -45,6 +45,7 @@ class CaseNote(StrEnum):
     REVIEW_CONCLUDED = "review_concluded"
     PAYMENT_PROOF = "payment_proof"
     PROOF_REQUESTED_AGAIN = "proof_requested_again"
+    TRANSFERRED_IN = "transferred_in"
 
     @property
     def label(self) -> str:
@@ -61,6 +62,7 @@ CASE_NOTE_LABELS: dict[CaseNote, str] = {
     CaseNote.REVIEW_CONCLUDED: "行政复议／行政诉讼审结",
     CaseNote.PAYMENT_PROOF: "申请人上传缴费凭证",
     CaseNote.PROOF_REQUESTED_AGAIN: "要求重新上传缴费凭证",
+    CaseNote.TRANSFERRED_IN: "收到其他机关转送的申请",
 }
 
 #: Every kind of timeline entry: the core's events, then the notes.

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from gongkai.accounts.models import AGENCY_STAFF_ROLES, User
 from gongkai.accounts.scoping import visible_agencies
-from gongkai.agencies.models import Department
+from gongkai.agencies.models import Agency, Department
 from gongkai.cases.choices import (
     ApplicantTypeChoices,
     CaseChannel,
@@ -225,6 +225,49 @@ class SpotForm(ActionForm):
 class WithdrawForm(ActionForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     on = _date("撤回日期", required=False, help_text="留空为今天")
+
+
+class TransferForm(ActionForm):
+    """转办/告知 (条例 art 36(5)): an agency on the system, or the name and contact of one outside it."""
+
+    to_agency = forms.ModelChoiceField(
+        label="转办至（本系统内的机关）",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="—— 不在本系统内，只告知申请人 ——",
+        help_text="选定后，申请将作为新案件转送该机关，由其登记、答复",
+    )
+    agency_name = forms.CharField(
+        label="负责公开的机关名称",
+        max_length=120,
+        required=False,
+        help_text="不在本系统内时填写；选定上面的机关时可留空",
+    )
+    agency_contact = forms.CharField(
+        label="该机关联系方式",
+        max_length=200,
+        required=False,
+        help_text="电话、地址等；选定本系统内的机关时默认为其登记的电话和地址",
+    )
+    reason = forms.CharField(
+        label="不属于本机关负责公开的理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="写入告知书（条例第三十六条第（五）项：告知申请人并说明理由）",
+    )
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        agencies = Agency.objects.filter(is_active=True).order_by("path")
+        if case is not None:
+            agencies = agencies.exclude(pk=case.agency_id)
+        self.fields["to_agency"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("to_agency") is None and not (data.get("agency_name") or "").strip():
+            self.add_error("agency_name", "请选定本系统内的机关，或填写负责公开的机关名称")
+        return data
 
 
 class AssignForm(ActionForm):

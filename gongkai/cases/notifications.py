@@ -221,6 +221,19 @@ def applicant_text(case: Case, kind: str, payload: dict[str, Any]) -> tuple[str,
             "已确认缴费",
             f"已确认收到您缴纳的信息处理费（{case.number}），我们将继续办理，{_fmt(case.due_on)}前答复。",
         )
+    if kind == CaseNote.TRANSFERRED_IN:
+        return (
+            "申请已转送",
+            f"您向{payload.get('转自', '')}提出的政府信息公开申请（{payload.get('原案件编号', '')}）已转送{agency}办理，"
+            f"登记编号{case.number}，收到申请之日为{_fmt(case.received_on)}，我们将在{_fmt(case.due_on)}前答复。"
+            f"新的查询码：{case.tracking_code}。",
+        )
+    if kind == Event.ANSWER and payload.get("负责公开的机关"):
+        return (
+            "申请已办结",
+            f"您的政府信息公开申请（{case.number}）所申请的信息不属于{agency}负责公开（{_fmt(case.closed_on)}），"
+            f"负责公开的机关为{payload['负责公开的机关']}，联系方式：{payload.get('联系方式', '')}；{payload.get('转办', '')}。",
+        )
     if kind in {Event.ANSWER, Event.ANSWER_ON_THE_SPOT, Event.CORRECTION_OVERDUE, Event.FEE_OVERDUE, Event.WITHDRAW}:
         what = {
             Event.CORRECTION_OVERDUE: "因逾期未补正，视为放弃申请，本申请已终止",

@@ -18,6 +18,8 @@ def panels(request: HttpRequest) -> list[Panel]:
     user: Any = request.user
     if not user.is_authenticated or (user.agency_id is None and not user.is_system_admin):
         return []
+    if user.role == Role.MANAGER:  # manages people, reads no cases (accounts.scoping)
+        return []
     days = DeskDays.of(clock.today())
     visible = Case.objects.visible_to(user)
     context: dict[str, Any] = {"all": open_counts(visible, days), "days": days, "mine": None, "approvals": 0}

@@ -9,14 +9,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.urls import reverse
 
 from gongkai.agencies.models import Agency
 from gongkai.cases.clock import nth_working_day_after
 from gongkai.cases.figures import compute_table3, compute_table4
-from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet, Review
+from gongkai.cases.models import OPEN_STATUS_VALUES, RUNNING_STATUS_VALUES, Case, CaseQuerySet, CaseTransfer, Review
 from gongkai.core.case_flow import Status
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.model import AnnualReport
@@ -357,3 +359,46 @@ def review_first_warning_for(review: Review) -> str:
     if case is None or not case.outcome:
         return ""
     return review_first_warning(ReviewKind(review.kind), Outcome(case.outcome), case.closed_on)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferLink:
+    """One side's view of a 转办 (条例 art 36(5)): the other case's number, agency and status only.
+
+    ``url`` is set only when ``user`` may read the other case itself (never across agencies:
+    ``visible_to`` does not widen); ``reason`` and ``contact`` only on the sending side's own view.
+    """
+
+    direction: str  # "转出" or "转入"
+    agency_name: str
+    case_number: str
+    status_label: str
+    transferred_on: date
+    original_received_on: date
+    url: str = ""
+    reason: str = ""
+    contact: str = ""
+
+
+def transfer_links(case: Case, user: Any) -> list[TransferLink]:
+    """The transfers ``case`` is part of, as ``user`` may see them (:class:`TransferLink`)."""
+    links: list[TransferLink] = []
+    visible = CaseTransfer.objects.visible_to(user).select_related("from_case__agency", "to_case__agency")
+    for t in visible.filter(Q(from_case=case) | Q(to_case=case)):
+        outgoing = t.from_case_id == case.pk
+        other = t.to_case if outgoing else t.from_case
+        readable = other is not None and Case.objects.visible_to(user).filter(pk=other.pk).exists()
+        links.append(
+            TransferLink(
+                direction="转出" if outgoing else "转入",
+                agency_name=t.agency_name if outgoing else t.from_case.agency.name,
+                case_number=other.number if other is not None else "",
+                status_label=other.get_status_display() if other is not None else "",
+                transferred_on=t.transferred_on,
+                original_received_on=t.original_received_on,
+                url=reverse("cases:detail", args=[other.pk]) if readable and other is not None else "",
+                reason=t.reason if outgoing else "",
+                contact=t.agency_contact if outgoing else "",
+            )
+        )
+    return links

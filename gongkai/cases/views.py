@@ -38,6 +38,7 @@ from gongkai.cases.selectors import (
     review_deadlines_due,
     review_deadlines_of,
     review_first_warning_for,
+    transfer_links,
 )
 from gongkai.core.errors import GongkaiError
 from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
@@ -147,6 +148,8 @@ def _detail_context(
         "actions": forms,
         "events": case.events.all(),
         "reviews": case.reviews.all(),
+        "transfers": (transfers := transfer_links(case, user)),
+        "transferred_in": any(t.direction == "转入" for t in transfers),
         "can_act": user_may_act(user, case),
         "today": day,
         **applicant_side(case, user),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.cases.choices import ExtensionDecision
 from gongkai.cases.clock import nth_working_day_after
 from gongkai.cases.errors import CaseInputError
-from gongkai.cases.models import Case, FeeNotice
+from gongkai.cases.models import Case, CaseTransfer, FeeNotice
 from gongkai.core.answer_periods import answer_periods
 from gongkai.core.deadlines import ConsultedParty
 from gongkai.core.fees import FeeBreakdown, FeeMethod, compute_fee
@@ -169,6 +169,8 @@ def build_context(
         withheld_ground=facts.withheld_ground,
         withheld_part=facts.withheld_part.strip() or None,
     )
+    if kind is LetterType.ANSWER_UNAVAILABLE_NOT_HELD:
+        context = _with_transfer(case, context, facts)
     if kind is LetterType.EXTENSION:
         extension = _approved_extension(case)
         context = replace(
@@ -187,6 +189,22 @@ def build_context(
             context, fee=_fee_of(case, notice), fee_notified_on=notice.notified_on, payment_due=notice.payment_due_on
         )
     return context
+
+
+def _with_transfer(case: Case, context: LetterContext, facts: LetterFacts) -> LetterContext:
+    """A 36(5) 告知 recorded by a transfer (``cases.services.transfer_application``) names the agency,
+    its contact and the reason from that record unless the officer typed them (条例 art 36(5)), and
+    says the application was forwarded when the agency is on the system."""
+    transfer = CaseTransfer.objects.filter(from_case=case).first()
+    if transfer is None:
+        return context
+    return replace(
+        context,
+        responsible_agency=facts.responsible_agency.strip() or transfer.agency_name,
+        responsible_agency_contact=facts.responsible_agency_contact.strip() or transfer.agency_contact,
+        reasons=facts.reasons.strip() or transfer.reason,
+        transferred_on=transfer.transferred_on if transfer.on_system else None,
+    )
 
 
 def _fee_of(case: Case, notice: FeeNotice) -> FeeBreakdown:

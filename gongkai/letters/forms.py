@@ -39,7 +39,7 @@ class LetterForm(forms.Form):
         label="负责公开该信息的机关",
         max_length=120,
         required=False,
-        help_text="本机关不掌握时，能够确定的负责机关（条例第三十六条第（五）项）",
+        help_text="本机关不掌握时，能够确定的负责机关（条例第三十六条第（五）项）；已转办的案件留空即用转办记录",
     )
     responsible_agency_contact = forms.CharField(label="该机关联系方式", max_length=120, required=False)
     already_published = forms.BooleanField(

@@ -151,6 +151,7 @@ def case_view(case: Any) -> dict[str, Any]:
         "closed": status is Status.CLOSED,
         "submitted_on": timezone.localtime(case.submitted_at).date(),
         "letters": seams.applicant_letters(case),
+        "transfers": seams.applicant_transfers(case),
     }
 
 

@@ -102,6 +102,56 @@ def applicant_letters(case: Case) -> list[Letter]:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicantTransfer:
+    """A 转办 as the applicant sees it on the tracking page (条例 art 36(5)).
+
+    Outgoing: the agency, its contact and, when it is on the system, the new case's number and
+    tracking code (the same applicant, who proved the old code). Incoming: where the application
+    came from and when it was first received.
+    """
+
+    outgoing: bool
+    agency_name: str
+    contact: str
+    transferred_on: date
+    original_received_on: date
+    other_number: str = ""
+    new_tracking_code: str = ""
+
+
+def applicant_transfers(case: Case) -> list[ApplicantTransfer]:
+    from gongkai.cases.models import CaseTransfer
+
+    found = []
+    out = CaseTransfer.objects.filter(from_case=case).select_related("to_case").first()
+    if out is not None:
+        found.append(
+            ApplicantTransfer(
+                outgoing=True,
+                agency_name=out.agency_name,
+                contact=out.agency_contact,
+                transferred_on=out.transferred_on,
+                original_received_on=out.original_received_on,
+                other_number=out.to_case.number if out.to_case else "",
+                new_tracking_code=out.to_case.tracking_code if out.to_case else "",
+            )
+        )
+    came = CaseTransfer.objects.filter(to_case=case).select_related("from_case__agency").first()
+    if came is not None:
+        found.append(
+            ApplicantTransfer(
+                outgoing=False,
+                agency_name=came.from_case.agency.name,
+                contact="",
+                transferred_on=came.transferred_on,
+                original_received_on=came.original_received_on,
+                other_number=came.from_case.number,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class PaymentInfo:
     """How to pay one 收费通知: the agency's instructions (``LetterSettings``) and, where an online
     payment provider is configured, a link to pay there."""

@@ -465,7 +465,7 @@ def test_shipped_templates_cover_every_kind_and_fragment() -> None:
     assert set(texts) == set(template_keys())
     for kind in LetterType:
         assert f"{kind.value}.title" in texts and f"{kind.value}.body" in texts
-    assert len(texts) == 2 * len(LetterType) + 4
+    assert len(texts) == 2 * len(LetterType) + 5  # request_intro, not_held_{absent,elsewhere,_no_contact,transferred}
 
 
 def test_override_changes_the_wording() -> None:
@@ -646,3 +646,26 @@ def test_chinese_date(day: date, expected: str) -> None:
 def test_a_quoted_request_ending_in_a_full_stop_prints_no_double_stop() -> None:
     text = letter_text(T.ANSWER_GRANTED, replace(CONTEXT, request_summary="请公开2025年道路维修合同。"))
     assert "“请公开2025年道路维修合同”。" in text and "。”。" not in text
+
+
+def test_not_held_transferred_says_where_it_went_and_when() -> None:
+    """条例 art 36(5) with 转办: the agency, its contact, the reason and the day it was forwarded."""
+    context = replace(
+        CONTEXT,
+        responsible_agency="测试区交通运输局",
+        responsible_agency_contact="010-12345678",
+        reasons="该信息由区交通运输局制作并保存",
+        transferred_on=date(2026, 3, 9),
+    )
+    text = letter_text(T.ANSWER_UNAVAILABLE_NOT_HELD, context)
+    for phrase in (
+        "不属于本机关负责公开，理由是：该信息由区交通运输局制作并保存。",
+        "负责公开该政府信息的行政机关为测试区交通运输局，联系方式：010-12345678",
+        "本机关已于2026年3月9日将您的申请转送该机关",
+        "第三十六条第（五）项",
+    ):
+        assert phrase in text
+    assert "不存在" not in text
+    # Without the transfer date the letter only tells the applicant where to turn.
+    plain = letter_text(T.ANSWER_UNAVAILABLE_NOT_HELD, replace(context, transferred_on=None))
+    assert "转送" not in plain and "您可以向该机关提出申请" in plain

@@ -13,6 +13,8 @@ Columns, in this order (the demo users of ``gongkai.backoffice.demo``):
     sup     my_supervisor  主管部门 of 密云区 (reads 果园街道 and 鼓楼街道, changes nothing of theirs)
     oth     gl_officer     信息公开工作人员 of 鼓楼街道, another agency: 果园街道's records are a 404
     adm     admin          系统管理员
+    mgr     gy_manager     本机关管理员 of 果园街道: manages its users and departments, reads none of its
+                           records (cases, letters, publications: an empty list, a 404 for one)
 
 URL parameters are real objects of the demo data set (果园街道's case routed to the clerk's
 department, its letter, a draft item with an attachment, the report's second version, …) and
@@ -66,7 +68,7 @@ from gongkai.supervision.services import batch_job, upload_batch
 from gongkai.web.access import allowed_roles
 from tests.supervision.conftest import as_text, consistent
 
-ROLES = ("anon", "off", "clk", "ldr", "sup", "oth", "adm")
+ROLES = ("anon", "off", "clk", "ldr", "sup", "oth", "adm", "mgr")
 USERNAMES = {
     "off": "gy_officer",
     "clk": "gy_clerk",
@@ -74,159 +76,170 @@ USERNAMES = {
     "sup": "my_supervisor",
     "oth": "gl_officer",
     "adm": "admin",
+    "mgr": "gy_manager",
 }
 
 # fmt: off
-#                                                GET                            POST
-# URL name                                      anon off clk ldr sup oth adm   anon off clk ldr sup oth adm
+#                                                GET                                POST
+# URL name                                      anon off clk ldr sup oth adm mgr   anon off clk ldr sup oth adm mgr
 TABLE: dict[str, tuple[str, str | None]] = {
     # 登录、密码
-    "healthz":                                 ("200 200 200 200 200 200 200", None),
+    "healthz":                                 ("200 200 200 200 200 200 200 200", None),
     # 后台任务（my_supervisor 上传批次时启动的读取任务：只有发起人与系统管理员可见）
-    "jobs:detail":                             ("302 404 404 404 200 404 200", None),
-    "jobs:status":                             ("302 404 404 404 200 404 200", None),
-    "jobs:file":                               ("302 404 404 404 404 404 404", None),  # no file
-    "login":                                   ("200 302 302 302 302 302 302", ".   302 302 302 302 302 302"),
-    "logout":                                  ("405 405 405 405 405 405 405", None),  # POST logs out
-    "password_change":                         ("302 200 200 200 200 200 200", "302 .   .   .   .   .   ."),
-    "password_change_done":                    ("302 200 200 200 200 200 200", None),
+    "jobs:detail":                             ("302 404 404 404 200 404 200 404", None),
+    "jobs:status":                             ("302 404 404 404 200 404 200 404", None),
+    "jobs:file":                               ("302 404 404 404 404 404 404 404", None),  # no file
+    "login":                                   ("200 302 302 302 302 302 302 302", ".   302 302 302 302 302 302 302"),
+    "logout":                                  ("405 405 405 405 405 405 405 405", None),  # POST logs out
+    "password_change":                         ("302 200 200 200 200 200 200 200", "302 .   .   .   .   .   .   ."),
+    "password_set":                            ("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),  # a junk link: "无效"
+    "password_change_done":                    ("302 200 200 200 200 200 200 200", None),
     # 工作台、机构、审计记录
-    "backoffice:home":                         ("302 200 200 200 200 200 200", None),
-    "backoffice:agency_list":                  ("302 200 200 200 200 200 200", None),
-    "backoffice:agency_detail":                ("302 200 200 200 200 404 200", None),
-    "backoffice:agency_edit":                  ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
-    "backoffice:audit_list":                   ("302 200 200 200 200 200 200", None),
+    "backoffice:home":                         ("302 200 200 200 200 200 200 200", None),
+    "backoffice:agency_list":                  ("302 200 200 200 200 200 200 200", None),
+    "backoffice:agency_detail":                ("302 200 200 200 200 404 200 200", None),
+    "backoffice:agency_edit":                  ("302 200 200 200 403 404 403 403", "302 .   .   .   403 404 403 403"),
+    "backoffice:audit_list":                   ("302 200 200 200 200 200 200 200", None),
+    # 人员与科室: the agency's 本机关管理员 changes its own; supervisors and the administrator read
+    "backoffice:staff":                        ("302 403 403 403 200 403 200 302", None),
+    "backoffice:staff_roster":                 ("302 403 403 403 200 403 200 200", None),
+    "backoffice:staff_user_new":               ("302 403 403 403 403 403 403 200", "302 403 403 403 403 403 403 ."),
+    "backoffice:staff_user_edit":              ("302 403 403 403 403 403 403 200", "302 403 403 403 403 403 403 ."),
+    "backoffice:staff_user_active":            ("302 403 403 403 403 403 403 405", "302 403 403 403 403 403 403 ."),
+    "backoffice:staff_password_link":          ("302 403 403 403 403 403 403 405", "302 403 403 403 403 403 403 ."),
+    "backoffice:staff_department_new":         ("302 403 403 403 403 403 403 405", "302 403 403 403 403 403 403 ."),
+    "backoffice:staff_department_edit":        ("302 403 403 403 403 403 403 200", "302 403 403 403 403 403 403 ."),
     # 依申请公开
-    "cases:desk":                              ("302 200 200 200 200 200 200", None),
-    "cases:register":                          ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
-    "cases:detail":                            ("302 200 200 200 200 404 200", None),
-    "cases:deadline":                          ("302 200 200 200 200 404 200", None),
-    "cases:retry_message":                     ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "cases:ask_new_proof":                     ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "cases:reply_file":                        ("302 404 404 404 404 404 404", None),  # the world has no applicant file
-    "cases:act":                               ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "cases:reviews":                           ("302 200 200 200 200 200 200", None),
-    "cases:review_new":                        ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
-    "cases:review_dates":                      ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
-    "cases:review_conclude":                   ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
+    "cases:desk":                              ("302 200 200 200 200 200 200 200", None),
+    "cases:register":                          ("302 200 200 200 403 200 403 403", "302 .   .   .   403 .   403 403"),
+    "cases:detail":                            ("302 200 200 200 200 404 200 404", None),
+    "cases:deadline":                          ("302 200 200 200 200 404 200 404", None),
+    "cases:retry_message":                     ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "cases:ask_new_proof":                     ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "cases:reply_file":                        ("302 404 404 404 404 404 404 404", None),  # the world has no applicant file
+    "cases:act":                               ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "cases:reviews":                           ("302 200 200 200 200 200 200 200", None),
+    "cases:review_new":                        ("302 200 200 200 403 200 403 403", "302 .   .   .   403 .   403 403"),
+    "cases:review_dates":                      ("302 200 200 200 403 404 403 403", "302 .   .   .   403 404 403 403"),
+    "cases:review_conclude":                   ("302 200 200 200 403 404 403 403", "302 .   .   .   403 404 403 403"),
     # 文书、台账
-    "letters:case":                            ("302 200 200 200 200 404 200", "302 .   .   .   403 404 403"),
-    "letters:download":                        ("302 200 200 200 200 404 200", None),
-    "letters:reprint":                         ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "letters:pdf":                             ("302 200 200 200 200 404 200", None),
-    "letters:receipt":                         ("302 200 200 200 200 404 200", None),
-    "letters:record_delivery":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "letters:confirm_receipt":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "letters:proof":                           ("302 200 200 200 200 404 200", None),
-    "letters:ledger_export":                   ("302 200 200 200 200 200 200", None),
-    "letters:ledger_import":                   ("302 200 403 200 403 200 403", "302 .   403 .   403 .   403"),
+    "letters:case":                            ("302 200 200 200 200 404 200 404", "302 .   .   .   403 404 403 404"),
+    "letters:download":                        ("302 200 200 200 200 404 200 404", None),
+    "letters:reprint":                         ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "letters:pdf":                             ("302 200 200 200 200 404 200 404", None),
+    "letters:receipt":                         ("302 200 200 200 200 404 200 404", None),
+    "letters:record_delivery":                 ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "letters:confirm_receipt":                 ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "letters:proof":                           ("302 200 200 200 200 404 200 404", None),
+    "letters:ledger_export":                   ("302 200 200 200 200 200 200 200", None),
+    "letters:ledger_import":                   ("302 200 403 200 403 200 403 403", "302 .   403 .   403 .   403 403"),
     # 主动公开
-    "publications:item_list":                  ("302 200 200 200 200 200 200", None),
-    "publications:item_create":                ("302 200 200 200 403 302 403", "302 .   .   .   403 .   403"),
-    "publications:review_queue":               ("302 200 200 200 200 200 200", None),
-    "publications:items_import":               ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
-    "publications:item_detail":                ("302 200 200 200 200 404 200", None),
-    "publications:item_edit":                  ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
-    "publications:item_submit":                ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "publications:item_review":                ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "publications:item_publish":               ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "publications:item_withdraw":              ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "publications:attachment_add":             ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "publications:attachment_download":        ("302 200 200 200 200 404 200", None),
-    "publications:attachment_remove":          ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
-    "publications:catalogue":                  ("302 200 200 200 403 200 403", "302 .   .   .   403 .   403"),
-    "publications:guide":                      ("302 200 403 200 403 200 403", "302 .   403 .   403 .   403"),
-    "publications:register":                   ("302 200 200 200 200 200 200", "302 .   .   .   403 .   403"),
-    "publications:register_abolish":           ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "publications:figures":                    ("302 200 200 200 200 200 200", "302 .   .   .   403 .   403"),
-    "publications:figures_import":             ("302 405 403 405 403 405 403", "302 .   403 .   403 .   403"),
-    "publications:suggestions":                ("302 200 403 200 403 200 403", "302 .   403 .   403 .   403"),
+    "publications:item_list":                  ("302 200 200 200 200 200 200 200", None),
+    "publications:item_create":                ("302 200 200 200 403 302 403 403", "302 .   .   .   403 .   403 403"),
+    "publications:review_queue":               ("302 200 200 200 200 200 200 200", None),
+    "publications:items_import":               ("302 200 200 200 403 200 403 403", "302 .   .   .   403 .   403 403"),
+    "publications:item_detail":                ("302 200 200 200 200 404 200 404", None),
+    "publications:item_edit":                  ("302 200 200 200 403 404 403 403", "302 .   .   .   403 404 403 403"),
+    "publications:item_submit":                ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "publications:item_review":                ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "publications:item_publish":               ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "publications:item_withdraw":              ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "publications:attachment_add":             ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "publications:attachment_download":        ("302 200 200 200 200 404 200 404", None),
+    "publications:attachment_remove":          ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "publications:catalogue":                  ("302 200 200 200 403 200 403 403", "302 .   .   .   403 .   403 403"),
+    "publications:guide":                      ("302 200 403 200 403 200 403 403", "302 .   403 .   403 .   403 403"),
+    "publications:register":                   ("302 200 200 200 200 200 200 200", "302 .   .   .   403 .   403 403"),
+    "publications:register_abolish":           ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "publications:figures":                    ("302 200 200 200 200 200 200 200", "302 .   .   .   403 .   403 403"),
+    "publications:figures_import":             ("302 405 403 405 403 405 403 403", "302 .   403 .   403 .   403 403"),
+    "publications:suggestions":                ("302 200 403 200 403 200 403 403", "302 .   403 .   403 .   403 403"),
     # 年度报告
-    "reports:index":                           ("302 200 200 200 302 200 302", None),
-    "reports:overview":                        ("302 200 200 200 200 200 200", None),
-    "reports:agency_year":                     ("302 200 200 200 200 404 200", None),
-    "reports:start":                           ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "reports:preview_download":                ("302 200 200 200 200 404 200", None),
-    "reports:record":                          ("302 200 200 200 200 404 200", None),
-    "reports:save_narrative":                  ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "reports:sign_off":                        ("302 403 403 405 403 403 403", "302 403 403 .   403 403 403"),
-    "reports:publish":                         ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "reports:new_version":                     ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
-    "reports:diff":                            ("302 200 200 200 200 404 200", None),
-    "reports:download":                        ("302 200 200 200 200 404 200", None),
+    "reports:index":                           ("302 200 200 200 302 200 302 200", None),
+    "reports:overview":                        ("302 200 200 200 200 200 200 200", None),
+    "reports:agency_year":                     ("302 200 200 200 200 404 200 200", None),
+    "reports:start":                           ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:preview_download":                ("302 200 200 200 200 404 200 200", None),
+    "reports:record":                          ("302 200 200 200 200 404 200 404", None),
+    "reports:save_narrative":                  ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:sign_off":                        ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
+    "reports:publish":                         ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:new_version":                     ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:diff":                            ("302 200 200 200 200 404 200 404", None),
+    "reports:download":                        ("302 200 200 200 200 404 200 404", None),
     # 工作日历
-    "workcalendar:year_list":                  ("302 200 200 200 200 200 200", None),
-    "workcalendar:upload":                     ("302 403 403 403 403 403 200", "302 403 403 403 403 403 ."),
-    "workcalendar:year_detail":                ("302 200 200 200 200 200 200", None),
+    "workcalendar:year_list":                  ("302 200 200 200 200 200 200 200", None),
+    "workcalendar:upload":                     ("302 403 403 403 403 403 200 403", "302 403 403 403 403 403 .   403"),
+    "workcalendar:year_detail":                ("302 200 200 200 200 200 200 200", None),
     # 年报监督 (主管部门)
-    "supervision:index":                       ("302 403 403 403 200 403 200", "302 403 403 403 .   403 403"),
-    "supervision:batch":                       ("302 403 403 403 200 403 200", None),
-    "supervision:recheck":                     ("302 403 403 403 405 403 403", "302 403 403 403 .   403 403"),
-    "supervision:export":                      ("302 403 403 403 200 403 200", None),
-    "supervision:report":                      ("302 403 403 403 200 403 200", None),
-    "supervision:compare":                     ("302 403 403 403 200 403 200", None),  # ?agency=果园街道
+    "supervision:index":                       ("302 403 403 403 200 403 200 403", "302 403 403 403 .   403 403 403"),
+    "supervision:batch":                       ("302 403 403 403 200 403 200 403", None),
+    "supervision:recheck":                     ("302 403 403 403 405 403 403 403", "302 403 403 403 .   403 403 403"),
+    "supervision:export":                      ("302 403 403 403 200 403 200 403", None),
+    "supervision:report":                      ("302 403 403 403 200 403 200 403", None),
+    "supervision:compare":                     ("302 403 403 403 200 403 200 403", None),  # ?agency=果园街道
     # API (gongkai.api; schema: helper S5 serves it to staff only)
-    "api:schema":                              ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:case-list":                           ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:case-detail":                         ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
-    "api:publication-item-list":               ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:publication-item-detail":             ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
-    "api:publication-item-publish":            ("403 405 405 405 405 405 405", "403 .   403 .   403 404 403"),
-    "api:publication-item-review":             ("403 405 405 405 405 405 405", "403 .   403 .   403 404 403"),
-    "api:publication-item-submit":             ("403 405 405 405 405 405 405", "403 .   .   .   403 404 403"),
-    "api:publication-item-withdraw":           ("403 405 405 405 405 405 405", "403 .   403 .   403 404 403"),
-    "api:report-computed":                     ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
-    "api:report-record-list":                  ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:report-record-list.<format>":         ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:report-record-detail":                ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
-    "api:report-record-detail.<format>":       ("403 200 200 200 200 404 200", "403 405 405 405 405 405 405"),
-    "api:api-root":                            ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:api-root.<format>":                   ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
-    "api:no-such-endpoint":                    ("403 404 404 404 404 404 404", "403 404 404 404 404 404 404"),
+    "api:schema":                              ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:case-list":                           ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:case-detail":                         ("403 200 200 200 200 404 200 404", "403 405 405 405 405 405 405 405"),
+    "api:publication-item-list":               ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:publication-item-detail":             ("403 200 200 200 200 404 200 404", "403 405 405 405 405 405 405 405"),
+    "api:publication-item-publish":            ("403 405 405 405 405 405 405 405", "403 .   403 .   403 404 403 404"),
+    "api:publication-item-review":             ("403 405 405 405 405 405 405 405", "403 .   403 .   403 404 403 404"),
+    "api:publication-item-submit":             ("403 405 405 405 405 405 405 405", "403 .   .   .   403 404 403 404"),
+    "api:publication-item-withdraw":           ("403 405 405 405 405 405 405 405", "403 .   403 .   403 404 403 404"),
+    "api:report-computed":                     ("403 200 200 200 200 404 200 200", "403 405 405 405 405 405 405 405"),
+    "api:report-record-list":                  ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:report-record-list.<format>":         ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:report-record-detail":                ("403 200 200 200 200 404 200 404", "403 405 405 405 405 405 405 405"),
+    "api:report-record-detail.<format>":       ("403 200 200 200 200 404 200 404", "403 405 405 405 405 405 405 405"),
+    "api:api-root":                            ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:api-root.<format>":                   ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
+    "api:no-such-endpoint":                    ("403 404 404 404 404 404 404 404", "403 404 404 404 404 404 404 404"),
     # 公众门户: public
-    "portal:index":                            ("200 200 200 200 200 200 200", None),
-    "portal:search":                           ("200 200 200 200 200 200 200", None),
-    "portal:display_mode":                     ("302 302 302 302 302 302 302", None),
-    "portal:item":                             ("200 200 200 200 200 200 200", None),
-    "portal:attachment":                       ("200 200 200 200 200 200 200", None),
-    "portal:apply_choose":                     ("200 200 200 200 200 200 200", None),
-    "portal:apply_done":                       ("302 302 302 302 302 302 302", None),
-    "portal:track":                            ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),  # tests/portal
-    "portal:track_letter":                     ("404 404 404 404 404 404 404", None),
-    "portal:tracked_receipt":                  ("404 404 404 404 404 404 404", None),  # only after the tracking check
-    "portal:letter_pdf":                       ("404 404 404 404 404 404 404", None),
-    "portal:track_case":                       ("302 302 302 302 302 302 302", None),  # to the tracking form first
-    "portal:track_correction":                 ("405 405 405 405 405 405 405", "403 403 403 403 403 403 403"),  # no tracked case in the session
-    "portal:track_proof":                      ("405 405 405 405 405 405 405", "403 403 403 403 403 403 403"),
-    "portal:track_send_code":                  ("405 405 405 405 405 405 405", ".   .   .   .   .   .   ."),
-    "portal:track_forgot":                     ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),
-    "portal:submitted_receipt":                ("404 404 404 404 404 404 404", None),  # only in the applying session
-    "portal:agency":                           ("200 200 200 200 200 200 200", None),
-    "portal:guide":                            ("200 200 200 200 200 200 200", None),
-    "portal:catalogue":                        ("200 200 200 200 200 200 200", None),
-    "portal:category":                         ("200 200 200 200 200 200 200", None),
-    "portal:reports":                          ("200 200 200 200 200 200 200", None),
-    "portal:report_document":                  ("200 200 200 200 200 200 200", None),
-    "portal:apply":                            ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),
+    "portal:index":                            ("200 200 200 200 200 200 200 200", None),
+    "portal:search":                           ("200 200 200 200 200 200 200 200", None),
+    "portal:display_mode":                     ("302 302 302 302 302 302 302 302", None),
+    "portal:item":                             ("200 200 200 200 200 200 200 200", None),
+    "portal:attachment":                       ("200 200 200 200 200 200 200 200", None),
+    "portal:apply_choose":                     ("200 200 200 200 200 200 200 200", None),
+    "portal:apply_done":                       ("302 302 302 302 302 302 302 302", None),
+    "portal:track":                            ("200 200 200 200 200 200 200 200", ".   .   .   .   .   .   .   ."),  # tests/portal
+    "portal:track_letter":                     ("404 404 404 404 404 404 404 404", None),
+    "portal:tracked_receipt":                  ("404 404 404 404 404 404 404 404", None),  # only after the tracking check
+    "portal:letter_pdf":                       ("404 404 404 404 404 404 404 404", None),
+    "portal:track_case":                       ("302 302 302 302 302 302 302 302", None),  # to the tracking form first
+    "portal:track_correction":                 ("405 405 405 405 405 405 405 405", "403 403 403 403 403 403 403 403"),  # no tracked case in the session
+    "portal:track_proof":                      ("405 405 405 405 405 405 405 405", "403 403 403 403 403 403 403 403"),
+    "portal:track_send_code":                  ("405 405 405 405 405 405 405 405", ".   .   .   .   .   .   .   ."),
+    "portal:track_forgot":                     ("200 200 200 200 200 200 200 200", ".   .   .   .   .   .   .   ."),
+    "portal:submitted_receipt":                ("404 404 404 404 404 404 404 404", None),  # only in the applying session
+    "portal:agency":                           ("200 200 200 200 200 200 200 200", None),
+    "portal:guide":                            ("200 200 200 200 200 200 200 200", None),
+    "portal:catalogue":                        ("200 200 200 200 200 200 200 200", None),
+    "portal:category":                         ("200 200 200 200 200 200 200 200", None),
+    "portal:reports":                          ("200 200 200 200 200 200 200 200", None),
+    "portal:report_document":                  ("200 200 200 200 200 200 200 200", None),
+    "portal:apply":                            ("200 200 200 200 200 200 200 200", ".   .   .   .   .   .   .   ."),
     # 系统管理 (Django admin): only the administrator gets in; everyone else is sent to the admin's login.
     # What the administrator may do per model is each app's admin.py ("*": any answer but a 500).
-    "admin:index":                             ("302 302 302 302 302 302 200", "302 302 302 302 302 302 ."),
-    "admin:login":                             ("200 200 200 200 200 200 302", None),
-    "admin:logout":                            ("302 302 302 302 302 302 405", None),
-    "admin:password_change":                   ("302 302 302 302 302 302 200", "302 302 302 302 302 302 ."),
-    "admin:password_change_done":              ("302 302 302 302 302 302 200", "302 302 302 302 302 302 405"),
-    "admin:autocomplete":                      ("302 302 302 302 302 302 403", "302 302 302 302 302 302 405"),
-    "admin:jsi18n":                            ("302 302 302 302 302 302 200", "302 302 302 302 302 302 405"),
-    "admin:view_on_site":                      ("302 302 302 302 302 302 404", None),
-    "admin:app_list":                          ("302 302 302 302 302 302 200", None),
-    "admin:auth_user_password_change":         ("302 302 302 302 302 302 200", "302 302 302 302 302 302 ."),
-    "admin:*_changelist":                      ("302 302 302 302 302 302 *", "302 302 302 302 302 302 ."),
-    "admin:*_add":                             ("302 302 302 302 302 302 *", "302 302 302 302 302 302 ."),
-    "admin:*_change":                          ("302 302 302 302 302 302 *", "302 302 302 302 302 302 ."),
-    "admin:*_delete":                          ("302 302 302 302 302 302 *", "302 302 302 302 302 302 ."),
-    "admin:*_history":                         ("302 302 302 302 302 302 *", None),
-    "admin:admin/*/<path:object_id>/":         ("302 302 302 302 302 302 302", None),  # old change URLs
-    "admin:admin/(?P<url>.*)$":                ("302 302 302 302 302 302 404", None),  # anything else
+    "admin:index":                             ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 .   302"),
+    "admin:login":                             ("200 200 200 200 200 200 302 200", None),
+    "admin:logout":                            ("302 302 302 302 302 302 405 302", None),
+    "admin:password_change":                   ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 .   302"),
+    "admin:password_change_done":              ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 405 302"),
+    "admin:autocomplete":                      ("302 302 302 302 302 302 403 302", "302 302 302 302 302 302 405 302"),
+    "admin:jsi18n":                            ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 405 302"),
+    "admin:view_on_site":                      ("302 302 302 302 302 302 404 302", None),
+    "admin:app_list":                          ("302 302 302 302 302 302 200 302", None),
+    "admin:auth_user_password_change":         ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 .   302"),
+    "admin:*_changelist":                      ("302 302 302 302 302 302 *   302", "302 302 302 302 302 302 .   302"),
+    "admin:*_add":                             ("302 302 302 302 302 302 *   302", "302 302 302 302 302 302 .   302"),
+    "admin:*_change":                          ("302 302 302 302 302 302 *   302", "302 302 302 302 302 302 .   302"),
+    "admin:*_delete":                          ("302 302 302 302 302 302 *   302", "302 302 302 302 302 302 .   302"),
+    "admin:*_history":                         ("302 302 302 302 302 302 *   302", None),
+    "admin:admin/*/<path:object_id>/":         ("302 302 302 302 302 302 302 302", None),  # old change URLs
+    "admin:admin/(?P<url>.*)$":                ("302 302 302 302 302 302 404 302", None),  # anything else
 }
 # fmt: on
 
@@ -453,6 +466,12 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "letters:confirm_receipt": {"pk": w.delivery.pk},
         "letters:proof": {"pk": w.delivery.pk},
         "api:report-computed": {"agency_id": w.gy.pk, "year": w.year},
+        "backoffice:staff_roster": {"agency_pk": w.gy.pk},
+        "backoffice:staff_user_edit": {"pk": w.users["clk"].pk},
+        "backoffice:staff_user_active": {"pk": w.users["clk"].pk},
+        "backoffice:staff_password_link": {"pk": w.users["clk"].pk},
+        "backoffice:staff_department_edit": {"pk": w.case.department_id},
+        "password_set": {"uidb64": "MTIz", "token": "abc-123"},
     }
     by_namespace: dict[str, dict[str, Any]] = {
         "backoffice": {"pk": w.gy.pk},

@@ -29,6 +29,7 @@ from gongkai.cases.models.cases import (
 )
 from gongkai.cases.models.reviews import Review, ReviewQuerySet
 from gongkai.cases.models.steps import Consultation, Extension, FeeNotice
+from gongkai.cases.models.transfers import CaseTransfer, TransferQuerySet
 
 __all__ = [
     "AMOUNT_DECIMAL_PLACES",
@@ -47,11 +48,13 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseQuerySet",
+    "CaseTransfer",
     "Consultation",
     "Extension",
     "FeeNotice",
     "Review",
     "ReviewQuerySet",
+    "TransferQuerySet",
     "new_tracking_code",
     "normalise_tracking_code",
     "user_may_read_case",

@@ -118,7 +118,7 @@ def user_may_read_case(user: User | AnonymousUser | None, case: Case) -> bool:
     """Python twin of :meth:`CaseQuerySet.visible_to` for one loaded case (no query for staff)."""
     from gongkai.accounts.scoping import visible_agencies
 
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or user.role == Role.MANAGER:
         return False
     if user.role == Role.CLERK:
         in_scope = (case.department_id is not None and case.department_id == user.department_id) or (

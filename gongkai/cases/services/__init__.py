@@ -1,7 +1,7 @@
 """Write paths of 依申请公开 cases: one function per use case, one module per group.
 
 ``intake`` (registration, online submission, receipt, routing), ``steps`` (补正, 征求意见, 延期,
-收费), ``answers`` (延迟答复, 当场答复, 答复, 撤回) and ``reviews`` (复议, 诉讼) share the write
+收费), ``answers`` (延迟答复, 当场答复, 答复, 撤回), ``transfer`` (转办/告知, 条例 art 36(5)) and ``reviews`` (复议, 诉讼) share the write
 machinery of ``_machinery``; recomputing due dates when a calendar year is loaded is
 ``gongkai.cases.due_dates``. Callers use this package: ``services.register_application(...)``.
 
@@ -57,10 +57,12 @@ from gongkai.cases.services.steps import (
     send_fee_notice,
     start_consultation,
 )
+from gongkai.cases.services.transfer import agency_contact, transfer_application
 
 __all__ = [
     "CaseAudit",
     "Upload",
+    "agency_contact",
     "allocate_number",
     "answer_on_the_spot",
     "approve_extension",
@@ -92,6 +94,7 @@ __all__ = [
     "submit_correction_online",
     "submit_online_application",
     "submit_payment_proof",
+    "transfer_application",
     "transition_action",
     "withdraw_application",
 ]

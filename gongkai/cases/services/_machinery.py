@@ -51,6 +51,8 @@ class CaseAudit(StrEnum):
     PROOF_REQUESTED_AGAIN = "case.proof_requested_again"
     MESSAGE_RETRIED = "case.message_retried"
     REVIEW_DATES_RECORDED = "review.dates_recorded"
+    TRANSFERRED_OUT = "case.transferred_out"  # 条例 art 36(5): 告知, and 转办 where the agency is on the system
+    TRANSFERRED_IN = "case.transferred_in"
 
 
 def transition_action(event: Event) -> str:
@@ -68,6 +70,7 @@ _NOTE_ACTIONS: dict[CaseNote, CaseAudit] = {
     CaseNote.REVIEW_CONCLUDED: CaseAudit.REVIEW_CONCLUDED,
     CaseNote.PAYMENT_PROOF: CaseAudit.PAYMENT_PROOF,
     CaseNote.PROOF_REQUESTED_AGAIN: CaseAudit.PROOF_REQUESTED_AGAIN,
+    CaseNote.TRANSFERRED_IN: CaseAudit.TRANSFERRED_IN,
 }
 
 CLOCK_RESULT_FIELDS = ("due_on", "due_is_provisional", "due_note")

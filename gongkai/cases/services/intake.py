@@ -110,7 +110,7 @@ def _label(name: str) -> str:
     return str(getattr(Case._meta.get_field(name), "verbose_name", name))
 
 
-def _set_clock(case: Case, today: dt.date) -> None:
+def set_first_clock(case: Case, today: dt.date) -> None:
     """Store the first computed clock of a new case (no version bump: nobody has seen it yet)."""
     clock = clock_changes(case, today)
     Case.objects.filter(pk=case.pk).update(**clock)
@@ -203,7 +203,7 @@ def register_application(
             status_before=status_before,
             payload={"确认日期": received_on},
         )
-    _set_clock(case, today)
+    set_first_clock(case, today)
     notifications.tell_applicant(case, CaseNote.REGISTERED)  # the 登记回执 message, sent after commit
     record(
         actor=actor,

@@ -50,6 +50,7 @@ class LetterContext:
     withheld_ground: WithheldGround | None = None  # 部分公开: the ground of the withheld part (条例 arts 14–16)
     withheld_part: str | None = None  # 部分公开: which part is withheld (条例 art 37)
     reprint: bool = False  # printed again: same date and number, marked 重印
+    transferred_on: date | None = None  # 转办: the day the application was forwarded (条例 art 36(5))
 
 
 #: The names of the context's fields, in order (the template placeholders they provide).

@@ -39,6 +39,7 @@ FRAGMENT_LABELS: dict[str, str] = {
     "not_held_absent": "本机关不掌握：信息不存在（条例第三十六条第（四）项）",
     "not_held_elsewhere": "本机关不掌握：告知负责公开的机关及联系方式（条例第三十六条第（五）项）",
     "not_held_elsewhere_no_contact": "本机关不掌握：告知负责公开的机关，联系方式不详（条例第三十六条第（五）项）",
+    "not_held_transferred": "本机关不掌握：告知负责公开的机关及联系方式，并已转送该机关（条例第三十六条第（五）项）",
 }
 FRAGMENTS: tuple[str, ...] = tuple(FRAGMENT_LABELS)
 
@@ -70,6 +71,7 @@ FIELD_LABELS: dict[str, str] = {
     "withheld_ground": "不予公开部分的理由依据（条例第十四条、第十五条或第十六条）",
     "withheld_part": "不予公开的部分",
     "reprint": "重印",
+    "transferred_on": "转送负责公开的机关之日",
     # Filled in by the rules:
     "legal_basis": "法律依据（条款名称）",
     "legal_basis_text": "法律依据（条文原文）",
@@ -174,6 +176,7 @@ def required_fields(key: str) -> tuple[str, ...]:
 _FRAGMENT_REQUIRED: dict[str, tuple[str, ...]] = {
     "not_held_elsewhere": ("responsible_agency", "responsible_agency_contact", "reasons"),
     "not_held_elsewhere_no_contact": ("responsible_agency", "reasons"),
+    "not_held_transferred": ("responsible_agency", "responsible_agency_contact", "reasons", "transferred_on"),
 }
 _BODY_REQUIRED: dict[LetterType, tuple[str, ...]] = {
     LetterType.CORRECTION: ("correction_items", "correction_due"),
@@ -442,6 +445,8 @@ class _Filler:
     def _not_held_notice(self, _key: str) -> str:
         if not self.ctx.responsible_agency:
             return self.fill(fragment_key("not_held_absent"))
+        if self.ctx.responsible_agency_contact and self.ctx.transferred_on is not None:
+            return self.fill(fragment_key("not_held_transferred"))
         if self.ctx.responsible_agency_contact:
             return self.fill(fragment_key("not_held_elsewhere"))
         return self.fill(fragment_key("not_held_elsewhere_no_contact"))
