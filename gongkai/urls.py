@@ -23,6 +23,7 @@ urlpatterns = [
     path("office/reports/", include("gongkai.reports.urls")),
     path("office/calendar/", include("gongkai.cases.calendar_urls")),
     path("office/supervision/", include("gongkai.supervision.urls")),
+    path("office/archive/", include("gongkai.archives.urls")),
     path("api/", include("gongkai.api.urls")),
     path("", include("gongkai.portal.urls")),
 ]

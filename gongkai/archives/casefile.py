@@ -81,8 +81,15 @@ class CaseRow:
             "pages": self.pages,
             "attachments": self.attachments,
             "letters": [
-                {"number": r.number, "kind": r.label, "issued_on": r.issued_on, "pages": r.pages,
-                 "pdf": r.pdf, "docx": r.docx, "regenerated": r.regenerated}
+                {
+                    "number": r.number,
+                    "kind": r.label,
+                    "issued_on": r.issued_on,
+                    "pages": r.pages,
+                    "pdf": r.pdf,
+                    "docx": r.docx,
+                    "regenerated": r.regenerated,
+                }
                 for r in self.letters
             ],
         }
@@ -149,19 +156,40 @@ def case_facts(case: Case) -> dict[str, Any]:
         },
         "延迟答复": {"决定日": case.delay_decided_on, "期限": case.delayed_due_on, "理由": case.delay_reason},
         "征求意见": [
-            {"被征求意见方": c.get_party_display(), "名称": c.party_name, "事项": c.matter, "发出之日": c.sent_on,
-             "答复期限": c.reply_due_on, "结束之日": c.ended_on, "收到意见之日": c.replied_on,
-             "同意公开": c.consents, "意见": c.opinion}
+            {
+                "被征求意见方": c.get_party_display(),
+                "名称": c.party_name,
+                "事项": c.matter,
+                "发出之日": c.sent_on,
+                "答复期限": c.reply_due_on,
+                "结束之日": c.ended_on,
+                "收到意见之日": c.replied_on,
+                "同意公开": c.consents,
+                "意见": c.opinion,
+            }
             for c in case.consultations.order_by("sent_on", "pk")
         ],
         "延长答复期限": [
-            {"延长工作日数": e.days, "理由": e.reason, "申请日期": e.requested_on, "审批": e.get_decision_display(),
-             "审批日期": e.decided_on, "审批意见": e.decision_note, "告知申请人之日": e.notified_on}
+            {
+                "延长工作日数": e.days,
+                "理由": e.reason,
+                "申请日期": e.requested_on,
+                "审批": e.get_decision_display(),
+                "审批日期": e.decided_on,
+                "审批意见": e.decision_note,
+                "告知申请人之日": e.notified_on,
+            }
             for e in case.extensions.order_by("requested_on", "pk")
         ],
         "行政复议／诉讼": [
-            {"类别": r.get_kind_display(), "申请／起诉日期": r.filed_on, "机关": r.body, "案号": r.case_number,
-             "结果": r.get_result_display(), "审结日期": r.concluded_on}
+            {
+                "类别": r.get_kind_display(),
+                "申请／起诉日期": r.filed_on,
+                "机关": r.body,
+                "案号": r.case_number,
+                "结果": r.get_result_display(),
+                "审结日期": r.concluded_on,
+            }
             for r in case.reviews.order_by("filed_on", "pk")
         ],
     }
@@ -169,10 +197,19 @@ def case_facts(case: Case) -> dict[str, Any]:
 
 def fee_records(case: Case) -> list[dict[str, Any]]:
     return [
-        {"计收方式": f.get_method_display(), "本次件数": f.pieces, "本月此前件数": f.earlier_pieces, "页数": f.pages,
-         "收费金额（元）": f.amount, "计费明细": f.breakdown, "申请人收到通知之日": f.notified_on,
-         "缴费期限": f.payment_due_on, "缴费日期": f.paid_on, "实收金额（元）": f.amount_collected,
-         "逾期未缴费处理日": f.lapsed_on}
+        {
+            "计收方式": f.get_method_display(),
+            "本次件数": f.pieces,
+            "本月此前件数": f.earlier_pieces,
+            "页数": f.pages,
+            "收费金额（元）": f.amount,
+            "计费明细": f.breakdown,
+            "申请人收到通知之日": f.notified_on,
+            "缴费期限": f.payment_due_on,
+            "缴费日期": f.paid_on,
+            "实收金额（元）": f.amount_collected,
+            "逾期未缴费处理日": f.lapsed_on,
+        }
         for f in case.fee_notices.order_by("notified_on", "pk")
     ]
 
@@ -180,9 +217,15 @@ def fee_records(case: Case) -> list[dict[str, Any]]:
 def delivery_record(delivery: Delivery, proof_path: str) -> dict[str, Any]:
     letter = delivery.letter
     return {
-        "文书": letter.number, "文书类型": letter.kind_enum.label, "送达方式": delivery.method_enum.label,
-        "发出日期": delivery.sent_on, "送达日期": delivery.received_on, "邮件号码": delivery.tracking_number,
-        "申请人同意电子送达": delivery.consent, "说明": delivery.note, "下载时间": delivery.downloaded_at,
+        "文书": letter.number,
+        "文书类型": letter.kind_enum.label,
+        "送达方式": delivery.method_enum.label,
+        "发出日期": delivery.sent_on,
+        "送达日期": delivery.received_on,
+        "邮件号码": delivery.tracking_number,
+        "申请人同意电子送达": delivery.consent,
+        "说明": delivery.note,
+        "下载时间": delivery.downloaded_at,
         "下载次数": delivery.download_count,
         "登记人": delivery.recorded_by.display_name if delivery.recorded_by else "系统",
         "送达凭证": proof_path,
@@ -191,9 +234,16 @@ def delivery_record(delivery: Delivery, proof_path: str) -> dict[str, Any]:
 
 def timeline(events: Iterable[CaseEvent]) -> list[dict[str, Any]]:
     return [
-        {"日期": e.on, "记录时间": e.at, "事项": e.get_kind_display(), "操作人": e.actor_name,
-         "原状态": e.get_status_before_display() if e.status_before else "",
-         "新状态": e.get_status_after_display() if e.status_after else "", "内容": e.payload, "说明": e.note}
+        {
+            "日期": e.on,
+            "记录时间": e.at,
+            "事项": e.get_kind_display(),
+            "操作人": e.actor_name,
+            "原状态": e.get_status_before_display() if e.status_before else "",
+            "新状态": e.get_status_after_display() if e.status_after else "",
+            "内容": e.payload,
+            "说明": e.note,
+        }
         for e in events
     ]
 
@@ -281,9 +331,18 @@ def write_case(writer: ArchiveWriter, case: Case) -> CaseRow:
         else:
             row.missing.append(path)
             path = ""
-        uploads.append({"类型": reply.get_kind_display(), "提交时间": reply.submitted_at, "说明": reply.text,
-                        "文件名": item.name, "大小（字节）": item.size, "文件": path,
-                        "要求重新提交之日": reply.rejected_on, "原因": reply.rejected_note})
+        uploads.append(
+            {
+                "类型": reply.get_kind_display(),
+                "提交时间": reply.submitted_at,
+                "说明": reply.text,
+                "文件名": item.name,
+                "大小（字节）": item.size,
+                "文件": path,
+                "要求重新提交之日": reply.rejected_on,
+                "原因": reply.rejected_note,
+            }
+        )
     facts = case_facts(case)
     facts["申请人提交"] = uploads
     writer.add_bytes(f"{folder}/案件信息.json", _json_bytes(facts))

@@ -83,9 +83,7 @@ def write_archive(
         rows.append(write_case(writer, case))
     scope = f"案件 {case_number}" if case_number else f"{year}年度"
     title = f"{agency.short_name or agency.name}依申请公开案卷目录"
-    writer.add_bytes(
-        INDEX_NAME, index_pdf(title=title, agency=agency.name, scope=scope, generated_at=local, rows=rows)
-    )
+    writer.add_bytes(INDEX_NAME, index_pdf(title=title, agency=agency.name, scope=scope, generated_at=local, rows=rows))
     missing = [path for row in rows for path in row.missing]
     letter_count = sum(len(r.letters) for r in rows)
     manifest = {

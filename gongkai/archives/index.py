@@ -47,12 +47,12 @@ def index_html(*, title: str, agency: str, scope: str, generated_at: dt.datetime
             f"<td>{escape(row.received_on)}</td><td>{escape(row.closed_on)}</td><td>{outcome}</td>"
             f"<td>{'<ul>' + letters + '</ul>' if letters else '无'}{extra}</td><td class='pages'>{row.pages}</td></tr>"
         )
-    letters = sum(len(r.letters) for r in rows)
+    letter_count = sum(len(r.letters) for r in rows)
     pages = sum(r.pages for r in rows)
     return (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>{_STYLE}</style></head><body>'
         f"<h1>{escape(title)}</h1>"
-        f"<p class='meta'>{escape(agency)}　{escape(scope)}　案件 {len(rows)} 件　文书 {letters} 份 {pages} 页"
+        f"<p class='meta'>{escape(agency)}　{escape(scope)}　案件 {len(rows)} 件　文书 {letter_count} 份 {pages} 页"
         f"　编制日期：{escape(chinese_date(generated_at.date()))}</p>"
         "<table><thead><tr><th class='n'>序号</th><th class='num'>案件编号</th><th class='who'>申请人</th>"
         "<th class='d'>收到申请之日</th><th class='d'>办结日期</th><th class='out'>办理结果</th>"

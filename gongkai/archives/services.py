@@ -33,7 +33,7 @@ class ArchiveAudit(StrEnum):
     UNLOCKED = "archive.year_unlocked"
 
 
-ARCHIVE_ACTION_LABELS = {
+ARCHIVE_ACTION_LABELS: dict[str, str] = {
     ArchiveAudit.EXPORTED: "导出案卷",
     ArchiveAudit.LOCKED: "锁定归档年度",
     ArchiveAudit.UNLOCKED: "解除归档年度锁定",
@@ -70,7 +70,9 @@ def lock_year(*, actor: User, agency: Agency, year: int, today: dt.date) -> Year
         actor_name=actor.display_name,
         case_count=count,
     )
-    record(actor=actor, action=ArchiveAudit.LOCKED, target=change, agency=agency, changes={"year": year, "cases": count})
+    record(
+        actor=actor, action=ArchiveAudit.LOCKED, target=change, agency=agency, changes={"year": year, "cases": count}
+    )
     return change
 
 

@@ -81,9 +81,12 @@ class ArchiveWriter:
 
     def finish(self, manifest: dict[str, Any]) -> bytes:
         """Write ``manifest`` (with the file list, sorted by path) last and close the zip."""
-        body = {**manifest, "files": [
-            {"path": e.path, "sha256": e.sha256, "size": e.size} for e in sorted(self.entries, key=lambda e: e.path)
-        ]}
+        body = {
+            **manifest,
+            "files": [
+                {"path": e.path, "sha256": e.sha256, "size": e.size} for e in sorted(self.entries, key=lambda e: e.path)
+            ],
+        }
         data = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8") + b"\n"
         info = self._info(MANIFEST_NAME)
         self._zip.writestr(info, data)

@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, Department
+from gongkai.archives.services import ARCHIVE_ACTION_LABELS
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction
 from gongkai.cases.choices import CaseNote
@@ -121,6 +122,7 @@ ACTION_LABELS: dict[str, str] = {
     SupervisionAction.BATCH_UPLOADED: "上传待审查年度报告",
     SupervisionAction.BATCH_CHECKED: "审查年度报告",
     CalendarAudit.YEAR_LOADED: "载入工作日历",
+    **ARCHIVE_ACTION_LABELS,
 }
 
 #: Keys of ``changes`` that are no model field of the row's object.
@@ -132,6 +134,11 @@ EXTRA_FIELD_LABELS: dict[str, str] = {
     "statuses": "审查结果",
     "source": "来源",
     "password": "密码",
+    "year": "年度",
+    "letters": "文书数",
+    "files": "文件数",
+    "manifest_sha256": "清单 SHA-256",
+    "reason": "理由",
 }
 
 
