@@ -28,10 +28,17 @@ th, td {{ border: 0.75pt solid #000; padding: 2pt 3pt; vertical-align: top; text
 th {{ font-family: {HEADING_FONTS}; font-weight: normal; background: #eee; }}
 thead {{ display: table-header-group; }}
 tr {{ page-break-inside: avoid; }}
-.n {{ width: 4%; }} .num {{ width: 14%; }} .who {{ width: 15%; }} .d {{ width: 8%; }} .out {{ width: 13%; }}
+.n {{ width: 4%; }} .num {{ width: 16%; }} .who {{ width: 15%; }} .d {{ width: 8%; }} .out {{ width: 13%; }}
 .pages {{ width: 5%; text-align: right; }}
 ul {{ margin: 0; padding-left: 1em; }}
+.id {{ white-space: nowrap; font-size: 8pt; }}
 """
+
+
+def _applicant(text: str) -> str:
+    """The name, and the masked identity number on a line of its own that never wraps."""
+    name, bracket, rest = text.partition("（")
+    return escape(name) + (f"<br><span class='id'>（{escape(rest)}</span>" if bracket else "")
 
 
 def index_html(*, title: str, agency: str, scope: str, generated_at: dt.datetime, rows: Sequence[CaseRow]) -> str:
