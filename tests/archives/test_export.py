@@ -35,9 +35,7 @@ def _pdf_text(data: bytes) -> str:
 
 def _export(tree: Tree, year: int = 2025) -> bytes:
     out = io.BytesIO()
-    write_archive(
-        out, agency=tree.street_a, cases=year_cases(tree.street_a, year), generated_at=AT, year=year
-    )
+    write_archive(out, agency=tree.street_a, cases=year_cases(tree.street_a, year), generated_at=AT, year=year)
     return out.getvalue()
 
 

@@ -101,7 +101,12 @@ def test_a_locked_year_leaves_other_years_and_reading_alone(tree: Tree, story: S
     assert reprint_letter(actor=tree.officer_a, letter=story.letters[0])  # printing again changes nothing
     # A 复议 filed later is the agency's record of that later year (table 四 counts it by filing date).
     review = services.record_review(
-        actor=tree.officer_a, case=story.case, kind="reconsideration", filed_on=TODAY, body="测试区人民政府", today=TODAY
+        actor=tree.officer_a,
+        case=story.case,
+        kind="reconsideration",
+        filed_on=TODAY,
+        body="测试区人民政府",
+        today=TODAY,
     )
     assert review.pk
 
@@ -114,9 +119,7 @@ def test_unlock_needs_a_reason_and_the_whole_correction_is_recorded(tree: Tree, 
         unlock_year(actor=tree.officer_a, agency=tree.street_a, year=2025, reason="更正送达日期", today=TODAY)
     assert is_locked(tree.street_a.pk, 2025)
 
-    unlock_year(
-        actor=tree.leader_a, agency=tree.street_a, year=2025, reason="答复书送达凭证漏传，补登", today=TODAY
-    )
+    unlock_year(actor=tree.leader_a, agency=tree.street_a, year=2025, reason="答复书送达凭证漏传，补登", today=TODAY)
     assert not is_locked(tree.street_a.pk, 2025)
     delivery = record_delivery(
         actor=tree.officer_a,
@@ -137,9 +140,9 @@ def test_unlock_needs_a_reason_and_the_whole_correction_is_recorded(tree: Tree, 
         ("locked", ""),
     ]
     actions = list(
-        AuditEvent.objects.filter(agency=tree.street_a, action__startswith="archive.").order_by("id").values_list(
-            "action", "actor__username", "note"
-        )
+        AuditEvent.objects.filter(agency=tree.street_a, action__startswith="archive.")
+        .order_by("id")
+        .values_list("action", "actor__username", "note")
     )
     assert actions == [
         (ArchiveAudit.LOCKED, "leader_a", ""),
@@ -147,7 +150,8 @@ def test_unlock_needs_a_reason_and_the_whole_correction_is_recorded(tree: Tree, 
         (ArchiveAudit.LOCKED, "leader_a", ""),
     ]
     # The correction itself is in the audit trail between the unlock and the new lock.
-    correction = AuditEvent.objects.get(action="letter.delivery_recorded", object_id=str(story.letters[-1].pk),
-                                        changes__proof="签收单.pdf")
+    correction = AuditEvent.objects.get(
+        action="letter.delivery_recorded", object_id=str(story.letters[-1].pk), changes__proof="签收单.pdf"
+    )
     unlocked = AuditEvent.objects.get(action=ArchiveAudit.UNLOCKED)
     assert correction.pk > unlocked.pk and delivery.pk
