@@ -20,6 +20,7 @@ applicant's name and address, as sent).
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 from collections.abc import Iterable
@@ -304,6 +305,10 @@ def write_case(writer: ArchiveWriter, case: Case) -> CaseRow:
     letters = list(Letter.objects.filter(case=case).order_by("issued_on", "year", "sequence", "pk"))
     for n, letter in enumerate(letters, start=1):
         row.letters.append(_write_letter(writer, folder, n, letter))
+    if letters:
+        # WeasyPrint leaves reference cycles holding its font data (10–20 MB a letter): collect
+        # them once per case, or a year grows the process by gigabytes (bench/archive_export.py).
+        gc.collect()
     deliveries = []
     for delivery in (
         Delivery.objects.filter(letter__case=case)

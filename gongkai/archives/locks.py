@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from gongkai.archives.models import YearLockChange
 from gongkai.cases.models import OPEN_STATUS_VALUES, Case
 from gongkai.core.archive import LockAction, YearLocked, locked_message
+from gongkai.letters.models import Letter
 
 if TYPE_CHECKING:
     from gongkai.agencies.models import Agency
@@ -44,6 +45,7 @@ class YearRow:
     year: int
     cases: int
     open: int
+    letters: int
     locked: bool
     history: list[YearLockChange]
 
@@ -56,6 +58,12 @@ def years_of(agency: Agency) -> list[YearRow]:
         .values("year")
         .annotate(total=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUS_VALUES)))
     }
+    letters = dict(
+        Letter.objects.filter(case__agency=agency)
+        .values("case__year")
+        .annotate(n=Count("pk"))
+        .values_list("case__year", "n")
+    )
     history: dict[int, list[YearLockChange]] = {}
     for change in YearLockChange.objects.filter(agency=agency).order_by("year", "id"):
         history.setdefault(change.year, []).append(change)
@@ -67,6 +75,7 @@ def years_of(agency: Agency) -> list[YearRow]:
                 year=year,
                 cases=counts.get(year, {}).get("total", 0),
                 open=counts.get(year, {}).get("open", 0),
+                letters=letters.get(year, 0),
                 locked=bool(changes) and changes[-1].action == LockAction.LOCKED,
                 history=changes,
             )

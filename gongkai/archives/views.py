@@ -10,8 +10,10 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,11 +24,20 @@ from gongkai.archives import services
 from gongkai.archives.export import archive_filename, write_archive, year_cases
 from gongkai.archives.locks import years_of
 from gongkai.cases.models import Case
+from gongkai.letters.models import Letter
 from gongkai.web.access import roles
 from gongkai.web.auth import staff
 from gongkai.web.errors import USER_ERRORS, show_error
 
 EXPORTERS = (Role.OFFICER, Role.LEADER)
+#: Most letters a year download in the browser lays out (about 0.3 s of CPU each, WeasyPrint:
+#: bench/archive_export.py); a larger year is exported with ``gongkai archive`` on the server,
+#: where no web-server timeout cuts it off. Setting ``ARCHIVE_WEB_MAX_LETTERS``.
+WEB_MAX_LETTERS = 150
+
+
+def web_max_letters() -> int:
+    return int(getattr(settings, "ARCHIVE_WEB_MAX_LETTERS", WEB_MAX_LETTERS))
 
 
 def _agency(request: HttpRequest) -> Agency:
@@ -84,17 +95,26 @@ def index(request: HttpRequest) -> HttpResponse:
             "years": years_of(agency),
             "this_year": clock.today().year,
             "is_leader": user.role in APPROVER_ROLES,
+            "web_max_letters": web_max_letters(),
         },
     )
 
 
 @roles(*EXPORTERS)
-def year_download(request: HttpRequest, year: int) -> FileResponse:
+def year_download(request: HttpRequest, year: int) -> HttpResponseBase:
     """A year's archive of the user's agency (404 when it has no case the user may read)."""
     agency = _agency(request)
     cases = year_cases(agency, year, within=Case.objects.visible_to(staff(request)))
     if not cases.exists():
         raise Http404(f"{year}年度没有案件")
+    letters = Letter.objects.filter(case__in=cases.values("pk")).count()
+    if letters > web_max_letters():
+        messages.error(
+            request,
+            f"{year}年度有文书 {letters} 份，超过网页导出上限（{web_max_letters()} 份）：请在服务器上运行 "
+            f"gongkai archive --agency {agency.code} --year {year} -o 文件.zip，或在案件页面逐件下载",
+        )
+        return _page_with_status(request, 400)
     return _zip_response(request, agency=agency, cases=cases.iterator(chunk_size=200), year=year, case=None)
 
 

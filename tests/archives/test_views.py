@@ -112,3 +112,15 @@ def test_a_refused_change_on_the_case_page_says_the_year_is_locked(tree: Tree, s
         reverse("letters:case", args=[story.case.pk]), {"kind": "receipt"}, follow=True
     )
     assert "已归档锁定的2025年度" in response.content.decode()
+
+
+def test_a_year_over_the_web_limit_points_to_the_command_line(tree: Tree, story: Story, settings: Any) -> None:
+    settings.ARCHIVE_WEB_MAX_LETTERS = 3
+    client = _client(tree.officer_a)
+    page = client.get(reverse("archives:index")).content.decode()
+    assert "下载2025年度案卷" not in page and "gongkai archive --agency D1-A --year 2025" in page
+    response = client.get(reverse("archives:year_download", args=[2025]))
+    assert response.status_code == 400 and "超过网页导出上限" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=ArchiveAudit.EXPORTED).exists()
+    # One case at a time still works.
+    assert client.get(reverse("archives:case_download", args=[story.case.pk])).status_code == 200
