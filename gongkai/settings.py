@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongkai.publications",
     "gongkai.reports",
     "gongkai.supervision",
+    "gongkai.archives",
     "gongkai.portal",
     "gongkai.backoffice",
     "gongkai.api",

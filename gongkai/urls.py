@@ -29,6 +29,7 @@ urlpatterns = [
     path("office/calendar/", include("gongkai.cases.calendar_urls")),
     path("office/supervision/", include("gongkai.supervision.urls")),
     path("office/jobs/", include("gongkai.jobs.urls")),
+    path("office/archive/", include("gongkai.archives.urls")),
     path("api/", include("gongkai.api.urls")),
     path("", include("gongkai.portal.urls")),
 ]

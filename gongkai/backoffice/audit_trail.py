@@ -24,6 +24,7 @@ from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.accounts.staff import STAFF_AUDIT_LABELS
 from gongkai.agencies.models import Agency, Department
+from gongkai.archives.services import ARCHIVE_ACTION_LABELS
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction
 from gongkai.cases.choices import CaseNote
@@ -130,6 +131,7 @@ ACTION_LABELS: dict[str, str] = {
     CalendarAudit.YEAR_LOADED: "载入工作日历",
     CaseAudit.TRANSFERRED_OUT: "转办／告知负责公开的机关（条例第三十六条第（五）项）",
     **STAFF_AUDIT_LABELS,
+    **ARCHIVE_ACTION_LABELS,
 }
 
 #: Keys of ``changes`` that are no model field of the row's object.
@@ -141,6 +143,11 @@ EXTRA_FIELD_LABELS: dict[str, str] = {
     "statuses": "审查结果",
     "source": "来源",
     "password": "密码",
+    "year": "年度",
+    "letters": "文书数",
+    "files": "文件数",
+    "manifest_sha256": "清单 SHA-256",
+    "reason": "理由",
 }
 
 

@@ -17,6 +17,7 @@ from gongkai.accounts.models import Role, User
 from gongkai.accounts.services import create_user
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.agencies.services import create_agency, ensure_department
+from gongkai.archives import demo as archives_demo
 from gongkai.cases import demo as cases_demo
 from gongkai.letters import demo as letters_demo
 from gongkai.publications import demo as publications_demo
@@ -124,6 +125,7 @@ APP_DEMOS: tuple[Callable[..., None], ...] = (
     letters_demo.load,  # letter settings and contacts, before the 指南 that states them
     publications_demo.load,
     reports_demo.load,
+    archives_demo.load,  # the 2023 cases' letters, after the reports demo registered them
 )
 
 

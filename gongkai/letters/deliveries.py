@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from gongkai.accounts.scoping import can_write
 from gongkai.audit.services import record
+from gongkai.cases.guards import check_writable
 from gongkai.cases.models import user_may_read_case
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import (
@@ -49,6 +50,7 @@ class DeliveryAudit(StrEnum):
 def _require_writer(actor: User, letter: Letter) -> None:
     if actor is None or not can_write(actor, letter.agency) or not user_may_read_case(actor, letter.case):
         raise PermissionDenied(f"无权登记文书 {letter.number} 的送达")
+    check_writable(letter.case, "登记送达")  # e.g. the archive's year lock
 
 
 def _attach_proof(delivery: Delivery, proof: UploadedFile | None) -> None:

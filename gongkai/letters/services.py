@@ -25,6 +25,7 @@ from gongkai.accounts.scoping import can_write
 from gongkai.agencies.models import SequenceKind
 from gongkai.agencies.sequences import allocate
 from gongkai.audit.services import record
+from gongkai.cases.guards import check_writable
 from gongkai.cases.models import Case, user_may_read_case
 from gongkai.core.letters import LetterType, format_letter_number, render_docx
 from gongkai.letters.context import PROVISIONAL_NUMBER, LetterFacts, build_context, compose_letter
@@ -101,6 +102,7 @@ def generate_letter(
     kind = LetterType(kind)
     case = Case.objects.select_related("agency", "agency__parent").get(pk=case.pk)
     _require_writer(actor, case)
+    check_writable(case, "出具文书")  # e.g. the archive's year lock
     agency = case.agency
     settings = settings_for(agency)
     facts = facts or LetterFacts()

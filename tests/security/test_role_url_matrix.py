@@ -167,6 +167,12 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "reports:new_version":                     ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
     "reports:diff":                            ("302 200 200 200 200 404 200 404", None),
     "reports:download":                        ("302 200 200 200 200 404 200 404", None),
+    # 案卷归档 (officer and leader of the agency; the lock is the leader's)
+    "archives:index":                          ("302 200 403 200 403 200 403 403", None),
+    "archives:year_download":                  ("302 200 403 200 403 404 403 403", None),  # 鼓楼街道 has no case that year
+    "archives:case_download":                  ("302 200 403 200 403 404 403 403", None),
+    "archives:lock":                           ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
+    "archives:unlock":                         ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
     # 工作日历
     "workcalendar:year_list":                  ("302 200 200 200 200 200 200 200", None),
     "workcalendar:upload":                     ("302 403 403 403 403 403 200 403", "302 403 403 403 403 403 .   403"),
@@ -480,6 +486,7 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "publications": {"pk": w.draft.pk, "attachment_pk": w.attachment.pk},
         "reports": {"pk": w.second.pk, "agency_id": w.gy.pk, "year": w.year, "fmt": "json"},
         "workcalendar": {"year": clock.today().year},
+        "archives": {"pk": w.case.pk, "year": w.case.year},
         "supervision": {"pk": w.batch.pk},
         "jobs": {"pk": w.job.pk},
         "portal": {

@@ -25,6 +25,7 @@ from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote
 from gongkai.cases.clock import clock_events, compute_case_clock, fee_clock_rule
 from gongkai.cases.errors import CaseInputError, StaleCaseError
+from gongkai.cases.guards import check_writable
 from gongkai.cases.models import MAX_PIECES, Case, CaseEvent, user_may_read_case
 from gongkai.core.calendar import with_assumed_years
 from gongkai.core.case_flow import Event, Step, apply_event
@@ -128,7 +129,9 @@ def require_writer(actor: User | None, case: Case) -> None:
 def lock_for_applicant(case: Case) -> Case:
     """The case row, locked, for a step the applicant takes on the tracking page (the edge has
     checked the tracking code and second factor; there is no staff permission to check)."""
-    return Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
+    check_writable(locked)  # e.g. the archive's year lock (gongkai.cases.guards)
+    return locked
 
 
 def lock_case(actor: User | None, case: Case, version: int | None) -> Case:
@@ -138,6 +141,7 @@ def lock_case(actor: User | None, case: Case, version: int | None) -> Case:
     locked = Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
     if locked.version != expected:
         raise StaleCaseError(locked.number)
+    check_writable(locked)  # e.g. the archive's year lock (gongkai.cases.guards)
     return locked
 
 
