@@ -7,6 +7,11 @@ class LettersConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.cases.selectors import register_desk_panels
-        from gongkai.letters.panels import desk_panels
+        from gongkai.cases.services import register_close_guard
+        from gongkai.letters.approval_policy import close_guard
+        from gongkai.letters.panels import approval_panels, desk_panels
+        from gongkai.web.panels import register_panels
 
         register_desk_panels(desk_panels)
+        register_panels(approval_panels)
+        register_close_guard(close_guard)

@@ -1,4 +1,7 @@
-"""The desk section of the letters app: letters issued but not served after N working days.
+"""The desk sections of the letters app: drafts waiting for the user's 审核/法制审核/签发 (with a
+warning where the case is due within 5 working days or overdue while the draft waits: the clock
+runs on during 签批), drafts returned to the user, and letters issued but not served after N
+working days.
 
 N is ``settings.LETTER_UNSERVED_ALERT_DAYS`` (default
 ``core.letters.service.DEFAULT_UNSERVED_ALERT_DAYS``), counted on the working calendar.
@@ -7,16 +10,22 @@ N is ``settings.LETTER_UNSERVED_ALERT_DAYS`` (default
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from gongkai import clock
+from gongkai.accounts.models import Role
+from gongkai.cases.models import Case
+from gongkai.cases.selectors import BUCKET_LABELS, DeskDays
+from gongkai.core.approval import WAITING, DraftEvent, DraftStatus
 from gongkai.core.calendar import with_assumed_years
 from gongkai.core.letters.service import DEFAULT_UNSERVED_ALERT_DAYS, unserved_alert_cutoff
 from gongkai.letters.deliveries import letters_with_service, unserved
-from gongkai.letters.models import Letter
+from gongkai.letters.approval_policy import may_act
+from gongkai.letters.models import Letter, LetterDraft
 from gongkai.web.panels import Panel
 from gongkai.workcalendar.provider import working_calendar
 
@@ -42,10 +51,61 @@ def unserved_for(user: Any, today: dt.date) -> tuple[int, list[Letter], dt.date]
     return (len(rows) if len(rows) < DESK_LIMIT else qs.count()), rows, cutoff
 
 
+@dataclass
+class Late:
+    """The case's answer due date, when waiting on approval is what may make it late."""
+
+    due_on: dt.date
+    label: str
+
+
+def late_warning(case: Case, days: DeskDays) -> Late | None:
+    """Open, and due within 5 working days or overdue (the desk's buckets)."""
+    if case.closed_on is not None or case.due_on is None:
+        return None
+    bucket = days.bucket(case.due_on)
+    return Late(case.due_on, BUCKET_LABELS[bucket]) if bucket else None
+
+
+@dataclass
+class DraftRow:
+    draft: LetterDraft
+    late: Late | None
+
+
+def approvals_for(user: Any, today: dt.date) -> tuple[list[DraftRow], list[DraftRow]]:
+    """The drafts waiting for ``user`` to act (oldest first), and the user's drafts returned to them."""
+    days = DeskDays.of(today)
+    base = LetterDraft.objects.visible_to(user).select_related("case", "case__agency", "drafted_by")
+    waiting = base.filter(status__in=[s.value for s in WAITING]).order_by("waiting_since", "pk")[:DESK_LIMIT]
+    mine = [DraftRow(d, late_warning(d.case, days)) for d in waiting if may_act(user, d, d.case)]
+    returned = base.filter(
+        status=DraftStatus.DRAFT.value, drafted_by=user, actions__event=DraftEvent.RETURN.value
+    ).distinct()
+    back = [DraftRow(d, late_warning(d.case, days)) for d in returned.order_by("waiting_since", "pk")[:DESK_LIMIT]]
+    mine.sort(key=lambda r: (r.late is None, r.draft.waiting_since))
+    return mine, back
+
+
 def desk_panels(request: HttpRequest) -> list[Panel]:
     user: Any = request.user
     if not user.is_authenticated:
         return []
-    count, rows, cutoff = unserved_for(user, clock.today())
+    today = clock.today()
+    count, rows, cutoff = unserved_for(user, today)
     context = {"count": count, "letters": rows, "days": alert_days(), "cutoff": cutoff}
-    return [Panel("未送达的文书", "letters/desk_unserved.html", context, order=20)]
+    panels = [Panel("未送达的文书", "letters/desk_unserved.html", context, order=20)]
+    panels.extend(approval_panels(request, always=user.role == Role.LEADER))
+    return panels
+
+
+def approval_panels(request: HttpRequest, *, always: bool = False) -> list[Panel]:
+    """The 待我签批 section (also on the back-office home page when something waits)."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return []
+    waiting, returned = approvals_for(user, clock.today())
+    if not (waiting or returned or always):
+        return []
+    approvals = {"waiting": waiting, "returned": returned}
+    return [Panel("待我签批的文书", "letters/desk_approvals.html", approvals, order=5)]
