@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import can_write
 from gongkai.cases.models import Case, user_may_read_case
@@ -109,6 +111,22 @@ def may_act(user: Any, draft: LetterDraft, case: Case | None = None) -> bool:
     if status is DraftStatus.REVIEW:
         return bool(user.role == Role.LEADER) or _department_head(user, case)
     return _legal_reviewer(user, case.agency)
+
+
+def waits_for(user: Any, draft: LetterDraft, case: Case) -> bool:
+    """Whether the draft belongs on ``user``'s desk: they may act, and at 审核 a 负责人 only where no
+    科室负责人 (other than the drafter) covers the case's department — the 负责人 may still act on
+    any draft from its page, but their desk is not filled with every draft under review."""
+    if not may_act(user, draft, case):
+        return False
+    if draft.status_enum is not DraftStatus.REVIEW or user.role != Role.LEADER:
+        return True
+    heads = Approver.objects.filter(
+        office=ApproverOffice.DEPARTMENT_HEAD, user__agency_id=case.agency_id, user__is_active=True
+    ).exclude(user_id=draft.drafted_by_id)
+    if case.department_id is not None:
+        heads = heads.filter(Q(department__isnull=True) | Q(department_id=case.department_id))
+    return not heads.exists()
 
 
 def who_acts(draft: LetterDraft) -> str:

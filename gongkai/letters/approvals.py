@@ -254,13 +254,14 @@ def act(
     event = DraftEvent(event)
     locked = _lock(actor, draft, version)
     comment = comment.strip()
+    before = locked.status_enum
+    advance(locked.rule, before, event)  # a step the table refuses: 409, whoever asks
     _check_actor(actor, locked, event)
     if event is DraftEvent.RETURN and not comment:
         raise DraftInputError("退回修改须写明意见")
     if event is DraftEvent.SUBMIT:
         rule = rule_for(locked.case.agency, locked.kind_enum, today)
         locked.review, locked.legal, locked.signer = rule.review, rule.legal, rule.signer.value
-    before = locked.status_enum
     after = advance(locked.rule, before, event)
     locked.status = after.value
     changes: dict[str, Any] = {"case": locked.case.number, "kind": locked.kind_enum.label, "status": [before.label, after.label]}

@@ -24,7 +24,7 @@ from gongkai.core.approval import WAITING, DraftEvent, DraftStatus
 from gongkai.core.calendar import with_assumed_years
 from gongkai.core.letters.service import DEFAULT_UNSERVED_ALERT_DAYS, unserved_alert_cutoff
 from gongkai.letters.deliveries import letters_with_service, unserved
-from gongkai.letters.approval_policy import may_act
+from gongkai.letters.approval_policy import waits_for
 from gongkai.letters.models import Letter, LetterDraft
 from gongkai.web.panels import Panel
 from gongkai.workcalendar.provider import working_calendar
@@ -78,7 +78,7 @@ def approvals_for(user: Any, today: dt.date) -> tuple[list[DraftRow], list[Draft
     days = DeskDays.of(today)
     base = LetterDraft.objects.visible_to(user).select_related("case", "case__agency", "drafted_by")
     waiting = base.filter(status__in=[s.value for s in WAITING]).order_by("waiting_since", "pk")[:DESK_LIMIT]
-    mine = [DraftRow(d, late_warning(d.case, days)) for d in waiting if may_act(user, d, d.case)]
+    mine = [DraftRow(d, late_warning(d.case, days)) for d in waiting if waits_for(user, d, d.case)]
     returned = base.filter(
         status=DraftStatus.DRAFT.value, drafted_by=user, actions__event=DraftEvent.RETURN.value
     ).distinct()

@@ -54,7 +54,7 @@ from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import ServiceMethod
 from gongkai.core.publication_flow import ItemStatus
 from gongkai.letters.deliveries import record_delivery
-from gongkai.letters.models import Delivery, Letter
+from gongkai.letters.models import Delivery, Letter, LetterDraft
 from gongkai.letters.services import generate_letter
 from gongkai.publications import services as publication_services
 from gongkai.publications.models import Attachment, Category, Item, RegisterDocument
@@ -112,6 +112,10 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "letters:record_delivery":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
     "letters:confirm_receipt":                 ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
     "letters:proof":                           ("302 200 200 200 200 404 200", None),
+    "letters:draft":                           ("302 200 200 200 200 404 200", None),
+    "letters:draft_act":                       ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
+    "letters:draft_edit":                      ("302 405 405 405 403 405 403", "302 .   .   .   403 404 403"),
+    "letters:draft_sign":                      ("302 200 200 200 403 404 403", "302 .   .   .   403 404 403"),
     "letters:ledger_export":                   ("302 200 200 200 200 200 200", None),
     "letters:ledger_import":                   ("302 200 403 200 403 200 403", "302 .   403 .   403 .   403"),
     # 主动公开
@@ -238,6 +242,7 @@ class World:
     case: Case  # routed to the clerk's department
     review: Review
     letter: Letter
+    letter_draft: LetterDraft  # the demo's 签批 draft the clerk can see (its case is the clerk's department's)
     delivery: Delivery  # the letter sent by EMS, its date of receipt not yet entered, with a proof
     draft: Item  # 果园街道's draft, with an attachment
     attachment: Attachment
@@ -268,6 +273,7 @@ def _build(today: dt.date) -> World:
     delivery = record_delivery(
         actor=officer,
         letter=letter,
+        letter_draft=LetterDraft.objects.visible_to(users["clk"]).order_by("pk").first(),  # type: ignore[arg-type]
         method=ServiceMethod.POST,
         sent_on=today,
         today=today,
@@ -444,6 +450,10 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "portal:letter_pdf": {"pk": w.letter.pk, "token": "0" * 32},
         "letters:confirm_receipt": {"pk": w.delivery.pk},
         "letters:proof": {"pk": w.delivery.pk},
+        "letters:draft": {"pk": w.letter_draft.pk},
+        "letters:draft_act": {"pk": w.letter_draft.pk},
+        "letters:draft_edit": {"pk": w.letter_draft.pk},
+        "letters:draft_sign": {"pk": w.letter_draft.pk},
         "api:report-computed": {"agency_id": w.gy.pk, "year": w.year},
     }
     by_namespace: dict[str, dict[str, Any]] = {
