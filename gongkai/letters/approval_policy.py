@@ -56,9 +56,7 @@ _signing: ContextVar[tuple[int, str] | None] = ContextVar("gongkai_letters_signi
 
 def policy_of(agency: Agency, on: dt.date) -> dict[Subject, ChainRule]:
     """The agency's whole policy on day ``on``: its rows in force over the default."""
-    rows = {
-        Subject(r.subject): r.rule for r in ChainRuleSetting.objects.filter(agency=agency, effective_from__lte=on)
-    }
+    rows = {Subject(r.subject): r.rule for r in ChainRuleSetting.objects.filter(agency=agency, effective_from__lte=on)}
     return {subject: rows.get(subject, DEFAULT_POLICY[subject]) for subject in Subject}
 
 
@@ -81,7 +79,9 @@ def _department_head(user: Any, case: Case) -> bool:
 
 
 def _legal_reviewer(user: Any, agency: Agency) -> bool:
-    designated = Approver.objects.filter(office=ApproverOffice.LEGAL_REVIEWER, user__agency=agency, user__is_active=True)
+    designated = Approver.objects.filter(
+        office=ApproverOffice.LEGAL_REVIEWER, user__agency=agency, user__is_active=True
+    )
     if designated.exists():
         return designated.filter(user=user).exists()
     return bool(user.role == Role.LEADER)

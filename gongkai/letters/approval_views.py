@@ -100,7 +100,9 @@ def _render_draft(
             text = draft_text(case, draft.kind_enum, facts_of(draft), today)
         except USER_ERRORS as exc:
             problem = str(exc)
-    editable = draft.status_enum is DraftStatus.DRAFT and can_write(user, case.agency) and user_may_read_case(user, case)
+    editable = (
+        draft.status_enum is DraftStatus.DRAFT and can_write(user, case.agency) and user_may_read_case(user, case)
+    )
     rule = draft.rule if draft.status_enum is not DraftStatus.DRAFT else rule_for(case.agency, draft.kind_enum, today)
     steps = [(s.label.removeprefix("待"), s == draft.status_enum) for s in rule.steps]
     return render(

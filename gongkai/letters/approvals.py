@@ -36,7 +36,7 @@ from gongkai.core.letters import LetterType, WithheldGround
 from gongkai.letters.approval_policy import may_act, rule_for, signing
 from gongkai.letters.context import LetterFacts, build_context, compose_letter
 from gongkai.letters.models import DraftAction, LetterDraft
-from gongkai.letters.services import require_writer, make_letter, settings_for
+from gongkai.letters.services import make_letter, require_writer, settings_for
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -68,9 +68,7 @@ class StaleDraftError(ConcurrentChange):
     """The draft was acted on since the page was loaded (optimistic lock on ``LetterDraft.version``)."""
 
     def __init__(self, draft: LetterDraft) -> None:
-        super().__init__(
-            f"该拟稿已被他人处理，当前环节为“{draft.status_enum.label}”，本次操作未执行；请刷新后查看"
-        )
+        super().__init__(f"该拟稿已被他人处理，当前环节为“{draft.status_enum.label}”，本次操作未执行；请刷新后查看")
 
 
 class DraftInputError(GongkaiError):
@@ -172,7 +170,9 @@ def create_draft(
     )
     same = pending.filter(kind__startswith="answer_") if kind.is_answer else pending.filter(kind=kind.value)
     if same.exists():
-        raise DraftInputError(f"案件 {case.number} 已有一份{'答复书' if kind.is_answer else kind.label}在签批中，请在其上修改")
+        raise DraftInputError(
+            f"案件 {case.number} 已有一份{'答复书' if kind.is_answer else kind.label}在签批中，请在其上修改"
+        )
     draft_text(case, kind, facts, today)  # every fact present before anyone is asked to approve
     rule = rule_for(case.agency, kind, today)
     draft = LetterDraft.objects.create(
@@ -264,7 +264,11 @@ def act(
         locked.review, locked.legal, locked.signer = rule.review, rule.legal, rule.signer.value
     after = advance(locked.rule, before, event)
     locked.status = after.value
-    changes: dict[str, Any] = {"case": locked.case.number, "kind": locked.kind_enum.label, "status": [before.label, after.label]}
+    changes: dict[str, Any] = {
+        "case": locked.case.number,
+        "kind": locked.kind_enum.label,
+        "status": [before.label, after.label],
+    }
     if event is DraftEvent.SIGN:
         letter = _issue(actor, locked, today)
         locked.letter = letter

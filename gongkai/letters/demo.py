@@ -26,10 +26,9 @@ from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.clock import nth_working_day_after
 from gongkai.cases.demo import AGENCY_CODE, MARKER, fill_contacts
 from gongkai.cases.models import Case
-from gongkai.core.letters import LetterType
-from gongkai.core.letters.service import ServiceMethod
 from gongkai.core.approval import ChainRule, DraftEvent, Signer, Subject
-from gongkai.core.letters import WithheldGround
+from gongkai.core.letters import LetterType, WithheldGround
+from gongkai.core.letters.service import ServiceMethod
 from gongkai.letters.approvals import act, create_draft, update_draft
 from gongkai.letters.context import LetterFacts
 from gongkai.letters.deliveries import record_delivery, record_download
@@ -167,7 +166,13 @@ def _load_approvals(agency: Agency, cases: QuerySet[Case], today: dt.date) -> No
         draft = update_draft(actor=officer, draft=draft, facts=fuller, today=today, version=draft.version)
         draft = act(actor=officer, draft=draft, event=DraftEvent.SUBMIT, today=today, comment="已按意见修改")
         draft = act(actor=leader, draft=draft, event=DraftEvent.APPROVE, today=today, comment="同意")
-        act(actor=leader, draft=draft, event=DraftEvent.APPROVE, today=today, comment="经法制审核，符合条例第十五条、第三十七条")
+        act(
+            actor=leader,
+            draft=draft,
+            event=DraftEvent.APPROVE,
+            today=today,
+            comment="经法制审核，符合条例第十五条、第三十七条",
+        )
 
 
 def _case(cases: QuerySet[Case], name: str) -> Case | None:

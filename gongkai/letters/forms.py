@@ -8,10 +8,10 @@ from django import forms
 
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
-from gongkai.core.letters import WithheldGround
-from gongkai.core.letters.service import ServiceMethod
 from gongkai.core.case_flow import Event, allowed_events
+from gongkai.core.letters import WithheldGround
 from gongkai.core.letters.kinds import ANSWER_TYPES
+from gongkai.core.letters.service import ServiceMethod
 from gongkai.letters.context import LetterFacts, available_kinds
 from gongkai.letters.uploads import PROOF_KINDS, accept_attribute
 
@@ -94,9 +94,7 @@ class LetterForm(FactsForm):
 class DraftActForm(forms.Form):
     """An approver's step on a draft: the comment (required to return it) and the version shown."""
 
-    comment = forms.CharField(
-        label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 

@@ -253,7 +253,7 @@ DraftEventChoices = text_choices("DraftEventChoices", DraftEvent)
 
 class ChainRuleSetting(models.Model):
     """One row of an agency's 签批 policy, in force from ``effective_from``; a group without a row in
-force follows ``core.approval.DEFAULT_POLICY``."""
+    force follows ``core.approval.DEFAULT_POLICY``."""
 
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name="机构", on_delete=models.PROTECT, related_name="chain_rules"
@@ -273,7 +273,9 @@ force follows ``core.approval.DEFAULT_POLICY``."""
         ordering = ["agency", "subject"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "subject"], name="chain_rule_unique"),
-            models.CheckConstraint(condition=Q(subject__in=[s.value for s in Subject]), name="chain_rule_subject_valid"),
+            models.CheckConstraint(
+                condition=Q(subject__in=[s.value for s in Subject]), name="chain_rule_subject_valid"
+            ),
             models.CheckConstraint(condition=Q(signer__in=[s.value for s in Signer]), name="chain_rule_signer_valid"),
         ]
 
@@ -324,11 +326,11 @@ class Approver(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f"（{self.department.name}）" if self.department_id else ""
+        where = f"（{self.department.name}）" if self.department is not None else ""
         return f"{self.user} · {self.get_office_display()}{where}"
 
     def clean(self) -> None:
-        if self.department_id and self.user_id and self.department.agency_id != self.user.agency_id:
+        if self.department is not None and self.user_id and self.department.agency_id != self.user.agency_id:
             raise ValidationError({"department": "科室须属于该人员所在机构"})
 
 
@@ -374,9 +376,7 @@ class LetterDraft(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=[t.value for t in LetterType]), name="draft_kind_valid"),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in DraftStatus]), name="draft_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in DraftStatus]), name="draft_status_valid"),
             models.CheckConstraint(
                 condition=Q(status=DraftStatus.ISSUED.value, letter__isnull=False)
                 | (~Q(status=DraftStatus.ISSUED.value) & Q(letter__isnull=True)),
@@ -407,7 +407,9 @@ class DraftAction(models.Model):
     event = models.CharField("操作", max_length=20, choices=DraftEventChoices.choices, blank=True)
     status_before = models.CharField("原环节", max_length=20, choices=DraftStatusChoices.choices, blank=True)
     status_after = models.CharField("新环节", max_length=20, choices=DraftStatusChoices.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
     comment = models.TextField("意见", blank=True)
     at = models.DateTimeField("时间", default=timezone.now)
 

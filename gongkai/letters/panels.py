@@ -23,8 +23,8 @@ from gongkai.cases.selectors import BUCKET_LABELS, DeskDays
 from gongkai.core.approval import WAITING, DraftEvent, DraftStatus
 from gongkai.core.calendar import with_assumed_years
 from gongkai.core.letters.service import DEFAULT_UNSERVED_ALERT_DAYS, unserved_alert_cutoff
-from gongkai.letters.deliveries import letters_with_service, unserved
 from gongkai.letters.approval_policy import waits_for
+from gongkai.letters.deliveries import letters_with_service, unserved
 from gongkai.letters.models import Letter, LetterDraft
 from gongkai.web.panels import Panel
 from gongkai.workcalendar.provider import working_calendar

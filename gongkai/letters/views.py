@@ -128,7 +128,9 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
                     return redirect("letters:case", case_pk=case.pk)
                 else:
                     draft = create_draft(actor=user, case=case, kind=kind, facts=facts, today=clock.today())
-                    messages.success(request, f"已拟稿并送审：{draft.kind_enum.label}，当前环节“{draft.status_enum.label}”")
+                    messages.success(
+                        request, f"已拟稿并送审：{draft.kind_enum.label}，当前环节“{draft.status_enum.label}”"
+                    )
                     return redirect("letters:draft", pk=draft.pk)
             except GongkaiError as exc:
                 show_error(request, exc)

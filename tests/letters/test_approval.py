@@ -258,13 +258,18 @@ def test_pages_draft_to_sign_with_confirmation(tree: Tree, chain: dict[str, Any]
     head = _client(chain["head"])
     head.post(f"/office/letters/draft/{draft.pk}/act/", {"event": "approve", "version": draft.version})
     draft.refresh_from_db()
-    _client(chain["legal"]).post(f"/office/letters/draft/{draft.pk}/act/", {"event": "approve", "version": draft.version})
+    _client(chain["legal"]).post(
+        f"/office/letters/draft/{draft.pk}/act/", {"event": "approve", "version": draft.version}
+    )
     draft.refresh_from_db()
     assert draft.status == DraftStatus.SIGN_OFF
     leader = _client(tree.leader_a)
     assert "签发…" in leader.get(f"/office/letters/draft/{draft.pk}/").content.decode()
     # 签发 from the draft page's form is refused: it goes through the confirmation page
-    assert leader.post(f"/office/letters/draft/{draft.pk}/act/", {"event": "sign", "version": draft.version}).status_code == 400
+    assert (
+        leader.post(f"/office/letters/draft/{draft.pk}/act/", {"event": "sign", "version": draft.version}).status_code
+        == 400
+    )
     confirm = leader.get(f"/office/letters/draft/{draft.pk}/sign/").content.decode()
     assert "确认签发" in confirm and "本答复书签发即作出答复" in confirm and DRAFT_NUMBER in confirm
     unticked = leader.post(f"/office/letters/draft/{draft.pk}/sign/", {"version": draft.version})
