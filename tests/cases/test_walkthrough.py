@@ -122,7 +122,7 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
         (D(2026, 7, 1), CaseNote.REVIEW_CONCLUDED, ""),
     ]
     leader_events = case.events.filter(actor=leader).values_list("kind", flat=True)
-    assert list(leader_events) == [Event.APPROVE_EXTENSION]
+    assert list(leader_events) == [Event.APPROVE_EXTENSION, Event.ANSWER]  # the 负责人 approved and signed the answer
 
     trail = list(AuditEvent.objects.for_object(case).order_by("at", "id").values_list("action", flat=True))
     assert trail == [

@@ -273,7 +273,6 @@ def _build(today: dt.date) -> World:
     delivery = record_delivery(
         actor=officer,
         letter=letter,
-        letter_draft=LetterDraft.objects.visible_to(users["clk"]).order_by("pk").first(),  # type: ignore[arg-type]
         method=ServiceMethod.POST,
         sent_on=today,
         today=today,
@@ -312,6 +311,7 @@ def _build(today: dt.date) -> World:
         case=case,
         review=review,
         letter=letter,
+        letter_draft=LetterDraft.objects.visible_to(users["clk"]).order_by("pk").first(),  # type: ignore[arg-type]
         delivery=delivery,
         draft=draft,
         attachment=attachment,
