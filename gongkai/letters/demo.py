@@ -133,10 +133,7 @@ def _load_approvals(agency: Agency, cases: QuerySet[Case], today: dt.date) -> No
             actor=officer,
             case=withheld,
             kind=LetterType.ANSWER_WITHHELD_ENFORCEMENT_FILE,
-            facts=LetterFacts(
-                reasons="您申请的果园西路占道经营整治执法记录和处理决定属于行政执法案卷信息，"
-                "依据《中华人民共和国政府信息公开条例》第十六条第二款，不予公开。"
-            ),
+            facts=LetterFacts(reasons="所申请的执法记录和处理决定系本机关在占道经营整治执法过程中形成的案卷材料"),
             today=today,
             comment="拟不予公开，请审核",
         )

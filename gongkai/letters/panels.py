@@ -23,7 +23,7 @@ from gongkai.cases.selectors import BUCKET_LABELS, DeskDays
 from gongkai.core.approval import WAITING, DraftEvent, DraftStatus
 from gongkai.core.calendar import with_assumed_years
 from gongkai.core.letters.service import DEFAULT_UNSERVED_ALERT_DAYS, unserved_alert_cutoff
-from gongkai.letters.approval_policy import waits_for
+from gongkai.letters.approval_policy import may_act, waits_for
 from gongkai.letters.deliveries import letters_with_service, unserved
 from gongkai.letters.models import Letter, LetterDraft
 from gongkai.web.panels import Panel
@@ -97,6 +97,21 @@ def desk_panels(request: HttpRequest) -> list[Panel]:
     panels = [Panel("未送达的文书", "letters/desk_unserved.html", context, order=20)]
     panels.extend(approval_panels(request, always=user.role == Role.LEADER))
     return panels
+
+
+def case_approval_panels(request: HttpRequest, case: Case) -> list[Panel]:
+    """The case page's 签批 section: each draft of the case with its history (who, when, step, comment)."""
+    drafts = list(
+        LetterDraft.objects.visible_to(request.user)
+        .filter(case=case)
+        .select_related("drafted_by", "letter")
+        .prefetch_related("actions__actor")
+    )
+    if not drafts:
+        return []
+    for draft in drafts:
+        draft.user_may_act = may_act(request.user, draft, case)  # type: ignore[attr-defined]
+    return [Panel("文书签批", "letters/case_approvals.html", {"drafts": drafts, "case": case}, order=10)]
 
 
 def approval_panels(request: HttpRequest, *, always: bool = False) -> list[Panel]:

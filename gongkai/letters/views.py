@@ -88,6 +88,7 @@ def _render_case(
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
+    drafts = drafts_of_case(user, case)
     return render(
         request,
         "letters/case_letters.html",
@@ -97,7 +98,8 @@ def _render_case(
             "form": form or LetterForm(case=case),
             "preview": preview,
             "may_issue": can_write(user, case.agency),
-            "drafts": drafts_of_case(user, case),
+            "drafts": drafts,
+            "drafts_panel": {"context": {"drafts": drafts, "case": case}},
             "policy": policy_rows(case.agency),
         },
         status=status,

@@ -279,6 +279,8 @@ def test_pages_draft_to_sign_with_confirmation(tree: Tree, chain: dict[str, Any]
     assert signed.status_code == 302 and signed["Location"].endswith(f"#letter-{letter.pk}")
     letters_page = leader.get(f"/office/letters/case/{case.pk}/").content.decode()
     assert "法制审核通过" in letters_page and letter.number in letters_page
+    case_page = leader.get(f"/office/cases/{case.pk}/").content.decode()  # the history on the case's own page
+    assert "文书签批" in case_page and "法制审核通过" in case_page and chain["legal"].display_name in case_page
 
 
 def test_return_from_the_page_needs_a_comment(tree: Tree, chain: dict[str, Any]) -> None:
