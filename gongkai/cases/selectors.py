@@ -7,6 +7,7 @@ the caller may read; none of them widens a scope.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -302,6 +303,22 @@ def register_desk_panels(provider: PanelProvider) -> None:
 def desk_panels(request: HttpRequest) -> list[Panel]:
     """The desk sections of every registered provider, by ``order``."""
     return sorted((p for provider in _desk_providers for p in provider(request)), key=lambda p: p.order)
+
+
+#: A section of one case's page from an app above cases (letters: the 签批 history).
+CasePanelProvider = Callable[[HttpRequest, Case], list[Panel]]
+_case_providers: list[CasePanelProvider] = []
+
+
+def register_case_panels(provider: CasePanelProvider) -> None:
+    """Add a section to a case's page (/office/cases/<pk>/); apps above cases call it in ``ready()``."""
+    if provider not in _case_providers:
+        _case_providers.append(provider)
+
+
+def case_panels(request: HttpRequest, case: Case) -> list[Panel]:
+    """The case page's sections of every registered provider, by ``order``."""
+    return sorted((p for provider in _case_providers for p in provider(request, case)), key=lambda p: p.order)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,16 @@ from django.utils.html import format_html, format_html_join
 from gongkai.audit.admin import AuditedModelAdmin
 from gongkai.core.letters import allowed_fields, default_templates, required_fields
 from gongkai.core.letters.templating import FIELD_LABELS
-from gongkai.letters.models import Delivery, Letter, LetterSettings, LetterTemplateOverride
+from gongkai.letters.models import (
+    Approver,
+    ChainRuleSetting,
+    Delivery,
+    DraftAction,
+    Letter,
+    LetterDraft,
+    LetterSettings,
+    LetterTemplateOverride,
+)
 from gongkai.letters.uploads import SEAL_KINDS, UploadRejected, check_upload, seal_max_bytes
 
 
@@ -129,6 +138,66 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("method",)
     search_fields = ("letter__number", "letter__case__number", "tracking_number")
     readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ChainRuleSetting)
+class ChainRuleSettingAdmin(AuditedModelAdmin):
+    """An agency's 签批 policy, one row per kind of letter; kinds without a row follow the default
+    (``core.approval.DEFAULT_POLICY``: adverse answers signed off by the 负责人)."""
+
+    list_display = ("agency", "subject", "review", "legal", "signer")
+    list_filter = ("subject", "signer")
+    search_fields = ("agency__name",)
+    autocomplete_fields = ("agency",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Approver)
+class ApproverAdmin(AuditedModelAdmin):
+    """Who is 科室负责人 (of a department or all) or 法制审核人员; 负责人 act without a row."""
+
+    list_display = ("user", "office", "department")
+    list_filter = ("office",)
+    search_fields = ("user__username", "user__full_name")
+    autocomplete_fields = ("user",)
+
+
+class DraftActionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DraftAction
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "actor", "event", "status_before", "status_after", "comment")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LetterDraft)
+class LetterDraftAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Drafts and their 签批 history are records: viewed here, acted on in the back office only
+    (``letters.approvals``), so the admin can neither sign nor skip a step."""
+
+    list_display = ("case", "kind", "status", "drafted_by", "waiting_since", "letter")
+    list_filter = ("status", "kind")
+    search_fields = ("case__number",)
+    readonly_fields = [f.name for f in LetterDraft._meta.fields]
+    inlines = [DraftActionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

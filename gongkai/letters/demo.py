@@ -8,13 +8,15 @@ checked by each agency]: a 区 department or 街道 is sued in the 区 court; a 
 
 Then served and unserved letters side by side: a 登记回执 signed for at the counter, one sent by
 EMS and not yet signed for (on the desk's 未送达 list), a 补正告知书 not yet sent, and an answer
-sent by 电子送达 and downloaded by the applicant.
+sent by 电子送达 and downloaded by the applicant. Last 果园街道's 签批 policy and two drafts waiting on
+the leader's desk (``_load_approvals``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,11 +26,13 @@ from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.clock import nth_working_day_after
 from gongkai.cases.demo import AGENCY_CODE, MARKER, fill_contacts
 from gongkai.cases.models import Case
-from gongkai.core.letters import LetterType
+from gongkai.core.approval import ChainRule, DraftEvent, Signer, Subject
+from gongkai.core.letters import LetterType, WithheldGround
 from gongkai.core.letters.service import ServiceMethod
+from gongkai.letters.approvals import act, create_draft, update_draft
 from gongkai.letters.context import LetterFacts
 from gongkai.letters.deliveries import record_delivery, record_download
-from gongkai.letters.models import Letter, LetterSettings
+from gongkai.letters.models import ChainRuleSetting, Letter, LetterSettings
 from gongkai.letters.services import generate_letter
 
 DISTRICT_COURT = "北京市密云区人民法院"
@@ -85,10 +89,87 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         return
     if Letter.objects.filter(case__in=cases).exists():
         log("演示文书已存在，跳过")
+    else:
+        with transaction.atomic():
+            _load(agency, cases, today)
+        log("已载入演示文书及送达记录（果园街道）")
+    if ChainRuleSetting.objects.filter(agency=agency).exists():
+        log("演示签批规则已存在，跳过")
         return
     with transaction.atomic():
-        _load(agency, cases, today)
-    log("已载入演示文书及送达记录（果园街道）")
+        _load_approvals(agency, cases, today)
+    log("已载入演示签批规则及两份待负责人处理的拟稿（果园街道）")
+
+
+#: 果园街道's 签批 policy [D: demo]: adverse answers through 审核 and the 负责人's 签发, refusals and
+#: 部分公开 also through 法制审核 (no 法制审核人员 designated: the 负责人 does it); the rest default.
+DEMO_POLICY: dict[Subject, ChainRule] = {
+    Subject.PARTIAL: ChainRule(review=True, legal=True, signer=Signer.LEADER),
+    Subject.WITHHELD: ChainRule(review=True, legal=True, signer=Signer.LEADER),
+    Subject.UNAVAILABLE: ChainRule(review=True, signer=Signer.LEADER),
+    Subject.REJECTED: ChainRule(review=True, signer=Signer.LEADER),
+}
+
+
+def _load_approvals(agency: Agency, cases: QuerySet[Case], today: dt.date) -> None:
+    """The policy (in force from 30 days ago: earlier answers keep the default), and two drafts on
+    the leader's desk: a 不予公开 at 法制审核, a 部分公开 returned once and now at 签发 — both on
+    cases whose due date is near or past, so the desk warns that 签批 is what makes them late."""
+    officer = User.objects.get(username="gy_officer")
+    leader = User.objects.get(username="gy_leader")
+    since = today - dt.timedelta(days=30)
+    for subject, rule in DEMO_POLICY.items():
+        ChainRuleSetting.objects.create(
+            agency=agency,
+            subject=subject.value,
+            review=rule.review,
+            legal=rule.legal,
+            signer=rule.signer.value,
+            effective_from=since,
+        )
+    withheld = _case(cases, "王秀兰")  # 执法记录: 行政执法案卷 (条例 art 16 ¶2), at 法制审核
+    if withheld is not None and withheld.closed_on is None:
+        draft = create_draft(
+            actor=officer,
+            case=withheld,
+            kind=LetterType.ANSWER_WITHHELD_ENFORCEMENT_FILE,
+            facts=LetterFacts(reasons="所申请的执法记录和处理决定系本机关在占道经营整治执法过程中形成的案卷材料"),
+            today=today,
+            comment="拟不予公开，请审核",
+        )
+        act(actor=leader, draft=draft, event=DraftEvent.APPROVE, today=today, comment="事实清楚，同意，报法制审核")
+    partial = _case(cases, "刘志强")  # 实施方案公开, 个人信息部分不公开 (art 15): returned once, at 签发
+    if partial is not None and partial.closed_on is None:
+        facts = LetterFacts(
+            reasons="资金使用情况中涉及居民个人的补贴明细属于个人隐私。",
+            access_method="随本答复书提供实施方案及资金使用汇总表复印件。",
+            withheld_part="资金使用情况中居民个人补贴明细",
+            withheld_ground=WithheldGround.ART15,
+        )
+        draft = create_draft(
+            actor=officer, case=partial, kind=LetterType.ANSWER_PARTIAL, facts=facts, today=today, comment="拟部分公开"
+        )
+        draft = act(
+            actor=leader,
+            draft=draft,
+            event=DraftEvent.RETURN,
+            today=today,
+            comment="请写明不予公开部分涉及的第三方，并说明已考虑第十五条但书（不公开可能对公共利益造成重大影响的除外）。",
+        )
+        fuller = replace(
+            facts,
+            reasons="资金使用情况中涉及87户居民个人的补贴明细属于个人隐私，经审查不公开不会对公共利益造成重大影响。",
+        )
+        draft = update_draft(actor=officer, draft=draft, facts=fuller, today=today, version=draft.version)
+        draft = act(actor=officer, draft=draft, event=DraftEvent.SUBMIT, today=today, comment="已按意见修改")
+        draft = act(actor=leader, draft=draft, event=DraftEvent.APPROVE, today=today, comment="同意")
+        act(
+            actor=leader,
+            draft=draft,
+            event=DraftEvent.APPROVE,
+            today=today,
+            comment="经法制审核，符合条例第十五条、第三十七条",
+        )
 
 
 def _case(cases: QuerySet[Case], name: str) -> Case | None:

@@ -8,21 +8,28 @@ from django import forms
 
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency
+from gongkai.core.case_flow import Event, allowed_events
 from gongkai.core.letters import WithheldGround
+from gongkai.core.letters.kinds import ANSWER_TYPES
 from gongkai.core.letters.service import ServiceMethod
-from gongkai.letters.context import available_kinds
+from gongkai.letters.context import LetterFacts, available_kinds
 from gongkai.letters.uploads import PROOF_KINDS, accept_attribute
 
 MAX_LEDGER_BYTES = 5 * 1024 * 1024
 
 
 def letter_choices(case: Any) -> list[tuple[str, str]]:
-    """The letters whose act the case records (procedural letters), and the answer once it is closed."""
-    return [(k.value, k.label) for k in available_kinds(case)]
+    """The letters whose act the case records (procedural letters), the answer once it is closed,
+    and while it may still be answered every answer, as a draft whose 签发 closes the case."""
+    choices = [(k.value, k.label) for k in available_kinds(case)]
+    if case.closed_on is None and Event.ANSWER in allowed_events(case.status_enum):
+        choices += [(k.value, f"{k.label}（拟稿，签发时办结）") for k in ANSWER_TYPES]
+    return choices
 
 
-class LetterForm(forms.Form):
-    kind = forms.ChoiceField(label="文书")
+class FactsForm(forms.Form):
+    """What the officer types for a letter (``letters.context.LetterFacts``)."""
+
     reasons = forms.CharField(
         label="理由说明",
         required=False,
@@ -62,9 +69,39 @@ class LetterForm(forms.Form):
         help_text="部分公开：条例第十四条、第十五条或第十六条",
     )
 
+    def facts(self) -> LetterFacts:
+        data = self.cleaned_data
+        return LetterFacts(
+            reasons=data["reasons"],
+            access_method=data["access_method"],
+            responsible_agency=data["responsible_agency"],
+            responsible_agency_contact=data["responsible_agency_contact"],
+            already_published=data["already_published"],
+            withheld_part=data["withheld_part"],
+            withheld_ground=data["withheld_ground"],
+        )
+
+
+class LetterForm(FactsForm):
+    kind = forms.ChoiceField(label="文书")
+    field_order = ["kind"]
+
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = letter_choices(case)  # type: ignore[attr-defined]
+
+
+class DraftActForm(forms.Form):
+    """An approver's step on a draft: the comment (required to return it) and the version shown."""
+
+    comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SignForm(DraftActForm):
+    confirm = forms.BooleanField(
+        label="我已核对文书内容，确认签发（签发后自动编号、加盖印章，答复书同时办结案件）", required=True
+    )
 
 
 class LedgerExportForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.choices import text_choices
+from gongkai.core.approval import ChainRule, DraftEvent, DraftStatus, Signer, Subject
 from gongkai.core.letters import LetterTemplateError, LetterType, check_template, template_keys, template_label
 from gongkai.core.letters.service import ServiceMethod
 
@@ -237,3 +238,193 @@ class LetterTemplateOverride(models.Model):
 def template_overrides() -> dict[str, str]:
     """The stored overrides, key → text, as ``render_letter(overrides=…)`` takes them."""
     return dict(LetterTemplateOverride.objects.values_list("key", "text"))
+
+
+# ---------------------------------------------------------------------------------------------
+# 签批: the agency's chain policy, who holds which approving office, drafts and their history
+# (rules: ``gongkai.core.approval``; services: ``gongkai.letters.approvals``)
+# ---------------------------------------------------------------------------------------------
+
+SubjectChoices = text_choices("SubjectChoices", Subject)
+SignerChoices = text_choices("SignerChoices", Signer)
+DraftStatusChoices = text_choices("DraftStatusChoices", DraftStatus)
+DraftEventChoices = text_choices("DraftEventChoices", DraftEvent)
+
+
+class ChainRuleSetting(models.Model):
+    """One row of an agency's 签批 policy, in force from ``effective_from``; a group without a row in
+    force follows ``core.approval.DEFAULT_POLICY``."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="机构", on_delete=models.PROTECT, related_name="chain_rules"
+    )
+    subject = models.CharField("文书类别", max_length=20, choices=SubjectChoices.choices)
+    review = models.BooleanField("须审核", default=False, help_text="科室负责人（或机关负责人）审核")
+    legal = models.BooleanField("须法制审核", default=False, help_text="指定的法制审核人员；未指定时由机关负责人审核")
+    signer = models.CharField("签发人", max_length=20, choices=SignerChoices.choices, default=Signer.LEADER)
+    effective_from = models.DateField(
+        "施行日期", help_text="自该日起作出的答复、出具的文书适用本规则；此前的适用默认规则（不对已办结的案件溯及既往）"
+    )
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "签批规则"
+        verbose_name_plural = "签批规则"
+        ordering = ["agency", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "subject"], name="chain_rule_unique"),
+            models.CheckConstraint(
+                condition=Q(subject__in=[s.value for s in Subject]), name="chain_rule_subject_valid"
+            ),
+            models.CheckConstraint(condition=Q(signer__in=[s.value for s in Signer]), name="chain_rule_signer_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {Subject(self.subject).label}：{self.rule.describe()}"
+
+    @property
+    def rule(self) -> ChainRule:
+        return ChainRule(review=self.review, legal=self.legal, signer=Signer(self.signer))
+
+
+class ApproverOffice(models.TextChoices):
+    """An approving office a user holds besides their role."""
+
+    DEPARTMENT_HEAD = "department_head", "科室负责人"
+    LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
+
+
+class Approver(models.Model):
+    """A user's approving office: 科室负责人 of a department (or of all, department empty), or 法制审核.
+
+    The agency's 负责人 (``Role.LEADER``) may act at every step without a row here.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, related_name="approver_offices"
+    )
+    office = models.CharField("职责", max_length=20, choices=ApproverOffice.choices)
+    department = models.ForeignKey(
+        "agencies.Department",
+        verbose_name="科室",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="科室负责人所负责的科室；空白表示本机关各科室",
+    )
+
+    class Meta:
+        verbose_name = "审核签发人员"
+        verbose_name_plural = "审核签发人员"
+        ordering = ["user", "office"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office", "department"], name="approver_unique"),
+            models.CheckConstraint(
+                condition=Q(office__in=[o.value for o in ApproverOffice]), name="approver_office_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"（{self.department.name}）" if self.department is not None else ""
+        return f"{self.user} · {self.get_office_display()}{where}"
+
+    def clean(self) -> None:
+        if self.department is not None and self.user_id and self.department.agency_id != self.user.agency_id:
+            raise ValidationError({"department": "科室须属于该人员所在机构"})
+
+
+class DraftQuerySet(models.QuerySet["LetterDraft"]):
+    def visible_to(self, user: Any) -> DraftQuerySet:
+        """Drafts of the cases ``user`` may read (``Case.objects.visible_to``)."""
+        from gongkai.cases.models import Case
+
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class LetterDraft(models.Model):
+    """A letter on its way through 审核 and 签发: no number, no seal, until it is signed off.
+
+    ``facts`` holds what the drafter typed (``letters.context.LetterFacts`` fields); the chain
+    (``review``, ``legal``, ``signer``) is the agency's rule when it was sent for approval.
+    ``version`` is the optimistic lock: two approvers acting at once, one wins, the other is told.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", verbose_name="发文机关", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="letter_drafts")
+    kind = models.CharField("文书类型", max_length=64, choices=LetterTypeChoices.choices)
+    facts = models.JSONField("拟稿内容", default=dict, blank=True)
+    status = models.CharField("状态", max_length=20, choices=DraftStatusChoices.choices, default=DraftStatus.DRAFT)
+    review = models.BooleanField("须审核", default=False)
+    legal = models.BooleanField("须法制审核", default=False)
+    signer = models.CharField("签发人", max_length=20, choices=SignerChoices.choices, default=Signer.DRAFTER)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="拟稿人", on_delete=models.PROTECT, related_name="+"
+    )
+    waiting_since = models.DateTimeField("进入当前环节", default=timezone.now)
+    letter = models.OneToOneField(
+        Letter, verbose_name="签发的文书", null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("拟稿时间", default=timezone.now)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文书拟稿"
+        verbose_name_plural = "文书拟稿"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[t.value for t in LetterType]), name="draft_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in DraftStatus]), name="draft_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=DraftStatus.ISSUED.value, letter__isnull=False)
+                | (~Q(status=DraftStatus.ISSUED.value) & Q(letter__isnull=True)),
+                name="draft_letter_only_when_issued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind_enum.label}（{self.status_enum.label}）"
+
+    @property
+    def kind_enum(self) -> LetterType:
+        return LetterType(self.kind)
+
+    @property
+    def status_enum(self) -> DraftStatus:
+        return DraftStatus(self.status)
+
+    @property
+    def rule(self) -> ChainRule:
+        return ChainRule(review=self.review, legal=self.legal, signer=Signer(self.signer))
+
+
+class DraftAction(models.Model):
+    """One step in a draft's history: who, when, what, from which status to which, and the comment."""
+
+    draft = models.ForeignKey(LetterDraft, verbose_name="拟稿", on_delete=models.CASCADE, related_name="actions")
+    event = models.CharField("操作", max_length=20, choices=DraftEventChoices.choices, blank=True)
+    status_before = models.CharField("原环节", max_length=20, choices=DraftStatusChoices.choices, blank=True)
+    status_after = models.CharField("新环节", max_length=20, choices=DraftStatusChoices.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField("意见", blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "签批记录"
+        verbose_name_plural = "签批记录"
+        ordering = ["draft", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.label}"
+
+    @property
+    def label(self) -> str:
+        if not self.event:
+            return "拟稿"
+        if self.event == DraftEvent.APPROVE and self.status_before == DraftStatus.LEGAL_REVIEW:
+            return "法制审核通过"
+        return DraftEvent(self.event).label

@@ -28,6 +28,7 @@ from gongkai.audit.services import record
 from gongkai.cases.guards import check_writable
 from gongkai.cases.models import Case, user_may_read_case
 from gongkai.core.letters import LetterType, format_letter_number, render_docx
+from gongkai.letters.approval_policy import check_direct_issue
 from gongkai.letters.context import PROVISIONAL_NUMBER, LetterFacts, build_context, compose_letter
 from gongkai.letters.models import Letter, LetterSettings
 
@@ -70,7 +71,7 @@ def allocate_letter_number(agency: Agency, year: int, settings: LetterSettings) 
 # ---------------------------------------------------------------------------------------------
 
 
-def _require_writer(actor: User, case: Case) -> None:
+def require_writer(actor: User, case: Case) -> None:
     if actor is None or not can_write(actor, case.agency) or not user_may_read_case(actor, case):
         raise PermissionDenied(f"无权为案件 {case.number} 出具文书")
 
@@ -81,7 +82,7 @@ def preview_letter(
     """The letter's plain text without numbering or storing it (the number shows as 文号待定)."""
     kind = LetterType(kind)
     case = Case.objects.select_related("agency", "agency__parent").get(pk=case.pk)
-    _require_writer(actor, case)
+    require_writer(actor, case)
     settings = settings_for(case.agency)
     context = build_context(
         case, kind, today=today, number=PROVISIONAL_NUMBER, facts=facts or LetterFacts(), settings=settings
@@ -97,11 +98,21 @@ def generate_letter(
 
     The 发文字号 is the next of the agency in the letter date's year. Raises CaseInputError
     when the case or the agency's settings lack a fact the letter states, PermissionDenied
-    when ``actor`` may not act on the case.
+    when ``actor`` may not act on the case, ApprovalRequired when the agency's 签批 policy sends
+    this kind through 审核/法制审核/签发 (``letters.approval_policy``) and ``actor`` may not sign it
+    at once: then it goes out by the 签发 of a draft (``letters.approvals``).
     """
     kind = LetterType(kind)
     case = Case.objects.select_related("agency", "agency__parent").get(pk=case.pk)
-    _require_writer(actor, case)
+    require_writer(actor, case)
+    check_writable(case, "出具文书")  # e.g. the archive's year lock
+    check_direct_issue(actor=actor, case=case, kind=kind, today=today)
+    return make_letter(actor=actor, case=case, kind=kind, today=today, facts=facts)
+
+
+def make_letter(*, actor: User, case: Case, kind: LetterType, today: dt.date, facts: LetterFacts | None) -> Letter:
+    """Number, store and audit a letter already cleared to go out (by :func:`generate_letter`'s gate
+    or by the 签发 of its draft, ``letters.approvals.sign``); call inside their transaction."""
     check_writable(case, "出具文书")  # e.g. the archive's year lock
     agency = case.agency
     settings = settings_for(agency)
@@ -152,7 +163,7 @@ def reprint_letter(*, actor: User, letter: Letter, facts: LetterFacts | None = N
     looks like a new act; the stored letter is left as issued. Audited as ``letter.reprinted``.
     """
     case = Case.objects.select_related("agency", "agency__parent").get(pk=letter.case_id)
-    _require_writer(actor, case)
+    require_writer(actor, case)
     kind = LetterType(letter.kind)
     settings = settings_for(case.agency)
     context = build_context(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.letters import views
+from gongkai.letters import approval_views, views
 
 app_name = "letters"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("deliveries/<int:pk>/proof/", views.proof, name="proof"),
     path("case/<int:case_pk>/receipt.pdf", views.receipt, name="receipt"),
     path("<int:pk>/reprint/", views.reprint, name="reprint"),
+    path("draft/<int:pk>/", approval_views.draft_detail, name="draft"),
+    path("draft/<int:pk>/act/", approval_views.draft_act, name="draft_act"),
+    path("draft/<int:pk>/edit/", approval_views.draft_edit, name="draft_edit"),
+    path("draft/<int:pk>/sign/", approval_views.draft_sign, name="draft_sign"),
     path("ledger/export/", views.ledger_export, name="ledger_export"),
     path("ledger/import/", views.ledger_import, name="ledger_import"),
 ]

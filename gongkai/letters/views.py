@@ -28,16 +28,19 @@ from gongkai.cases.ledger_io import export_ledger
 from gongkai.cases.models import Case
 from gongkai.core.errors import GongkaiError
 from gongkai.core.ledger import HEADER_LABELS
+from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import ServiceState
 from gongkai.jobs.models import Job, JobStatus
 from gongkai.letters.context import LetterFacts
+from gongkai.letters.approval_views import draft_preview, drafts_of_case, issues_at_once, policy_rows
+from gongkai.letters.approvals import create_draft
 from gongkai.letters.deliveries import confirm_receipt, letters_with_service, record_delivery, state_of
 from gongkai.letters.documents import letter_pdf, pdf_filename
 from gongkai.letters.forms import DeliveryForm, LedgerExportForm, LedgerImportForm, LetterForm, ReceiptForm
 from gongkai.letters.ledger_jobs import LEDGER_IMPORT_JOB, start_ledger_import
 from gongkai.letters.models import Delivery, Letter
 from gongkai.letters.receipts import receipt_filename, receipt_pdf
-from gongkai.letters.services import generate_letter, preview_letter, reprint_letter
+from gongkai.letters.services import generate_letter, reprint_letter
 from gongkai.letters.uploads import PROOF_KINDS, UploadRejected
 from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.auth import staff
@@ -89,6 +92,7 @@ def _render_case(
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
+    drafts = drafts_of_case(user, case)
     return render(
         request,
         "letters/case_letters.html",
@@ -98,6 +102,9 @@ def _render_case(
             "form": form or LetterForm(case=case),
             "preview": preview,
             "may_issue": can_write(user, case.agency),
+            "drafts": drafts,
+            "drafts_panel": {"context": {"drafts": drafts, "case": case}},
+            "policy": policy_rows(case.agency),
         },
         status=status,
     )
@@ -116,23 +123,21 @@ def case_letters(request: HttpRequest, case_pk: int) -> HttpResponse:
         if not may_issue:
             raise PermissionDenied("无权为该案件出具文书")
         if form.is_valid():
-            data = form.cleaned_data
-            facts = LetterFacts(
-                reasons=data["reasons"],
-                access_method=data["access_method"],
-                responsible_agency=data["responsible_agency"],
-                responsible_agency_contact=data["responsible_agency_contact"],
-                already_published=data["already_published"],
-                withheld_part=data["withheld_part"],
-                withheld_ground=data["withheld_ground"],
-            )
+            kind = LetterType(form.cleaned_data["kind"])
+            facts = form.facts()
             try:
                 if "preview" in request.POST:
-                    preview = preview_letter(actor=user, case=case, kind=data["kind"], today=clock.today(), facts=facts)
-                else:
-                    letter = generate_letter(actor=user, case=case, kind=data["kind"], today=clock.today(), facts=facts)
+                    preview = draft_preview(user, case, kind, facts, clock.today())
+                elif issues_at_once(user, case, kind):
+                    letter = generate_letter(actor=user, case=case, kind=kind, today=clock.today(), facts=facts)
                     messages.success(request, f"已出具 {letter}")
                     return redirect("letters:case", case_pk=case.pk)
+                else:
+                    draft = create_draft(actor=user, case=case, kind=kind, facts=facts, today=clock.today())
+                    messages.success(
+                        request, f"已拟稿并送审：{draft.kind_enum.label}，当前环节“{draft.status_enum.label}”"
+                    )
+                    return redirect("letters:draft", pk=draft.pk)
             except GongkaiError as exc:
                 show_error(request, exc)
     return _render_case(request, case, form=form, preview=preview)

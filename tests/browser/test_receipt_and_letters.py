@@ -68,7 +68,7 @@ def test_receipt_and_electronic_service(live_server, page, tree, screenshots) ->
     officer.get_by_label("密码").fill(TEST_PASSWORD)
     officer.get_by_role("button", name="登录").click()
     officer.goto(live_server.url + reverse("letters:case", args=[case.pk]))
-    officer.get_by_role("button", name="出具并编号").click()
+    officer.get_by_role("button", name="出具或送审签批").click()
     assert officer.locator(".delivery-state").first.inner_text().strip() == "未发出"
     officer.get_by_label("送达方式").select_option("electronic")
     officer.get_by_label("申请人已同意电子送达").check()

@@ -90,7 +90,9 @@ def test_simplified_procedure_only_under_the_2023_law(tree) -> None:  # type: ig
 
 
 def test_direct_lawsuit_against_a_withholding_warns_review_first(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
-    case = ClosedCase(actor=tree.officer_a, today=CASE_DAY, outcome=Outcome.WITHHELD_STATE_SECRET)
+    case = ClosedCase(
+        actor=tree.leader_a, today=CASE_DAY, outcome=Outcome.WITHHELD_STATE_SECRET
+    )  # signed off by the 负责人
     client.force_login(tree.officer_a)
     with mock.patch("gongkai.clock.today", return_value=D("2026-04-20")):
         response = client.post(

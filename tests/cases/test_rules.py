@@ -169,8 +169,8 @@ def test_on_the_spot_only_on_the_day_of_receipt(tree) -> None:  # type: ignore[n
     case = CaseFactory(actor=tree.officer_a)
     with pytest.raises(CaseInputError, match="当场答复"):
         services.answer_on_the_spot(actor=tree.officer_a, case=case, outcome=Outcome.GRANTED, today=D(2026, 3, 3))
-    case = services.answer_on_the_spot(
-        actor=tree.officer_a, case=case, outcome=Outcome.REJECTED_PUBLICATION, today=CASE_DAY
+    case = services.answer_on_the_spot(  # 不予处理: signed off by the 负责人 (default 签批 policy)
+        actor=tree.leader_a, case=case, outcome=Outcome.REJECTED_PUBLICATION, today=CASE_DAY
     )
     assert (case.closed_on, case.due_on, case.answered_on_the_spot) == (CASE_DAY, CASE_DAY, True)
 

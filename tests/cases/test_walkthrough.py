@@ -84,7 +84,8 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
     )
 
     case = services.notify_extension(actor=officer, case=case, today=D(2026, 4, 3))
-    case = services.close_case(actor=officer, case=case, outcome=Outcome.PARTIAL, note="区分处理", today=D(2026, 5, 6))
+    # 部分公开 is signed off by the 负责人 (the default 签批 policy, gongkai.core.approval.DEFAULT_POLICY)
+    case = services.close_case(actor=leader, case=case, outcome=Outcome.PARTIAL, note="区分处理", today=D(2026, 5, 6))
     assert (case.status, case.outcome, case.closed_on) == (Status.CLOSED, Outcome.PARTIAL, D(2026, 5, 6))
     assert case.due_on == D(2026, 5, 18)  # kept: answered 8 working days early
 
@@ -121,7 +122,7 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
         (D(2026, 7, 1), CaseNote.REVIEW_CONCLUDED, ""),
     ]
     leader_events = case.events.filter(actor=leader).values_list("kind", flat=True)
-    assert list(leader_events) == [Event.APPROVE_EXTENSION]
+    assert list(leader_events) == [Event.APPROVE_EXTENSION, Event.ANSWER]  # the 负责人 approved and signed the answer
 
     trail = list(AuditEvent.objects.for_object(case).order_by("at", "id").values_list("action", flat=True))
     assert trail == [
@@ -142,7 +143,7 @@ def test_register_to_reconsideration(tree, django_capture_on_commit_callbacks) -
     answer = AuditEvent.objects.for_object(case).get(action="case.answer")
     assert answer.changes["status"] == [Status.EXTENDED, Status.CLOSED]
     assert answer.changes["outcome"] == [None, Outcome.PARTIAL]
-    assert answer.actor == officer and answer.agency == tree.street_a
+    assert answer.actor == leader and answer.agency == tree.street_a
     corrected = AuditEvent.objects.for_object(case).get(action="case.receive_correction")
     assert corrected.changes["due_on"] == [None, "2026-04-08"]
 

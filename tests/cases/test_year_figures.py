@@ -64,12 +64,12 @@ def _history(rng: random.Random, officer: User, leader: User, agency: Agency, n:
         nonlocal case
         if step(rng.randrange(1, 40)) is not None:
             case = services.close_case(
-                actor=officer, case=case, outcome=outcome or rng.choice(ANSWER_OUTCOMES), today=day
+                actor=leader, case=case, outcome=outcome or rng.choice(ANSWER_OUTCOMES), today=day
             )
 
     path = rng.choice(["answer", "answer", "spot", "correction", "consult", "extend", "fee", "withdraw", "open"])
     if path == "spot":
-        services.answer_on_the_spot(actor=officer, case=case, outcome=rng.choice(ANSWER_OUTCOMES), today=received)
+        services.answer_on_the_spot(actor=leader, case=case, outcome=rng.choice(ANSWER_OUTCOMES), today=received)
         return
     if path == "open":
         return

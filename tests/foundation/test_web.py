@@ -74,6 +74,7 @@ def test_every_domain_app_panel_is_registered() -> None:
     modules = {provider.__module__ for provider in registry._providers}
     assert modules == {
         "gongkai.cases.panels",
+        "gongkai.letters.panels",  # 待我签批的文书, when something waits
         "gongkai.publications.panels",
         "gongkai.reports.panels",
         "gongkai.supervision.panels",

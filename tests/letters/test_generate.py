@@ -71,10 +71,11 @@ def test_numbers_run_per_agency_and_year(tree: Tree, letter_settings: LetterSett
 
 
 def test_refusal_is_dated_on_the_decision_and_says_review_first(tree: Tree, letter_settings: LetterSettings) -> None:
-    case = ClosedCase(actor=tree.officer_a, outcome=Outcome.WITHHELD_STATE_SECRET)
+    # 不予公开 is signed off by the 负责人 (the default 签批 policy, gongkai.core.approval.DEFAULT_POLICY).
+    case = ClosedCase(actor=tree.leader_a, outcome=Outcome.WITHHELD_STATE_SECRET)
     facts = LetterFacts(reasons="该文件已依法确定为机密级国家秘密")
     letter = generate_letter(
-        actor=tree.officer_a, case=case, kind=T.ANSWER_WITHHELD_STATE_SECRET, today=TODAY, facts=facts
+        actor=tree.leader_a, case=case, kind=T.ANSWER_WITHHELD_STATE_SECRET, today=TODAY, facts=facts
     )
     assert letter.issued_on == case.closed_on == dt.date(2026, 3, 7)
     text = _docx_text(letter)
@@ -88,13 +89,13 @@ def test_refusal_is_dated_on_the_decision_and_says_review_first(tree: Tree, lett
 def test_refusal_decided_in_2023_offers_review_or_lawsuit(tree: Tree, letter_settings: LetterSettings) -> None:
     case = CaseFactory(actor=tree.officer_a, today=dt.date(2023, 12, 1))
     case = services.close_case(
-        actor=tree.officer_a,
+        actor=tree.leader_a,
         case=case,
         outcome=Outcome.WITHHELD_THIRD_PARTY,
         today=dt.date(2023, 12, 29),
         note="第三方不同意公开且理由合理",
     )
-    letter = generate_letter(actor=tree.officer_a, case=case, kind=T.ANSWER_WITHHELD_THIRD_PARTY, today=TODAY)
+    letter = generate_letter(actor=tree.leader_a, case=case, kind=T.ANSWER_WITHHELD_THIRD_PARTY, today=TODAY)
     assert letter.issued_on == dt.date(2023, 12, 29) and letter.number == "测甲街公开〔2023〕1号"
     assert "也可以自知道该答复之日起六个月内向测试区人民法院提起行政诉讼" in letter.text
     assert "应当先" not in letter.text
@@ -103,7 +104,7 @@ def test_refusal_decided_in_2023_offers_review_or_lawsuit(tree: Tree, letter_set
 def test_answer_reasons_default_to_the_closing_note(tree: Tree, letter_settings: LetterSettings) -> None:
     case = InProgressCase(actor=tree.officer_a)
     case = services.close_case(
-        actor=tree.officer_a,
+        actor=tree.leader_a,
         case=case,
         outcome=Outcome.PARTIAL,
         today=TODAY,
@@ -111,7 +112,7 @@ def test_answer_reasons_default_to_the_closing_note(tree: Tree, letter_settings:
         on=TODAY,
     )
     letter = generate_letter(
-        actor=tree.officer_a,
+        actor=tree.leader_a,
         case=case,
         kind=T.ANSWER_PARTIAL,
         today=TODAY,
@@ -149,7 +150,7 @@ def test_missing_court_points_to_the_settings(tree: Tree) -> None:
 def test_answer_must_match_the_recorded_outcome(tree: Tree, letter_settings: LetterSettings) -> None:
     closed = ClosedCase(actor=tree.officer_a, outcome=Outcome.GRANTED)
     with pytest.raises(CaseInputError, match="办理结果为“（一）予以公开”"):
-        generate_letter(actor=tree.officer_a, case=closed, kind=T.ANSWER_REJECTED_REPEATED, today=TODAY)
+        generate_letter(actor=tree.leader_a, case=closed, kind=T.ANSWER_REJECTED_REPEATED, today=TODAY)
     open_case = InProgressCase(actor=tree.officer_a)
     with pytest.raises(CaseInputError, match="尚未办结"):
         generate_letter(actor=tree.officer_a, case=open_case, kind=T.ANSWER_GRANTED, today=TODAY)

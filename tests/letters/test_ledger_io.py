@@ -52,7 +52,7 @@ def _row(n: int, **changes: object) -> LedgerRow:
 
 def test_export_lists_the_agency_year_cases_masked(tree: Tree) -> None:
     open_case = CaseFactory(actor=tree.officer_a, id_number="110101199003071234")
-    closed = ClosedCase(actor=tree.officer_a, outcome=Outcome.WITHHELD_STATE_SECRET)
+    closed = ClosedCase(actor=tree.leader_a, outcome=Outcome.WITHHELD_STATE_SECRET)  # signed off by the 负责人
     CaseFactory(actor=tree.officer_a, today=dt.date(2025, 6, 2))  # another year
     CaseFactory(actor=tree.officer_b)  # another agency
     result = read_ledger(export_ledger(tree.officer_a, tree.street_a, 2026), "export.xlsx")

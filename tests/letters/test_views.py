@@ -12,13 +12,15 @@ from django.test import Client
 from docx import Document
 
 from gongkai.cases.models import Case
+from gongkai.core.approval import DraftStatus
 from gongkai.core.deadlines import Channel
 from gongkai.core.ledger import LedgerRow, read_ledger, write_ledger
 from gongkai.core.letters import LetterType
+from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import ApplicantType
-from gongkai.letters.models import Letter, LetterSettings
+from gongkai.letters.models import Letter, LetterDraft, LetterSettings
 from tests.conftest import Tree
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, ClosedCase, InProgressCase
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.letters.urls")]
 
@@ -43,7 +45,7 @@ def test_case_page_issues_and_lists_letters(tree: Tree, letter_settings: LetterS
     assert page.status_code == 200 and "尚未出具文书" in page.content.decode()
 
     preview = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value, "preview": "1"})
-    assert preview.status_code == 200 and "（文号待定）" in preview.content.decode()
+    assert preview.status_code == 200 and "（签发后编号）" in preview.content.decode()
     assert not Letter.objects.exists()
 
     issued = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.RECEIPT.value}, follow=True)
@@ -56,19 +58,31 @@ def test_a_letter_whose_act_is_not_recorded_is_not_offered(tree: Tree, letter_se
     case = CaseFactory(actor=tree.officer_a)
     client = _client(tree.officer_a)
     page = client.get(f"/office/letters/case/{case.pk}/").content.decode()
-    assert LetterType.RECEIPT.label in page and LetterType.CORRECTION.label not in page  # no 补正 recorded yet
+    assert 'value="receipt"' in page and 'value="correction"' not in page  # no 补正 recorded yet
     response = client.post(f"/office/letters/case/{case.pk}/", {"kind": LetterType.CORRECTION.value})
     assert response.status_code == 200 and not Letter.objects.exists()
 
 
-def test_answer_letter_is_offered_only_for_the_recorded_outcome(tree: Tree, letter_settings: LetterSettings) -> None:
-    case = CaseFactory(actor=tree.officer_a)
+def test_answer_letter_of_an_open_case_is_drafted_not_issued(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = InProgressCase(actor=tree.officer_a)
     response = _client(tree.officer_a).post(
-        f"/office/letters/case/{case.pk}/", {"kind": LetterType.ANSWER_GRANTED.value}
+        f"/office/letters/case/{case.pk}/", {"kind": LetterType.ANSWER_GRANTED.value, "access_method": "见附件"}
+    )
+    assert response.status_code == 302 and not Letter.objects.exists()
+    draft = LetterDraft.objects.get(case=case)
+    assert draft.status == DraftStatus.SIGN_OFF  # 予以公开: no step before 签发 by default
+    case.refresh_from_db()
+    assert case.closed_on is None  # the answer is made at 签发, not at 拟稿
+
+
+def test_answer_letter_of_a_closed_case_only_for_its_outcome(tree: Tree, letter_settings: LetterSettings) -> None:
+    case = ClosedCase(actor=tree.officer_a, outcome=Outcome.GRANTED)
+    response = _client(tree.officer_a).post(
+        f"/office/letters/case/{case.pk}/", {"kind": LetterType.ANSWER_WITHHELD_STATE_SECRET.value}
     )
     body = response.content.decode()
-    assert response.status_code == 200 and not Letter.objects.exists()
-    assert "不在可用的选项中" in body and 'value="answer_granted"' not in body
+    assert response.status_code == 200 and not Letter.objects.exists() and not LetterDraft.objects.exists()
+    assert "不在可用的选项中" in body and 'value="answer_withheld_state_secret"' not in body
 
 
 def test_other_agency_gets_404_and_a_reader_cannot_issue(tree: Tree, letter_settings: LetterSettings) -> None:
@@ -76,7 +90,7 @@ def test_other_agency_gets_404_and_a_reader_cannot_issue(tree: Tree, letter_sett
     assert _client(tree.officer_b).get(f"/office/letters/case/{case.pk}/").status_code == 404
     supervisor = _client(tree.supervisor)
     page = supervisor.get(f"/office/letters/case/{case.pk}/")
-    assert page.status_code == 200 and "出具并编号" not in page.content.decode()
+    assert page.status_code == 200 and "出具或送审签批" not in page.content.decode()
     assert supervisor.post(f"/office/letters/case/{case.pk}/", {"kind": "receipt"}).status_code == 403
 
 

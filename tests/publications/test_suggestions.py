@@ -37,7 +37,8 @@ def answered(
         request_description=text,
     )
     case = cases.start_processing(actor=officer, case=case, today=DAY)
-    return cases.close_case(actor=officer, case=case, outcome=outcome, today=DAY + dt.timedelta(days=5), note="答复")
+    closer = officer if outcome is Outcome.GRANTED else tree.leader_a  # adverse answers: the 负责人 signs (签批)
+    return cases.close_case(actor=closer, case=case, outcome=outcome, today=DAY + dt.timedelta(days=5), note="答复")
 
 
 BUDGET_A = "申请公开果园街道2025年老旧小区综合整治项目的实施方案及资金预算。"

@@ -57,7 +57,7 @@ from gongkai.core.letters.service import ServiceMethod
 from gongkai.core.publication_flow import ItemStatus
 from gongkai.jobs.models import Job
 from gongkai.letters.deliveries import record_delivery
-from gongkai.letters.models import Delivery, Letter
+from gongkai.letters.models import Delivery, Letter, LetterDraft
 from gongkai.letters.services import generate_letter
 from gongkai.publications import services as publication_services
 from gongkai.publications.models import Attachment, Category, Item, RegisterDocument
@@ -133,6 +133,10 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "letters:proof":                           ("302 200 200 200 200 404 200 404", None),
     "letters:ledger_export":                   ("302 200 200 200 200 200 200 200", None),
     "letters:ledger_import":                   ("302 200 403 200 403 200 403 403", "302 .   403 .   403 .   403 403"),
+    "letters:draft":                           ("302 200 200 200 200 404 200 200", None),
+    "letters:draft_act":                       ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "letters:draft_edit":                      ("302 405 405 405 403 405 403 403", "302 .   .   .   403 404 403 403"),
+    "letters:draft_sign":                      ("302 200 200 200 403 404 403 403", "302 .   .   .   403 404 403 403"),
     # 主动公开
     "publications:item_list":                  ("302 200 200 200 200 200 200 200", None),
     "publications:item_create":                ("302 200 200 200 403 302 403 403", "302 .   .   .   403 .   403 403"),
@@ -263,6 +267,7 @@ class World:
     case: Case  # routed to the clerk's department
     review: Review
     letter: Letter
+    letter_draft: LetterDraft  # the demo's 签批 draft the clerk can see (its case is the clerk's department's)
     delivery: Delivery  # the letter sent by EMS, its date of receipt not yet entered, with a proof
     draft: Item  # 果园街道's draft, with an attachment
     attachment: Attachment
@@ -332,6 +337,7 @@ def _build(today: dt.date) -> World:
         case=case,
         review=review,
         letter=letter,
+        letter_draft=LetterDraft.objects.visible_to(users["clk"]).order_by("pk").first(),  # type: ignore[arg-type]
         delivery=delivery,
         draft=draft,
         attachment=attachment,
@@ -471,6 +477,10 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "portal:letter_pdf": {"pk": w.letter.pk, "token": "0" * 32},
         "letters:confirm_receipt": {"pk": w.delivery.pk},
         "letters:proof": {"pk": w.delivery.pk},
+        "letters:draft": {"pk": w.letter_draft.pk},
+        "letters:draft_act": {"pk": w.letter_draft.pk},
+        "letters:draft_edit": {"pk": w.letter_draft.pk},
+        "letters:draft_sign": {"pk": w.letter_draft.pk},
         "api:report-computed": {"agency_id": w.gy.pk, "year": w.year},
         "backoffice:staff_roster": {"agency_pk": w.gy.pk},
         "backoffice:staff_user_edit": {"pk": w.users["clk"].pk},

@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from gongkai.accounts.models import Role
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services as case_services
 from gongkai.cases.applicants import Applicant
@@ -43,6 +44,7 @@ from gongkai.reports import services as report_services
 from gongkai.reports.models import DOCUMENT_FORMATS
 from gongkai.supervision.xlsx import FileRow, findings_workbook
 from tests.conftest import Tree
+from tests.factories import UserFactory
 
 SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "miyun-guoyuan-2023.txt"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -355,7 +357,7 @@ def _ledger_rows() -> list[LedgerRow]:
     return rows
 
 
-def _one_by_one(actor: Any, row: LedgerRow) -> None:
+def _one_by_one(actor: Any, row: LedgerRow, closer: Any) -> None:
     """What the import did before it was made fast: the services, row by row."""
     case = case_services.register_application(
         actor=actor,
@@ -374,7 +376,7 @@ def _one_by_one(actor: Any, row: LedgerRow) -> None:
     elif row.outcome is not None:
         assert row.answered_on is not None
         case_services.close_case(
-            actor=actor,
+            actor=closer,  # the 负责人 signs adverse answers off (签批); the import records past answers
             case=case,
             outcome=row.outcome,
             today=row.answered_on,
@@ -414,8 +416,9 @@ def test_bulk_ledger_import_writes_what_the_services_write(tree: Tree) -> None:
         today=dt.date(2026, 4, 1),
     )
     assert result.ok, [str(e) for e in result.errors]
+    leader_b = UserFactory(username="leader_b", agency=tree.street_b, role=Role.LEADER)
     for row in rows:
-        _one_by_one(tree.officer_b, row)
+        _one_by_one(tree.officer_b, row, leader_b)
     bulk, services_made = _snapshot(tree.street_a), _snapshot(tree.street_b)
     assert len(bulk) == len(rows)
     assert bulk == services_made

@@ -24,7 +24,13 @@ stale afterwards.
 """
 
 from gongkai.cases.services._machinery import CaseAudit, submission_moment, transition_action
-from gongkai.cases.services.answers import answer_on_the_spot, close_case, set_delayed_answer, withdraw_application
+from gongkai.cases.services.answers import (
+    answer_on_the_spot,
+    close_case,
+    register_close_guard,
+    set_delayed_answer,
+    withdraw_application,
+)
 from gongkai.cases.services.applicant import (
     Upload,
     request_new_payment_proof,
@@ -82,6 +88,7 @@ __all__ = [
     "record_review_dates",
     "refuse_extension",
     "register_application",
+    "register_close_guard",
     "request_correction",
     "request_extension",
     "request_new_payment_proof",

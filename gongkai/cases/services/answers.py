@@ -6,6 +6,7 @@ Every answer closes the case with exactly one statutory outcome (a row of table 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -18,6 +19,23 @@ from gongkai.core.outcomes import Outcome
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
+
+#: A check an app above cases adds before an answer closes a case (the letters app: 签批, so that
+#: an answer its agency sends through 审核/法制审核/签发 closes only when signed off). Called with
+#: ``actor``, ``case`` (locked), ``outcome`` and ``today``; refuses by raising.
+CloseGuard = Callable[..., None]
+_close_guards: list[CloseGuard] = []
+
+
+def register_close_guard(guard: CloseGuard) -> None:
+    """Add a close guard; apps above cases call it in ``AppConfig.ready()`` (docs/architecture.md, registry)."""
+    if guard not in _close_guards:
+        _close_guards.append(guard)
+
+
+def _check_close_guards(*, actor: User, case: Case, outcome: Outcome, today: dt.date) -> None:
+    for guard in _close_guards:
+        guard(actor=actor, case=case, outcome=outcome, today=today)
 
 
 @transaction.atomic
@@ -55,6 +73,7 @@ def answer_on_the_spot(
     if locked.received_on != today:
         raise CaseInputError(f"案件 {locked.number} 不是今天收到的申请，不能当场答复（条例第三十三条第一款）")
     assert step.outcome is not None
+    _check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
     return apply_change(
         locked,
         actor=actor,
@@ -91,6 +110,7 @@ def close_case(
     if locked.received_on is not None and day < locked.received_on:
         raise CaseInputError(f"答复日期 {day.isoformat()} 早于收到申请之日 {locked.received_on.isoformat()}")
     assert step.outcome is not None
+    _check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
     return apply_change(
         locked,
         actor=actor,
