@@ -45,6 +45,7 @@ class CaseNote(StrEnum):
     REVIEW_CONCLUDED = "review_concluded"
     PAYMENT_PROOF = "payment_proof"
     PROOF_REQUESTED_AGAIN = "proof_requested_again"
+    NOTICE_SERVED = "notice_served"
 
     @property
     def label(self) -> str:
@@ -61,6 +62,7 @@ CASE_NOTE_LABELS: dict[CaseNote, str] = {
     CaseNote.REVIEW_CONCLUDED: "行政复议／行政诉讼审结",
     CaseNote.PAYMENT_PROOF: "申请人上传缴费凭证",
     CaseNote.PROOF_REQUESTED_AGAIN: "要求重新上传缴费凭证",
+    CaseNote.NOTICE_SERVED: "补正告知或收费通知送达申请人，期限自收到之日起计算",
 }
 
 #: Every kind of timeline entry: the core's events, then the notes.

@@ -9,7 +9,7 @@ The annual report counts from plain indexed columns: ``Case.received_on``, ``clo
 ``reviews`` table 四's records; callers import from this package.
 """
 
-from gongkai.cases.models.applicant import AccessCode, ApplicantFile, ApplicantMessage, ApplicantReply
+from gongkai.cases.models.applicant import AccessCode, ApplicantFile, ApplicantMessage, ApplicantReply, ContactCode
 from gongkai.cases.models.cases import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
@@ -41,6 +41,7 @@ __all__ = [
     "TRACKING_GROUPS",
     "TRACKING_GROUP_LEN",
     "AccessCode",
+    "ContactCode",
     "ApplicantFile",
     "ApplicantMessage",
     "ApplicantReply",

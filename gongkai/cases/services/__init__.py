@@ -42,6 +42,7 @@ from gongkai.cases.services.intake import (
     start_processing,
     submit_online_application,
 )
+from gongkai.cases.services.notices import correction_period_of, fee_period_of, record_notice_receipt
 from gongkai.cases.services.reviews import conclude_review, record_review, record_review_dates
 from gongkai.cases.services.steps import (
     approve_extension,
@@ -68,6 +69,8 @@ __all__ = [
     "case_number",
     "close_case",
     "conclude_review",
+    "correction_period_of",
+    "fee_period_of",
     "confirm_online_application",
     "confirm_receipt",
     "lapse_correction",
@@ -76,6 +79,7 @@ __all__ = [
     "receive_correction",
     "record_consultation_reply",
     "record_fee_payment",
+    "record_notice_receipt",
     "record_review",
     "record_review_dates",
     "refuse_extension",

@@ -51,6 +51,7 @@ class CaseAudit(StrEnum):
     PROOF_REQUESTED_AGAIN = "case.proof_requested_again"
     MESSAGE_RETRIED = "case.message_retried"
     REVIEW_DATES_RECORDED = "review.dates_recorded"
+    NOTICE_SERVED = "case.notice_served"
 
 
 def transition_action(event: Event) -> str:
@@ -68,6 +69,7 @@ _NOTE_ACTIONS: dict[CaseNote, CaseAudit] = {
     CaseNote.REVIEW_CONCLUDED: CaseAudit.REVIEW_CONCLUDED,
     CaseNote.PAYMENT_PROOF: CaseAudit.PAYMENT_PROOF,
     CaseNote.PROOF_REQUESTED_AGAIN: CaseAudit.PROOF_REQUESTED_AGAIN,
+    CaseNote.NOTICE_SERVED: CaseAudit.NOTICE_SERVED,
 }
 
 CLOCK_RESULT_FIELDS = ("due_on", "due_is_provisional", "due_note")

@@ -20,6 +20,7 @@ from gongkai.cases.choices import CaseNote, ExtensionDecision
 from gongkai.cases.clock import compute_case_clock, nth_working_day_after
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.models import MAX_PAGES, MAX_PIECES, Case, Consultation, Extension, FeeNotice
+from gongkai.cases.services.notices import fee_period_of
 from gongkai.cases.services._machinery import (
     PORTAL_ACTOR_NAME,
     SYSTEM_ACTOR_NAME,
@@ -32,7 +33,7 @@ from gongkai.cases.services._machinery import (
     lock_for_applicant,
 )
 from gongkai.core.case_flow import Event
-from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, FEE_PAYMENT_DAYS, ConsultedParty, CorrectionRequested
+from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, ConsultedParty, CorrectionRequested
 from gongkai.core.deadlines import Extension as ExtensionEvent
 from gongkai.core.fees import FeeMethod, compute_fee
 
@@ -60,7 +61,9 @@ def request_correction(
     """One-time 补正告知 with the items and a reasonable 补正期限: 条例 art 30.
 
     The notice is due within 7 working days of receipt (a later one is recorded with the core's
-    warning); a second notice is refused by the core ("一次性告知").
+    warning); a second notice is refused by the core ("一次性告知"). ``reply_by`` is counted from
+    ``on`` until the 送达 of the notice is recorded; then the same number of working days runs
+    from the applicant's receipt (:func:`~gongkai.cases.services.notices.record_notice_receipt`).
     """
     locked = lock_case(actor, case, version)
     day = checked_day(on, today, "补正告知日")
@@ -410,7 +413,9 @@ def send_fee_notice(
 
     按件: ``pieces`` (default: the case's 件数) counted after the applicant's earlier 件 at this
     agency in the same natural month. 按量: ``pages`` of this application. ``on`` is the day the
-    applicant receives the notice; payment is due 20 working days after it (spec §2.4).
+    notice is sent; payment is due 20 working days after the applicant receives it (国办函〔2020〕
+    109号, spec §2.4): counted from ``on`` (暂定) until the 送达 is recorded, when
+    :func:`~gongkai.cases.services.notices.record_notice_receipt` counts it again.
     """
     from gongkai.cases.selectors import applicant_earlier_pieces
 
@@ -435,7 +440,7 @@ def send_fee_notice(
         pieces = None
     if breakdown.total == 0:
         raise CaseInputError(f"{method.label}，应收 0 元（在免费范围内），无需发出收费通知")
-    payment_due, _ = nth_working_day_after(day, FEE_PAYMENT_DAYS)
+    payment_due = fee_period_of(FeeNotice(notified_on=day)).due_on
     FeeNotice.objects.create(
         case=locked,
         method=method.value,
