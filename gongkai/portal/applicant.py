@@ -51,6 +51,7 @@ TIMELINE_LABELS: dict[str, str] = {
     "end_consultation": "征求意见结束",
     "extension_notified": "告知您延长答复期限",
     "send_fee_notice": "发出信息处理费收费通知",
+    "notice_served": "登记您收到通知的日期，补正或缴费期限自该日起计算",
     "payment_proof": "您上传了缴费凭证",
     "proof_requested_again": "请您重新上传缴费凭证",
     "receive_payment": "确认收到缴费，继续办理",
@@ -99,7 +100,11 @@ def due_reasons(case: Any) -> list[str]:
 
 
 def fee_context(case: Any) -> dict[str, Any]:
+    from gongkai.cases.services import fee_period_of
+
     notices = list(case.fee_notices.prefetch_related("proofs__files").order_by("notified_on", "id"))
+    for notice in notices:  # the 缴费期限 and why: from the applicant's receipt, else 暂定
+        notice.period = fee_period_of(notice)
     current = next((n for n in notices if n.is_open), None)
     live_proof = None
     if current is not None:
@@ -119,8 +124,11 @@ def applicant_context(case: Any, today: dt.date) -> dict[str, Any]:
     correction_late = bool(
         status is Status.AWAITING_CORRECTION and case.correction_reply_by and today > case.correction_reply_by
     )
+    from gongkai.cases.services import correction_period_of
+
     return {
         "timeline": timeline(case),
+        "correction_period": correction_period_of(case),
         "due_reasons": due_reasons(case),
         "correction_open": status is Status.AWAITING_CORRECTION and not correction_late,
         "correction_late": correction_late,
