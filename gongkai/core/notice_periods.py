@@ -88,9 +88,7 @@ class NoticePeriod:
 
 def _check_receipt(kind: NoticeKind, sent_on: date, received_on: date | None) -> None:
     if received_on is not None and received_on < sent_on:
-        raise DeadlineError(
-            f"{kind.label}的送达日期 {received_on.isoformat()} 早于发出日期 {sent_on.isoformat()}"
-        )
+        raise DeadlineError(f"{kind.label}的送达日期 {received_on.isoformat()} 早于发出日期 {sent_on.isoformat()}")
 
 
 def last_day(calendar: WorkingCalendar, day: date) -> date:

@@ -48,7 +48,14 @@ def test_fee_payment_period_runs_from_receipt(sent: str, received: str | None, d
         ("2026-03-02", "2026-03-16", "2026-03-02", None, 10, "2026-03-16"),  # handed over the same day
         ("2026-03-02", "2026-03-14", "2026-03-04", None, 10, "2026-03-18"),  # a Saturday counts through Monday
         ("2026-03-02", "2026-03-18", "2026-03-03", "2026-03-04", 10, "2026-03-17"),  # an earlier receipt entered later
-        ("2026-02-13", "2026-02-27", "2026-02-16", None, 5, "2026-02-28"),  # Spring Festival; 2-14 and 2-28 are 调休 working Saturdays
+        (
+            "2026-02-13",
+            "2026-02-27",
+            "2026-02-16",
+            None,
+            5,
+            "2026-02-28",
+        ),  # Spring Festival; 2-14 and 2-28 are 调休 working Saturdays
     ],
 )
 def test_correction_period_keeps_its_length_from_receipt(
@@ -122,9 +129,7 @@ def test_correction_explain_cites_article_30() -> None:
 
 
 def test_answer_clock_milestone_uses_the_day_of_receipt() -> None:
-    result = compute_deadline(
-        D("2026-03-02"), [FeeNotice(D("2026-03-09"), received_on=D("2026-03-12"))], calendar=CAL
-    )
+    result = compute_deadline(D("2026-03-02"), [FeeNotice(D("2026-03-09"), received_on=D("2026-03-12"))], calendar=CAL)
     assert result.milestone(MilestoneKind.FEE_PAYMENT_DUE) == CAL.nth_working_day_after(D("2026-03-12"), 20)
     provisional = compute_deadline(D("2026-03-02"), [FeeNotice(D("2026-03-09"))], calendar=CAL)
     assert provisional.milestone(MilestoneKind.FEE_PAYMENT_DUE) == CAL.nth_working_day_after(D("2026-03-09"), 20)

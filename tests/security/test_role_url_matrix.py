@@ -194,6 +194,11 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "portal:track_proof":                      ("405 405 405 405 405 405 405", "403 403 403 403 403 403 403"),
     "portal:track_send_code":                  ("405 405 405 405 405 405 405", ".   .   .   .   .   .   ."),
     "portal:track_forgot":                     ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),
+    "portal:account":                          ("302 302 302 302 302 302 302", None),  # to the sign-in form first
+    "portal:account_login":                    ("200 200 200 200 200 200 200", ".   .   .   .   .   .   ."),  # tests/portal/test_account.py
+    "portal:account_verify":                   ("405 405 405 405 405 405 405", ".   .   .   .   .   .   ."),
+    "portal:account_case":                     ("302 302 302 302 302 302 302", None),  # not signed in: to the sign-in form
+    "portal:account_logout":                   ("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
     "portal:submitted_receipt":                ("404 404 404 404 404 404 404", None),  # only in the applying session
     "portal:agency":                           ("200 200 200 200 200 200 200", None),
     "portal:guide":                            ("200 200 200 200 200 200 200", None),

@@ -20,7 +20,6 @@ from gongkai.cases.choices import CaseNote, ExtensionDecision
 from gongkai.cases.clock import compute_case_clock, nth_working_day_after
 from gongkai.cases.errors import CaseInputError
 from gongkai.cases.models import MAX_PAGES, MAX_PIECES, Case, Consultation, Extension, FeeNotice
-from gongkai.cases.services.notices import fee_period_of
 from gongkai.cases.services._machinery import (
     PORTAL_ACTOR_NAME,
     SYSTEM_ACTOR_NAME,
@@ -32,6 +31,7 @@ from gongkai.cases.services._machinery import (
     lock_case,
     lock_for_applicant,
 )
+from gongkai.cases.services.notices import fee_period_of
 from gongkai.core.case_flow import Event
 from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, ConsultedParty, CorrectionRequested
 from gongkai.core.deadlines import Extension as ExtensionEvent
