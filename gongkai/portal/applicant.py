@@ -121,9 +121,10 @@ def fee_context(case: Any) -> dict[str, Any]:
 
 def applicant_context(case: Any, today: dt.date) -> dict[str, Any]:
     status = Status(case.status)
-    correction_late = bool(
-        status is Status.AWAITING_CORRECTION and case.correction_reply_by and today > case.correction_reply_by
-    )
+    past = bool(status is Status.AWAITING_CORRECTION and case.correction_reply_by and today > case.correction_reply_by)
+    # The 补正期限 runs from the applicant's receipt (条例 art 30): until a 送达 is recorded it has
+    # not been shown to end, so the form stays open past the provisional date.
+    correction_late = past and case.correction_served_on is not None
     from gongkai.cases.services import correction_period_of
 
     return {
@@ -132,6 +133,7 @@ def applicant_context(case: Any, today: dt.date) -> dict[str, Any]:
         "due_reasons": due_reasons(case),
         "correction_open": status is Status.AWAITING_CORRECTION and not correction_late,
         "correction_late": correction_late,
+        "correction_past_provisional": past and not correction_late,
         "fee_pending": status is Status.FEE_PENDING,
         "accept": ACCEPT_ATTRIBUTE,
         "kinds_text": KINDS_TEXT,

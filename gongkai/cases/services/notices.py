@@ -46,7 +46,11 @@ def fee_period_of(notice: FeeNotice) -> NoticePeriod:
 
 def _lock(actor: User | None, case: Case) -> Case:
     """The applicant's own download has no staff actor; an officer's 送达 record has one."""
-    return lock_for_applicant(case) if actor is None else lock_case(actor, case, None)
+    if actor is None:
+        return lock_for_applicant(case)
+    # A consequence of the 送达 record, not an edit of what the officer saw: no stale-version check.
+    current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).get()
+    return lock_case(actor, case, current)
 
 
 def _correction_changes(case: Case, received_on: dt.date) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -104,7 +104,9 @@ def receive_correction(
     """The corrected application arrived: the 20 working days start again from ``on`` (条例 art 30).
 
     ``by_applicant``: the applicant answered on the tracking page (``actor`` None, no staff
-    permission; refused after the 补正期限, when the application is deemed abandoned).
+    permission; refused after the 补正期限, when the application is deemed abandoned). The 补正期限
+    runs from the applicant's receipt of the notice (条例 art 30): while no 送达 is recorded it is
+    provisional, and an answer after the provisional date is still taken.
     """
     if by_applicant:
         locked = lock_for_applicant(case)
@@ -114,7 +116,8 @@ def receive_correction(
         locked = lock_case(actor, case, version)
     day = checked_day(on, today, "收到补正日期")
     step = check_step(locked, Event.RECEIVE_CORRECTION)
-    if by_applicant and locked.correction_reply_by is not None and day > locked.correction_reply_by:
+    served = locked.correction_served_on is not None  # unserved: the period cannot be shown to have ended
+    if by_applicant and served and locked.correction_reply_by is not None and day > locked.correction_reply_by:
         raise CaseInputError(
             f"补正期限已于{locked.correction_reply_by.isoformat()}届满，逾期未补正视为放弃申请（条例第三十条），不能再网上补正"
         )
