@@ -112,9 +112,7 @@ def test_sign_in_by_email_case_insensitive(client: Client, people: dict[str, Cas
     assert people["prefix"].number not in page and people["longer"].number not in page
 
 
-def test_open_a_case_without_the_second_factor_but_never_someone_elses(
-    client: Client, people: dict[str, Case]
-) -> None:
+def test_open_a_case_without_the_second_factor_but_never_someone_elses(client: Client, people: dict[str, Case]) -> None:
     sign_in(client, "13912345678")
     opened = client.get(reverse("portal:account_case", args=[people["mine_b"].pk]))
     assert opened.status_code == 302 and opened["Location"] == reverse("portal:track_case")
@@ -158,7 +156,9 @@ def test_rate_limited_per_address_and_per_contact(client: Client, settings: Any,
     assert limited.status_code == 429 and "过于频繁" in limited.content.decode()
     for _ in range(3):
         client.post(reverse("portal:account_verify"), {"contact": "13912345678", "code": "000000"})
-    assert client.post(reverse("portal:account_verify"), {"contact": "13912345678", "code": "000000"}).status_code == 429
+    assert (
+        client.post(reverse("portal:account_verify"), {"contact": "13912345678", "code": "000000"}).status_code == 429
+    )
     settings.PORTAL_RATE_LIMITS = {}
     for n in range(8):  # many addresses, one phone: at most 5 codes an hour
         Client(REMOTE_ADDR=f"198.51.100.{n}").post(reverse("portal:account_login"), {"contact": "13912345678"})
