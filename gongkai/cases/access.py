@@ -9,14 +9,17 @@ import hashlib
 import hmac
 import logging
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from gongkai.cases import notifications
 from gongkai.cases.choices import MessageChannel, MessageStatus
-from gongkai.cases.models import AccessCode, ApplicantMessage, Case
+from gongkai.cases.models import AccessCode, ApplicantMessage, Case, ContactCode
 
 logger = logging.getLogger(__name__)
 
@@ -109,19 +112,54 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def cases_for_contact(contact: str) -> list[Case]:
-    """The newest cases whose phone (same digits) or e-mail (any case) is ``contact``."""
-    contact = contact.strip()
+def phone_key(text: str) -> str:
+    """The digits that identify a phone number: formatting (spaces, dashes, brackets) and the
+    country code of a mainland mobile (+86 / 0086 / 86) do not count. Empty when too short to be one."""
+    digits = _digits(text)
+    for prefix in ("0086", "86"):
+        rest = digits[len(prefix) :]
+        if digits.startswith(prefix) and len(rest) == 11 and rest.startswith("1"):
+            digits = rest
+            break
+    return digits if len(digits) >= 7 else ""
+
+
+def email_key(text: str) -> str:
+    """An e-mail address as compared: trimmed, lower case; empty unless it looks like one."""
+    value = text.strip().lower()
+    local, at, domain = value.partition("@")
+    return value if at and local and "." in domain and " " not in value else ""
+
+
+def contact_key(contact: str) -> tuple[str, str] | None:
+    """(channel, key) of a phone number or e-mail typed by a person; None if it is neither."""
     if "@" in contact:
-        qs = Case.objects.filter(email__iexact=contact)
-        return list(qs.select_related("agency").order_by("-submitted_at", "-id")[:MAX_RESENT_CASES])
-    digits = _digits(contact)
-    if len(digits) < 7:
+        key = email_key(contact)
+        return (MessageChannel.EMAIL.value, key) if key else None
+    key = phone_key(contact)
+    return (MessageChannel.SMS.value, key) if key else None
+
+
+_SEPARATORS = (" ", "-", "+", "(", ")", "（", "）", ".", "\u3000")
+
+
+def cases_for_contact(contact: str, *, limit: int | None = MAX_RESENT_CASES) -> list[Case]:
+    """The newest cases whose phone or e-mail IS ``contact`` (after normalising both sides: same
+    phone digits, the e-mail in any case), never a case whose contact merely contains it."""
+    found = contact_key(contact)
+    if found is None:
         return []
-    qs = Case.objects.filter(phone__contains=digits[-4:]).select_related("agency").order_by("-submitted_at", "-id")
-    return [c for c in qs[:500] if _digits(c.phone).endswith(digits) or digits.endswith(_digits(c.phone))][
-        :MAX_RESENT_CASES
-    ]
+    channel, key = found
+    base = Case.objects.select_related("agency").order_by("-submitted_at", "-id")
+    if channel == MessageChannel.EMAIL:
+        rows = [c for c in base.filter(email__iexact=key) if email_key(c.email) == key]
+        return rows[:limit] if limit is not None else rows
+    stripped: Any = F("phone")
+    for sep in _SEPARATORS:
+        stripped = Replace(stripped, Value(sep), Value(""))
+    candidates = base.annotate(phone_digits=stripped).filter(phone_digits__endswith=key[-7:])
+    rows = [c for c in candidates if phone_key(c.phone) == key]
+    return rows[:limit] if limit is not None else rows
 
 
 @transaction.atomic
@@ -144,3 +182,84 @@ def resend_tracking_codes(contact: str) -> int:
     logged = "您在政府信息公开申请系统中的申请的查询码（已发送，此处不保存）"
     _send_now(found[0], CODES_RESENT_KIND, channel, to, "您的查询码", text, logged)
     return len(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# The optional applicant account: sign in with a phone or e-mail on record and a one-time code
+# ---------------------------------------------------------------------------------------------
+
+SIGN_IN_KIND = "account_sign_in_code"
+CONTACT_CODES_PER_HOUR = 5  # codes sent to one contact per hour, whichever the address asking
+MAX_ACCOUNT_CASES = 200
+
+
+def _contact_hash(channel: str, key: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"contact:{channel}:{key}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_hash(contact_hash: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{contact_hash}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def issue_sign_in_code(contact: str, *, now: dt.datetime) -> bool:
+    """Send a sign-in code to ``contact`` if some application gave it (a mobile for SMS, or the
+    e-mail); earlier codes of the contact stop working. False when nothing was sent (unknown
+    contact, too many codes this hour, a landline): the caller answers the same either way."""
+    found = contact_key(contact)
+    if found is None:
+        return False
+    channel, key = found
+    if channel == MessageChannel.SMS and notifications.mobile_number(key) is None:
+        return False  # an SMS reaches a mobile only
+    cases = cases_for_contact(contact, limit=1)
+    if not cases:
+        return False
+    digest = _contact_hash(channel, key)
+    recent = ContactCode.objects.select_for_update().filter(
+        contact_hash=digest, created_at__gt=now - dt.timedelta(hours=1)
+    )
+    if recent.count() >= CONTACT_CODES_PER_HOUR:
+        return False
+    ContactCode.objects.filter(contact_hash=digest, used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    ContactCode.objects.create(
+        contact_hash=digest, code_hash=_code_hash(digest, code), channel=channel, expires_at=now + CODE_LIFETIME
+    )
+    text = f"您登录政府信息公开申请查询的验证码为 {code}，10分钟内有效。如非本人操作，请忽略。"
+    return _send_now(cases[0], SIGN_IN_KIND, channel, key, "登录验证码", text, text.replace(code, "******"))
+
+
+@transaction.atomic
+def verify_sign_in_code(contact: str, code: str, *, now: dt.datetime) -> str | None:
+    """The normalised contact when ``code`` is its latest unused, unexpired code (it works once,
+    and after ``MAX_CODE_ATTEMPTS`` wrong tries not at all); None otherwise."""
+    found = contact_key(contact)
+    if found is None:
+        return None
+    digest = _contact_hash(*found)
+    current = (
+        ContactCode.objects.select_for_update()
+        .filter(contact_hash=digest, used_at__isnull=True, expires_at__gt=now, attempts__lt=MAX_CODE_ATTEMPTS)
+        .first()
+    )
+    if current is None:
+        return None
+    current.attempts += 1
+    if hmac.compare_digest(current.code_hash, _code_hash(digest, code.strip())):
+        current.used_at = now
+        current.save(update_fields=["attempts", "used_at"])
+        return found[1]
+    current.save(update_fields=["attempts"])
+    return None
+
+
+def account_cases(contact: str) -> list[Case]:
+    """Every application on this system whose phone or e-mail is the signed-in ``contact``."""
+    return cases_for_contact(contact, limit=MAX_ACCOUNT_CASES)
+
+
+def mask_contact(key: str) -> str:
+    """``138****8000`` / ``z***@example.cn``: what the account page and the audit trail show."""
+    channel = MessageChannel.EMAIL if "@" in key else MessageChannel.SMS
+    return notifications.mask_recipient(channel.value, key)

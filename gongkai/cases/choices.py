@@ -46,6 +46,7 @@ class CaseNote(StrEnum):
     PAYMENT_PROOF = "payment_proof"
     PROOF_REQUESTED_AGAIN = "proof_requested_again"
     TRANSFERRED_IN = "transferred_in"
+    NOTICE_SERVED = "notice_served"
 
     @property
     def label(self) -> str:
@@ -63,6 +64,7 @@ CASE_NOTE_LABELS: dict[CaseNote, str] = {
     CaseNote.PAYMENT_PROOF: "申请人上传缴费凭证",
     CaseNote.PROOF_REQUESTED_AGAIN: "要求重新上传缴费凭证",
     CaseNote.TRANSFERRED_IN: "收到其他机关转送的申请",
+    CaseNote.NOTICE_SERVED: "补正告知或收费通知送达申请人，期限自收到之日起计算",
 }
 
 #: Every kind of timeline entry: the core's events, then the notes.

@@ -80,7 +80,7 @@ def clock_events(case: Case) -> list[ClockEvent]:
             for x in case.extensions.all()
             if x.decision == ExtensionDecision.APPROVED and x.decided_on is not None
         ],
-        fee_notices=[(f.notified_on, f.paid_on) for f in case.fee_notices.all()],
+        fee_notices=[(f.notified_on, f.paid_on, f.served_on) for f in case.fee_notices.all()],
     )
 
 
@@ -89,7 +89,7 @@ def events_from(
     *,
     consultations: Iterable[tuple[date, date | None, str]],
     extensions: Iterable[tuple[int, date]],
-    fee_notices: Iterable[tuple[date, date | None]],
+    fee_notices: Iterable[tuple[date, date | None, date | None]],
 ) -> list[ClockEvent]:
     """Clock events from plain values: a case's ``CLOCK_COLUMNS`` and its rows (条例 arts 30–35).
 
@@ -105,7 +105,7 @@ def events_from(
         events.append(CorrectionReceived(row["correction_received_on"]))
     events.extend(Consultation(sent, ended, ConsultedParty(party)) for sent, ended, party in consultations)
     events.extend(Extension(days, decided_on) for days, decided_on in extensions)
-    events.extend(FeeNotice(notified, paid) for notified, paid in fee_notices)
+    events.extend(FeeNotice(notified, paid, served) for notified, paid, served in fee_notices)
     if row["delay_decided_on"] is not None and row["delayed_due_on"] is not None:
         events.append(DelayedAnswer(row["delay_decided_on"], row["delayed_due_on"]))
     return events

@@ -21,6 +21,7 @@ from gongkai.cases.choices import DeliveryMethod, IdentityDocument, ProvisionFor
 from gongkai.cases.clock import working_days_between
 from gongkai.cases.models import Case
 from gongkai.core.deadlines import Channel, ConsultedParty
+from gongkai.core.fees import FeeMethod
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import ApplicantType
 from gongkai.workcalendar.provider import working_calendar
@@ -174,6 +175,22 @@ def _load(agency: Agency, today: dt.date) -> None:
         submitted_at=services.submission_moment(today),
         client_ip="127.0.0.1",
         **person(5, "陈静", "果园街道2026年民生实事项目清单"),
+    )
+
+    # 收费通知 (按量, 120 pages) sent 4 working days ago; the letter went by EMS and was signed for
+    # (``letters.demo``): the 缴费期限 runs from that day, not from the day it was sent.
+    day = _working_day_before(today, 9)
+    case = services.register_application(
+        actor=officer,
+        today=day,
+        channel=Channel.IN_PERSON,
+        department=office,
+        assigned_to=officer,
+        **person(7, "赵敏", "果园街道2025年全部城市管理执法案卷的复制件"),
+    )
+    case = services.start_processing(actor=officer, case=case, today=day)
+    services.send_fee_notice(
+        actor=officer, case=case, method=FeeMethod.BY_VOLUME, pages=120, today=_working_day_before(today, 4)
     )
 
     # Answered: 予以公开 a week after receipt.

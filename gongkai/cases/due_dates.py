@@ -116,7 +116,9 @@ def _recompute_round(
             case_id__in=ids, decision=ExtensionDecision.APPROVED, decided_on__isnull=False
         ).values_list("case_id", "days", "decided_on")
     )
-    fee_notices = _grouped(FeeNotice.objects.filter(case_id__in=ids).values_list("case_id", "notified_on", "paid_on"))
+    fee_notices = _grouped(
+        FeeNotice.objects.filter(case_id__in=ids).values_list("case_id", "notified_on", "paid_on", "served_on")
+    )
     changes: list[DueDateChange] = []
     by_clock: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     timeline: list[CaseEvent] = []

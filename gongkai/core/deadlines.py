@@ -23,6 +23,7 @@ from gongkai.core.answer_periods import answer_periods
 from gongkai.core.calendar import WorkingCalendar
 from gongkai.core.deadline_trace import TraceDay, cn_date, trace_days
 from gongkai.core.errors import DeadlineError
+from gongkai.core.notice_periods import fee_payment_period
 from gongkai.core.receipt import CHANNEL_LABELS as CHANNEL_LABELS
 from gongkai.core.receipt import Channel as Channel
 from gongkai.core.receipt import receipt_date as receipt_date
@@ -98,10 +99,15 @@ class Extension:
 
 @dataclass(frozen=True, slots=True)
 class FeeNotice:
-    """A 收费通知 received by the applicant on ``notified_on``, paid on ``paid_on`` (spec §2.4)."""
+    """A 收费通知 sent on ``notified_on``, received on ``received_on``, paid on ``paid_on`` (spec §2.4).
+
+    The payment period runs from ``received_on`` (``gongkai.core.notice_periods``); while it is
+    unknown, from ``notified_on`` (provisional).
+    """
 
     notified_on: date
     paid_on: date | None = None
+    received_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +363,7 @@ def compute_deadline(
         end = c.end if c.end is not None else max(reply_due, as_of or reply_due)
         pauses.append(Pause(c.start, end, PauseReason.CONSULTATION, f"征求{c.party.label}意见期间", c.end is None))
     for f in (ev for ev in evs if isinstance(ev, FeeNotice)):
-        pay_due = calendar.nth_working_day_after(f.notified_on, FEE_PAYMENT_DAYS)
+        pay_due = fee_payment_period(f.notified_on, f.received_on, calendar=calendar).due_on
         milestones.append(Milestone(MilestoneKind.FEE_PAYMENT_DUE, pay_due))
         if f.paid_on is not None and f.paid_on < f.notified_on:
             raise DeadlineError(f"缴费日 {f.paid_on.isoformat()} 早于收费通知日 {f.notified_on.isoformat()}")

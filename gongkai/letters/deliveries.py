@@ -4,14 +4,17 @@ Rules (what must be entered, which dates may follow which) are ``gongkai.core.le
 each use case here checks them, stores the record and its proof, and writes an audit row in the
 same transaction.
 
-The clock is left as it is: the case's 补正 and fee events keep the dates their own services
-record (the 收费通知's ``notified_on`` is the day the officer sends it). A 送达 date never moves
-a due date by itself; the officer who learns a later date of receipt corrects the case event.
+The dates of delivery drive the applicant's periods: when a record gives a 补正告知 or a
+收费通知 its first date of receipt, :func:`_move_period` hands it to
+``gongkai.cases.services.record_notice_receipt`` in the same transaction, which counts the 补正期限
+(条例 art 30) or the 缴费期限 (国办函〔2020〕109号) again from that day and audits it. Other letters'
+送达 dates do not move the answer clock (条例 art 33 counts from the receipt of the application).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,7 @@ from gongkai.accounts.scoping import can_write
 from gongkai.audit.services import record
 from gongkai.cases.guards import check_writable
 from gongkai.cases.models import user_may_read_case
+from gongkai.core.errors import GongkaiError
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import (
     ServiceError,
@@ -34,11 +38,15 @@ from gongkai.core.letters.service import (
     check_service,
     service_state,
 )
+from gongkai.core.notice_periods import NoticeKind
 from gongkai.letters.models import Delivery, Letter
 from gongkai.letters.uploads import PROOF_KINDS, check_upload, proof_max_bytes
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
+
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryAudit(StrEnum):
@@ -63,6 +71,25 @@ def _attach_proof(delivery: Delivery, proof: UploadedFile | None) -> None:
 
 def _place(letter: Letter) -> str:
     return f"文书 {letter.number}"
+
+
+#: The letters whose receipt starts a period of the applicant's (the values are the same words).
+NOTICE_LETTERS: dict[str, NoticeKind] = {
+    LetterType.CORRECTION.value: NoticeKind.CORRECTION,
+    LetterType.FEE.value: NoticeKind.FEE,
+}
+
+
+def _move_period(actor: User | None, letter: Letter, today: dt.date) -> None:
+    """A 补正告知 or 收费通知 now has a (first) date of receipt: the applicant's period runs from it."""
+    from gongkai.cases.services import record_notice_receipt
+
+    kind = NOTICE_LETTERS.get(letter.kind)
+    if kind is None:
+        return
+    first = Delivery.objects.filter(letter=letter, received_on__isnull=False).aggregate(day=Min("received_on"))["day"]
+    if first is not None:
+        record_notice_receipt(actor=actor, case=letter.case, kind=kind, received_on=first, today=today)
 
 
 @transaction.atomic
@@ -122,6 +149,7 @@ def record_delivery(
                 "proof": delivery.proof_name,
             },
         )
+        _move_period(actor, letter, today)
     except BaseException:
         if delivery.proof:
             delivery.proof.delete(save=False)
@@ -164,6 +192,7 @@ def confirm_receipt(
             target=letter,
             changes={"case": letter.case.number, "method": delivery.method_enum.label, "received_on": received_on},
         )
+        _move_period(actor, letter, today)
     except BaseException:
         if delivery.proof and not had_proof:
             delivery.proof.delete(save=False)
@@ -203,6 +232,11 @@ def record_download(*, letter: Letter, at: dt.datetime, address: str | None) -> 
             changes={"case": letter.case.number, "received_on": found.received_on, "address": address or ""},
             at=at,
         )
+        try:
+            with transaction.atomic():  # the download stays recorded even if the period cannot move
+                _move_period(None, letter, day)
+        except GongkaiError:
+            logger.exception("文书 %s 下载后未能重新计算期限", letter.number)
     return found
 
 

@@ -220,6 +220,23 @@ def _load(agency: Agency, cases: QuerySet[Case], today: dt.date) -> None:
             actor=officer, case=correction, kind=LetterType.CORRECTION, today=correction.correction_requested_on
         )
 
+    fee = _case(cases, "赵敏")  # 收费通知 posted the next working day, signed for two working days later
+    notice = fee.fee_notices.first() if fee is not None else None
+    if fee is not None and notice is not None:
+        letter = generate_letter(actor=officer, case=fee, kind=LetterType.FEE, today=notice.notified_on)
+        posted_on = notice.notified_on
+        signed_on = nth_working_day_after(posted_on, 2)[0]
+        record_delivery(
+            actor=officer,
+            letter=letter,
+            method=ServiceMethod.POST,
+            sent_on=posted_on,
+            received_on=signed_on if signed_on <= today else None,
+            tracking_number="1151234567891",
+            note="EMS 妥投记录：申请人本人签收",
+            today=today,
+        )
+
     answered = _case(cases, "李娜")  # answer by 电子送达, downloaded by the applicant
     if answered is not None and answered.closed_on is not None:
         day = answered.closed_on

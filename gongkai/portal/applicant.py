@@ -51,6 +51,7 @@ TIMELINE_LABELS: dict[str, str] = {
     "end_consultation": "征求意见结束",
     "extension_notified": "告知您延长答复期限",
     "send_fee_notice": "发出信息处理费收费通知",
+    "notice_served": "登记您收到通知的日期，补正或缴费期限自该日起计算",
     "payment_proof": "您上传了缴费凭证",
     "proof_requested_again": "请您重新上传缴费凭证",
     "receive_payment": "确认收到缴费，继续办理",
@@ -99,7 +100,11 @@ def due_reasons(case: Any) -> list[str]:
 
 
 def fee_context(case: Any) -> dict[str, Any]:
+    from gongkai.cases.services import fee_period_of
+
     notices = list(case.fee_notices.prefetch_related("proofs__files").order_by("notified_on", "id"))
+    for notice in notices:  # the 缴费期限 and why: from the applicant's receipt, else 暂定
+        notice.period = fee_period_of(notice)
     current = next((n for n in notices if n.is_open), None)
     live_proof = None
     if current is not None:
@@ -116,14 +121,19 @@ def fee_context(case: Any) -> dict[str, Any]:
 
 def applicant_context(case: Any, today: dt.date) -> dict[str, Any]:
     status = Status(case.status)
-    correction_late = bool(
-        status is Status.AWAITING_CORRECTION and case.correction_reply_by and today > case.correction_reply_by
-    )
+    past = bool(status is Status.AWAITING_CORRECTION and case.correction_reply_by and today > case.correction_reply_by)
+    # The 补正期限 runs from the applicant's receipt (条例 art 30): until a 送达 is recorded it has
+    # not been shown to end, so the form stays open past the provisional date.
+    correction_late = past and case.correction_served_on is not None
+    from gongkai.cases.services import correction_period_of
+
     return {
         "timeline": timeline(case),
+        "correction_period": correction_period_of(case),
         "due_reasons": due_reasons(case),
         "correction_open": status is Status.AWAITING_CORRECTION and not correction_late,
         "correction_late": correction_late,
+        "correction_past_provisional": past and not correction_late,
         "fee_pending": status is Status.FEE_PENDING,
         "accept": ACCEPT_ATTRIBUTE,
         "kinds_text": KINDS_TEXT,

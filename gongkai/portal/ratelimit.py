@@ -46,6 +46,8 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "track_code": (5, 600),  # one-time codes sent (each an SMS or e-mail)
     "track_forgot": (5, 3600),  # "忘记查询码" requests
     "track_reply": (20, 3600),  # online 补正 and payment proofs
+    "account_code": (5, 600),  # sign-in codes asked for (each an SMS or e-mail)
+    "account_verify": (10, 600),  # sign-in codes tried
 }
 
 

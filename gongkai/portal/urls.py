@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import applicant, display, receipts, views
+from gongkai.portal import account, applicant, display, receipts, views
 
 app_name = "portal"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("track/case/proof/", applicant.track_proof, name="track_proof"),
     path("track/code/", applicant.track_send_code, name="track_send_code"),
     path("track/forgot/", applicant.track_forgot, name="track_forgot"),
+    path("account/", account.account, name="account"),
+    path("account/login/", account.account_login, name="account_login"),
+    path("account/verify/", account.account_verify, name="account_verify"),
+    path("account/cases/<int:pk>/", account.account_case, name="account_case"),
+    path("account/logout/", account.account_logout, name="account_logout"),
     path("a/<str:code>/", views.agency_home, name="agency"),
     path("a/<str:code>/guide/", views.guide, name="guide"),
     path("a/<str:code>/catalogue/", views.catalogue, name="catalogue"),

@@ -9,6 +9,7 @@ large-text / high-contrast mode; no violation of impact serious or critical may 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.urls import reverse
 from gongkai import clock
 from gongkai.cases import services
 from gongkai.cases.models import Case
+from gongkai.notifications import sms
 from gongkai.portal.display import COOKIE
 from gongkai.publications import services as publications
 from tests.publications.helpers import make_published
@@ -106,6 +108,18 @@ def test_axe_finds_no_serious_violation_on_the_citizen_pages(  # type: ignore[no
     assert "办理进度" in page.locator("main").inner_text()
     report["track_result"] = serious_violations(page, base)
     page.screenshot(path=str(screenshots / f"a11y-track-{mode}.png"), full_page=True)
+    # The applicant account: the sign-in form, the code form, the list of applications.
+    page.goto(base + reverse("portal:account_login"))
+    report["account_login"] = serious_violations(page, base)
+    page.get_by_label("手机号码或电子邮箱").fill("13912345678")
+    page.get_by_role("button", name="获取验证码").click()
+    report["account_code"] = serious_violations(page, base)
+    found = re.search(r"验证码为 (\d{6})", sms.outbox[-1].text)
+    assert found is not None
+    page.get_by_label("验证码").fill(found.group(1))
+    page.get_by_role("button", name="登录", exact=True).click()
+    assert case.number in page.locator("main").inner_text()
+    report["account"] = serious_violations(page, base)
     context.close()
     assert {name: found for name, found in report.items() if found} == {}
 

@@ -329,6 +329,10 @@ def test_correction_after_the_deadline_is_refused_with_a_message(
     services.request_correction(
         actor=tree.officer_a, case=case, items="请写明年份。", reply_by=dt.date(2026, 3, 13), today=dt.date(2026, 3, 3)
     )
+    # handed to the applicant the same day (直接送达): the period runs from 3-3 as set
+    services.record_notice_receipt(
+        actor=tree.officer_a, case=case, kind="correction", received_on=dt.date(2026, 3, 3), today=dt.date(2026, 3, 3)
+    )
     day(dt.date(2026, 3, 16))
     page = open_page(client, case).content.decode()
     assert "补正期限已于2026年3月13日届满" in page and "视为放弃申请" in page and "提交补正" not in page
@@ -336,6 +340,24 @@ def test_correction_after_the_deadline_is_refused_with_a_message(
     assert late.status_code == 400 and "补正期限已于2026-03-13届满" in late.content.decode()
     case.refresh_from_db()
     assert case.status == Status.AWAITING_CORRECTION and not case.applicant_replies.exists()
+
+
+def test_correction_past_a_provisional_date_is_taken_until_receipt_is_recorded(
+    client: Client, tree: Any, day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """条例 art 30: the period runs from the applicant's receipt; no 送达 recorded, no lateness shown."""
+    case = online_case(tree, django_capture_on_commit_callbacks)
+    services.request_correction(
+        actor=tree.officer_a, case=case, items="请写明年份。", reply_by=dt.date(2026, 3, 13), today=dt.date(2026, 3, 3)
+    )
+    day(dt.date(2026, 3, 16))
+    page = open_page(client, case).content.decode()
+    assert "暂定的补正期限已过，但尚未登记您收到补正告知的日期" in page and "提交补正" in page
+    assert "补正期限：2026年3月13日（暂定）" in page
+    sent = client.post(reverse("portal:track_correction"), {"text": "年份为2023年"})
+    assert sent.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS and case.correction_received_on == dt.date(2026, 3, 16)
 
 
 def fee_case(tree: Any, capture: Any) -> Case:

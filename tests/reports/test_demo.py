@@ -62,7 +62,7 @@ def test_the_story_is_in_the_records_and_the_demo_is_idempotent(demo: Agency) ->
     cases = Case.objects.filter(agency=demo, received_on__year=2023)
     assert cases.count() == 29 and not cases.filter(closed_on__isnull=True).exists()
     assert cases.filter(channel="internet").count() == 11
-    fees = FeeNotice.objects.filter(case__agency=demo)
+    fees = FeeNotice.objects.filter(case__in=cases)  # 2023 only: the live demo has a 收费通知 of its own
     assert sorted(fees.values_list("amount", flat=True)) == [3580, 34700]
     assert not fees.filter(paid_on__isnull=False).exists()
     facts = report_facts(demo, 2023)

@@ -231,6 +231,11 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "portal:reports":                          ("200 200 200 200 200 200 200 200", None),
     "portal:report_document":                  ("200 200 200 200 200 200 200 200", None),
     "portal:apply":                            ("200 200 200 200 200 200 200 200", ".   .   .   .   .   .   .   ."),
+    "portal:account":                          ("302 302 302 302 302 302 302 302", None),  # to the sign-in form first
+    "portal:account_login":                    ("200 200 200 200 200 200 200 200", ".   .   .   .   .   .   .   ."),  # tests/portal/test_account.py
+    "portal:account_verify":                   ("405 405 405 405 405 405 405 405", ".   .   .   .   .   .   .   ."),
+    "portal:account_case":                     ("302 302 302 302 302 302 302 302", None),  # not signed in: to the sign-in form
+    "portal:account_logout":                   ("405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302"),
     # 系统管理 (Django admin): only the administrator gets in; everyone else is sent to the admin's login.
     # What the administrator may do per model is each app's admin.py ("*": any answer but a 500).
     "admin:index":                             ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 .   302"),

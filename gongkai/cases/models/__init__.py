@@ -9,7 +9,7 @@ The annual report counts from plain indexed columns: ``Case.received_on``, ``clo
 ``reviews`` table 四's records; callers import from this package.
 """
 
-from gongkai.cases.models.applicant import AccessCode, ApplicantFile, ApplicantMessage, ApplicantReply
+from gongkai.cases.models.applicant import AccessCode, ApplicantFile, ApplicantMessage, ApplicantReply, ContactCode
 from gongkai.cases.models.cases import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
@@ -50,6 +50,7 @@ __all__ = [
     "CaseQuerySet",
     "CaseTransfer",
     "Consultation",
+    "ContactCode",
     "Extension",
     "FeeNotice",
     "Review",

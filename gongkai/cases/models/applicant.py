@@ -62,6 +62,27 @@ class AccessCode(models.Model):
         return f"验证码 {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ContactCode(models.Model):
+    """A one-time sign-in code of the optional applicant account, sent to a phone or e-mail on
+    record (``cases.access``): keyed by the contact's hash, never the contact itself."""
+
+    contact_hash = models.CharField("联系方式摘要", max_length=128, db_index=True)
+    code_hash = models.CharField("验证码摘要", max_length=128)
+    channel = models.CharField("方式", max_length=8, choices=MessageChannel.choices)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录验证码"
+        verbose_name_plural = "登录验证码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"登录验证码 {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ApplicantReply(models.Model):
     """What the applicant sent on the tracking page: 补正 materials or a payment proof."""
 

@@ -228,6 +228,8 @@ class Case(models.Model):
     # 补正 (条例 art 30): one notice per application
     correction_requested_on = models.DateField("补正告知日", null=True, blank=True)
     correction_reply_by = models.DateField("补正期限", null=True, blank=True)
+    #: The applicant received the 补正告知 (its 送达); the 补正期限 runs from it (core.notice_periods).
+    correction_served_on = models.DateField("申请人收到补正告知之日", null=True, blank=True)
     correction_items = models.TextField("需要补正的事项", blank=True)
     correction_received_on = models.DateField("收到补正之日", null=True, blank=True)
 

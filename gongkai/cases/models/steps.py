@@ -124,7 +124,9 @@ class FeeNotice(models.Model):
     pages = models.PositiveIntegerField("页数", null=True, blank=True)
     amount = models.PositiveIntegerField("收费金额（元）")
     breakdown = models.JSONField("计费明细", default=list, blank=True)
-    notified_on = models.DateField("申请人收到通知之日")
+    notified_on = models.DateField("发出收费通知之日")
+    #: The 送达 of the notice; the payment period runs from it (core.notice_periods), till then 暂定.
+    served_on = models.DateField("申请人收到收费通知之日", null=True, blank=True)
     payment_due_on = models.DateField("缴费期限")
     paid_on = models.DateField("缴费日期", null=True, blank=True)
     amount_collected = models.DecimalField(

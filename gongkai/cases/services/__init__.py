@@ -48,6 +48,7 @@ from gongkai.cases.services.intake import (
     start_processing,
     submit_online_application,
 )
+from gongkai.cases.services.notices import correction_period_of, fee_period_of, record_notice_receipt
 from gongkai.cases.services.reviews import conclude_review, record_review, record_review_dates
 from gongkai.cases.services.steps import (
     approve_extension,
@@ -78,12 +79,15 @@ __all__ = [
     "conclude_review",
     "confirm_online_application",
     "confirm_receipt",
+    "correction_period_of",
+    "fee_period_of",
     "lapse_correction",
     "lapse_fee",
     "notify_extension",
     "receive_correction",
     "record_consultation_reply",
     "record_fee_payment",
+    "record_notice_receipt",
     "record_review",
     "record_review_dates",
     "refuse_extension",

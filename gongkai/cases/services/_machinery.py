@@ -54,6 +54,7 @@ class CaseAudit(StrEnum):
     REVIEW_DATES_RECORDED = "review.dates_recorded"
     TRANSFERRED_OUT = "case.transferred_out"  # 条例 art 36(5): 告知, and 转办 where the agency is on the system
     TRANSFERRED_IN = "case.transferred_in"
+    NOTICE_SERVED = "case.notice_served"
 
 
 def transition_action(event: Event) -> str:
@@ -72,6 +73,7 @@ _NOTE_ACTIONS: dict[CaseNote, CaseAudit] = {
     CaseNote.PAYMENT_PROOF: CaseAudit.PAYMENT_PROOF,
     CaseNote.PROOF_REQUESTED_AGAIN: CaseAudit.PROOF_REQUESTED_AGAIN,
     CaseNote.TRANSFERRED_IN: CaseAudit.TRANSFERRED_IN,
+    CaseNote.NOTICE_SERVED: CaseAudit.NOTICE_SERVED,
 }
 
 CLOCK_RESULT_FIELDS = ("due_on", "due_is_provisional", "due_note")

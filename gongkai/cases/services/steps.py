@@ -31,8 +31,9 @@ from gongkai.cases.services._machinery import (
     lock_case,
     lock_for_applicant,
 )
+from gongkai.cases.services.notices import fee_period_of
 from gongkai.core.case_flow import Event
-from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, FEE_PAYMENT_DAYS, ConsultedParty, CorrectionRequested
+from gongkai.core.deadlines import CONSULTATION_REPLY_DAYS, ConsultedParty, CorrectionRequested
 from gongkai.core.deadlines import Extension as ExtensionEvent
 from gongkai.core.fees import FeeMethod, compute_fee
 
@@ -60,7 +61,9 @@ def request_correction(
     """One-time 补正告知 with the items and a reasonable 补正期限: 条例 art 30.
 
     The notice is due within 7 working days of receipt (a later one is recorded with the core's
-    warning); a second notice is refused by the core ("一次性告知").
+    warning); a second notice is refused by the core ("一次性告知"). ``reply_by`` is counted from
+    ``on`` until the 送达 of the notice is recorded; then the same number of working days runs
+    from the applicant's receipt (:func:`~gongkai.cases.services.notices.record_notice_receipt`).
     """
     locked = lock_case(actor, case, version)
     day = checked_day(on, today, "补正告知日")
@@ -101,7 +104,9 @@ def receive_correction(
     """The corrected application arrived: the 20 working days start again from ``on`` (条例 art 30).
 
     ``by_applicant``: the applicant answered on the tracking page (``actor`` None, no staff
-    permission; refused after the 补正期限, when the application is deemed abandoned).
+    permission; refused after the 补正期限, when the application is deemed abandoned). The 补正期限
+    runs from the applicant's receipt of the notice (条例 art 30): while no 送达 is recorded it is
+    provisional, and an answer after the provisional date is still taken.
     """
     if by_applicant:
         locked = lock_for_applicant(case)
@@ -111,7 +116,8 @@ def receive_correction(
         locked = lock_case(actor, case, version)
     day = checked_day(on, today, "收到补正日期")
     step = check_step(locked, Event.RECEIVE_CORRECTION)
-    if by_applicant and locked.correction_reply_by is not None and day > locked.correction_reply_by:
+    served = locked.correction_served_on is not None  # unserved: the period cannot be shown to have ended
+    if by_applicant and served and locked.correction_reply_by is not None and day > locked.correction_reply_by:
         raise CaseInputError(
             f"补正期限已于{locked.correction_reply_by.isoformat()}届满，逾期未补正视为放弃申请（条例第三十条），不能再网上补正"
         )
@@ -410,7 +416,9 @@ def send_fee_notice(
 
     按件: ``pieces`` (default: the case's 件数) counted after the applicant's earlier 件 at this
     agency in the same natural month. 按量: ``pages`` of this application. ``on`` is the day the
-    applicant receives the notice; payment is due 20 working days after it (spec §2.4).
+    notice is sent; payment is due 20 working days after the applicant receives it (国办函〔2020〕
+    109号, spec §2.4): counted from ``on`` (暂定) until the 送达 is recorded, when
+    :func:`~gongkai.cases.services.notices.record_notice_receipt` counts it again.
     """
     from gongkai.cases.selectors import applicant_earlier_pieces
 
@@ -435,7 +443,7 @@ def send_fee_notice(
         pieces = None
     if breakdown.total == 0:
         raise CaseInputError(f"{method.label}，应收 0 元（在免费范围内），无需发出收费通知")
-    payment_due, _ = nth_working_day_after(day, FEE_PAYMENT_DAYS)
+    payment_due = fee_period_of(FeeNotice(notified_on=day)).due_on
     FeeNotice.objects.create(
         case=locked,
         method=method.value,

@@ -50,3 +50,19 @@ def history_payload(payload: Any) -> str:
     if not isinstance(payload, dict):
         return ""
     return "；".join(f"{k}：{_history_value(v)}" for k, v in payload.items())
+
+
+@register.filter
+def correction_served(case: Any) -> str:
+    """How the 补正期限 was counted (条例 art 30): from the applicant's receipt, or 暂定."""
+    if case.correction_served_on is not None:
+        return f"（自申请人 {case.correction_served_on.isoformat()} 收到补正告知起计）"
+    return "（暂定：补正告知的送达日期尚未登记，按告知日计；登记送达后自申请人收到之日重新计算）"
+
+
+@register.filter
+def fee_served(notice: Any) -> str:
+    """How the 缴费期限 was counted (国办函〔2020〕109号): from the applicant's receipt, or 暂定."""
+    if notice.served_on is not None:
+        return f"申请人 {notice.served_on.isoformat()} 收到"
+    return "暂定：送达日期未登记"
