@@ -16,7 +16,7 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.core.deadlines import Channel
-from gongkai.core.report.due_dates import ReportingBody, ReportLateness, lateness
+from gongkai.core.report.due_dates import STATUTORY_BODIES, ReportingBody, ReportLateness, lateness
 from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import TOTAL_COLUMN, Table3Key
@@ -170,9 +170,21 @@ class AgencyYear:
         return label
 
     @property
+    def due_basis(self) -> str:
+        """Where the due date comes from: 条例 art 49, or the 乡镇/街道's own setting."""
+        body = REPORTING_BODIES[AgencyLevel(self.agency.level)]
+        if body in STATUTORY_BODIES:
+            return "条例第四十九条"
+        return "上级政府规定" if self.agency.report_due_setting is not None else "默认（未设置）"
+
+    @property
     def badge(self) -> str:
         """CSS class of the status badge."""
-        badges: dict[str, str] = {ReportStatus.PUBLISHED: "ok", ReportStatus.DRAFT: "warn"}
+        badges: dict[str, str] = {
+            ReportStatus.PUBLISHED: "ok",
+            ReportStatus.DRAFT: "warn",
+            ReportStatus.SUBMITTED: "warn",
+        }
         return badges.get(self.stage, "")
 
     @property
@@ -210,7 +222,11 @@ def year_overview(agencies: Iterable[Agency], year: int, *, today: dt.date) -> l
                 published=published[0] if published else None,
                 first_published_on=first_on,
                 lateness=lateness(
-                    REPORTING_BODIES[AgencyLevel(agency.level)], year, published_on=first_on, today=today
+                    REPORTING_BODIES[AgencyLevel(agency.level)],
+                    year,
+                    published_on=first_on,
+                    today=today,
+                    setting=agency.report_due_setting,
                 ),
             )
         )
