@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/return/", views.return_draft, name="return_draft"),
     path("<int:pk>/explain/", views.explain, name="explain"),
+    path("<int:pk>/similarity/", views.similarity_page, name="similarity"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/new-version/", views.revise, name="new_version"),
     path("<int:pk>/diff/", views.diff, name="diff"),

@@ -31,6 +31,7 @@ from gongkai.reports.forms import ExplanationForm, NarrativeForm
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
 from gongkai.reports.places import finding_rows
+from gongkai.reports import similarity
 from gongkai.reports.similarity import copy_warnings
 from gongkai.web.access import ALL_ROLES, roles
 from gongkai.web.auth import staff
@@ -140,13 +141,12 @@ def _report_page(
     unexplained = services.unexplained_contradictions(record, contradictions) if record is not None else []
     editable = record is not None and record.is_draft and services.can_edit(user, agency)
     sections = report.sections
+    siblings = list(Agency.objects.filter(parent_id=agency.parent_id).exclude(pk=agency.pk)) if agency.parent_id else []
     warnings = copy_warnings(
         sections,
-        [
-            *([(f"上年（{year - 1}年）报告", previous_report.sections)] if previous_report else []),
-            *selectors.peer_sections(agency, year),
-        ],
+        similarity.sources_for(agency, year),
         keys=NARRATIVE_SECTIONS,
+        names=similarity.agency_names(agency, siblings),
     )
     if editable and form is None:
         form = NarrativeForm(initial={k: record.narrative.get(k, "") for k in NARRATIVE_SECTIONS} if record else {})
@@ -371,3 +371,22 @@ def preview_download(request: HttpRequest, agency_id: int, year: int, fmt: str) 
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     return report_response(compute_report(agency, year), fmt, draft=True)
+
+
+@roles(ALL_ROLES)
+@require_GET
+def similarity_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """内容雷同, side by side: each section against last year's report and the siblings' (国办公开办函
+    〔2021〕30号), copied sentences marked on both sides, with the share of the section copied."""
+    record = _record(request, pk)
+    agency = record.agency
+    siblings = list(Agency.objects.filter(parent_id=agency.parent_id).exclude(pk=agency.pk)) if agency.parent_id else []
+    report = services.build_report(record)
+    rows = similarity.side_by_side(report.sections, agency, record.year, siblings)
+    context = {
+        "record": record,
+        "rows": rows,
+        "sources": [name for name, _ in similarity.sources_for(agency, record.year)],
+        "thresholds": similarity.thresholds(),
+    }
+    return render(request, "reports/similarity.html", context)

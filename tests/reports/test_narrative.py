@@ -12,7 +12,7 @@ from django.urls import reverse
 from gongkai.accounts.models import Role
 from gongkai.reports import services
 from gongkai.reports.narrative import ReportFacts, fee_sentence, first_draft, placeholders_left
-from gongkai.reports.similarity import COPY_THRESHOLD, copy_warnings, similarity
+from gongkai.reports.similarity import copy_warnings
 from tests.factories import UserFactory
 from tests.reports.conftest import TODAY, start
 
@@ -53,25 +53,6 @@ def test_first_draft_states_the_facts_and_marks_the_rest() -> None:
     assert "配备政府信息公开工作人员1名" in draft["overview"]
     assert draft["other"].endswith("本年度未发出收费通知，未收取信息处理费。")
     assert placeholders_left(draft) == ["overview", "problems"]
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "copied"),
-    [
-        (OVERVIEW, OVERVIEW, True),
-        (OVERVIEW, OVERVIEW.replace("果园街道", "鼓楼街道"), True),
-        (OVERVIEW, "\n".join(OVERVIEW.split("，")), True),  # line breaks do not hide a copy
-        (
-            OVERVIEW,
-            OVERVIEW[: len(OVERVIEW) // 2]
-            + "本年度新建政务公开专区三个，开展政策解读十二次，回应群众关切事项五十余件。",
-            False,
-        ),
-        (OVERVIEW, "本年度围绕优化营商环境、城市更新和民生保障，新建政务公开专区三个，开展政策解读十二次。", False),
-    ],
-)
-def test_similarity(a: str, b: str, copied: bool) -> None:
-    assert (similarity(a, b) >= COPY_THRESHOLD) is copied
 
 
 def test_copy_warnings_name_the_section_and_source() -> None:

@@ -4,6 +4,47 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+#: Columns a publication must leave as they are: those of 0002 and the new ones (the submission
+#: and the explanation of the narrative's contradictions are frozen with the rest).
+FROZEN = (
+    "agency_id", "year", "version", "narrative", "snapshot", "findings", "file_docx", "file_pdf",
+    "file_html", "file_xlsx", "file_digests", "signed_by_id", "signed_at", "supersedes_id", "created_by_id",
+    "submitted_by_id", "submitted_at", "contradiction_note",
+)
+_SAME_SQLITE = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in FROZEN)
+_SAME_PG = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in FROZEN)
+
+# SQLite rebuilds the table to change its constraints, which drops the trigger of 0002: it is
+# created again here (on both databases, with the new columns frozen too).
+SQLITE_UP = f"""
+CREATE TRIGGER reports_record_frozen BEFORE UPDATE ON reports_annualreportrecord
+WHEN OLD.status IN ('signed_off', 'published')
+ AND NOT (OLD.status = 'signed_off' AND NEW.status = 'published' AND {_SAME_SQLITE})
+BEGIN SELECT RAISE(ABORT, 'signed-off annual reports cannot be changed'); END;
+"""
+PG_UP = f"""
+CREATE OR REPLACE FUNCTION reports_record_refuse_change() RETURNS trigger AS $$
+BEGIN
+  IF OLD.status IN ('signed_off', 'published')
+     AND NOT (OLD.status = 'signed_off' AND NEW.status = 'published' AND {_SAME_PG}) THEN
+    RAISE EXCEPTION 'signed-off annual reports cannot be changed';
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS reports_record_frozen ON reports_annualreportrecord;
+CREATE TRIGGER reports_record_frozen BEFORE UPDATE ON reports_annualreportrecord
+FOR EACH ROW EXECUTE FUNCTION reports_record_refuse_change();
+"""
+
+
+def recreate_trigger(apps, schema_editor):  # type: ignore[no-untyped-def]
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS reports_record_frozen;")
+        schema_editor.execute(SQLITE_UP)
+    elif vendor == "postgresql":
+        schema_editor.execute(PG_UP)
+
 
 class Migration(migrations.Migration):
 
@@ -49,4 +90,5 @@ class Migration(migrations.Migration):
             model_name='annualreportrecord',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_at__isnull', True), ('signed_at__isnull', True), ('signed_by__isnull', True), ('snapshot__isnull', True), ('status__in', ['draft', 'submitted'])), models.Q(('published_at__isnull', True), ('signed_at__isnull', False), ('signed_by__isnull', False), ('snapshot__isnull', False), ('status', 'signed_off')), models.Q(('published_at__isnull', False), ('signed_at__isnull', False), ('signed_by__isnull', False), ('snapshot__isnull', False), ('status', 'published')), _connector='OR'), name='report_signature_complete'),
         ),
+        migrations.RunPython(recreate_trigger, migrations.RunPython.noop),
     ]
