@@ -244,3 +244,26 @@ class AnnualReportRecord(models.Model):
             raise KeyError(fmt)
         field: models.fields.files.FieldFile = getattr(self, f"file_{fmt}")
         return field
+
+
+# The records of the work the report describes live in their own module (models of this app).
+from gongkai.reports.work_models import (  # noqa: E402
+    AccountabilityCase,
+    ContactCheck,
+    ContactCheckKind,
+    SelfInspection,
+    StaffMember,
+    TrainingSession,
+)
+
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "AccountabilityCase",
+    "AnnualReportRecord",
+    "ContactCheck",
+    "ContactCheckKind",
+    "ReportLocked",
+    "SelfInspection",
+    "StaffMember",
+    "TrainingSession",
+]

@@ -22,8 +22,16 @@ from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import TOTAL_COLUMN, Table3Key
 from gongkai.reports.compute import compute_table3
 from gongkai.reports.models import AnnualReportRecord
-from gongkai.reports.narrative import ReportFacts
+from gongkai.reports.narrative import (
+    Accountability,
+    ContactCheckFact,
+    Inspection,
+    ReportFacts,
+    Training,
+    WorkFacts,
+)
 from gongkai.reports.table2 import published_items
+from gongkai.reports.work_models import AccountabilityCase, ContactCheck, SelfInspection, StaffMember, TrainingSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -117,6 +125,7 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         n=Count("id"), amount=Sum("amount"), collected=Sum("amount_collected")
     )
     staff = User.objects.filter(agency=agency, role=Role.OFFICER, is_active=True).count()
+    trainings, work = _work_facts(agency, year)
     return ReportFacts(
         agency=agency.name,
         short_name=agency.short_name,
@@ -131,7 +140,40 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         fee_amount=Decimal(fees["amount"] or 0),
         fee_collected=Decimal(fees["collected"] or 0),
         staff=staff or None,
+        trainings=trainings,
+        work=work,
     )
+
+
+def _day(on: dt.date) -> str:
+    return f"{on.month}月{on.day}日"
+
+
+def _work_facts(agency: Agency, year: int) -> tuple[tuple[Training, ...] | None, WorkFacts | None]:
+    """The year's work records as facts for the narrative (条例 art 50; 国办公开办函〔2021〕30号)."""
+    trainings = tuple(
+        Training(_day(t.on), t.topic, t.attendees) for t in TrainingSession.objects.filter(agency=agency, on__year=year)
+    )
+    inspections = tuple(
+        Inspection(_day(i.on), i.scope, i.findings, i.rectified)
+        for i in SelfInspection.objects.filter(agency=agency, on__year=year)
+    )
+    accountability = tuple(
+        Accountability(_day(a.on), a.subject, a.measure, a.persons)
+        for a in AccountabilityCase.objects.filter(agency=agency, on__year=year)
+    )
+    checks = tuple(
+        ContactCheckFact(_day(c.on), c.get_kind_display(), c.result, c.ok)
+        for c in ContactCheck.objects.filter(agency=agency, on__year=year)
+    )
+    roster = tuple(
+        (m.name, m.post, m.full_time)
+        for m in StaffMember.objects.filter(agency=agency, on__lte=dt.date(year, 12, 31)).exclude(
+            left_on__lt=dt.date(year, 1, 1)
+        )
+    )
+    work = WorkFacts(inspections, accountability, checks, roster)
+    return trainings or None, work if (inspections or accountability or checks or roster) else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from gongkai.reports.errors import SignOffRefused
 from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
 from gongkai.reports.selectors import previous_year_report, report_facts
-from gongkai.reports.table2 import published_items
 from gongkai.reports.staging import StagedDocument, after_commit, discard_staged, move_into_place, stage_document
+from gongkai.reports.table2 import published_items
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User

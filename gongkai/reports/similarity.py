@@ -60,7 +60,7 @@ def copy_warnings(
 ) -> list[CopyWarning]:
     """One warning per section and source whose share of copied text passes the threshold."""
     return [
-        CopyWarning(r.section, r.source, r.share, r.copied_chars == r.counted_chars)
+        CopyWarning(r.section, r.source, r.share, "".join(r.text.split()) == "".join(r.source_text.split()))
         for r in compare_reports(sections, sources, keys=keys, names=names, thresholds=thresholds())
         if r.flagged
     ]

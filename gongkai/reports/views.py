@@ -23,7 +23,7 @@ from gongkai.core.report.checks import check_report
 from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_table_html
-from gongkai.reports import selectors, services
+from gongkai.reports import selectors, services, similarity
 from gongkai.reports.compute import compute_report, table3_by_agency
 from gongkai.reports.diff import report_diff
 from gongkai.reports.documents import FORMAT_LABELS, FORMATS, document_response, report_response
@@ -31,7 +31,6 @@ from gongkai.reports.forms import ExplanationForm, NarrativeForm
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
 from gongkai.reports.places import finding_rows
-from gongkai.reports import similarity
 from gongkai.reports.similarity import copy_warnings
 from gongkai.web.access import ALL_ROLES, roles
 from gongkai.web.auth import staff
@@ -91,7 +90,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rows = selectors.overview_for(request.user, year, today=today)
     totals = table3_by_agency([r.agency.pk for r in rows], year)
-    counts = {stage: sum(1 for r in rows if r.stage == stage) for stage in ("none", "draft", "submitted", "signed_off", "published")}
+    counts = {
+        stage: sum(1 for r in rows if r.stage == stage)
+        for stage in ("none", "draft", "submitted", "signed_off", "published")
+    }
     late = sum(1 for r in rows if r.lateness.timeliness.is_late)
     return render(
         request,

@@ -83,6 +83,6 @@ def test_report_page_warns_of_last_years_and_a_peers_text(tree: Any, history_a: 
     page = client.get(reverse("reports:record", args=[record.pk])).content.decode()
     assert "内容雷同提示" in page
     assert "与上年（2022年）报告完全相同" in page
-    assert "与测试区乙街道办事处2023年报告几乎相同" in page
+    assert "的文字与测试区乙街道办事处2023年报告雷同" in page
     # Last year's text is shown next to the editor.
     assert page.count(OVERVIEW) >= 2

@@ -61,8 +61,14 @@ REPORT_ACTION_LABELS: dict[ReportAction, str] = {
 TRANSITIONS: TransitionTable[ReportStatus, ReportAction] = TransitionTable(
     "年度报告",
     {
-        ReportStatus.DRAFT: {ReportAction.SUBMIT: ReportStatus.SUBMITTED, ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF},
-        ReportStatus.SUBMITTED: {ReportAction.RETURN: ReportStatus.DRAFT, ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF},
+        ReportStatus.DRAFT: {
+            ReportAction.SUBMIT: ReportStatus.SUBMITTED,
+            ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF,
+        },
+        ReportStatus.SUBMITTED: {
+            ReportAction.RETURN: ReportStatus.DRAFT,
+            ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF,
+        },
         ReportStatus.SIGNED_OFF: {ReportAction.PUBLISH: ReportStatus.PUBLISHED},
         ReportStatus.PUBLISHED: {},
     },

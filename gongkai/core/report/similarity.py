@@ -208,11 +208,7 @@ def compare_section(
                     best_ratio,
                 )
             )
-    flagged = (
-        counted > 0
-        and copied >= thresholds.min_copied_chars
-        and copied / counted >= thresholds.section_share
-    )
+    flagged = counted > 0 and copied >= thresholds.min_copied_chars and copied / counted >= thresholds.section_share
     return SectionSimilarity(
         section, source, text, source_texts[0] if source_texts else "", counted, copied, tuple(matches), flagged
     )

@@ -47,6 +47,6 @@ def test_refused_transitions(status: ReportStatus, action: ReportAction, message
 
 
 def test_open_and_locked_statuses_partition_the_statuses() -> None:
-    assert OPEN_STATUSES | LOCKED_STATUSES == set(S)
+    assert set(S) == OPEN_STATUSES | LOCKED_STATUSES
     assert not OPEN_STATUSES & LOCKED_STATUSES
     assert S.SUBMITTED.label == "待签发" and A.SUBMIT.label == "提交签发"

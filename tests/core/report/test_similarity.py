@@ -29,9 +29,7 @@ def test_the_corpus_is_classified_right(case: Case) -> None:
 
 def test_the_defaults_leave_a_margin_on_the_corpus() -> None:
     """Copied sections score well above the section threshold, genuine ones well below it."""
-    shares = {
-        c.name: compare_section(c.section, c.draft, "上年", [c.source], names=c.names).share for c in CORPUS
-    }
+    shares = {c.name: compare_section(c.section, c.draft, "上年", [c.source], names=c.names).share for c in CORPUS}
     copied = [shares[c.name] for c in CORPUS if c.copied]
     genuine = [shares[c.name] for c in CORPUS if not c.copied]
     assert min(copied) >= 0.6 > DEFAULT_THRESHOLDS.section_share > 0.25 >= max(genuine)

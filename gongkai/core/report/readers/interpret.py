@@ -337,7 +337,9 @@ _NARRATIVE = ("overview", "problems", "other")
 #: The key of the opening text before section 一 (``writers.layout.PREAMBLE_KEY``).
 _PREAMBLE = "preamble"
 #: A page number a PDF prints in the text ("— 2 —", "-3-", "第 4 页").
-_PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3})\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3})\s*$"
+)
 #: Names a signing body ends with (the 落款 under section 六).
 _BODY_SUFFIX = re.compile(r"(?:人民政府|办事处|委员会|办公室|局|厅|署|中心|院|部|所)$")
 _PREAMBLE_MAX_LINES = 12
