@@ -148,6 +148,10 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "reports:return_draft":                    ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
     "reports:explain":                         ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
     "reports:similarity":                      ("302 200 200 200 200 404 200", None),
+    "reports:work":                            ("302 200 403 200 403 200 403", None),
+    "reports:work_add":                        ("302 405 403 405 403 405 403", "302 .   403 .   403 .   403"),
+    "reports:work_delete":                     ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
+    "reports:work_import":                     ("302 405 403 405 403 405 403", "302 .   403 .   403 .   403"),
     "reports:publish":                         ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
     "reports:new_version":                     ("302 405 403 405 403 405 403", "302 .   403 .   403 404 403"),
     "reports:diff":                            ("302 200 200 200 200 404 200", None),
@@ -449,6 +453,8 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "letters:confirm_receipt": {"pk": w.delivery.pk},
         "letters:proof": {"pk": w.delivery.pk},
         "api:report-computed": {"agency_id": w.gy.pk, "year": w.year},
+        "reports:work_add": {"kind": "training"},
+        "reports:work_delete": {"kind": "training", "pk": 999_999},
     }
     by_namespace: dict[str, dict[str, Any]] = {
         "backoffice": {"pk": w.gy.pk},
