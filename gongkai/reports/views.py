@@ -308,7 +308,7 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ExplanationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "说明未保存：" + "；".join(form.errors.get("reason", [])))
+        messages.error(request, "说明未保存：" + "；".join(str(e) for e in form.errors.get("reason", [])))
         return redirect("reports:record", pk=record.pk)
     try:
         services.explain_contradictions(actor=staff(request), record=record, reason=form.cleaned_data["reason"])

@@ -321,7 +321,7 @@ def _column_letter(index: int) -> str:
 
 def rows_of(kind: Kind, agency: Agency, year: int) -> models.QuerySet[Any]:
     """The agency's records of ``kind`` in ``year`` (staff: on the roster at any time that year)."""
-    qs = kind.model.objects.filter(agency=agency)
+    qs: models.QuerySet[Any] = kind.model.objects.filter(agency=agency)
     if kind.model is StaffMember:
         return qs.filter(on__lte=dt.date(year, 12, 31)).exclude(left_on__lt=dt.date(year, 1, 1))
     return qs.filter(on__year=year)
