@@ -18,7 +18,6 @@ from django.db.models import Q
 
 from gongkai.accounts.scoping import AgencyScopedQuerySet
 
-
 _W = TypeVar("_W", bound="WorkRecord")
 
 
@@ -50,8 +49,8 @@ class TrainingSession(WorkRecord):
     topic = models.CharField("培训内容", max_length=200)
     attendees = models.PositiveIntegerField("参训人数", validators=[MaxValueValidator(100_000)])
 
-
     objects = WorkRecordQuerySet["TrainingSession"].as_manager()
+
     class Meta(WorkRecord.Meta):
         verbose_name = "培训"
         verbose_name_plural = "培训"
@@ -67,8 +66,8 @@ class SelfInspection(WorkRecord):
     findings = models.TextField("发现的问题", max_length=2000, blank=True, help_text="空白表示未发现问题")
     rectified = models.BooleanField("已整改", default=False)
 
-
     objects = WorkRecordQuerySet["SelfInspection"].as_manager()
+
     class Meta(WorkRecord.Meta):
         verbose_name = "自查"
         verbose_name_plural = "自查"
@@ -84,8 +83,8 @@ class AccountabilityCase(WorkRecord):
     measure = models.CharField("问责方式", max_length=100, help_text="如：约谈、通报批评、诫勉")
     persons = models.PositiveIntegerField("涉及人数", default=1, validators=[MinValueValidator(1)])
 
-
     objects = WorkRecordQuerySet["AccountabilityCase"].as_manager()
+
     class Meta(WorkRecord.Meta):
         verbose_name = "问责"
         verbose_name_plural = "问责"
@@ -106,8 +105,8 @@ class ContactCheck(WorkRecord):
     result = models.CharField("检查结果", max_length=300)
     ok = models.BooleanField("畅通/准确", default=True)
 
-
     objects = WorkRecordQuerySet["ContactCheck"].as_manager()
+
     class Meta(WorkRecord.Meta):
         verbose_name = "联系电话和指南检查"
         verbose_name_plural = "联系电话和指南检查"
@@ -124,8 +123,8 @@ class StaffMember(WorkRecord):
     full_time = models.BooleanField("专职", default=False)
     left_on = models.DateField("离岗日期", null=True, blank=True)
 
-
     objects = WorkRecordQuerySet["StaffMember"].as_manager()
+
     class Meta(WorkRecord.Meta):
         verbose_name = "信息公开工作人员"
         verbose_name_plural = "信息公开工作人员"
