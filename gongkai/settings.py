@@ -220,6 +220,18 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 # so it is a setting: "suspended" (default) or "running".
 GONGKAI_FEE_CLOCK_RULE = env_str("GONGKAI_FEE_CLOCK_RULE", "suspended")
 
+# 内容雷同 of annual reports (gongkai.core.report.similarity): a sentence counts as copied at a
+# SequenceMatcher ratio ≥ sentence_ratio (0.85) with the same numbers; a section is flagged when
+# copied sentences make ≥ section_share (0.5) of its countable text and ≥ min_copied_chars (50);
+# sentences shorter than min_sentence_chars (12) are not compared. Defaults chosen on the corpus
+# of tests/core/report/similarity_corpus.py (copied ≥ 0.6, genuine ≤ 0.25).
+GONGKAI_SIMILARITY = {
+    "sentence_ratio": float(env_str("GONGKAI_SIMILARITY_SENTENCE_RATIO", "0.85")),
+    "section_share": float(env_str("GONGKAI_SIMILARITY_SECTION_SHARE", "0.5")),
+    "min_copied_chars": env_int("GONGKAI_SIMILARITY_MIN_COPIED_CHARS", 50),
+    "min_sentence_chars": env_int("GONGKAI_SIMILARITY_MIN_SENTENCE_CHARS", 12),
+}
+
 # Public portal abuse controls (gongkai.portal.ratelimit) and the login lockout. Behind a reverse
 # proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR), or every
 # citizen shares one limit and every colleague one lockout (gongkai.web.client).

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from gongkai.core.report.due_dates import MonthDay
+
+
+def validate_month_day(value: str) -> None:
+    """A report due date as 月-日 (e.g. 2-28): ``core.report.due_dates.MonthDay``."""
+    if not value:
+        return
+    try:
+        MonthDay.parse(value)
+    except ValueError as exc:
+        raise ValidationError(f"年度报告发布期限应为“月-日”，如 2-28：{value}") from exc
 
 
 class AgencyLevel(models.TextChoices):
@@ -44,6 +57,16 @@ class Agency(models.Model):
     address = models.CharField("办公地址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=40, blank=True)
     office_hours = models.CharField("办公时间", max_length=100, blank=True)
+    report_due = models.CharField(
+        "年度报告发布期限",
+        max_length=8,
+        blank=True,
+        validators=[validate_month_day],
+        help_text=(
+            "乡镇、街道：上级人民政府规定的次年发布期限（月-日，如 2-28）；空白为1月31日。"
+            "县级以上人民政府及其部门按《政府信息公开条例》第四十九条（1月31日／3月31日），此项不适用。"
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -62,6 +85,14 @@ class Agency(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
+
+    @property
+    def report_due_setting(self) -> MonthDay | None:
+        """The due date the supervising government set (``report_due``), or None (条例 art 49's)."""
+        try:
+            return MonthDay.parse(self.report_due) if self.report_due else None
+        except ValueError:
+            return None
 
     def is_within(self, other: Agency) -> bool:
         """True when this agency is ``other`` or below it."""

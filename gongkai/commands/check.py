@@ -2,7 +2,9 @@
 
 Exit status: 0 when every file is consistent (warnings allowed), 1 when an error-severity check
 fails, 2 when a file (or the ``--previous`` file) cannot be read. The rules are in
-``gongkai.core.report.checks`` (legal spec §3.7 V1–V6).
+``gongkai.core.report.checks`` (legal spec §3.7 V1–V6) and, for the numbers the narrative states
+against the tables, ``gongkai.core.report.crosscheck.check_narrative`` (条例 art 50; the same
+rules ``audit-dir`` and the sign-off use): "新收申请 17 件" while table 三 says 95 is an error.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from gongkai.commands.parse import read_file, try_read
 from gongkai.core.report.checks import check_report, has_errors
+from gongkai.core.report.crosscheck import check_narrative
 from gongkai.core.report.findings import Finding, Severity
 from gongkai.core.report.model import AnnualReport
 
@@ -29,7 +32,7 @@ def register(subparsers: Any) -> None:
         "check",
         help="核对年度报告的勾稽关系（表二、表三、表四），可与上一年度报告对照",
         description=(
-            "核对年度报告表二、表三、表四的勾稽关系，逐条列出问题（按文件分组）。"
+            "核对年度报告表二、表三、表四的勾稽关系，以及正文所述数字与表格是否一致，逐条列出问题（按文件分组）。"
             "退出状态：0 一致（可有警告），1 有错误，2 有文件无法读取。"
         ),
     )
@@ -62,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
             unreadable = True
             results.append({"file": str(path), "error": problem})
             continue
-        findings = check_report(report, previous)
+        findings = [*check_report(report, previous), *check_narrative(report)]
         failed = failed or has_errors(findings)
         results.append(_result(path, report, findings, args.previous if previous is not None else None))
         texts.append(_text(path, report, findings))

@@ -36,6 +36,9 @@ class AnnualReportRecordAdmin(AuditedModelAdmin):
         "signed_at",
         "published_at",
         "supersedes",
+        "submitted_by",
+        "submitted_at",
+        "contradiction_note",
         "created_by",
         "created_at",
         "updated_at",
@@ -49,4 +52,4 @@ class AnnualReportRecordAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Only an abandoned draft may be deleted; signed-off and published versions are kept."""
-        return obj is not None and obj.is_draft
+        return obj is not None and obj.is_open

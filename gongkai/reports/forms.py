@@ -24,3 +24,16 @@ class NarrativeForm(forms.Form):
                 strip=True,
                 widget=forms.Textarea(attrs={"rows": _ROWS.get(key, 8)}),
             )
+
+
+class ExplanationForm(forms.Form):
+    """Why the narrative's numbers differ from the tables (条例 art 50); empty withdraws it."""
+
+    reason = forms.CharField(
+        label="正文与表格不一致的原因",
+        required=False,
+        max_length=1000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="例如：正文所述“新收申请”含已撤回的申请。说明随报告签发，上级主管部门可以看到。",
+    )

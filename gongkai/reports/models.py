@@ -20,7 +20,7 @@ from django.db.models import Q
 from gongkai.accounts.scoping import AgencyScopedQuerySet
 from gongkai.choices import text_choices
 from gongkai.core.errors import GongkaiError
-from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
+from gongkai.core.report.lifecycle import LOCKED_STATUSES, OPEN_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport
 
 ReportStatusChoices = text_choices("ReportStatusChoices", ReportStatus)
@@ -108,6 +108,23 @@ class AnnualReportRecord(models.Model):
         related_name="superseded_by",
         editable=False,
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交签发人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField("提交签发时间", null=True, blank=True, editable=False)
+    contradiction_note = models.JSONField(
+        "正文与表格不一致的说明",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="{reason, keys, by, at}：经办人说明正文与表格不一致的原因，及其所说明的核对结果",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="编制人",
@@ -130,7 +147,9 @@ class AnnualReportRecord(models.Model):
             models.UniqueConstraint(fields=["agency", "year", "version"], name="report_unique_version"),
             # One draft at a time per agency-year: two drafts would race to be signed.
             models.UniqueConstraint(
-                fields=["agency", "year"], condition=Q(status=ReportStatus.DRAFT), name="report_one_draft"
+                fields=["agency", "year"],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
+                name="report_one_open_draft",
             ),
             models.CheckConstraint(condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="report_year_range"),
             # Version 1 supersedes nothing; every later version supersedes exactly one.
@@ -142,7 +161,7 @@ class AnnualReportRecord(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        status=ReportStatus.DRAFT,
+                        status__in=sorted(s.value for s in OPEN_STATUSES),
                         signed_by__isnull=True,
                         signed_at__isnull=True,
                         snapshot__isnull=True,
@@ -198,7 +217,21 @@ class AnnualReportRecord(models.Model):
 
     @property
     def is_draft(self) -> bool:
+        """A draft being written (editable); a submitted draft waits for the leader."""
         return self.status == ReportStatus.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet signed off (a draft or a submitted draft)."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def contradiction_reason(self) -> str:
+        return str(self.contradiction_note.get("reason", "")) if self.contradiction_note else ""
 
     def snapshot_report(self) -> AnnualReport:
         """The signed-off report as data (only for signed-off or published records)."""
@@ -211,3 +244,26 @@ class AnnualReportRecord(models.Model):
             raise KeyError(fmt)
         field: models.fields.files.FieldFile = getattr(self, f"file_{fmt}")
         return field
+
+
+# The records of the work the report describes live in their own module (models of this app).
+from gongkai.reports.work_models import (  # noqa: E402
+    AccountabilityCase,
+    ContactCheck,
+    ContactCheckKind,
+    SelfInspection,
+    StaffMember,
+    TrainingSession,
+)
+
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "AccountabilityCase",
+    "AnnualReportRecord",
+    "ContactCheck",
+    "ContactCheckKind",
+    "ReportLocked",
+    "SelfInspection",
+    "StaffMember",
+    "TrainingSession",
+]

@@ -16,14 +16,22 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.core.deadlines import Channel
-from gongkai.core.report.due_dates import ReportingBody, ReportLateness, lateness
+from gongkai.core.report.due_dates import STATUTORY_BODIES, ReportingBody, ReportLateness, lateness
 from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import TOTAL_COLUMN, Table3Key
 from gongkai.reports.compute import compute_table3
 from gongkai.reports.models import AnnualReportRecord
-from gongkai.reports.narrative import ReportFacts
+from gongkai.reports.narrative import (
+    Accountability,
+    ContactCheckFact,
+    Inspection,
+    ReportFacts,
+    Training,
+    WorkFacts,
+)
 from gongkai.reports.table2 import published_items
+from gongkai.reports.work_models import AccountabilityCase, ContactCheck, SelfInspection, StaffMember, TrainingSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -117,6 +125,7 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         n=Count("id"), amount=Sum("amount"), collected=Sum("amount_collected")
     )
     staff = User.objects.filter(agency=agency, role=Role.OFFICER, is_active=True).count()
+    trainings, work = _work_facts(agency, year)
     return ReportFacts(
         agency=agency.name,
         short_name=agency.short_name,
@@ -131,7 +140,40 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         fee_amount=Decimal(fees["amount"] or 0),
         fee_collected=Decimal(fees["collected"] or 0),
         staff=staff or None,
+        trainings=trainings,
+        work=work,
     )
+
+
+def _day(on: dt.date) -> str:
+    return f"{on.month}月{on.day}日"
+
+
+def _work_facts(agency: Agency, year: int) -> tuple[tuple[Training, ...] | None, WorkFacts | None]:
+    """The year's work records as facts for the narrative (条例 art 50; 国办公开办函〔2021〕30号)."""
+    trainings = tuple(
+        Training(_day(t.on), t.topic, t.attendees) for t in TrainingSession.objects.filter(agency=agency, on__year=year)
+    )
+    inspections = tuple(
+        Inspection(_day(i.on), i.scope, i.findings, i.rectified)
+        for i in SelfInspection.objects.filter(agency=agency, on__year=year)
+    )
+    accountability = tuple(
+        Accountability(_day(a.on), a.subject, a.measure, a.persons)
+        for a in AccountabilityCase.objects.filter(agency=agency, on__year=year)
+    )
+    checks = tuple(
+        ContactCheckFact(_day(c.on), c.get_kind_display(), c.result, c.ok)
+        for c in ContactCheck.objects.filter(agency=agency, on__year=year)
+    )
+    roster = tuple(
+        (m.name, m.post, m.full_time)
+        for m in StaffMember.objects.filter(agency=agency, on__lte=dt.date(year, 12, 31)).exclude(
+            left_on__lt=dt.date(year, 1, 1)
+        )
+    )
+    work = WorkFacts(inspections, accountability, checks, roster)
+    return trainings or None, work if (inspections or accountability or checks or roster) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,9 +212,21 @@ class AgencyYear:
         return label
 
     @property
+    def due_basis(self) -> str:
+        """Where the due date comes from: 条例 art 49, or the 乡镇/街道's own setting."""
+        body = REPORTING_BODIES[AgencyLevel(self.agency.level)]
+        if body in STATUTORY_BODIES:
+            return "条例第四十九条"
+        return "上级政府规定" if self.agency.report_due_setting is not None else "默认（未设置）"
+
+    @property
     def badge(self) -> str:
         """CSS class of the status badge."""
-        badges: dict[str, str] = {ReportStatus.PUBLISHED: "ok", ReportStatus.DRAFT: "warn"}
+        badges: dict[str, str] = {
+            ReportStatus.PUBLISHED: "ok",
+            ReportStatus.DRAFT: "warn",
+            ReportStatus.SUBMITTED: "warn",
+        }
         return badges.get(self.stage, "")
 
     @property
@@ -210,7 +264,11 @@ def year_overview(agencies: Iterable[Agency], year: int, *, today: dt.date) -> l
                 published=published[0] if published else None,
                 first_published_on=first_on,
                 lateness=lateness(
-                    REPORTING_BODIES[AgencyLevel(agency.level)], year, published_on=first_on, today=today
+                    REPORTING_BODIES[AgencyLevel(agency.level)],
+                    year,
+                    published_on=first_on,
+                    today=today,
+                    setting=agency.report_due_setting,
                 ),
             )
         )

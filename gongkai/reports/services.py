@@ -1,9 +1,12 @@
 """Write paths for annual reports: start a draft, write the narrative, sign off, publish, revise.
 
-Each is one ``transaction.atomic`` with its audit record. Signing off is the only way a report
+Each is one ``transaction.atomic`` with its audit record. The officer submits a finished draft
+for sign-off (提交签发); the leader signs it off or returns it. Signing off is the only way a report
 becomes ``signed_off``: it recomputes the tables from the records, runs the core checks
 (``check_report``, against last year's signed report when there is one) and refuses on any
-error-severity finding, then freezes the data and stores the rendered documents.
+error-severity finding, and on any number of the narrative its tables contradict (条例 art 50,
+``crosscheck.narrative_contradictions``) unless the officer recorded why (``explain_contradictions``,
+shown to the supervisor), then freezes the data and stores the rendered documents.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.utils import timezone
 from gongkai.accounts.models import APPROVER_ROLES, Role
 from gongkai.audit.services import record as audit
 from gongkai.core.report.checks import check_report, has_errors
+from gongkai.core.report.crosscheck import NARRATIVE_RULES, finding_key, narrative_contradictions
+from gongkai.core.report.findings import Finding
 from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportAction, ReportStatus, next_status
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_docx, render_html, render_pdf, render_xlsx
@@ -30,6 +35,7 @@ from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportL
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
 from gongkai.reports.selectors import previous_year_report, report_facts
 from gongkai.reports.staging import StagedDocument, after_commit, discard_staged, move_into_place, stage_document
+from gongkai.reports.table2 import published_items
 
 if TYPE_CHECKING:
     from gongkai.accounts.models import User
@@ -41,6 +47,9 @@ class ReportAuditAction(StrEnum):
 
     DRAFT_STARTED = "report.draft_started"
     NARRATIVE_SAVED = "report.narrative_saved"
+    SUBMITTED = "report.submitted"
+    RETURNED = "report.returned"
+    CONTRADICTIONS_EXPLAINED = "report.contradictions_explained"
     SIGNED_OFF = "report.signed_off"
     PUBLISHED = "report.published"
     NEW_VERSION = "report.new_version"
@@ -120,6 +129,8 @@ def save_narrative(*, actor: User, record: AnnualReportRecord, sections: dict[st
     record = AnnualReportRecord.objects.select_for_update().get(pk=record.pk)
     if record.status in LOCKED_STATUSES:
         raise ReportLocked(f"{record}已{record.get_status_display()}，不能修改，请编制新版本")
+    if record.status == ReportStatus.SUBMITTED:
+        raise ReportLocked(f"{record}已提交签发，修改前请先撤回")
     unknown = set(sections) - set(NARRATIVE_SECTIONS)
     if unknown:
         raise ValidationError(f"未知的报告部分：{'、'.join(sorted(unknown))}")
@@ -174,6 +185,13 @@ def _sign_off(
     unfinished = placeholders_left(report.sections)
     if unfinished:
         raise SignOffRefused([f"“{SECTION_LABELS[k]}”还有【待填写】的内容" for k in unfinished])
+    contradictions = contradictions_of(record, report)
+    unexplained = unexplained_contradictions(record, contradictions)
+    if unexplained:
+        raise SignOffRefused(
+            [*(f.message for f in unexplained), "请改正正文，或由经办人说明不一致的原因后再提交签发"], unexplained
+        )
+    findings = [*findings, *contradictions]
     digests: dict[str, str] = {}
     stem = f"{record.agency.code}-{record.year}-v{record.version}"
     for fmt, write in WRITERS.items():
@@ -181,7 +199,10 @@ def _sign_off(
         digests[fmt] = hashlib.sha256(content).hexdigest()
         staged.append(stage_document(record, fmt, f"{stem}.{fmt}", content))
     record.snapshot = report.to_dict()
-    record.findings = [f.to_dict() for f in findings]
+    reason = record.contradiction_reason
+    record.findings = [
+        {**f.to_dict(), "explanation": reason} if f.rule in NARRATIVE_RULES else f.to_dict() for f in findings
+    ]
     record.file_digests = digests
     record.status = status
     record.signed_by = actor
@@ -195,6 +216,7 @@ def _sign_off(
             "version": record.version,
             "status": [ReportStatus.DRAFT.value, status.value],
             "warnings": len(findings),
+            "explained": record.contradiction_reason,
             "sha256": digests,
         },
     )
@@ -244,3 +266,110 @@ def new_version(*, actor: User, record: AnnualReportRecord) -> AnnualReportRecor
         changes={"version": draft.version, "supersedes": record.version},
     )
     return draft
+
+
+# ---------------------------------------------------------------------------------------------
+# The narrative against the tables; submitting for sign-off and returning
+# ---------------------------------------------------------------------------------------------
+
+
+def contradictions_of(record: AnnualReportRecord, report: AnnualReport | None = None) -> list[Finding]:
+    """Numbers of the draft's narrative its tables (or the records' count of items published) do
+    not hold (条例 art 50; ``core.report.crosscheck.narrative_contradictions``)."""
+    report = report or build_report(record)
+    published = published_items(record.agency, record.year) if record.is_open else None
+    return narrative_contradictions(report, published_items=published)
+
+
+def unexplained_contradictions(record: AnnualReportRecord, contradictions: list[Finding]) -> list[Finding]:
+    """Those not covered by the officer's recorded explanation (a changed sentence or cell is new)."""
+    note = record.contradiction_note or {}
+    covered = set(note.get("keys", [])) if note.get("reason") else set()
+    return [f for f in contradictions if finding_key(f) not in covered]
+
+
+@transaction.atomic
+def explain_contradictions(
+    *, actor: User, record: AnnualReportRecord, reason: str, now: dt.datetime | None = None
+) -> AnnualReportRecord:
+    """Record why the narrative differs from the tables (条例 art 50); the supervisor sees it.
+
+    The explanation covers the contradictions found now, and only those: a sentence or a cell
+    changed later is a new contradiction that needs the text fixed or a new explanation. An empty
+    reason withdraws the explanation. Only on a draft being written.
+    """
+    _require_editor(actor, record.agency)
+    record = AnnualReportRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
+    if not record.is_draft:
+        raise ReportLocked(f"{record}已{record.get_status_display()}，不能修改说明")
+    reason = " ".join(reason.split())
+    if len(reason) > 1000:
+        raise ValidationError("说明不能超过1000字")
+    contradictions = contradictions_of(record)
+    if reason and not contradictions:
+        raise ValidationError("正文与表格没有不一致之处，无需说明")
+    if reason and len(reason) < 10:
+        raise ValidationError("请具体说明正文与表格不一致的原因（至少10个字）")
+    moment = now or timezone.now()
+    record.contradiction_note = (
+        {
+            "reason": reason,
+            "keys": [finding_key(f) for f in contradictions],
+            "by": actor.display_name,
+            "at": moment.isoformat(),
+        }
+        if reason
+        else {}
+    )
+    record.save(update_fields=["contradiction_note", "updated_at"])
+    audit(
+        actor=actor,
+        action=ReportAuditAction.CONTRADICTIONS_EXPLAINED,
+        target=record,
+        changes={"reason": reason, "findings": [f.message for f in contradictions]},
+    )
+    return record
+
+
+@transaction.atomic
+def submit_for_sign_off(
+    *, actor: User, record: AnnualReportRecord, now: dt.datetime | None = None
+) -> AnnualReportRecord:
+    """The officer says the draft is ready; the leader finds it on the desk (国办公开办函〔2021〕30号
+    一（四）: the leader in charge signs). A draft with a 【待填写】 mark left is not ready."""
+    _require_editor(actor, record.agency)
+    record = AnnualReportRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
+    status = next_status(record.status, ReportAction.SUBMIT)
+    unfinished = placeholders_left(record.narrative)
+    if unfinished:
+        raise SignOffRefused([f"“{SECTION_LABELS[k]}”还有【待填写】的内容，不能提交签发" for k in unfinished])
+    record.status = status
+    record.submitted_by = actor
+    record.submitted_at = now or timezone.now()
+    record.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    audit(
+        actor=actor,
+        action=ReportAuditAction.SUBMITTED,
+        target=record,
+        changes={"status": [ReportStatus.DRAFT.value, status.value], "version": record.version},
+    )
+    return record
+
+
+@transaction.atomic
+def return_to_draft(*, actor: User, record: AnnualReportRecord, note: str = "") -> AnnualReportRecord:
+    """The leader returns a submitted draft for changes (or the officer withdraws it)."""
+    _require_editor(actor, record.agency)
+    record = AnnualReportRecord.objects.select_for_update().get(pk=record.pk)
+    status = next_status(record.status, ReportAction.RETURN)
+    record.status = status
+    record.submitted_by = None
+    record.submitted_at = None
+    record.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    audit(
+        actor=actor,
+        action=ReportAuditAction.RETURNED,
+        target=record,
+        changes={"status": [ReportStatus.SUBMITTED.value, status.value], "note": " ".join(note.split())[:500]},
+    )
+    return record

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai import clock
 from gongkai.accounts.models import Role
@@ -23,11 +23,11 @@ from gongkai.core.report.checks import check_report
 from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_table_html
-from gongkai.reports import selectors, services
+from gongkai.reports import selectors, services, similarity
 from gongkai.reports.compute import compute_report, table3_by_agency
 from gongkai.reports.diff import report_diff
 from gongkai.reports.documents import FORMAT_LABELS, FORMATS, document_response, report_response
-from gongkai.reports.forms import NarrativeForm
+from gongkai.reports.forms import ExplanationForm, NarrativeForm
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
 from gongkai.reports.places import finding_rows
@@ -90,7 +90,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rows = selectors.overview_for(request.user, year, today=today)
     totals = table3_by_agency([r.agency.pk for r in rows], year)
-    counts = {stage: sum(1 for r in rows if r.stage == stage) for stage in ("none", "draft", "signed_off", "published")}
+    counts = {
+        stage: sum(1 for r in rows if r.stage == stage)
+        for stage in ("none", "draft", "submitted", "signed_off", "published")
+    }
     late = sum(1 for r in rows if r.lateness.timeliness.is_late)
     return render(
         request,
@@ -136,15 +139,16 @@ def _report_page(
     previous = selectors.latest_locked(agency, year - 1)
     previous_report = previous.snapshot_report() if previous is not None else None
     findings = check_report(report, previous_report)
+    contradictions = services.contradictions_of(record, report) if record is not None and record.is_open else []
+    unexplained = services.unexplained_contradictions(record, contradictions) if record is not None else []
     editable = record is not None and record.is_draft and services.can_edit(user, agency)
     sections = report.sections
+    siblings = list(Agency.objects.filter(parent_id=agency.parent_id).exclude(pk=agency.pk)) if agency.parent_id else []
     warnings = copy_warnings(
         sections,
-        [
-            *([(f"上年（{year - 1}年）报告", previous_report.sections)] if previous_report else []),
-            *selectors.peer_sections(agency, year),
-        ],
+        similarity.sources_for(agency, year),
         keys=NARRATIVE_SECTIONS,
+        names=similarity.agency_names(agency, siblings),
     )
     if editable and form is None:
         form = NarrativeForm(initial={k: record.narrative.get(k, "") for k in NARRATIVE_SECTIONS} if record else {})
@@ -158,14 +162,22 @@ def _report_page(
         "tables": render_table_html(report),
         "findings": finding_rows(findings, report),
         "errors": sum(1 for f in findings if f.is_error),
+        "contradictions": [(f, f not in unexplained) for f in contradictions],
+        "unexplained": len(unexplained),
+        "explanation_form": ExplanationForm(initial={"reason": record.contradiction_reason})
+        if editable and record is not None
+        else None,
+        "signed_explanations": [f for f in (record.findings if record is not None else []) if f.get("explanation")],
         "copy_warnings": warnings,
         "placeholders": [SECTION_LABELS[k] for k in placeholders_left(sections)],
         "form": form if editable else None,
         "sections": [(k, SECTION_LABELS[k], sections.get(k, ""), last_year.get(k, "")) for k in NARRATIVE_SECTIONS],
         "last_year_record": previous,
-        "facts": selectors.report_facts(agency, year) if record is None or record.is_draft else None,
+        "facts": selectors.report_facts(agency, year) if record is None or record.is_open else None,
         "can_start": record is None and services.can_edit(user, agency) and year < clock.today().year,
-        "can_sign_off": record is not None and record.is_draft and services.can_sign_off(user, agency),
+        "can_sign_off": record is not None and record.is_open and services.can_sign_off(user, agency),
+        "can_submit": editable and user.role == Role.OFFICER,
+        "can_return": record is not None and record.is_submitted and services.can_edit(user, agency),
         "can_publish": record is not None
         and record.status == ReportStatus.SIGNED_OFF
         and services.can_edit(user, agency),
@@ -221,15 +233,89 @@ def save_narrative(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles(Role.LEADER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader's sign-off, after a confirmation page (it cannot be undone; no JavaScript needed).
+
+    GET shows what will be frozen and every check that stands in the way (a narrative sentence
+    its tables contradict is named with the cell); POST with ``confirm`` signs.
+    """
+    record = _record(request, pk)
+    if not services.can_sign_off(request.user, record.agency):
+        raise PermissionDenied("只有本机关负责人可以签发年度报告")
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "请勾选“我已核对，确认签发”：签发后报告不能修改。")
+            return _sign_off_page(request, record, status=400)
+        try:
+            services.sign_off(actor=staff(request), record=record)
+        except USER_ERRORS as exc:
+            status = show_error(request, exc)
+            return _sign_off_page(request, record, status=status)
+        messages.success(request, "已签发。签发后的报告不能修改，如需更正请编制新版本。")
+        return redirect("reports:record", pk=record.pk)
+    return _sign_off_page(request, record)
+
+
+def _sign_off_page(request: HttpRequest, record: AnnualReportRecord, *, status: int = 200) -> HttpResponse:
+    report = services.build_report(record)
+    previous = selectors.previous_year_report(record.agency, record.year)
+    findings = check_report(report, previous) if record.is_open else []
+    contradictions = services.contradictions_of(record, report) if record.is_open else []
+    unexplained = services.unexplained_contradictions(record, contradictions)
+    context = {
+        "record": record,
+        "errors": [f for f in findings if f.is_error],
+        "contradictions": [(f, f not in unexplained) for f in contradictions],
+        "placeholders": [SECTION_LABELS[k] for k in placeholders_left(report.sections)],
+        "signable": record.is_open,
+    }
+    return render(request, "reports/sign_off.html", context, status=status)
+
+
+@roles(Role.OFFICER, Role.LEADER)
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer says the draft is ready for the leader's sign-off."""
     record = _record(request, pk)
     try:
-        services.sign_off(actor=staff(request), record=record)
-    except GongkaiError as exc:
+        services.submit_for_sign_off(actor=staff(request), record=record)
+    except USER_ERRORS as exc:
         show_error(request, exc)
     else:
-        messages.success(request, "已签发。签发后的报告不能修改，如需更正请编制新版本。")
+        messages.success(request, "已提交负责人签发。负责人在首页“待签发的年度报告”中可以看到。")
+    return redirect("reports:record", pk=record.pk)
+
+
+@roles(Role.OFFICER, Role.LEADER)
+@require_POST
+def return_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """A submitted draft back to the officer (the leader returns it, or the officer withdraws it)."""
+    record = _record(request, pk)
+    try:
+        services.return_to_draft(actor=staff(request), record=record, note=request.POST.get("note", ""))
+    except USER_ERRORS as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, "已退回草稿，可以修改正文后重新提交签发。")
+    return redirect("reports:record", pk=record.pk)
+
+
+@roles(Role.OFFICER, Role.LEADER)
+@require_POST
+def explain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer's explanation of why the narrative differs from the tables (the supervisor sees it)."""
+    record = _record(request, pk)
+    form = ExplanationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "说明未保存：" + "；".join(str(e) for e in form.errors.get("reason", [])))
+        return redirect("reports:record", pk=record.pk)
+    try:
+        services.explain_contradictions(actor=staff(request), record=record, reason=form.cleaned_data["reason"])
+    except USER_ERRORS as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, "说明已保存，负责人签发时和上级主管部门查看报告时可以看到。")
     return redirect("reports:record", pk=record.pk)
 
 
@@ -287,3 +373,22 @@ def preview_download(request: HttpRequest, agency_id: int, year: int, fmt: str) 
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     return report_response(compute_report(agency, year), fmt, draft=True)
+
+
+@roles(ALL_ROLES)
+@require_GET
+def similarity_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """内容雷同, side by side: each section against last year's report and the siblings' (国办公开办函
+    〔2021〕30号), copied sentences marked on both sides, with the share of the section copied."""
+    record = _record(request, pk)
+    agency = record.agency
+    siblings = list(Agency.objects.filter(parent_id=agency.parent_id).exclude(pk=agency.pk)) if agency.parent_id else []
+    report = services.build_report(record)
+    rows = similarity.side_by_side(report.sections, agency, record.year, siblings)
+    context = {
+        "record": record,
+        "rows": rows,
+        "sources": [name for name, _ in similarity.sources_for(agency, record.year)],
+        "thresholds": similarity.thresholds(),
+    }
+    return render(request, "reports/similarity.html", context)

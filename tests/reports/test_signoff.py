@@ -105,8 +105,8 @@ def test_view_post_refuses_when_a_check_fails(
 ) -> None:
     _break_table3(monkeypatch)
     client.force_login(tree.leader_a)
-    response = client.post(reverse("reports:sign_off", args=[draft.pk]), follow=True)
-    assert response.status_code == 200
+    response = client.post(reverse("reports:sign_off", args=[draft.pk]), {"confirm": "yes"})
+    assert response.status_code == 400
     assert "不能签发" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT
@@ -121,7 +121,14 @@ def test_view_post_by_officer_is_forbidden(tree: Any, draft: AnnualReportRecord,
 
 def test_view_post_by_leader_signs_off(tree: Any, draft: AnnualReportRecord, client: Client) -> None:
     client.force_login(tree.leader_a)
-    response = client.post(reverse("reports:sign_off", args=[draft.pk]))
+    url = reverse("reports:sign_off", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert "不能撤销" in page and 'name="confirm"' in page
+    response = client.post(url)  # no confirmation: nothing signed
+    assert response.status_code == 400 and "确认签发" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT
+    response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == ReportStatus.SIGNED_OFF

@@ -177,6 +177,14 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "archives:case_download":                  ("302 200 403 200 403 404 403 403", None),
     "archives:lock":                           ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
     "archives:unlock":                         ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
+    "reports:submit":                          ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:return_draft":                    ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:explain":                         ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:similarity":                      ("302 200 200 200 200 404 200 200", None),
+    "reports:work":                            ("302 200 403 200 403 200 403 403", None),
+    "reports:work_add":                        ("302 405 403 405 403 405 403 403", "302 .   403 .   403 .   403 403"),
+    "reports:work_delete":                     ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
+    "reports:work_import":                     ("302 405 403 405 403 405 403 403", "302 .   403 .   403 .   403 403"),
     # 工作日历
     "workcalendar:year_list":                  ("302 200 200 200 200 200 200 200", None),
     "workcalendar:upload":                     ("302 403 403 403 403 403 200 403", "302 403 403 403 403 403 .   403"),
@@ -493,6 +501,8 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "backoffice:staff_password_link": {"pk": w.users["clk"].pk},
         "backoffice:staff_department_edit": {"pk": w.case.department_id},
         "password_set": {"uidb64": "MTIz", "token": "abc-123"},
+        "reports:work_add": {"kind": "training"},
+        "reports:work_delete": {"kind": "training", "pk": 999_999},
     }
     by_namespace: dict[str, dict[str, Any]] = {
         "backoffice": {"pk": w.gy.pk},

@@ -67,8 +67,11 @@ class Rule(StrEnum):
 #: reports is wrong. T2-IN-FORCE is a warning: a 规范性文件 whose 有效期 runs out leaves 现行有效
 #: without being 废止, so the identity can fail on correct numbers. A table missing altogether is an
 #: error (条例 art 50 requires it); blank rows, columns and cells, and a reader's doubts, are warnings.
-#: Every check across reports is a warning: a 区政府's report often counts only its own office, a
-#: sentence may count something a little different from the cell, a second file may be a correction.
+#: X-NARRATIVE is an error: a sentence that states a count the table 三/四 cell it names does not hold
+#: means the report says two different things about the same year (条例 art 50); the patterns skip
+#: the clauses that count a part (其中…, 网上申请…). The other checks across reports are warnings: a
+#: 区政府's report often counts only its own office, a fee notice may have been sent the year before
+#: (X-NARRATIVE-FEE), a second file may be a correction.
 RULE_SEVERITY: dict[Rule, Severity] = {
     Rule.T3_BALANCE: Severity.ERROR,
     Rule.T3_TOTAL: Severity.ERROR,
@@ -83,7 +86,7 @@ RULE_SEVERITY: dict[Rule, Severity] = {
     Rule.STRUCT_MISSING_COLUMN: Severity.WARNING,
     Rule.STRUCT_BLANK_CELL: Severity.WARNING,
     Rule.STRUCT_UNREAD_CELL: Severity.WARNING,
-    Rule.NARRATIVE: Severity.WARNING,
+    Rule.NARRATIVE: Severity.ERROR,
     Rule.NARRATIVE_FEE: Severity.WARNING,
     Rule.REGION_SUM: Severity.WARNING,
     Rule.DUPLICATE: Severity.WARNING,

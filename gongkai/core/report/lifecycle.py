@@ -1,6 +1,9 @@
 """The life of an annual-report record: statuses, actions and the one transition table.
 
-draft (草稿) → signed_off (负责人签发) → published (已发布). A signed-off record is frozen: the only
+draft (草稿) → submitted (待签发: the officer says the draft is ready) → signed_off (负责人签发) →
+published (已发布). A submitted draft is no longer edited; the leader signs it off or returns it
+(退回修改), and the officer may withdraw it. A leader who drafts the report himself may sign off a
+draft directly (he is the one who answers for it). A signed-off record is frozen: the only
 change it may still undergo is publication. A correction is a new version that supersedes it
 (国办公开办函〔2021〕30号 "一、（四）明确责任": the leader answers for the report as signed).
 The same shape as every state machine of the core (``gongkai.core.states``).
@@ -17,6 +20,7 @@ class ReportStatus(StrEnum):
     """Where a report record stands."""
 
     DRAFT = "draft"
+    SUBMITTED = "submitted"
     SIGNED_OFF = "signed_off"
     PUBLISHED = "published"
 
@@ -27,6 +31,7 @@ class ReportStatus(StrEnum):
 
 REPORT_STATUS_LABELS: dict[ReportStatus, str] = {
     ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "待签发",
     ReportStatus.SIGNED_OFF: "已签发",
     ReportStatus.PUBLISHED: "已发布",
 }
@@ -35,6 +40,8 @@ REPORT_STATUS_LABELS: dict[ReportStatus, str] = {
 class ReportAction(StrEnum):
     """What the agency does to a report record."""
 
+    SUBMIT = "submit"
+    RETURN = "return"
     SIGN_OFF = "sign_off"
     PUBLISH = "publish"
 
@@ -44,6 +51,8 @@ class ReportAction(StrEnum):
 
 
 REPORT_ACTION_LABELS: dict[ReportAction, str] = {
+    ReportAction.SUBMIT: "提交签发",
+    ReportAction.RETURN: "退回修改",
     ReportAction.SIGN_OFF: "签发",
     ReportAction.PUBLISH: "发布",
 }
@@ -52,7 +61,14 @@ REPORT_ACTION_LABELS: dict[ReportAction, str] = {
 TRANSITIONS: TransitionTable[ReportStatus, ReportAction] = TransitionTable(
     "年度报告",
     {
-        ReportStatus.DRAFT: {ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF},
+        ReportStatus.DRAFT: {
+            ReportAction.SUBMIT: ReportStatus.SUBMITTED,
+            ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF,
+        },
+        ReportStatus.SUBMITTED: {
+            ReportAction.RETURN: ReportStatus.DRAFT,
+            ReportAction.SIGN_OFF: ReportStatus.SIGNED_OFF,
+        },
         ReportStatus.SIGNED_OFF: {ReportAction.PUBLISH: ReportStatus.PUBLISHED},
         ReportStatus.PUBLISHED: {},
     },
@@ -60,6 +76,8 @@ TRANSITIONS: TransitionTable[ReportStatus, ReportAction] = TransitionTable(
 
 #: Statuses whose content is frozen (only superseded by a new version).
 LOCKED_STATUSES: frozenset[ReportStatus] = frozenset({ReportStatus.SIGNED_OFF, ReportStatus.PUBLISHED})
+#: Statuses before sign-off (one such record per agency-year at a time).
+OPEN_STATUSES: frozenset[ReportStatus] = frozenset({ReportStatus.DRAFT, ReportStatus.SUBMITTED})
 
 
 def next_status(status: ReportStatus | str, action: ReportAction) -> ReportStatus:

@@ -184,7 +184,7 @@ def test_narrative_numbers_are_compared_with_the_cells_they_name(text, change, e
     rule, table, row, column, stated, cell = expected
     assert (finding.rule, finding.table, finding.row, finding.column) == (rule, table, row, column)
     assert (finding.expected, finding.actual) == (stated, cell)
-    assert finding.severity is Severity.WARNING
+    assert finding.severity is finding.rule.severity
     assert str(stated) in finding.message and str(cell) in finding.message
     assert text.rstrip("。") in finding.message  # the sentence is quoted
 

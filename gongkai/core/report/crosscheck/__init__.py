@@ -14,8 +14,9 @@ its previous year; this package adds what needs more than one report, or more th
 - :mod:`.trend`: key figures of one agency by year, with the change (:func:`compare_years`).
 
 Findings are :class:`~gongkai.core.report.findings.Finding` with the ``X-`` rules of
-:class:`~gongkai.core.report.findings.Rule`. Every one is a warning: a 区政府's report often counts
-only its own office, a sentence may count something a little different from the cell.
+:class:`~gongkai.core.report.findings.Rule`. A number in the text that its table cell contradicts
+(X-NARRATIVE) is an error; the others are warnings: a 区政府's report often counts only its own
+office, a second file may be a correction.
 """
 
 from gongkai.core.report.crosscheck.batch import (
@@ -26,7 +27,16 @@ from gongkai.core.report.crosscheck.batch import (
     children_by_name,
     same_agency,
 )
-from gongkai.core.report.crosscheck.narrative import Figure, NarrativeNumber, check_narrative, narrative_numbers
+from gongkai.core.report.crosscheck.narrative import (
+    NARRATIVE_RULES,
+    Figure,
+    NarrativeNumber,
+    check_narrative,
+    check_published_items,
+    finding_key,
+    narrative_contradictions,
+    narrative_numbers,
+)
 from gongkai.core.report.crosscheck.region import (
     REGION_CAVEAT,
     check_region_sum,
@@ -38,6 +48,7 @@ from gongkai.core.report.crosscheck.trend import KEY_FIGURES, ComparisonRow, Key
 
 __all__ = [
     "KEY_FIGURES",
+    "NARRATIVE_RULES",
     "REGION_CAVEAT",
     "ChildrenOf",
     "ComparisonRow",
@@ -49,10 +60,13 @@ __all__ = [
     "YearComparison",
     "audit_reports",
     "check_narrative",
+    "check_published_items",
     "check_region_sum",
     "children_by_name",
     "compare_years",
+    "finding_key",
     "infer_children",
+    "narrative_contradictions",
     "narrative_numbers",
     "region_prefix",
     "same_agency",

@@ -2,7 +2,9 @@
 
 The report's text and its tables describe the same year's work: "本年度新收申请 30 件" and table
 三's 一、本年新收 总计 should agree. :func:`narrative_numbers` finds the counts a sentence states,
-:func:`check_narrative` compares each with its cell; every mismatch is a warning.
+:func:`check_narrative` compares each with its cell: a count is an error (X-NARRATIVE), the fee bound
+a warning (X-NARRATIVE-FEE). :func:`narrative_contradictions` adds what a draft's records know (items
+published) for the sign-off, which asks every one of them fixed in the text or explained.
 """
 
 from __future__ import annotations
@@ -378,3 +380,64 @@ def _narrative_finding(
 def _quote(sentence: str) -> str:
     text = " ".join(sentence.split())
     return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1] + "…"
+
+
+#: The narrative-against-tables rules: sign-off asks each such finding fixed or explained.
+NARRATIVE_RULES: frozenset[Rule] = frozenset({Rule.NARRATIVE, Rule.NARRATIVE_FEE})
+
+
+def check_published_items(report: AnnualReport, published_items: int | None) -> list[Finding]:
+    """ "主动公开政府信息 N 条" against the items the records show published in the year.
+
+    The 2021 format has no table cell for all items published, so only a draft (whose records
+    know the count) is checked: 条例 art 50 (the report states the year's 主动公开 work).
+    """
+    if published_items is None:
+        return []
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    for number in narrative_numbers(report):
+        if number.figure is not Figure.PUBLISHED or number.approximate or number.value in seen:
+            continue
+        seen.add(number.value)
+        if number.value == published_items:
+            continue
+        message = (
+            f"正文与记录不符：正文称主动公开信息 {number.value} 条，本系统记录本年主动公开 {published_items} 条。"
+            f"原文：“{_quote(number.sentence)}”"
+        )
+        findings.append(
+            Finding(
+                Rule.NARRATIVE,
+                Rule.NARRATIVE.severity,
+                message,
+                None,
+                "published_items",
+                None,
+                number.value,
+                published_items,
+                number.sentence,
+            )
+        )
+    return findings
+
+
+def narrative_contradictions(report: AnnualReport, *, published_items: int | None = None) -> list[Finding]:
+    """Every number of the narrative that its tables (or the records' count of items published)
+    contradict: :func:`check_narrative` + :func:`check_published_items` (条例 art 50)."""
+    return [*check_narrative(report), *check_published_items(report, published_items)]
+
+
+def finding_key(finding: Finding) -> str:
+    """A stable key of a narrative finding (rule, place, both numbers, the sentence), so that an
+    explanation given for it covers it and nothing else: a changed text or table is a new finding."""
+    parts = (
+        finding.rule.value,
+        finding.table.value if finding.table else "",
+        finding.row or "",
+        finding.column or "",
+        str(finding.expected),
+        str(finding.actual),
+        " ".join((finding.quote or "").split()),
+    )
+    return "|".join(parts)

@@ -333,15 +333,28 @@ def _qualify(agency: str, whole: str) -> str:
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
 _SITE_FOOTER = ("版权所有", "网站标识码", "ICP备", "主办单位", "技术支持", "公网安备")
 _SUBHEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
-_SENTENCE_END = ("。", "：", ":", "；", "！", "？")
 _NARRATIVE = ("overview", "problems", "other")
+#: The key of the opening text before section 一 (``writers.layout.PREAMBLE_KEY``).
+_PREAMBLE = "preamble"
+#: A page number a PDF prints in the text ("— 2 —", "-3-", "第 4 页").
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3})\s*$"
+)
+#: Names a signing body ends with (the 落款 under section 六).
+_BODY_SUFFIX = re.compile(r"(?:人民政府|办事处|委员会|办公室|局|厅|署|中心|院|部|所)$")
+_PREAMBLE_MAX_LINES = 12
 
 
 def read_sections(
     lines: Sequence[str], heads: Sequence[Heading], *, wrapped: bool, agency: str | None
 ) -> dict[str, str]:
-    """Text of sections 一, 五 and 六 by ``SECTION_HEADINGS`` key (best effort)."""
+    """Text of the opening (前言) and of sections 一, 五 and 六 by ``SECTION_HEADINGS`` key, as
+    written: PDF page numbers dropped, the 落款 (agency and date) under the last section left out,
+    lines a PDF wrapped joined into their paragraphs (best effort)."""
     sections: dict[str, str] = {}
+    preamble = _preamble(lines, heads, agency, wrapped=wrapped)
+    if preamble:
+        sections[_PREAMBLE] = preamble
     for key in _NARRATIVE:
         for i, head in enumerate(heads):
             if head.key != key:
@@ -356,33 +369,88 @@ def read_sections(
     return sections
 
 
+def _preamble(lines: Sequence[str], heads: Sequence[Heading], agency: str | None, *, wrapped: bool) -> str:
+    """The opening paragraph(s) between the title and the first section heading ("依据…第五十条
+    规定，编制本报告。"): read back from the heading to the title; only text with a full stop."""
+    if not heads:
+        return ""
+    first = min(h.line for h in heads)
+    body: list[str] = []
+    for line in reversed(lines[max(0, first - _PREAMBLE_MAX_LINES) : first]):
+        text = line.strip()
+        if not text:
+            continue
+        if _is_title_line(text, agency) or any(word in text for word in _SITE_FOOTER):
+            break
+        if _PAGE_NUMBER.match(text):
+            continue
+        body.append(text)
+    body.reverse()
+    joined = _join(body, wrapped=wrapped)
+    return joined if "。" in joined else ""
+
+
+def _is_title_line(text: str, agency: str | None) -> bool:
+    """A line of the title block: the agency's name, the report's title, a date."""
+    if _DATE_LINE.match(text) or (agency and norm(text) == norm(agency)):
+        return True
+    short = len(text) <= 60 and "。" not in text
+    return short and ("年度报告" in text or "工作报告" in text or bool(_BODY_SUFFIX.search(text)))
+
+
 def _trim(body: list[str], agency: str | None, *, last: bool) -> list[str]:
     for i, line in enumerate(body):
         if any(word in line for word in _SITE_FOOTER):
             body = body[:i]
             break
+    body = [line for line in body if not _PAGE_NUMBER.match(line)]
     if not last:
         return body
-    while body and not body[-1]:
-        body.pop()
-    if body and _DATE_LINE.match(body[-1]):
-        body.pop()
+    # The 落款: the agency's name and the date, in either order, under the last section.
+    for _ in range(2):
         while body and not body[-1]:
             body.pop()
-        if body and (
-            norm(body[-1]) == norm(agency or "") or (len(body[-1]) <= 30 and not any(p in body[-1] for p in "。，；"))
-        ):
+        if body and (_DATE_LINE.match(body[-1]) or _is_signature(body[-1], agency)):
             body.pop()
+    while body and not body[-1]:
+        body.pop()
     return body
 
 
+def _is_signature(line: str, agency: str | None) -> bool:
+    """The signing body's name on a line of its own (no sentence punctuation)."""
+    if agency and norm(line) == norm(agency):
+        return True
+    return len(line) <= 30 and not any(p in line for p in "。，；：:") and bool(_BODY_SUFFIX.search(line))
+
+
+def _width(line: str) -> float:
+    """Printed width: a CJK character 1, an ASCII one ½."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in line)
+
+
 def _join(body: list[str], *, wrapped: bool) -> str:
+    """Lines into paragraphs. In wrapped text (a PDF) a line continues the paragraph above when
+    the line above ran to the full width of the page, less the two-character indent of a first
+    line; a shorter line such as "（七）监督保障情况" ends its paragraph, a sub-heading starts one,
+    and so does a line indented as a first line after a line that ends a sentence."""
     paragraphs: list[str] = []
+    widest = max((_width(line) for line in body if line), default=0.0)
+    last_full = False
     for line in body:
         if not line:
             continue
-        if wrapped and paragraphs and not paragraphs[-1].endswith(_SENTENCE_END) and not _SUBHEADING.match(line):
+        width = _width(line)
+        first_line = abs(width - (widest - 2)) <= 0.5
+        if (
+            wrapped
+            and paragraphs
+            and last_full
+            and not _SUBHEADING.match(line)
+            and not (paragraphs[-1].endswith("。") and first_line)
+        ):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
+        last_full = width >= widest - 2.5
     return "\n".join(paragraphs).strip()
