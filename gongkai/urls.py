@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gongkai.api.urls import patterns as api_patterns
 from gongkai.backoffice.forms import LoginForm
 
 urlpatterns = [
@@ -23,6 +24,9 @@ urlpatterns = [
     path("office/reports/", include("gongkai.reports.urls")),
     path("office/calendar/", include("gongkai.cases.calendar_urls")),
     path("office/supervision/", include("gongkai.supervision.urls")),
-    path("api/", include("gongkai.api.urls")),
+    path("office/api-clients/", include("gongkai.apiclients.urls")),
+    path("api/v1/", include("gongkai.api.urls")),
+    # The unversioned addresses of before /api/v1/ (same views; not in the schema).
+    path("api/", include((api_patterns(), "api-legacy"))),
     path("", include("gongkai.portal.urls")),
 ]

@@ -115,9 +115,9 @@ def api_world(tree: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         "tree": tree,
         # Real ids (street A's, street B's, and one that names nothing) that examples may draw.
         "ids": {
-            "/api/cases/": [*cases, NOTHING],
-            "/api/publications/items/": [*items, NOTHING],
-            "/api/reports/records/": [record.pk, record_b.pk, NOTHING],
+            "/api/v1/cases/": [*cases, NOTHING],
+            "/api/v1/publications/items/": [*items, NOTHING],
+            "/api/v1/reports/records/": [record.pk, record_b.pk, NOTHING],
         },
         "agencies": [*agencies, NOTHING],
     }

@@ -46,6 +46,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gongkai import clock
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
+from gongkai.apiclients.models import ApiClient
+from gongkai.apiclients.services import create_client
 from gongkai.audit.models import AuditEvent
 from gongkai.backoffice.demo import load_all
 from gongkai.cases import services as case_services
@@ -177,6 +179,11 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "api:api-root":                            ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
     "api:api-root.<format>":                   ("403 200 200 200 200 200 200", "403 405 405 405 405 405 405"),
     "api:no-such-endpoint":                    ("403 404 404 404 404 404 404", "403 404 404 404 404 404 404"),
+    # Intake of other systems: an API token with cases:submit only (tests/api/test_clients.py)
+    "api:case-application-create":             ("403 405 405 405 405 405 405", "403 403 403 403 403 403 403"),
+    # 接口客户端 (gongkai.apiclients): the agency's manager (API_CLIENT_MANAGER_ROLES) and the administrator
+    "apiclients:index":                        ("302 403 403 200 403 403 200", "302 403 403 .   403 403 .  "),
+    "apiclients:detail":                       ("302 403 403 200 403 403 200", "302 403 403 .   403 403 .  "),
     # 公众门户: public
     "portal:index":                            ("200 200 200 200 200 200 200", None),
     "portal:search":                           ("200 200 200 200 200 200 200", None),
@@ -223,6 +230,8 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "admin:admin/(?P<url>.*)$":                ("302 302 302 302 302 302 404", None),  # anything else
 }
 # fmt: on
+# The unversioned /api/ addresses of before /api/v1/ answer as the versioned ones.
+TABLE.update({"api-legacy" + key[3:]: row for key, row in list(TABLE.items()) if key.startswith("api:")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,6 +258,7 @@ class World:
     second: AnnualReportRecord  # its second version, a draft
     batch: ReportBatch  # my_supervisor's 年报监督 batch
     read: ReadReport
+    api_client: ApiClient  # 果园街道's API client (cases:read)
     year: int  # a reporting year without a report: the preview computed from the records
     users: dict[str, User]
 
@@ -301,7 +311,11 @@ def _build(today: dt.date) -> World:
         title="权限矩阵批次",
     )
     read = batch.files.get()
+    api_client, _token = create_client(
+        actor=None, agency=gy, name="权限矩阵客户端", scopes=["cases:read"], now=clock.now()
+    )
     return World(
+        api_client=api_client,
         gy=gy,
         case=case,
         review=review,
@@ -454,6 +468,7 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "reports": {"pk": w.second.pk, "agency_id": w.gy.pk, "year": w.year, "fmt": "json"},
         "workcalendar": {"year": clock.today().year},
         "supervision": {"pk": w.batch.pk},
+        "apiclients": {"pk": w.api_client.pk},
         "portal": {
             "pk": w.published.pk,
             "attachment_pk": w.public_attachment.pk,
@@ -461,8 +476,8 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
             "category": w.category.pk,
         },
     }
-    values = {**by_namespace.get(namespace, {}), **by_name.get(name, {})}
-    if namespace == "api":
+    values = {**by_namespace.get(namespace, {}), **by_name.get(name.replace("api-legacy:", "api:"), {})}
+    if namespace in ("api", "api-legacy"):
         if "case" in name:
             values["pk"] = w.case.pk
         elif "publication" in name:
@@ -509,7 +524,9 @@ def query_for(key: str, w: World) -> dict[str, Any]:
 POST_DATA: dict[str, dict[str, Any]] = {
     "api:publication-item-review": {"result": "not_classified", "notes": ""},
     "api:publication-item-withdraw": {"reason": "权限矩阵测试"},
+    "apiclients:detail": {"action": "revoke"},
 }
+POST_DATA.update({"api-legacy" + key[3:]: data for key, data in list(POST_DATA.items()) if key.startswith("api:")})
 JUNK = {"version": 1, "overview": "x", "title": "x"}
 
 
