@@ -103,6 +103,7 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
         client = request.auth
         if not isinstance(client, ApiClient):
             return True
+        self.rate = f"{client.rate_per_minute}/min"
         self.num_requests, self.duration = client.rate_per_minute, 60
         return super().allow_request(request, view)
 

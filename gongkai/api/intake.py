@@ -44,19 +44,38 @@ IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,200}$"
 #: Text that must say something: at least one non-blank character, no NUL.
 _SAYS_SOMETHING = r"^[^\x00]*[^\x00\s][^\x00]*$"
 _NO_NUL = r"^[^\x00]*$"
+#: An e-mail address Django's ``EmailValidator`` accepts, or nothing (the schema states the same).
 _EMAIL = (
-    r"^[A-Za-z0-9_%+-]{1,30}(\.[A-Za-z0-9_%+-]{1,30}){0,3}@"
-    r"([A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?\.){1,4}[A-Za-z]{2,20}$"
+    r"^([A-Za-z0-9_%+-]{1,30}(\.[A-Za-z0-9_%+-]{1,30}){0,3}@"
+    r"([A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?\.){1,4}[A-Za-z]{2,20})?$"
 )
 API_CHANNELS = [c for c in Channel if c.needs_confirmation]
 
 
+class StrictText(serializers.RegexField):
+    """Text that is a JSON string (DRF would turn ``0`` into ``"0"``: the schema says string)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictInteger(serializers.IntegerField):
+    """A JSON integer (not ``"1"``, ``1.0`` or ``true``)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
 def _text(label: str, max_length: int, *, required: bool = False, help_text: str = "") -> serializers.CharField:
     if required:
-        return serializers.RegexField(
+        return StrictText(
             _SAYS_SOMETHING, max_length=max_length, label=label, help_text=help_text or label, trim_whitespace=False
         )
-    return serializers.RegexField(
+    return StrictText(
         _NO_NUL,
         max_length=max_length,
         required=False,
@@ -81,7 +100,7 @@ class ApplicantInput(serializers.Serializer):  # type: ignore[type-arg]
     legal_representative = _text("法定代表人或负责人", 60)
     contact_person = _text("联系人", 60)
     phone = _text("联系电话", 40)
-    email = serializers.RegexField(
+    email = StrictText(
         _EMAIL, max_length=120, required=False, allow_blank=True, default="", help_text="电子邮箱"
     )
     address = _text("通信地址", 200)
@@ -98,7 +117,7 @@ class ApplicationInput(serializers.Serializer):  # type: ignore[type-arg]
     delivery_method = serializers.ChoiceField(
         choices=DeliveryMethod.choices, default=DeliveryMethod.EMAIL, help_text="获取信息的方式"
     )
-    pieces = serializers.IntegerField(min_value=1, max_value=99, default=1, help_text="件数（一事一申请）")
+    pieces = StrictInteger(min_value=1, max_value=99, default=1, help_text="件数（一事一申请）")
     channel = serializers.ChoiceField(
         choices=[(c.value, c.label) for c in API_CHANNELS],
         default=Channel.INTERNET.value,
