@@ -186,6 +186,9 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "apiclients:detail":                       ("302 403 403 200 403 403 200", "302 403 403 .   403 403 .  "),
     # 公众门户: public
     "portal:index":                            ("200 200 200 200 200 200 200", None),
+    "portal:feed_items":                       ("200 200 200 200 200 200 200", None),
+    "portal:feed_reports":                     ("200 200 200 200 200 200 200", None),
+    "portal:feed_harvest":                     ("200 200 200 200 200 200 200", None),
     "portal:search":                           ("200 200 200 200 200 200 200", None),
     "portal:display_mode":                     ("302 302 302 302 302 302 302", None),
     "portal:item":                             ("200 200 200 200 200 200 200", None),
