@@ -60,7 +60,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("令牌所属机构已停用")
         if client.last_used_at is None or now - client.last_used_at >= LAST_USED_GRANULARITY:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
-        request._request.api_client = client  # for the access log (a plain HttpRequest attribute)
+        request._request.api_client = client  # type: ignore[attr-defined]  # for the access log (a plain HttpRequest attribute)
         return ApiPrincipal(client), client
 
     def authenticate_header(self, request: Request) -> str | None:

@@ -100,9 +100,7 @@ class ApplicantInput(serializers.Serializer):  # type: ignore[type-arg]
     legal_representative = _text("法定代表人或负责人", 60)
     contact_person = _text("联系人", 60)
     phone = _text("联系电话", 40)
-    email = StrictText(
-        _EMAIL, max_length=120, required=False, allow_blank=True, default="", help_text="电子邮箱"
-    )
+    email = StrictText(_EMAIL, max_length=120, required=False, allow_blank=True, default="", help_text="电子邮箱")
     address = _text("通信地址", 200)
     postal_code = _text("邮政编码", 10)
 

@@ -7,5 +7,8 @@ class ApiClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.apiclients.events import connect
+        from gongkai.apiclients.panels import panels
+        from gongkai.web.panels import register_panels
 
         connect()
+        register_panels(panels)

@@ -27,7 +27,7 @@ class ClientForm(forms.Form):
         if agencies is None:
             del self.fields["agency"]
         else:
-            self.fields["agency"].queryset = agencies
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
             self.fields["agency"].required = True
 
     def clean_expires_on(self) -> dt.date | None:

@@ -54,8 +54,13 @@ def enqueue(event: WebhookEvent, *, agency_id: int, key: str, data: dict[str, An
     """
     written = 0
     for client in _subscribers(event, agency_id):
-        payload = {"event": event.value, "occurred_at": timezone.now().isoformat(), "agency": client.agency.code}
-        payload["data"] = dict(data)
+        body = dict(data)
+        payload: dict[str, Any] = {
+            "event": event.value,
+            "occurred_at": timezone.now().isoformat(),
+            "agency": client.agency.code,
+            "data": body,
+        }
         if case_id is not None:
             reference = (
                 IdempotentSubmission.objects.filter(client=client, case_id=case_id)
@@ -63,7 +68,7 @@ def enqueue(event: WebhookEvent, *, agency_id: int, key: str, data: dict[str, An
                 .first()
             )
             if reference is not None:
-                payload["data"]["source_reference"] = reference
+                body["source_reference"] = reference
         try:
             with transaction.atomic():
                 WebhookDelivery.objects.create(

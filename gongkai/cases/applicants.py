@@ -16,7 +16,6 @@ from typing import Any
 from gongkai.cases.choices import IdentityDocument
 from gongkai.core.report.taxonomy import ApplicantType
 
-
 #: The length of ``Case.applicant_key``.
 KEY_LENGTH = 120
 

@@ -85,5 +85,5 @@ def next_attempt(attempts: int, now: dt.datetime) -> dt.datetime | None:
     """
     if attempts >= MAX_ATTEMPTS:
         return None
-    wait = min(FIRST_BACKOFF * (2 ** max(0, attempts - 1)), MAX_BACKOFF)
+    wait: dt.timedelta = min(FIRST_BACKOFF * (2 ** max(0, attempts - 1)), MAX_BACKOFF)
     return now + wait

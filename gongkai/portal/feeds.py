@@ -49,12 +49,12 @@ def _published(agency: Agency) -> Any:
     return Item.objects.published().filter(agency=agency)
 
 
-class ItemsFeed(Feed):  # type: ignore[type-arg]
+class ItemsFeed(Feed[Item, Agency]):
     """The newest 主动公开 items of one agency."""
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, code: str) -> Agency:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, code: str) -> Agency:
         return _agency(code)
 
     def title(self, agency: Agency) -> str:
@@ -92,12 +92,12 @@ class ItemsFeed(Feed):  # type: ignore[type-arg]
         return [item.category.name]
 
 
-class ReportsFeed(Feed):  # type: ignore[type-arg]
+class ReportsFeed(Feed[Any, Agency]):
     """The published annual reports of one agency (条例 art 49)."""
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, code: str) -> Agency:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, code: str) -> Agency:
         return _agency(code)
 
     def title(self, agency: Agency) -> str:
