@@ -6,6 +6,8 @@ client's, its role is none of the staff roles, so
 - ``visible_agencies`` gives the client's own agency only (as for an officer, never a subtree);
 - ``Case.objects.visible_to`` gives every case of that agency (the role is not a clerk's);
 - ``can_write`` is False (its role is not a staff role): it cannot reach a staff service;
+- the publications and reports endpoints show it published records only
+  (``reads_published_only``): drafts and 涉密 items stay inside the agency;
 - ``cases.masking`` masks identity numbers and telephone numbers everywhere (no role of
   ``IDENTITY_ROLES`` or ``CONTACT_ROLES``): the API is a list-level view of personal data.
 """
@@ -35,6 +37,9 @@ class ApiPrincipal:
     department_id = None
     pk = None
     id = None
+    #: Another system reads the agency's published 主动公开 items and reports only, never a draft
+    #: or a 涉密 item (the publications and reports API narrow their lists on this flag).
+    reads_published_only = True
 
     def __init__(self, client: ApiClient) -> None:
         self.client = client

@@ -49,7 +49,7 @@ def _published(agency: Agency) -> Any:
     return Item.objects.published().filter(agency=agency)
 
 
-class ItemsFeed(Feed[Item, Agency]):
+class ItemsFeed(Feed):  # type: ignore[type-arg]
     """The newest 主动公开 items of one agency."""
 
     feed_type = Atom1Feed
@@ -92,7 +92,7 @@ class ItemsFeed(Feed[Item, Agency]):
         return [item.category.name]
 
 
-class ReportsFeed(Feed[Any, Agency]):
+class ReportsFeed(Feed):  # type: ignore[type-arg]
     """The published annual reports of one agency (条例 art 49)."""
 
     feed_type = Atom1Feed

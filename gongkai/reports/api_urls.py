@@ -70,7 +70,10 @@ class AnnualReportRecordViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[
     token_scopes = {"GET": Scope.REPORTS_READ, "HEAD": Scope.REPORTS_READ}
 
     def get_queryset(self) -> Any:
-        return records_visible_to(self.request.user).order_by("agency_id", "-year", "-version")
+        qs = records_visible_to(self.request.user)
+        if getattr(self.request.user, "reads_published_only", False):  # another system's token
+            qs = qs.published()
+        return qs.order_by("agency_id", "-year", "-version")
 
 
 def _number(text: str, low: int, high: int) -> int:

@@ -207,3 +207,18 @@ def test_legacy_unversioned_addresses_still_answer(client: Client, tree: Any) ->
     CaseFactory(actor=tree.officer_a)
     _, token = token_for(tree.street_a, "cases:read")
     assert client.get("/api/cases/", **bearer(token)).json()["count"] == 1
+
+
+def test_a_token_reads_published_items_and_reports_only(client: Client, tree: Any) -> None:
+    from gongkai.publications import services as publication_services
+    from tests.publications.helpers import make_draft, make_published
+
+    catalogue = {c.name: c for c in publication_services.seed_catalogue(actor=tree.officer_a, agency=tree.street_a)}
+    public = make_published(tree, catalogue, title="已公开")
+    draft = make_draft(tree, catalogue, title="草稿")
+    _, token = token_for(tree.street_a, "publications:read", "reports:read")
+    listing = client.get("/api/v1/publications/items/", **bearer(token)).json()
+    assert [row["id"] for row in listing["results"]] == [public.pk]
+    assert client.get(f"/api/v1/publications/items/{draft.pk}/", **bearer(token)).status_code == 404
+    client.force_login(tree.officer_a)
+    assert client.get(f"/api/v1/publications/items/{draft.pk}/").status_code == 200  # staff still see drafts
