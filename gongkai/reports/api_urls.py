@@ -72,7 +72,7 @@ class AnnualReportRecordViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[
     def get_queryset(self) -> Any:
         qs = records_visible_to(self.request.user)
         if getattr(self.request.user, "reads_published_only", False):  # another system's token
-            qs = qs.published()
+            qs = qs.filter(status=ReportStatusChoices.PUBLISHED)
         return qs.order_by("agency_id", "-year", "-version")
 
 
