@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.cases.api_urls import MAX_ID, IdFilter, StrictParameters, YearFilter
 from gongkai.core.api_scopes import Scope
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.reports.compute import compute_report
 from gongkai.reports.models import FIRST_YEAR, LAST_YEAR, AnnualReportRecord, ReportStatusChoices
 from gongkai.reports.selectors import records_visible_to
@@ -72,7 +73,7 @@ class AnnualReportRecordViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[
     def get_queryset(self) -> Any:
         qs = records_visible_to(self.request.user)
         if getattr(self.request.user, "reads_published_only", False):  # another system's token
-            qs = qs.filter(status=ReportStatusChoices.PUBLISHED)
+            qs = qs.filter(status=ReportStatus.PUBLISHED.value)
         return qs.order_by("agency_id", "-year", "-version")
 
 
