@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.supervision",
     "gongkai.archives",
+    "gongkai.apiclients",
     "gongkai.portal",
     "gongkai.backoffice",
     "gongkai.api",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "gongkai.web.middleware.NoStoreMiddleware",
     "gongkai.web.middleware.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
+    "gongkai.api.auth.AccessLogMiddleware",
 ]
 
 # Content-Security-Policy (django-csp) on every response: every asset is served from this site.
@@ -240,8 +242,13 @@ PORTAL_CLIENT_IP_HEADER = env_str("PORTAL_CLIENT_IP_HEADER", "")
 PUBLICATION_ATTACHMENT_MAX_BYTES = env_int("PUBLICATION_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A token of an API client first (``Authorization: Bearer …``, docs/api.md), else the session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "gongkai.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "gongkai.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["gongkai.api.auth.ClientRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "gongkai.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "gongkai.api.pagination.Pagination",
@@ -249,18 +256,32 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "gongkai.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "gongkai API",
-    "VERSION": "1",
+    "TITLE": "gongkai 政府信息公开接口",
+    "DESCRIPTION": (
+        "本机关政府信息公开工作的接口（版本 v1）。其他系统（12345 热线、政务服务网、集约化平台）用接口令牌调用："
+        "请求头 Authorization: Bearer 令牌。令牌只能看到其所属机构的信息公开工作人员可见的内容，且仅限其权限范围；"
+        "个人信息一律遮蔽。说明见 docs/api.md。"
+    ),
+    "VERSION": "v1",
+    "PREPROCESSING_HOOKS": ["gongkai.api.urls.only_current_version"],
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema describes every endpoint, so it is for logged-in staff only (issue 11 #16).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "SERVE_AUTHENTICATION": ["rest_framework.authentication.SessionAuthentication"],
+    "SERVE_AUTHENTICATION": [
+        "gongkai.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     # One named enum per status set (the items' and the reports' ``status`` would otherwise collide).
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "gongkai.api.schema.ITEM_STATUSES",
         "ReportStatusEnum": "gongkai.api.schema.REPORT_STATUSES",
     },
 }
+
+# Webhooks (gongkai.apiclients.webhooks): send after each commit in a background thread; allow
+# loopback and private receivers only where the receivers are on an intranet (or in tests).
+WEBHOOK_BACKGROUND = env_bool("WEBHOOK_BACKGROUND", True)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 if not DEBUG:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gongkai.api.urls import patterns as api_patterns
 from gongkai.backoffice.forms import LoginForm
 from gongkai.backoffice.staff import password_set
 from gongkai.web.health import healthz
@@ -30,6 +31,9 @@ urlpatterns = [
     path("office/supervision/", include("gongkai.supervision.urls")),
     path("office/jobs/", include("gongkai.jobs.urls")),
     path("office/archive/", include("gongkai.archives.urls")),
-    path("api/", include("gongkai.api.urls")),
+    path("office/api-clients/", include("gongkai.apiclients.urls")),
+    path("api/v1/", include("gongkai.api.urls")),
+    # The unversioned addresses of before /api/v1/ (same views; not in the schema).
+    path("api/", include((api_patterns(), "api-legacy"))),
     path("", include("gongkai.portal.urls")),
 ]

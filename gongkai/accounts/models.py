@@ -33,6 +33,9 @@ IDENTITY_ROLES = frozenset({Role.OFFICER, Role.LEADER})
 #: Roles that see applicants' telephone numbers unmasked, on a single case they may read: the
 #: staff who call the applicant back (a 科室信息员 only reaches its department's cases).
 CONTACT_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.CLERK})
+#: Roles that create and revoke their own agency's API clients (docs/api.md); a system
+#: administrator manages every agency's.
+API_CLIENT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
 
 
 class User(AbstractUser):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 
 from gongkai.api.errors import ErrorSerializer
@@ -15,6 +16,21 @@ from gongkai.core.report.lifecycle import ReportStatus
 #: matches an enum by its values and labels; both sets are fields named ``status``).
 ITEM_STATUSES = [(status.value, status.label) for status in ItemStatus]
 REPORT_STATUSES = [(status.value, status.label) for status in ReportStatus]
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """``Authorization: Bearer <token>`` of an API client (``gongkai.api.auth.TokenAuthentication``)."""
+
+    target_class = "gongkai.api.auth.TokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "接口客户端的令牌（gongkai api-client create 或后台“接口客户端”页面生成，只显示一次）",
+        }
+
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -28,7 +44,10 @@ class AutoSchema(openapi.AutoSchema):
     """
 
     def error_statuses(self) -> dict[int, str]:
-        statuses = {403: "未登录，或当前角色无权执行此操作"}
+        statuses = {
+            401: "令牌无效、已吊销或已过期",
+            403: "未登录，或当前角色（令牌的权限范围）无权执行此操作",
+        }
         paginated = bool(self._get_pagination_parameters())  # type: ignore[no-untyped-call]
         filtered = bool(self._get_filter_parameters())  # type: ignore[no-untyped-call]
         if paginated or filtered or self.method in _WRITES:

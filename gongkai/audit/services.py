@@ -87,10 +87,12 @@ def record(
     changes: dict[str, Any] | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
     """Append one audit record. Call it inside the write's ``transaction.atomic`` block.
 
     ``agency`` defaults to the target itself when it is an agency, else ``target.agency``.
+    ``actor_name`` names an actor that is not a user (an API client: "接口：12345热线").
     """
     if agency is None and target is not None:
         agency = target if target._meta.label == AGENCY_MODEL else getattr(target, "agency", None)
@@ -98,7 +100,7 @@ def record(
         raise RuntimeError("audit.record must run inside the write's transaction.atomic block")
     event = AuditEvent(
         actor_id=actor.pk if actor is not None and actor.pk else None,
-        actor_name=(actor.display_name if actor is not None and actor.pk else "系统"),
+        actor_name=(actor.display_name if actor is not None and actor.pk else (actor_name or "系统"))[:150],
         agency_id=agency.pk if agency is not None else None,
         action=str(action),
         object_type=target._meta.label_lower if target is not None else "",

@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from gongkai.cases.forms import CaseFilter
 from gongkai.cases.models import Case
 from gongkai.cases.serializers import CaseDetailSerializer, CaseListSerializer
+from gongkai.core.api_scopes import Scope
 
 #: Primary keys are 64-bit (``DEFAULT_AUTO_FIELD``); a larger number names nothing.
 MAX_ID = 2**63 - 1
@@ -101,6 +102,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Cases the user may read; another agency's case is a 404. Filters as on the desk."""
 
     filterset_class = CaseApiFilter
+    token_scopes = {"GET": Scope.CASES_READ, "HEAD": Scope.CASES_READ}
 
     def get_queryset(self) -> Any:
         qs = Case.objects.visible_to(self.request.user).select_related("agency", "department")

@@ -8,12 +8,16 @@ form's cleaned data splits into it (:func:`split_applicant`) and it writes back 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from gongkai.cases.choices import IdentityDocument
 from gongkai.core.report.taxonomy import ApplicantType
+
+#: The length of ``Case.applicant_key``.
+KEY_LENGTH = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +57,14 @@ class Applicant:
             return "".join(text.split()).upper()
 
         if self.applicant_type.is_organisation and squash(self.org_credit_code):
-            return f"org:{squash(self.org_credit_code)}"
-        if squash(self.id_number):
-            return f"{self.id_type}:{squash(self.id_number)}"
-        return f"name:{squash(self.applicant_name)}|{''.join(ch for ch in self.phone if ch.isdigit())}"
+            key = f"org:{squash(self.org_credit_code)}"
+        elif squash(self.id_number):
+            key = f"{self.id_type}:{squash(self.id_number)}"
+        else:
+            key = f"name:{squash(self.applicant_name)}|{''.join(ch for ch in self.phone if ch.isdigit())}"
+        if len(key) > KEY_LENGTH:  # a 200-character name: its head and a digest of the whole key
+            key = f"{key[: KEY_LENGTH - 41]}#{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}"
+        return key
 
     def case_fields(self) -> dict[str, Any]:
         """The Case fields this applicant fills, with its ``applicant_key``."""

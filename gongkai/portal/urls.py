@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import account, applicant, display, receipts, views
+from gongkai.portal import account, applicant, display, feeds, receipts, views
 
 app_name = "portal"
 urlpatterns = [
@@ -33,4 +33,7 @@ urlpatterns = [
     path("a/<str:code>/reports/", views.reports, name="reports"),
     path("a/<str:code>/reports/<int:pk>.<str:fmt>", views.report_document, name="report_document"),
     path("a/<str:code>/apply/", views.apply, name="apply"),
+    path("a/<str:code>/feeds/items.atom", feeds.items_feed, name="feed_items"),
+    path("a/<str:code>/feeds/reports.atom", feeds.reports_feed, name="feed_reports"),
+    path("a/<str:code>/feeds/items.json", feeds.harvest, name="feed_harvest"),
 ]

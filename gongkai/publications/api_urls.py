@@ -15,6 +15,7 @@ from rest_framework.routers import SimpleRouter
 
 from gongkai import clock
 from gongkai.cases.api_urls import IdFilter, StrictBooleanFilter, StrictParameters
+from gongkai.core.api_scopes import Scope
 from gongkai.publications import services
 from gongkai.publications.models import Item
 from gongkai.publications.serializers import (
@@ -38,9 +39,14 @@ class ItemApiFilter(StrictParameters, django_filters.FilterSet):  # type: ignore
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = ItemSerializer
     filterset_class = ItemApiFilter
+    # An API client reads; the workflow (submit, review, publish, withdraw) is for staff only.
+    token_scopes = {"GET": Scope.PUBLICATIONS_READ, "HEAD": Scope.PUBLICATIONS_READ}
 
     def get_queryset(self) -> Any:
-        return Item.objects.visible_to(self.request.user).select_related("agency", "category").order_by("-id")
+        items = Item.objects.all()
+        if getattr(self.request.user, "reads_published_only", False):  # another system's token
+            items = Item.objects.published()
+        return items.visible_to(self.request.user).select_related("agency", "category").order_by("-id")
 
     def _done(self, item: Item) -> Response:
         item.refresh_from_db()

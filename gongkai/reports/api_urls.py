@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.cases.api_urls import MAX_ID, IdFilter, StrictParameters, YearFilter
+from gongkai.core.api_scopes import Scope
+from gongkai.core.report.lifecycle import ReportStatus
 from gongkai.reports.compute import compute_report
 from gongkai.reports.models import FIRST_YEAR, LAST_YEAR, AnnualReportRecord, ReportStatusChoices
 from gongkai.reports.selectors import records_visible_to
@@ -66,9 +68,13 @@ class RecordApiFilter(StrictParameters, django_filters.FilterSet):  # type: igno
 class AnnualReportRecordViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = AnnualReportRecordSerializer
     filterset_class = RecordApiFilter
+    token_scopes = {"GET": Scope.REPORTS_READ, "HEAD": Scope.REPORTS_READ}
 
     def get_queryset(self) -> Any:
-        return records_visible_to(self.request.user).order_by("agency_id", "-year", "-version")
+        qs = records_visible_to(self.request.user)
+        if getattr(self.request.user, "reads_published_only", False):  # another system's token
+            qs = qs.filter(status=ReportStatus.PUBLISHED.value)
+        return qs.order_by("agency_id", "-year", "-version")
 
 
 def _number(text: str, low: int, high: int) -> int:
@@ -84,6 +90,8 @@ class ComputedReportView(APIView):
     A year outside 2008–2100 (no report exists before the 条例) or an agency the user may not
     see is a 404.
     """
+
+    token_scopes = {"GET": Scope.REPORTS_READ, "HEAD": Scope.REPORTS_READ}
 
     @extend_schema(
         responses=OpenApiTypes.OBJECT,

@@ -22,12 +22,15 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 
+from gongkai.apiclients.services import create_client
 from gongkai.cases.models import Case
+from gongkai.core.api_scopes import Scope
 from gongkai.core.publication_flow import SecrecyVerdict
 from gongkai.publications import services as publication_services
 from gongkai.reports import services as report_services
@@ -115,9 +118,9 @@ def api_world(tree: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         "tree": tree,
         # Real ids (street A's, street B's, and one that names nothing) that examples may draw.
         "ids": {
-            "/api/cases/": [*cases, NOTHING],
-            "/api/publications/items/": [*items, NOTHING],
-            "/api/reports/records/": [record.pk, record_b.pk, NOTHING],
+            "/api/v1/cases/": [*cases, NOTHING],
+            "/api/v1/publications/items/": [*items, NOTHING],
+            "/api/v1/reports/records/": [record.pk, record_b.pk, NOTHING],
         },
         "agencies": [*agencies, NOTHING],
     }
@@ -153,6 +156,20 @@ def api_schema(officer_client: Client, api_world: dict[str, Any]) -> Iterator[An
             case.cookies = {**(case.cookies or {}), **data}
             case.headers = {**(case.headers or {}), "X-CSRFToken": data[settings.CSRF_COOKIE_NAME]}
 
+    _draw_real_ids(schema, api_world)
+
+    # Django closes the database connection around each request; the test client switches that
+    # off (the test's transaction lives on the connection), and so must a run through the raw
+    # WSGI application, or PostgreSQL loses the test's data after the first call. (After the
+    # schema is loaded: the test client reconnects the handler when its own request ends.)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schema
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _draw_real_ids(schema: Any, api_world: dict[str, Any]) -> None:
     @schema.hook
     def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
         """Random ids almost never name a row: let examples also draw the real ones (and keep the drawn one)."""
@@ -166,15 +183,54 @@ def api_schema(officer_client: Client, api_world: dict[str, Any]) -> Iterator[An
             choices += [{**path_parameters, "agency_id": pk} for pk in api_world["agencies"]]
         return st.sampled_from(choices)
 
-    # Django closes the database connection around each request; the test client switches that
-    # off (the test's transaction lives on the connection), and so must a run through the raw
-    # WSGI application, or PostgreSQL loses the test's data after the first call. (After the
-    # schema is loaded: the test client reconnects the handler when its own request ends.)
+
+@pytest.fixture
+def api_schema_token(api_world: dict[str, Any]) -> Iterator[Any]:
+    """The schema as another system reads it with a token of street A holding every scope: the
+    same operations (the intake among them), with ``Authorization: Bearer``."""
+    _, token = create_client(
+        actor=None,
+        agency=api_world["tree"].street_a,
+        name="契约测试",
+        scopes=[scope.value for scope in Scope],
+        rate_per_minute=10000,
+        now=timezone.now(),
+    )
+    response = Client().get("/api/v1/schema/", {"format": "json"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    schema = schemathesis.openapi.from_dict(response.json())
+    schema.app = application
+
+    @schema.auth()
+    class Bearer:
+        def get(self, case: Any, ctx: Any) -> str:
+            return token
+
+        def set(self, case: Any, data: str, ctx: Any) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    _draw_real_ids(schema, api_world)
+
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield schema
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def _submission_time_in_range(case: Any) -> None:
+    """A submission time the schema cannot bound (not in the future, not before 2007): a drawn
+    time outside that range is moved inside it, so the example tests the rest of the body.
+    (Every example, the boundary values of the coverage phase included; a value that is not a
+    date-time, the negative examples of this field, is left as drawn.)"""
+    body = case.body
+    if isinstance(body, dict) and isinstance(body.get("submitted_at"), str):
+        try:
+            moment = dt.datetime.fromisoformat(body["submitted_at"].replace("Z", "+00:00"))
+        except ValueError:
+            return
+        if moment.tzinfo is None or not (dt.datetime(2008, 1, 1, tzinfo=dt.UTC) <= moment <= timezone.now()):
+            case.body = {**body, "submitted_at": "2026-01-05T09:00:00+08:00"}
 
 
 def _is_positive_int(value: Any) -> bool:
@@ -185,6 +241,7 @@ def _is_positive_int(value: Any) -> bool:
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+token_schema = schemathesis.pytest.from_fixture("api_schema_token")
 
 
 @schema.parametrize()
@@ -200,6 +257,24 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_api_keeps_its_contract(case: Any) -> None:
     """Every operation answers as the schema says: documented statuses and bodies, bad input
     refused with a 400/404, good input accepted, authentication enforced, never a 500."""
+    with transaction.atomic():
+        case.call_and_validate(checks=_all_checks())
+        transaction.set_rollback(True)
+
+
+@token_schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_keeps_its_contract_with_a_token(case: Any) -> None:
+    """The same contract for another system calling with a token: its scopes, its agency only,
+    the intake with an ``Idempotency-Key``; the workflow writes answer 403, never a 500."""
+    _submission_time_in_range(case)
     with transaction.atomic():
         case.call_and_validate(checks=_all_checks())
         transaction.set_rollback(True)

@@ -34,7 +34,8 @@ def test_staff_read_the_schema(client: Client, tree: Any) -> None:
     for user in (tree.clerk_a, tree.officer_a, tree.supervisor):
         client.force_login(user)
         schema = client.get("/api/schema/", {"format": "json"}).json()
-        assert "/api/cases/{id}/" in schema["paths"]
+        assert "/api/v1/cases/{id}/" in schema["paths"]
+        assert not any(not path.startswith("/api/v1/") for path in schema["paths"])
         assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
 
 

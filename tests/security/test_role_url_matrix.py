@@ -48,6 +48,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gongkai import clock
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
+from gongkai.apiclients.models import ApiClient
+from gongkai.apiclients.services import create_client
 from gongkai.audit.models import AuditEvent
 from gongkai.backoffice.demo import load_all
 from gongkai.cases import services as case_services
@@ -244,6 +246,14 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "portal:account_verify":                   ("405 405 405 405 405 405 405 405", ".   .   .   .   .   .   .   ."),
     "portal:account_case":                     ("302 302 302 302 302 302 302 302", None),  # not signed in: to the sign-in form
     "portal:account_logout":                   ("405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302"),
+    # Intake of other systems: an API token with cases:submit only (tests/api/test_clients.py)
+    "api:case-application-create":             ("403 405 405 405 405 405 405 405", "403 403 403 403 403 403 403 403"),
+    # 接口客户端 (gongkai.apiclients): the agency's manager (API_CLIENT_MANAGER_ROLES) and the administrator
+    "apiclients:index":                        ("302 403 403 200 403 403 200 403", "302 403 403 .   403 403 .   403"),
+    "apiclients:detail":                       ("302 403 403 200 403 403 200 403", "302 403 403 .   403 403 .   403"),
+    "portal:feed_items":                       ("200 200 200 200 200 200 200 200", None),
+    "portal:feed_reports":                     ("200 200 200 200 200 200 200 200", None),
+    "portal:feed_harvest":                     ("200 200 200 200 200 200 200 200", None),
     # 系统管理 (Django admin): only the administrator gets in; everyone else is sent to the admin's login.
     # What the administrator may do per model is each app's admin.py ("*": any answer but a 500).
     "admin:index":                             ("302 302 302 302 302 302 200 302", "302 302 302 302 302 302 .   302"),
@@ -265,6 +275,8 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "admin:admin/(?P<url>.*)$":                ("302 302 302 302 302 302 404 302", None),  # anything else
 }
 # fmt: on
+# The unversioned /api/ addresses of before /api/v1/ answer as the versioned ones.
+TABLE.update({"api-legacy" + key[3:]: row for key, row in list(TABLE.items()) if key.startswith("api:")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,6 +305,7 @@ class World:
     batch: ReportBatch  # my_supervisor's 年报监督 batch
     job: Job  # the job that read it
     read: ReadReport
+    api_client: ApiClient  # 果园街道's API client (cases:read)
     year: int  # a reporting year without a report: the preview computed from the records
     users: dict[str, User]
 
@@ -345,7 +358,11 @@ def _build(today: dt.date) -> World:
         title="权限矩阵批次",
     )
     read = batch.files.get()
+    api_client, _token = create_client(
+        actor=None, agency=gy, name="权限矩阵客户端", scopes=["cases:read"], now=clock.now()
+    )
     return World(
+        api_client=api_client,
         gy=gy,
         case=case,
         review=review,
@@ -514,6 +531,7 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "archives": {"pk": w.case.pk, "year": w.case.year},
         "supervision": {"pk": w.batch.pk},
         "jobs": {"pk": w.job.pk},
+        "apiclients": {"pk": w.api_client.pk},
         "portal": {
             "pk": w.published.pk,
             "attachment_pk": w.public_attachment.pk,
@@ -521,8 +539,8 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
             "category": w.category.pk,
         },
     }
-    values = {**by_namespace.get(namespace, {}), **by_name.get(name, {})}
-    if namespace == "api":
+    values = {**by_namespace.get(namespace, {}), **by_name.get(name.replace("api-legacy:", "api:"), {})}
+    if namespace in ("api", "api-legacy"):
         if "case" in name:
             values["pk"] = w.case.pk
         elif "publication" in name:
@@ -569,7 +587,9 @@ def query_for(key: str, w: World) -> dict[str, Any]:
 POST_DATA: dict[str, dict[str, Any]] = {
     "api:publication-item-review": {"result": "not_classified", "notes": ""},
     "api:publication-item-withdraw": {"reason": "权限矩阵测试"},
+    "apiclients:detail": {"action": "revoke"},
 }
+POST_DATA.update({"api-legacy" + key[3:]: data for key, data in list(POST_DATA.items()) if key.startswith("api:")})
 JUNK = {"version": 1, "overview": "x", "title": "x"}
 
 

@@ -237,20 +237,28 @@ def submit_online_application(
     provision_form: str = ProvisionForm.ELECTRONIC,
     delivery_method: str = DeliveryMethod.EMAIL,
     pieces: int = 1,
+    channel: Channel = Channel.INTERNET,
+    source: str = "",
+    source_reference: str = "",
 ) -> Case:
-    """An application submitted on the public portal: 条例 arts 29, 31(3).
+    """An application submitted on the public portal, or passed on by another system through the
+    API (12345, 政务服务网): 条例 arts 29, 31(2)(3).
 
     The case waits for confirmation (``Status.AWAITING_CONFIRMATION``): the receipt date is the
     day both sides confirm (:func:`confirm_online_application`). The returned case carries the
-    ``tracking_code`` the applicant uses to follow it.
+    ``tracking_code`` the applicant uses to follow it. ``source`` names the other system (its
+    API client) and ``source_reference`` that system's own number; ``channel`` must be one whose
+    receipt is a confirmation with the applicant (互联网, 传真, 平常信函: art 31(2)(3)).
     """
     if not agency.is_active:
         raise CaseInputError(f"{agency.name} 暂不受理网上申请")
+    if not channel.needs_confirmation:
+        raise CaseInputError(f"提交方式“{channel.label}”不能在线提交：只接受互联网、传真或平常信函（条例第三十一条）")
     submitted_on = timezone.localtime(submitted_at).date()
     case = _new_case(
         agency,
         year=submitted_on.year,
-        channel=Channel.INTERNET,
+        channel=channel,
         applicant=applicant,
         request_description=request_description,
         document_number=document_number,
@@ -265,14 +273,16 @@ def submit_online_application(
         kind=CaseNote.SUBMITTED_ONLINE,
         on=submitted_on,
         actor=None,
-        actor_name=PORTAL_ACTOR_NAME,
-        payload={"来源地址": client_ip or ""},
+        actor_name=source or PORTAL_ACTOR_NAME,
+        payload={"来源地址": client_ip or ""} | ({"来源系统": source, "来源编号": source_reference} if source else {}),
     )
     record(
         actor=None,
+        actor_name=source,
         action=CaseAudit.SUBMITTED_ONLINE,
         target=case,
-        changes={"number": case.number, "status": case.status},
+        changes={"number": case.number, "status": case.status, "channel": channel.value}
+        | ({"source_reference": source_reference} if source else {}),
         note=f"来源地址 {client_ip or '未知'}",
     )
     notifications.tell_applicant(case, CaseNote.SUBMITTED_ONLINE)  # with the tracking code
