@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.model import AnnualReport, ReadNote
-from gongkai.core.report.readers import grid, stream
+from gongkai.core.report.readers import grid, joined, stream
 from gongkai.core.report.readers.document import Document
 from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
 from gongkai.core.report.readers.normalize import Got, Unsure, norm
 from gongkai.core.report.readers.regions import headings, regions
-from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, merge
+from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, fill_from, merge
 from gongkai.core.report.taxonomy import ReportTable
 
 _FOOTER = re.compile(
@@ -56,11 +56,9 @@ def interpret(doc: Document) -> AnnualReport:
 
     t3_grid = grid.read_table3(doc.grids)
     t3 = _read(doc, t3_grid, lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
-    if len({row for row, _ in t3.cells}) < _MIN_T3_ROWS:
-        raise ReportReadError(
-            f"未找到{TABLE_TITLES[ReportTable.TABLE3]}，这可能不是政府信息公开工作年度报告", source=doc.source
-        )
-    if doc.cross_check and not t3_grid.found:
+    if spans.t3 and not _settled_t3(t3):
+        t3 = fill_from(t3, joined.read_table3(lines, spans.t3, fmt))
+    if doc.cross_check and not t3_grid.found and t3.found:
         doc.notes.append("PDF 中表三没有可识别的表格线，只按文字层读取，未能与表格交叉核对")
     t2 = _read(
         doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
@@ -72,7 +70,20 @@ def interpret(doc: Document) -> AnnualReport:
             grid.read_table2(doc.grids, fmt),
             lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None,
         )
+    if spans.t2 and not _settled(t2, fmt):
+        t2 = fill_from(t2, joined.read_table2(lines, spans.t2, fmt))
     t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
+    if spans.t4 and (not t4.found or not all(isinstance(v, Got) for v in t4.cells.values())):
+        t4 = fill_from(t4, joined.read_table4(lines, spans.t4))
+    t3_found = len({row for row, _ in t3.cells}) >= _MIN_T3_ROWS
+    if not t3_found and not _any_number(t2) and not _any_number(t4):
+        raise ReportReadError(
+            f"未找到{TABLE_TITLES[ReportTable.TABLE3]}，这可能不是政府信息公开工作年度报告", source=doc.source
+        )
+    if not t3_found:
+        why = "表格在转换中丢失了单元格边界" if spans.t3 else "文件中没有找到它的行标签和数字"
+        t3 = TableReading(ReportTable.TABLE3)
+        t3.note(f"表三未能识别：{why}，表中各格留空；表二、表四照常读取")
 
     agency, year, title_notes = read_title(lines, doc.title_hint, whole)
     report = AnnualReport.empty(fmt, agency=agency, year=year)
@@ -102,6 +113,16 @@ def _settled(reading: TableReading, fmt: tx.ReportFormat) -> bool:
     """Every cell of table 二 read for sure."""
     cells = reading.cells
     return all(isinstance(cells.get((row.key, f.key)), Got) for row in tx.table2_rows(fmt) for f in row.fields)
+
+
+def _settled_t3(reading: TableReading) -> bool:
+    """Every table 三 row found and read for sure (nothing left for the run-together reader)."""
+    cells = reading.cells
+    return len(reading.rows) >= len(tx.TABLE3_ROWS) - 2 and all(isinstance(v, Got) for v in cells.values())
+
+
+def _any_number(reading: TableReading) -> bool:
+    return any(isinstance(v, Got) and v.value is not None for v in reading.cells.values())
 
 
 def _covers(reading: TableReading) -> bool:
@@ -151,6 +172,9 @@ def _fill_table2(report: AnnualReport, reading: TableReading) -> None:
 
 
 def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
+    if not reading.found:
+        report.notes.extend(reading.notes)
+        return
     column_notes = {n.column for n in reading.notes if n.row is None and n.column is not None}
     sources = {key: key for key in tx.TABLE3_KEYS}
     other_rows = OTHER_ROWS[:-1]
