@@ -48,6 +48,7 @@ def html_document(text: str, source: str) -> Document:
         raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
     hints = [str(v) for v in root.xpath("//meta[translate(@name,'ARTICLETIT','articletit')='articletitle']/@content")]
     hints.extend("".join(t.itertext()) for t in root.iter("title"))
+    hints.extend("".join(t.itertext()) for t in root.iter("h1"))  # the article's own heading
     grids: list[Grid] = []
     lines = _Lines()
     walker = etree.iterwalk(root, events=("start", "end"))

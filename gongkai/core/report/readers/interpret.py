@@ -17,7 +17,7 @@ from gongkai.core.report.model import AnnualReport, ReadNote
 from gongkai.core.report.readers import grid, joined, stream
 from gongkai.core.report.readers.document import Document
 from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
-from gongkai.core.report.readers.normalize import Got, Unsure, norm
+from gongkai.core.report.readers.normalize import Got, Unsure, norm, shorten
 from gongkai.core.report.readers.regions import headings, regions
 from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, fill_from, merge
 from gongkai.core.report.taxonomy import ReportTable
@@ -296,29 +296,52 @@ def _plausible_agency(text: str) -> str | None:
 
 
 def read_title(lines: Sequence[str], hint: str, whole: str) -> tuple[str | None, int | None, list[ReadNote]]:
-    """Agency and year from the title ("XX局2023年政府信息公开工作年度报告", or the agency on
-    the line above "2023年政府信息公开年度报告"); ``None`` for what the title does not say."""
+    """Agency and year from the document's own title ("XX局2023年政府信息公开工作年度报告", or the
+    agency on the line above "2023年政府信息公开年度报告"); ``None`` for what the title does not say.
+
+    The title the file declares (``hint``: a web page's ``<title>``, its article-title meta and
+    ``<h1>``) comes before any line of the body, so a sidebar of links to other agencies' reports
+    is never taken for the title; without one, the first title line of the body (the first
+    heading of a document, the first lines of a PDF). Titles that disagree give a note.
+    """
     body = [line.strip() for line in lines[:400] if line.strip()][:_TITLE_LINES]
     hints = [line.strip() for line in hint.splitlines() if line.strip()]
-    candidates = body + hints
-    for i, line in enumerate(candidates):
-        if len(line) > 120:
-            continue
-        match = _TITLE_AGENCY_FIRST.match(line) or _TITLE_YEAR_FIRST.match(line)
-        if match is None:
-            continue
-        year = int(match.group("year"))
-        agency = _plausible_agency(match.group("agency"))
-        if agency is None and 0 < i < len(body):
-            agency = _plausible_agency(candidates[i - 1])
-        notes: list[ReadNote] = []
-        if agency is not None:
-            full = _qualify(agency, whole)
-            if full != agency:
-                notes.append(ReadNote(f"标题中的机关名称“{agency}”按正文补全为“{full}”"))
-                agency = full
-        return agency, year, notes
-    return None, None, []
+    found = [t for i, line in enumerate(hints) if (t := _title_at(hints, i, None)) is not None]
+    if not found:
+        found = [t for i in range(len(body)) if (t := _title_at(body, i, body)) is not None][:1]
+    if not found:
+        return None, None, []
+    agency, year, line = found[0]
+    notes: list[ReadNote] = []
+    for other_agency, other_year, other_line in found[1:]:
+        if other_year != year or (other_agency and agency and _squash(other_agency) != _squash(agency)):
+            notes.append(ReadNote(f"文件的标题不一致：“{shorten(line, 60)}”与“{shorten(other_line, 60)}”，按前者读取机关和年度"))
+            break
+    if agency is not None:
+        full = _qualify(agency, whole)
+        if full != agency:
+            notes.append(ReadNote(f"标题中的机关名称“{agency}”按正文补全为“{full}”"))
+            agency = full
+    return agency, year, notes
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _title_at(candidates: Sequence[str], i: int, body: Sequence[str] | None) -> tuple[str | None, int, str] | None:
+    """(agency, year, line) when ``candidates[i]`` is a report title; a title without the agency
+    takes it from the line above (body lines only)."""
+    line = candidates[i]
+    if len(line) > 120:
+        return None
+    match = _TITLE_AGENCY_FIRST.match(line) or _TITLE_YEAR_FIRST.match(line)
+    if match is None:
+        return None
+    agency = _plausible_agency(match.group("agency"))
+    if agency is None and body is not None and i > 0:
+        agency = _plausible_agency(candidates[i - 1])
+    return agency, int(match.group("year")), line
 
 
 def _qualify(agency: str, whole: str) -> str:
