@@ -33,6 +33,7 @@ from gongkai.core.report.readers.labels import (
     t4_group,
 )
 from gongkai.core.report.readers.normalize import Got, Reading, Unsure, looks_numeric, norm, parse_cell, shorten
+from gongkai.core.report.readers.stream import in_column_header
 from gongkai.core.report.readers.tables import TableReading
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
@@ -292,7 +293,8 @@ def _t3_row_key(label: str, state: _T3State, *, has_values: bool) -> str | None:
             state.other_context = True
         state.outcomes = state.outcomes or rows[-1] not in INTAKE_KEYS
         return rows[-1]
-    if any(k == TOTAL_BARE for _, k in events) and state.outcomes:
+    bare = next((at for at, k in events if k == TOTAL_BARE), None)
+    if bare is not None and state.outcomes and not in_column_header(label, bare):
         return TOTAL
     if state.other_context and label.endswith("其他"):
         return OTHER_OTHER
