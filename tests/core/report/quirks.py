@@ -81,10 +81,127 @@ def with_chrome(report: AnnualReport, *, others: list[tuple[str, int]]) -> str:
     """The report's page inside a site page: a nav bar, a sidebar listing other agencies' reports
     of other years (before the article), a footer."""
     page = render_html(report)
-    links = "".join(f'<li><a href="/r/{i}">{agency}{year}年政府信息公开工作年度报告</a></li>' for i, (agency, year) in enumerate(others))
+    links = "".join(
+        f'<li><a href="/r/{i}">{agency}{year}年政府信息公开工作年度报告</a></li>'
+        for i, (agency, year) in enumerate(others)
+    )
     nav = '<nav><a href="/">首页</a> <a href="/gk">政务公开</a> <a href="/ndbg">年度报告</a></nav>'
-    side = f'<aside><h3>相关报告</h3><ul>{links}</ul></aside>'
+    side = f"<aside><h3>相关报告</h3><ul>{links}</ul></aside>"
     foot = "<footer>主办单位：示范市人民政府办公室 网站标识码 1100000000 京ICP备00000000号</footer>"
     return re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>{nav}{side}", page, count=1).replace(
         "</body>", f"{foot}</body>"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# OFD (GB/T 33190): text objects with positions, written from the report's HTML rendering
+# ---------------------------------------------------------------------------------------------
+
+_OFD_NS = "http://www.ofdspec.org/2016"
+_FONT = 3.0  # mm: character height and width of a CJK character
+
+
+def _ofd_page_objects(report: AnnualReport) -> list[list[tuple[float, float, float, str]]]:
+    """Pages of (x, y, width, text): paragraphs at the left margin, table cells in columns, a cell's
+    text wrapped to its width (a long row label over two or three lines, as printed)."""
+    root = etree.fromstring(render_html(report), etree.HTMLParser())
+    body = root.find(".//body")
+    assert body is not None
+    pages: list[list[tuple[float, float, float, str]]] = [[]]
+    y = 20.0
+
+    def place(x: float, width: float, text: str, top: float) -> float:
+        per_line = max(1, int(width // _FONT))
+        chunks = [text[i : i + per_line] for i in range(0, len(text), per_line)] or [""]
+        for n, chunk in enumerate(chunks):
+            if chunk.strip():
+                extent = sum(_FONT if ord(ch) > 0x2E7F else _FONT * 0.55 for ch in chunk)
+                pages[-1].append((x, top + n * (_FONT + 1.5), extent, chunk))
+        return top + len(chunks) * (_FONT + 1.5)
+
+    def new_line(height: float) -> None:
+        nonlocal y
+        y += height
+        if y > 270:
+            pages.append([])
+            y = 20.0
+
+    for element in body.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        parent = element.getparent()
+        if tag in ("h1", "h2", "h3", "p") and parent is not None and parent.tag not in ("td", "th"):
+            text = "".join(element.itertext()).strip()
+            if text:
+                bottom = place(20.0, 170.0, text, y)
+                new_line(bottom - y + 2)
+        elif tag == "table":
+            grid = table_grid(element)
+            assert grid is not None
+            label_cols = next(
+                (c for c in range(grid.n_cols) if any(t.strip().isdigit() for t in (row[c] for row in grid.texts))),
+                0,
+            )
+            widths = [
+                (120.0 / label_cols if label_cols else 0.0) if c < label_cols else 0.0 for c in range(grid.n_cols)
+            ]
+            value_width = (185.0 - sum(widths)) / max(1, grid.n_cols - label_cols)
+            widths = [w or value_width for w in widths]
+            lefts = [10.0 + sum(widths[:c]) for c in range(grid.n_cols)]
+            for r in range(grid.n_rows):
+                bottom = y + _FONT + 1.5
+                c = 0
+                while c < grid.n_cols:
+                    key = grid.keys[r][c]
+                    span = 1
+                    while c + span < grid.n_cols and grid.keys[r][c + span] == key:
+                        span += 1
+                    above = r > 0 and grid.keys[r - 1][c] == key
+                    text = " ".join(grid.texts[r][c].split())
+                    if text and not above:
+                        width = sum(widths[c : c + span]) - 1.0
+                        bottom = max(bottom, place(lefts[c] + 0.5, width, text, y))
+                    c += span
+                new_line(bottom - y + 1.5)
+    return pages
+
+
+def ofd(report: AnnualReport) -> bytes:
+    """The report as an OFD package: OFD.xml → Doc_0/Document.xml → one Content.xml per page."""
+    import io
+    import zipfile
+
+    pages = _ofd_page_objects(report)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD">'
+            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>0</ofd:DocID></ofd:DocInfo>"
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        page_refs = "".join(
+            f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages))
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{_OFD_NS}">'
+            "<ofd:CommonData><ofd:MaxUnitID>99999</ofd:MaxUnitID><ofd:PageArea>"
+            "<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData>"
+            f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>",
+        )
+        for i, objects in enumerate(pages):
+            body = "".join(
+                f'<ofd:TextObject ID="{1000 + n}" Boundary="{x:.2f} {y:.2f} {w:.2f} {_FONT + 1:.2f}" Font="1" '
+                f'Size="{_FONT}"><ofd:TextCode X="0" Y="{_FONT:.2f}">{_xml(text)}</ofd:TextCode></ofd:TextObject>'
+                for n, (x, y, w, text) in enumerate(objects)
+            )
+            archive.writestr(
+                f"Doc_0/Pages/Page_{i}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content>'
+                f'<ofd:Layer ID="{i + 1}">{body}</ofd:Layer></ofd:Content></ofd:Page>',
+            )
+    return out.getvalue()
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

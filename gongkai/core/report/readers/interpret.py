@@ -20,6 +20,7 @@ from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SI
 from gongkai.core.report.readers.normalize import Got, Unsure, norm, shorten
 from gongkai.core.report.readers.regions import headings, regions
 from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, fill_from, merge
+from gongkai.core.report.readers.verify import keep_what_adds_up
 from gongkai.core.report.taxonomy import ReportTable
 
 _FOOTER = re.compile(
@@ -95,6 +96,8 @@ def interpret(doc: Document) -> AnnualReport:
     _fill_table3(report, t3)
     _fill_table4(report, t4)
     report.sections = read_sections(lines, heads, wrapped=doc.wrapped, agency=agency)
+    if doc.ocr:
+        keep_what_adds_up(report)
     return report
 
 
@@ -315,7 +318,9 @@ def read_title(lines: Sequence[str], hint: str, whole: str) -> tuple[str | None,
     notes: list[ReadNote] = []
     for other_agency, other_year, other_line in found[1:]:
         if other_year != year or (other_agency and agency and _squash(other_agency) != _squash(agency)):
-            notes.append(ReadNote(f"文件的标题不一致：“{shorten(line, 60)}”与“{shorten(other_line, 60)}”，按前者读取机关和年度"))
+            notes.append(
+                ReadNote(f"文件的标题不一致：“{shorten(line, 60)}”与“{shorten(other_line, 60)}”，按前者读取机关和年度")
+            )
             break
     if agency is not None:
         full = _qualify(agency, whole)

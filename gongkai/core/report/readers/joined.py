@@ -142,7 +142,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
     ]
     values, reasons = rundigits.solve_rows(runs, COLUMN_COUNT, equations)
     split_count = 0
-    for key, row_runs in runs.items():
+    for key in runs:
         reading.rows.add(key)
         row_values = values.get(key)
         split_count += 1
