@@ -190,7 +190,9 @@ def _t3_row_events(text: str) -> list[tuple[int, str]]:
 
 def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) -> TableReading:
     """Table 二 (spec §3.4): each row's digits split into its fields; with no sum to check, only
-    a split that the digit count or the no-leading-zero rule makes unique is accepted."""
+    a split that the digit count and the no-leading-zero rule make unique is accepted, and only
+    when the digits cannot be read as fewer numbers (a blank cell leaves no trace): "000" is
+    0, 0, 0, but "233" may be 2, 3, 3 or 23, 3 and a blank."""
     reading = TableReading(ReportTable.TABLE2)
     region = lines[span[0] : span[1]]
     if sum(len(line) for line in region) > MAX_REGION_CHARS:
@@ -224,6 +226,9 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
         split = rundigits.split_runs(row_runs, len(row.fields))
         reading.rows.add(key)
         values = rundigits.agreed(split.candidates, len(row.fields))
+        if any(rundigits.split_runs(row_runs, k).candidates for k in range(1, len(row.fields))):
+            # Fewer numbers fit too: a cell left blank may have vanished, so no split is certain.
+            values = [None] * len(row.fields)
         decoded += len(row_runs) < len(row.fields)
         for c, f in enumerate(row.fields):
             value = values[c]
