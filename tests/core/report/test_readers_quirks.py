@@ -19,9 +19,9 @@ from gongkai.core.errors import ReportReadError
 from gongkai.core.report.checks import check_report, has_errors
 from gongkai.core.report.findings import Rule, Severity
 from gongkai.core.report.model import AnnualReport
-from gongkai.core.report.readers import read_bytes, read_report, sniff
 from gongkai.core.report.readers import doc as doc_reader
 from gongkai.core.report.readers import ocr as ocr_reader
+from gongkai.core.report.readers import read_bytes, read_report, sniff
 from gongkai.core.report.readers.document import SourceKind
 from gongkai.core.report.readers.joined import JOINED_NOTE
 from gongkai.core.report.readers.rundigits import split_groups, split_runs
