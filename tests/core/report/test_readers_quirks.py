@@ -303,3 +303,72 @@ def test_scan_without_ocr_installed_says_what_to_install(monkeypatch: pytest.Mon
         read_bytes((FILES / "miyun-2023-scanned-150dpi.pdf").read_bytes(), name="scan.pdf")
     with pytest.raises(ReportReadError, match="rapidocr"):
         read_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, name="scan.png")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2019 format: 本年增/减 in two columns; money with its unit
+# ---------------------------------------------------------------------------------------------
+
+
+def _table2_2019(report: AnnualReport, amount: str) -> str:
+    """Table 二 of the 2019 format with 本年增/减 as two sub-columns 增 and 减."""
+    rows = ['<table border="1">']
+    rows.append("<tr><td colspan='5'>第二十条第（一）项</td></tr>")
+    rows.append(
+        "<tr><td>信息内容</td><td>本年新制作数量</td><td>本年新公开数量</td><td colspan='2'>对外公开总数量</td></tr>"
+    )
+    for key, label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
+        v = report.table2[key]
+        rows.append(
+            f"<tr><td>{label}</td><td>{v['made']}</td><td>{v['published']}</td><td colspan='2'>{v['total_public']}</td></tr>"
+        )
+    blocks = [
+        ("第二十条第（五）项", [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")]),
+        ("第二十条第（六）项", [("punishment", "行政处罚"), ("coercion", "行政强制")]),
+    ]
+    for block, keys in blocks:
+        rows.append(f"<tr><td colspan='5'>{block}</td></tr>")
+        rows.append(
+            "<tr><td rowspan='2'>信息内容</td><td rowspan='2'>上一年项目数量</td>"
+            "<td colspan='2'>本年增/减</td><td rowspan='2'>处理决定数量</td></tr><tr><td>增</td><td>减</td></tr>"
+        )
+        for key, label in keys:
+            v = report.table2[key]
+            change = v["items_change"]
+            up, down = (str(change), "") if change >= 0 else ("", str(-change))
+            rows.append(
+                f"<tr><td>{label}</td><td>{v['items_last_year']}</td><td>{up}</td><td>{down}</td><td>{v['decisions']}</td></tr>"
+            )
+    v = report.table2["fees"]
+    rows.append("<tr><td colspan='5'>第二十条第（八）项</td></tr>")
+    rows.append("<tr><td>信息内容</td><td>上一年项目数量</td><td colspan='3'>本年增/减</td></tr>")
+    rows.append(
+        f"<tr><td>行政事业性收费</td><td>{v['items_last_year']}</td><td colspan='3'>{v['items_change']}</td></tr>"
+    )
+    v = report.table2["procurement"]
+    rows.append("<tr><td colspan='5'>第二十条第（九）项</td></tr>")
+    rows.append("<tr><td>信息内容</td><td colspan='2'>采购项目数量</td><td colspan='2'>采购总金额</td></tr>")
+    rows.append(f"<tr><td>政府集中采购</td><td colspan='2'>{v['projects']}</td><td colspan='2'>{amount}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+@pytest.mark.parametrize(("amount", "factor", "unit_note"), [("", 1, None), ("万元", 1, "万元"), ("元", 10000, "元")])
+def test_2019_increase_and_decrease_columns_and_money_units(amount: str, factor: int, unit_note: str | None) -> None:
+    from gongkai.core.report.writers import render_html
+
+    report = next(r for r in CONSISTENT if r.name == "r08-2019-basic").report
+    page = render_html(report)
+    start = page.index("<table")
+    end = page.index("</table>", start) + len("</table>")
+    printed = report.table2["procurement"]["amount"] * factor
+    got = read_bytes(
+        (page[:start] + _table2_2019(report, f"{printed}{amount}") + page[end:]).encode(), name="2019.html"
+    )
+    assert got.table2 == report.table2
+    assert got.same_numbers(report)
+    assert any("增减之差" in n.message for n in got.notes)
+    unit = [n for n in got.notes if n.row == "procurement" and n.column == "amount"]
+    assert bool(unit) == (unit_note is not None)
+    if unit_note:
+        assert f"“{unit_note}”" in unit[0].message or f"单位{unit_note}" in unit[0].message

@@ -22,6 +22,8 @@ from gongkai.core.report.readers.document import Document
 DEBIAN_PACKAGE = "libreoffice-writer-nogui"
 TIMEOUT_SECONDS = 90
 _PROGRAMS = ("soffice", "libreoffice", "lowriter")
+#: The name of the main stream of a Word or WPS text document in the OLE2 directory (UTF-16).
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 
 def soffice() -> str | None:
@@ -37,6 +39,11 @@ def doc_document(data: bytes, source: str) -> Document:
     """The .docx reading of a .doc/.wps file, converted by LibreOffice."""
     from gongkai.core.report.readers.word import docx_document
 
+    if _WORD_STREAM not in data:
+        raise ReportReadError(
+            "这是旧版 Office 文件（.doc/.xls/.ppt），但其中没有 Word 文档（可能是表格、演示文稿或已损坏），无法读取",
+            source=source,
+        )
     program = soffice()
     if program is None:
         raise ReportReadError(
