@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto  # pytest-xdist: one worker per core
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,ocr]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -70,6 +70,12 @@ def check_report(report: AnnualReport, previous: AnnualReport | None = None) -> 
     findings += check_table4(report)
     if previous is not None:
         findings += check_against_previous(report, previous)
+    from gongkai.core.report.unread import as_unread, blank_because_unread, unread_cells
+
+    unread = unread_cells(report)
+    if previous is not None:
+        unread |= {("previous", *cell) for cell in unread_cells(previous)}
+    findings = [as_unread(f, unread, report.format) for f in findings if not blank_because_unread(f, unread)]
     findings += notes_as_findings(report.notes, report.format)
     return findings
 

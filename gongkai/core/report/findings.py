@@ -25,13 +25,15 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    #: A check that could not be made because a cell it rests on was not read (not the report's fault).
+    UNREAD = "unread"
 
     @property
     def label(self) -> str:
         return SEVERITY_LABELS[self]
 
 
-SEVERITY_LABELS: dict[Severity, str] = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+SEVERITY_LABELS: dict[Severity, str] = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.UNREAD: "未能读取"}
 
 
 class Rule(StrEnum):
@@ -50,6 +52,7 @@ class Rule(StrEnum):
     STRUCT_MISSING_COLUMN = "STRUCT-MISSING-COLUMN"  # a table 三 column blank in every row
     STRUCT_BLANK_CELL = "STRUCT-BLANK-CELL"  # one blank cell in an otherwise filled row
     STRUCT_UNREAD_CELL = "STRUCT-UNREAD-CELL"  # a reader's note: a cell it was unsure of
+    CHECK_UNREAD = "CHECK-UNREAD"  # 未能读取: a check resting on a cell the reader could not read
     # Across reports (gongkai.core.report.crosscheck)
     NARRATIVE = "X-NARRATIVE"  # a number stated in the text ≠ the table cell it names
     NARRATIVE_FEE = "X-NARRATIVE-FEE"  # more 逾期未缴费 applications than 收费通知 sent
@@ -86,6 +89,7 @@ RULE_SEVERITY: dict[Rule, Severity] = {
     Rule.STRUCT_MISSING_COLUMN: Severity.WARNING,
     Rule.STRUCT_BLANK_CELL: Severity.WARNING,
     Rule.STRUCT_UNREAD_CELL: Severity.WARNING,
+    Rule.CHECK_UNREAD: Severity.UNREAD,
     Rule.NARRATIVE: Severity.ERROR,
     Rule.NARRATIVE_FEE: Severity.WARNING,
     Rule.REGION_SUM: Severity.WARNING,

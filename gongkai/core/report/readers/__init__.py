@@ -121,13 +121,15 @@ def sniff(data: bytes, source: str = "") -> SourceKind:
     if b"%PDF-" in head:
         return SourceKind.PDF
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return SourceKind.DOCX
+        return _zip_kind(data)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ReportReadError("这是旧版 Word（.doc）或 WPS 文件，请另存为 .docx 或 PDF 后再读取", source=source or None)
+        return SourceKind.DOC
     if data.startswith(b"{\\rtf"):
         raise ReportReadError("这是 RTF 文件，请另存为 .docx 或 PDF 后再读取", source=source or None)
-    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")):
-        raise ReportReadError("这是图片文件（可能是扫描件），没有文字层，无法读取", source=source or None)
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
+        return SourceKind.IMAGE
+    if data.startswith(b"GIF8"):
+        raise ReportReadError("这是 GIF 图片，无法识别文字；请提供 PDF、PNG 或 JPEG 扫描件", source=source or None)
     start = head.lstrip(b" \t\r\n\xef\xbb\xbf").lower()
     probe = data[:4096].lower()
     if start.startswith(b"{") and b'"schema"' in data[:2000]:
@@ -139,8 +141,45 @@ def sniff(data: bytes, source: str = "") -> SourceKind:
     return SourceKind.TEXT
 
 
+def _zip_kind(data: bytes) -> SourceKind:
+    """A zip package: Word, Excel or OFD by the parts it names (a damaged one is read as Word,
+    whose reader says what is wrong)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = {name.lstrip("/") for name in archive.namelist()[:10_000]}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return SourceKind.DOCX
+    if "word/document.xml" in names:
+        return SourceKind.DOCX
+    if "xl/workbook.xml" in names:
+        return SourceKind.XLSX
+    if "OFD.xml" in names or "ofd.xml" in names:
+        return SourceKind.OFD
+    return SourceKind.DOCX
+
+
 def extract(data: bytes, kind: SourceKind, source: str) -> Document:
-    """The lines and grids of a file of the given kind."""
+    """The lines and grids of a file of the given kind (each reader's libraries imported when
+    first needed)."""
+    if kind is SourceKind.XLSX:
+        from gongkai.core.report.readers.xlsx import xlsx_document
+
+        return xlsx_document(data, source)
+    if kind is SourceKind.OFD:
+        from gongkai.core.report.readers.ofd import ofd_document
+
+        return ofd_document(data, source)
+    if kind is SourceKind.DOC:
+        from gongkai.core.report.readers.doc import doc_document
+
+        return doc_document(data, source)
+    if kind is SourceKind.IMAGE:
+        from gongkai.core.report.readers.ocr import image_document
+
+        return image_document(data, source)
     if kind is SourceKind.PDF:
         return pdf_document(data, source)
     if kind is SourceKind.DOCX:

@@ -24,6 +24,10 @@ class SourceKind(StrEnum):
     HTML = "html"
     JSON = "json"
     TEXT = "text"
+    XLSX = "xlsx"
+    OFD = "ofd"
+    DOC = "doc"  # old Word / WPS (OLE2), converted by LibreOffice
+    IMAGE = "image"  # a scanned page: OCR
 
 
 #: Tables larger than this are not a report's tables (and a hostile colspan cannot blow up memory).
@@ -161,6 +165,7 @@ class Document:
     ``cross_check`` is set when the grids and the lines were extracted independently (PDF ruling
     lines vs the text layer): a cell the two read differently is left blank with a note.
     ``wrapped`` is set when the lines are a page layout (PDF) rather than paragraphs.
+    ``ocr`` marks text recognised from page images (:mod:`.ocr`).
     ``more_grids`` extracts grids that were left out because they are costly (PDF pages holding
     only table 二); the interpreter calls it when the text alone does not settle table 二.
     """
@@ -174,3 +179,5 @@ class Document:
     wrapped: bool = False
     notes: list[str] = field(default_factory=list)
     more_grids: Callable[[], list[Grid]] | None = None
+    #: The text was recognised by OCR: only numbers that pass the report's arithmetic are kept.
+    ocr: bool = False

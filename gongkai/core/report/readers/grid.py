@@ -33,6 +33,7 @@ from gongkai.core.report.readers.labels import (
     t4_group,
 )
 from gongkai.core.report.readers.normalize import Got, Reading, Unsure, looks_numeric, norm, parse_cell, shorten
+from gongkai.core.report.readers.stream import in_column_header
 from gongkai.core.report.readers.tables import TableReading
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
@@ -292,7 +293,8 @@ def _t3_row_key(label: str, state: _T3State, *, has_values: bool) -> str | None:
             state.other_context = True
         state.outcomes = state.outcomes or rows[-1] not in INTAKE_KEYS
         return rows[-1]
-    if any(k == TOTAL_BARE for _, k in events) and state.outcomes:
+    bare = next((at for at, k in events if k == TOTAL_BARE), None)
+    if bare is not None and state.outcomes and not in_column_header(label, bare):
         return TOTAL
     if state.other_context and label.endswith("其他"):
         return OTHER_OTHER
@@ -336,7 +338,7 @@ _FIELD_WORDS = re.compile("|".join(re.escape(p) for phrases in T2_FIELD_PHRASES.
 def fee_in_yuan(header_text: str) -> bool:
     """True when the fee column says its unit is 元, not the format's 万元 (spec §3.4)."""
     text = norm(header_text)
-    return "单位:元" in text and "万元" not in text
+    return ("单位:元" in text or "(元)" in text) and "万元" not in text
 
 
 _TEN_THOUSAND = Decimal(10000)
@@ -347,10 +349,11 @@ def read_table2(grids: Sequence[Grid], fmt: ReportFormat) -> TableReading:
     reading = TableReading(ReportTable.TABLE2)
     rows = {row.key: row for row in table2_rows(fmt)}
     header: list[Span] = []
+    split: dict[int, Span] = {}  # 2019 format: 本年增/减 printed as two columns, 增 (+1) and 减 (−1)
     header_cols = 0
     for grid in grids:
         if grid.n_cols != header_cols:
-            header, header_cols = [], grid.n_cols
+            header, header_cols, split = [], grid.n_cols, {}
         for r in range(grid.n_rows):
             spans = row_spans(grid, r)
             labels = [s for s in spans if s.text.strip() and not looks_numeric(s.text)]
@@ -360,8 +363,12 @@ def read_table2(grids: Sequence[Grid], fmt: ReportFormat) -> TableReading:
             label = norm("".join(s.text for s in labels))
             key = t2_row(label)
             if key is None:
+                fresh = [s for s in labels if r == 0 or grid.keys[r - 1][s.first] != s.key]
+                if header and fresh and all(norm(s.text) in _CHANGE_WORDS for s in fresh):
+                    split = {_CHANGE_WORDS[norm(s.text)]: s for s in fresh}
+                    continue
                 if _FIELD_WORDS.search(label):
-                    header = spans
+                    header, split = spans, {}
                 continue
             if not values:
                 continue
@@ -370,8 +377,40 @@ def read_table2(grids: Sequence[Grid], fmt: ReportFormat) -> TableReading:
                 reading.note(f"“{shorten(labels[-1].text)}”不是{fmt.value}年格式表二的行，未读取")
                 continue
             reading.rows.add(key)
-            _read_t2_row(reading, row, values, _field_columns(header, row) if header else None)
+            columns = _field_columns(header, row) if header else None
+            if columns is not None and "items_change" in columns and len(split) == 2:
+                values = _join_change(reading, row.key, columns["items_change"], split, values)
+            _read_t2_row(reading, row, values, columns)
     return reading
+
+
+_CHANGE_WORDS: dict[str, int] = {"增": 1, "减": -1, "增加": 1, "减少": -1, "本年增": 1, "本年减": -1}
+
+
+def _join_change(reading: TableReading, row: str, head: Span, split: dict[int, Span], values: list[Span]) -> list[Span]:
+    """本年增/减 printed under two sub-columns 增 and 减 (2019 format, spec §4): one value, 增 − 减."""
+    parts: dict[int, Reading] = {}
+    for sign, sub in split.items():
+        if not (head.first <= sub.first and sub.last <= head.last):
+            return values
+        under = [s for s in values if s.first <= sub.last and s.last >= sub.first]
+        parts[sign] = parse_cell(" ".join(s.text for s in under if s.text.strip()))
+    inside = [s for s in values if head.first <= s.first and s.last <= head.last]
+    rest = [s for s in values if s not in inside]
+    if any(isinstance(p, Unsure) for p in parts.values()):
+        text = "?"
+    elif all(isinstance(p, Got) and p.value is None for p in parts.values()):
+        text = ""
+    else:
+        numbers = {sign: p.value if isinstance(p, Got) and isinstance(p.value, int) else 0 for sign, p in parts.items()}
+        change = numbers[1] - numbers[-1]
+        text = str(change)
+        reading.note(
+            f"“本年增/减”分“增”“减”两列印出（增 {numbers[1]}、减 {numbers[-1]}），按增减之差 {change} 读入",
+            row=row,
+            column="items_change",
+        )
+    return sorted([*rest, Span(head.first, head.last, -1 - head.first, text)], key=lambda s: s.first)
 
 
 def _read_t2_row(reading: TableReading, row: Table2Row, values: list[Span], columns: dict[str, Span] | None) -> None:
@@ -405,10 +444,11 @@ def _read_t2_row(reading: TableReading, row: Table2Row, values: list[Span], colu
             f.value_type is ValueType.MONEY
             and isinstance(cell, Got)
             and isinstance(cell.value, Decimal)
+            and cell.note is None
             and fee_in_yuan(columns[f.key].text)
         ):
             cell = Got(cell.value / _TEN_THOUSAND)
-            reading.note(f"收费金额以元为单位印出（{span.text.strip()}元），已换算为万元", row=row.key, column=f.key)
+            reading.note(f"金额以元为单位印出（{span.text.strip()}元），已换算为万元", row=row.key, column=f.key)
         reading.put(row.key, f.key, cell)
 
 

@@ -47,7 +47,9 @@ def html_document(text: str, source: str) -> Document:
     if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
         raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
     hints = [str(v) for v in root.xpath("//meta[translate(@name,'ARTICLETIT','articletit')='articletitle']/@content")]
-    hints.extend("".join(t.itertext()) for t in root.iter("title"))
+    heads = list(root.iter("title", "h1"))  # the page's title, then the article's own heading
+    hints.extend("".join(t.itertext()) for t in heads if t.tag == "title")
+    hints.extend("".join(t.itertext()) for t in heads if t.tag == "h1")
     grids: list[Grid] = []
     lines = _Lines()
     walker = etree.iterwalk(root, events=("start", "end"))

@@ -14,12 +14,13 @@ from collections.abc import Callable, Sequence
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.model import AnnualReport, ReadNote
-from gongkai.core.report.readers import grid, stream
+from gongkai.core.report.readers import grid, joined, stream
 from gongkai.core.report.readers.document import Document
 from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
-from gongkai.core.report.readers.normalize import Got, Unsure, norm
+from gongkai.core.report.readers.normalize import Got, Unsure, norm, shorten
 from gongkai.core.report.readers.regions import headings, regions
-from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, merge
+from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, fill_from, merge
+from gongkai.core.report.readers.verify import keep_what_adds_up
 from gongkai.core.report.taxonomy import ReportTable
 
 _FOOTER = re.compile(
@@ -56,11 +57,9 @@ def interpret(doc: Document) -> AnnualReport:
 
     t3_grid = grid.read_table3(doc.grids)
     t3 = _read(doc, t3_grid, lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
-    if len({row for row, _ in t3.cells}) < _MIN_T3_ROWS:
-        raise ReportReadError(
-            f"未找到{TABLE_TITLES[ReportTable.TABLE3]}，这可能不是政府信息公开工作年度报告", source=doc.source
-        )
-    if doc.cross_check and not t3_grid.found:
+    if spans.t3 and not _settled_t3(t3):
+        t3 = fill_from(t3, joined.read_table3(lines, spans.t3, fmt))
+    if doc.cross_check and not t3_grid.found and t3.found:
         doc.notes.append("PDF 中表三没有可识别的表格线，只按文字层读取，未能与表格交叉核对")
     t2 = _read(
         doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
@@ -72,7 +71,20 @@ def interpret(doc: Document) -> AnnualReport:
             grid.read_table2(doc.grids, fmt),
             lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None,
         )
+    if spans.t2 and not _settled(t2, fmt):
+        t2 = fill_from(t2, joined.read_table2(lines, spans.t2, fmt))
     t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
+    if spans.t4 and (not t4.found or not all(isinstance(v, Got) for v in t4.cells.values())):
+        t4 = fill_from(t4, joined.read_table4(lines, spans.t4))
+    t3_found = len({row for row, _ in t3.cells}) >= _MIN_T3_ROWS
+    if not t3_found and not _any_number(t2) and not _any_number(t4):
+        raise ReportReadError(
+            f"未找到{TABLE_TITLES[ReportTable.TABLE3]}，这可能不是政府信息公开工作年度报告", source=doc.source
+        )
+    if not t3_found:
+        why = "表格在转换中丢失了单元格边界" if spans.t3 else "文件中没有找到它的行标签和数字"
+        t3 = TableReading(ReportTable.TABLE3)
+        t3.note(f"表三未能识别：{why}，表中各格留空；表二、表四照常读取")
 
     agency, year, title_notes = read_title(lines, doc.title_hint, whole)
     report = AnnualReport.empty(fmt, agency=agency, year=year)
@@ -84,6 +96,8 @@ def interpret(doc: Document) -> AnnualReport:
     _fill_table3(report, t3)
     _fill_table4(report, t4)
     report.sections = read_sections(lines, heads, wrapped=doc.wrapped, agency=agency)
+    if doc.ocr:
+        keep_what_adds_up(report)
     return report
 
 
@@ -102,6 +116,16 @@ def _settled(reading: TableReading, fmt: tx.ReportFormat) -> bool:
     """Every cell of table 二 read for sure."""
     cells = reading.cells
     return all(isinstance(cells.get((row.key, f.key)), Got) for row in tx.table2_rows(fmt) for f in row.fields)
+
+
+def _settled_t3(reading: TableReading) -> bool:
+    """Every table 三 row found and read for sure (nothing left for the run-together reader)."""
+    cells = reading.cells
+    return len(reading.rows) >= len(tx.TABLE3_ROWS) - 2 and all(isinstance(v, Got) for v in cells.values())
+
+
+def _any_number(reading: TableReading) -> bool:
+    return any(isinstance(v, Got) and v.value is not None for v in reading.cells.values())
 
 
 def _covers(reading: TableReading) -> bool:
@@ -151,6 +175,9 @@ def _fill_table2(report: AnnualReport, reading: TableReading) -> None:
 
 
 def _fill_table3(report: AnnualReport, reading: TableReading) -> None:
+    if not reading.found:
+        report.notes.extend(reading.notes)
+        return
     column_notes = {n.column for n in reading.notes if n.row is None and n.column is not None}
     sources = {key: key for key in tx.TABLE3_KEYS}
     other_rows = OTHER_ROWS[:-1]
@@ -272,29 +299,54 @@ def _plausible_agency(text: str) -> str | None:
 
 
 def read_title(lines: Sequence[str], hint: str, whole: str) -> tuple[str | None, int | None, list[ReadNote]]:
-    """Agency and year from the title ("XX局2023年政府信息公开工作年度报告", or the agency on
-    the line above "2023年政府信息公开年度报告"); ``None`` for what the title does not say."""
+    """Agency and year from the document's own title ("XX局2023年政府信息公开工作年度报告", or the
+    agency on the line above "2023年政府信息公开年度报告"); ``None`` for what the title does not say.
+
+    The title the file declares (``hint``: a web page's ``<title>``, its article-title meta and
+    ``<h1>``) comes before any line of the body, so a sidebar of links to other agencies' reports
+    is never taken for the title; without one, the first title line of the body (the first
+    heading of a document, the first lines of a PDF). Titles that disagree give a note.
+    """
     body = [line.strip() for line in lines[:400] if line.strip()][:_TITLE_LINES]
     hints = [line.strip() for line in hint.splitlines() if line.strip()]
-    candidates = body + hints
-    for i, line in enumerate(candidates):
-        if len(line) > 120:
-            continue
-        match = _TITLE_AGENCY_FIRST.match(line) or _TITLE_YEAR_FIRST.match(line)
-        if match is None:
-            continue
-        year = int(match.group("year"))
-        agency = _plausible_agency(match.group("agency"))
-        if agency is None and 0 < i < len(body):
-            agency = _plausible_agency(candidates[i - 1])
-        notes: list[ReadNote] = []
-        if agency is not None:
-            full = _qualify(agency, whole)
-            if full != agency:
-                notes.append(ReadNote(f"标题中的机关名称“{agency}”按正文补全为“{full}”"))
-                agency = full
-        return agency, year, notes
-    return None, None, []
+    found = [t for i, line in enumerate(hints) if (t := _title_at(hints, i, None)) is not None]
+    if not found:
+        found = [t for i in range(len(body)) if (t := _title_at(body, i, body)) is not None][:1]
+    if not found:
+        return None, None, []
+    agency, year, line = found[0]
+    notes: list[ReadNote] = []
+    for other_agency, other_year, other_line in found[1:]:
+        if other_year != year or (other_agency and agency and _squash(other_agency) != _squash(agency)):
+            notes.append(
+                ReadNote(f"文件的标题不一致：“{shorten(line, 60)}”与“{shorten(other_line, 60)}”，按前者读取机关和年度")
+            )
+            break
+    if agency is not None:
+        full = _qualify(agency, whole)
+        if full != agency:
+            notes.append(ReadNote(f"标题中的机关名称“{agency}”按正文补全为“{full}”"))
+            agency = full
+    return agency, year, notes
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _title_at(candidates: Sequence[str], i: int, body: Sequence[str] | None) -> tuple[str | None, int, str] | None:
+    """(agency, year, line) when ``candidates[i]`` is a report title; a title without the agency
+    takes it from the line above (body lines only)."""
+    line = candidates[i]
+    if len(line) > 120:
+        return None
+    match = _TITLE_AGENCY_FIRST.match(line) or _TITLE_YEAR_FIRST.match(line)
+    if match is None:
+        return None
+    agency = _plausible_agency(match.group("agency"))
+    if agency is None and body is not None and i > 0:
+        agency = _plausible_agency(candidates[i - 1])
+    return agency, int(match.group("year")), line
 
 
 def _qualify(agency: str, whole: str) -> str:

@@ -99,7 +99,8 @@ Reading = Got | Unsure
 BLANK_MARKS: frozenset[str] = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "−", "无", "空", "/\\"})
 _UNIT = r"(?:件|个|项|条|次)?"
 _INT = re.compile(rf"(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)){_UNIT}")
-_DEC = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:万元|万)?")
+_DEC = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<unit>万元|万|元)?")
+_TEN_THOUSAND = Decimal(10000)
 _SPLIT_DIGITS = re.compile(r"\d+(?:[\s,.]+\d+)+")
 _HAS_DIGIT = re.compile(r"\d")
 _MAX_DIGITS = 15
@@ -137,9 +138,17 @@ def parse_cell(raw: str, value_type: ValueType = ValueType.COUNT) -> Reading:
         if " " in text:
             return Unsure(f"单元格内容“{shorten(text)}”像是被拆开的数字，无法确定")
         try:
-            return Got(Decimal(digits))
+            amount = Decimal(digits)
         except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
             return _unsure_for(text)
+        unit = match.group("unit")
+        if unit == "元":
+            return Got(
+                amount / _TEN_THOUSAND, f"印的是“{shorten(text)}”（单位元），已换算为 {amount / _TEN_THOUSAND} 万元"
+            )
+        if unit:
+            return Got(amount, f"印有单位“{unit}”（{shorten(text)}），按万元读入")
+        return Got(amount)
     match = _INT.fullmatch(compact)
     if match is None:
         if re.fullmatch(r"\d+\.\d+", compact):

@@ -67,12 +67,13 @@ def pdf_document(data: bytes, source: str) -> Document:
     """Text lines of every page and grids of the ruled tables on the pages that hold tables."""
     texts = _page_texts(data, source)
     visible = sum(len(_VISIBLE.findall(t)) for t in texts)
-    if visible < 20:
-        raise ReportReadError("PDF 没有文字层（可能是扫描件），无法读取", source=source)
-    if len(_CJK.findall("".join(texts))) < 10:
-        raise ReportReadError(
-            "PDF 的文字层中没有可识别的汉字（可能是扫描件，或字体缺少 Unicode 映射），无法读取", source=source
-        )
+    if visible < 20 or len(_CJK.findall("".join(texts))) < 10:
+        from gongkai.core.report.readers import ocr
+
+        if not ocr.available():
+            why = "PDF 没有文字层" if visible < 20 else "PDF 的文字层中没有可识别的汉字（或字体缺少 Unicode 映射）"
+            raise ReportReadError(f"{why}，可能是扫描件。{ocr.MISSING}", source=source)
+        return ocr.pdf_pages_document(data, source, len(texts))
     pages = [i for i, text in enumerate(texts) if _holds(text, _TABLE_WORDS)][:MAX_TABLE_PAGES]
     table2_pages = [i for i, text in enumerate(texts) if i not in pages and _holds(text, _TABLE2_WORDS)]
     table2_pages = table2_pages[:MAX_TABLE_PAGES]

@@ -60,7 +60,7 @@ def regions(lines: Sequence[str], found: Sequence[Heading]) -> Regions:
     normed = [norm(line) if len(line) < 400 and _REGION_WORDS.search(line) else "" for line in lines]
     first_new = next((i for i, text in enumerate(normed) if _new_row_line(text)), None)
     if first_new is None:
-        return Regions(None, None, None)
+        return _without_table3(lines, found)
     before = [h for h in found if h.line <= first_new]
     t3_heads = [h.line for h in before if h.key == "table3"]
     t3_start = t3_heads[-1] if t3_heads else max([h.line + 1 for h in before] + [first_new - 40, 0])
@@ -78,3 +78,16 @@ def regions(lines: Sequence[str], found: Sequence[Heading]) -> Regions:
         article = next((i for i in range(t3_start) if "第二十条" in normed[i]), None)
         t2 = (article, t3_start) if article is not None else None
     return Regions(t2, (t3_start, t3_end), t4)
+
+
+def _without_table3(lines: Sequence[str], found: Sequence[Heading]) -> Regions:
+    """Tables 二 and 四 by their headings when table 三 is not in the text (a partial read)."""
+
+    def span(key: str) -> tuple[int, int] | None:
+        at = next((i for i, h in enumerate(found) if h.key == key), None)
+        if at is None:
+            return None
+        end = found[at + 1].line if at + 1 < len(found) else len(lines)
+        return found[at].line, max(end, found[at].line + 1)
+
+    return Regions(span("table2"), None, span("table4"))

@@ -374,7 +374,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
                 if len(before) >= 2:  # perhaps the numbers of this row, printed above its label
                     events.append(RunEvent(before, parts[index - 1].line))
             if key == TOTAL_BARE:
-                if not outcomes:
+                if not outcomes or in_column_header(part.text, offset):
                     continue
                 key = TOTAL
             if key in seen and not key.startswith(GROUP_PREFIX):
@@ -424,6 +424,16 @@ def read_table3(lines: Sequence[str], span: tuple[int, int]) -> TableReading:
     if orphans and not scrambled:
         reading.note(f"文字中有 {orphans} 组数字无法对应到表三的行")
     return reading
+
+
+_COLUMN_HEADER_WORDS = ("自然人", "法人或其他组织", "申请人情况", "商业企业", "科研机构", "法律服务机构")
+
+
+def in_column_header(text: str, offset: int) -> bool:
+    """True when the word at ``offset`` stands among table 三's column headers (a header repeated
+    on a new page): "总计" there is the column, never row （七）总计."""
+    window = text[max(0, offset - 24) : offset + 30]
+    return any(word in window for word in _COLUMN_HEADER_WORDS)
 
 
 #: How the rows of table 三 that hold numbers are numbered: "一、" "二、" "四、", "（一）" "（二）"

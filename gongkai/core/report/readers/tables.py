@@ -76,3 +76,39 @@ def merge(primary: TableReading, secondary: TableReading, *, cross_check: bool) 
     if not primary.found:
         out.notes.extend(secondary.notes)
     return out
+
+
+def fill_from(primary: TableReading, extra: TableReading) -> TableReading:
+    """``primary`` with the cells it did not read for sure taken from ``extra`` where ``extra``
+    read them for sure (the run-together reader fills what the grids and the token stream left).
+
+    The notes of ``primary`` about a row or cell ``extra`` then read for sure are dropped.
+    """
+    if not extra.found:
+        return primary
+    out = TableReading(primary.table, cells=dict(primary.cells), rows=set(primary.rows), notes=[])
+    filled: set[CellKey] = set()
+    for key, cell in extra.cells.items():
+        before = out.cells.get(key)
+        if isinstance(before, Got):
+            continue
+        if isinstance(cell, Got) or before is None:
+            out.cells[key] = cell
+            if isinstance(cell, Got):
+                filled.add(key)
+        out.rows.add(key[0])
+    extra_rows = {row for row, _ in extra.cells}
+    complete = all(isinstance(v, Got) for v in out.cells.values())
+    for note in primary.notes:
+        if note.row is None and note.column is None and complete:
+            continue
+        if note.row is not None and note.column is None and note.row in extra_rows:
+            continue
+        if note.row is not None and note.column is not None and (note.row, note.column) in filled:
+            continue
+        out.notes.append(note)
+    if filled:
+        out.notes.extend(extra.notes)
+    else:
+        out.notes.extend(n for n in extra.notes if n.row is not None)
+    return out

@@ -6,7 +6,7 @@ import codecs
 import re
 
 from gongkai.core.errors import ReportReadError
-from gongkai.core.report.readers.document import Document, SourceKind
+from gongkai.core.report.readers.document import MAX_GRID_COLS, MAX_GRID_ROWS, Document, Grid, GridBuilder, SourceKind
 
 #: A report is well under a million characters; more is not a report (and would only be slow).
 MAX_TEXT_CHARS = 5_000_000
@@ -55,6 +55,55 @@ def looks_wrapped(lines: list[str]) -> bool:
 
 
 def text_document(text: str, source: str) -> Document:
-    """The lines of a text file as they are: the interpreter reads tab- and space-separated cells."""
-    lines = text.splitlines()
-    return Document(source=source, kind=SourceKind.TEXT, lines=lines, wrapped=looks_wrapped(lines))
+    """The lines of a text file: the interpreter reads tab- and space-separated cells.
+
+    Markdown (a PDF or Word file converted by a common converter) is read too: a pipe table
+    (``| 本年新收… | 412 | 2 | … |``, its header over several pipe rows) becomes a grid and its rows
+    tab-separated lines; heading marks (``#``) and emphasis (``**``) are dropped.
+    """
+    raw = text.splitlines()
+    if not any(_PIPE_ROW.match(line) for line in raw[:5000]):
+        return Document(source=source, kind=SourceKind.TEXT, lines=raw, wrapped=looks_wrapped(raw))
+    lines: list[str] = []
+    grids: list[Grid] = []
+    block: list[list[str]] = []
+    for line in raw:
+        if _PIPE_ROW.match(line):
+            if _PIPE_RULE.match(line):
+                continue
+            cells = _pipe_cells(line)
+            block.append(cells)
+            lines.append("\t".join(cells))
+            continue
+        _close_block(block, grids)
+        lines.append(_MARKUP.sub("", _HEADING_MARK.sub("", line)))
+    _close_block(block, grids)
+    return Document(source=source, kind=SourceKind.TEXT, lines=lines, grids=grids, wrapped=looks_wrapped(lines))
+
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
+_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MARKUP = re.compile(r"\*\*|__|<br\s*/?>", re.IGNORECASE)
+
+
+def _pipe_cells(line: str) -> list[str]:
+    body = line.strip()[1:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    return [_MARKUP.sub(" ", cell.replace("\\|", "|")).strip() for cell in cells][:MAX_GRID_COLS]
+
+
+def _close_block(block: list[list[str]], grids: list[Grid]) -> None:
+    """A run of pipe rows as a grid (rows padded to the widest; each cell its own)."""
+    if not block:
+        return
+    width = max(len(row) for row in block)
+    builder = GridBuilder()
+    for row in block[:MAX_GRID_ROWS]:
+        builder.new_row()
+        for cell in row + [""] * (width - len(row)):
+            builder.add(cell)
+    grid = builder.build()
+    if grid is not None and grid.n_cols >= 2:
+        grids.append(grid)
+    block.clear()
