@@ -80,3 +80,12 @@ def _sms_in_memory(settings):  # type: ignore[no-untyped-def]
     sms.outbox.clear()
     yield
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the portal's cached pages are keyed by public
+    versions, which a test's rolled-back transaction resets (in production they only grow)."""
+    from django.core.cache import cache
+
+    cache.clear()

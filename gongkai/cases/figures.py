@@ -10,8 +10,11 @@ One aggregate query per table (conditional aggregation), whatever the number of 
   31 December and not concluded by then; 总计 = the sum (V5).
 
 Each query groups by applicant type and outcome (table 四: kind and result) with four (two)
-conditional counts: cheaper to build than one count per outcome, and the same query grouped by
-agency too gives a supervisor's roll-up (:func:`table3_by_agency`, :func:`table4_by_agency`).
+conditional counts of ``agency_id``: a column of the covering index (``case_report_idx``,
+``review_report_idx``), so PostgreSQL answers from the index alone (an index-only scan after
+VACUUM); counting ``id``, which is not in the index, sends every row to the table (the counts
+are equal: agency_id is never NULL). Cheaper to build than one count per outcome, and the same
+query grouped by agency too gives a supervisor's roll-up (:func:`table3_by_agency`, :func:`table4_by_agency`).
 The annual report (``gongkai.reports.compute``) and the desk's year figures both use it.
 """
 
@@ -70,10 +73,10 @@ def table3_rows(year: int, cases: QuerySet[Case], *group: str) -> QuerySet[Case,
         .values(*group, "applicant_type", "outcome")
         .annotate(
             **{
-                _NEW: Count("id", filter=Q(received_on__gte=first)),
-                _CARRIED_OVER: Count("id", filter=Q(received_on__lt=first)),
-                _CLOSED: Count("id", filter=Q(closed_on__lte=last)),
-                _CARRIED_FORWARD: Count("id", filter=Q(closed_on__isnull=True) | Q(closed_on__gt=last)),
+                _NEW: Count("agency_id", filter=Q(received_on__gte=first)),
+                _CARRIED_OVER: Count("agency_id", filter=Q(received_on__lt=first)),
+                _CLOSED: Count("agency_id", filter=Q(closed_on__lte=last)),
+                _CARRIED_FORWARD: Count("agency_id", filter=Q(closed_on__isnull=True) | Q(closed_on__gt=last)),
             }
         )
     )
@@ -142,8 +145,8 @@ def table4_rows(year: int, reviews: QuerySet[Review], *group: str) -> QuerySet[R
         .values(*group, "kind", "result")
         .annotate(
             **{
-                _CONCLUDED: Count("id", filter=Q(concluded_on__lte=last)),
-                _PENDING: Count("id", filter=Q(concluded_on__isnull=True) | Q(concluded_on__gt=last)),
+                _CONCLUDED: Count("agency_id", filter=Q(concluded_on__lte=last)),
+                _PENDING: Count("agency_id", filter=Q(concluded_on__isnull=True) | Q(concluded_on__gt=last)),
             }
         )
     )

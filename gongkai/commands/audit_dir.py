@@ -14,13 +14,17 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.commands._args import write_output
 from gongkai.commands.parse import try_read
 from gongkai.core.errors import GongkaiError
-from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, children_by_name, squash
-from gongkai.core.report.findings import Severity, Verdict, count_errors
+
+if TYPE_CHECKING:
+    from gongkai.core.report.crosscheck import Entry, EntryResult
+    from gongkai.core.report.findings import Verdict
+
+# The cross-checks are imported by the functions that run them: `gongkai --help` stays light.
 
 EXIT_CONSISTENT = 0
 EXIT_INCONSISTENT = 1
@@ -71,6 +75,9 @@ def list_files(directory: Path, pattern: str = "*") -> list[Path]:
 def handle(args: argparse.Namespace) -> int:
     if args.xlsx is not None and args.xlsx.is_dir():  # before the long read, not after it
         raise AuditDirError(f"{args.xlsx}: 无法写入：这是一个目录，请给出 .xlsx 文件名")
+    from gongkai.core.report.crosscheck import Entry, audit_reports, children_by_name
+    from gongkai.core.report.findings import Verdict
+
     files = list_files(args.directory, args.glob)
     if not files:
         raise AuditDirError(f"{args.directory}: 没有找到文件")
@@ -113,6 +120,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def ordered(entries: Sequence[Entry]) -> list[Entry]:
     """By agency name, then year; reports without an agency or year last."""
+    from gongkai.core.report.crosscheck import squash
+
     return sorted(
         entries,
         key=lambda e: (
@@ -126,6 +135,8 @@ def ordered(entries: Sequence[Entry]) -> list[Entry]:
 
 
 def tally(results: Sequence[EntryResult], unreadable: int) -> dict[Verdict, int]:
+    from gongkai.core.report.findings import Verdict
+
     counts = dict.fromkeys(Verdict, 0)
     for result in results:
         counts[result.verdict] += 1
@@ -135,6 +146,8 @@ def tally(results: Sequence[EntryResult], unreadable: int) -> dict[Verdict, int]
 
 def summary_line(counts: dict[Verdict, int]) -> str:
     """ "N 份报告：一致 a，有错误 b，有警告 c，无法读取 d"."""
+    from gongkai.core.report.findings import Verdict
+
     total = sum(counts.values())
     parts = "，".join(f"{v.label} {counts[v]}" for v in Verdict)
     return f"{total} 份报告：{parts}"
@@ -142,6 +155,8 @@ def summary_line(counts: dict[Verdict, int]) -> str:
 
 def file_text(result: EntryResult) -> str:
     """The file's heading line, then one finding per line, errors first."""
+    from gongkai.core.report.findings import Severity, count_errors
+
     report = result.entry.report
     who = "，".join(x for x in (report.agency, f"{report.year}年" if report.year else None) if x)
     errors, warnings = count_errors(result.findings)
@@ -160,6 +175,7 @@ def file_text(result: EntryResult) -> str:
 
 
 def file_rows(results: Sequence[EntryResult], unreadable: Sequence[tuple[Path, str]]) -> list[Any]:
+    from gongkai.core.report.findings import Verdict, count_errors
     from gongkai.supervision.xlsx import FileRow
 
     rows = []
@@ -187,6 +203,8 @@ def file_rows(results: Sequence[EntryResult], unreadable: Sequence[tuple[Path, s
 
 
 def _json(result: EntryResult) -> dict[str, Any]:
+    from gongkai.core.report.findings import count_errors
+
     report = result.entry.report
     errors, warnings = count_errors(result.findings)
     return {

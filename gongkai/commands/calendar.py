@@ -16,23 +16,17 @@ import argparse
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from typing import TYPE_CHECKING, Any
 
 from gongkai.commands._args import year as year_arg
-from gongkai.core.calendar import (
-    CalendarYear,
-    EntryKind,
-    WorkingCalendar,
-    default_calendar,
-    load_calendar_file,
-    package_years,
-)
 from gongkai.core.errors import CalendarDataError
 from gongkai.djangosetup import setup_django
-from gongkai.workcalendar.describe import describe_year
+
+if TYPE_CHECKING:
+    from gongkai.core.calendar import CalendarYear, WorkingCalendar
+
+# Django and the calendar data are imported by the handlers: `gongkai --help` and the commands
+# that never touch a calendar do not pay for them (gongkai/cli.py).
 
 
 def _note(exc: BaseException) -> None:
@@ -46,6 +40,9 @@ def database_years() -> list[CalendarYear]:
     configured or not reachable they work on the built-in data, with a note on stderr. Any
     other error is a fault and is raised.
     """
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
     try:
         setup_django()
         from gongkai.workcalendar.loader import extra_years  # imports models: only after set-up
@@ -58,6 +55,8 @@ def database_years() -> list[CalendarYear]:
 
 def cli_calendar(files: Iterable[str] = ()) -> WorkingCalendar:
     """The calendar of a command: built-in data, database years, then ``--calendar`` files."""
+    from gongkai.core.calendar import default_calendar, load_calendar_file
+
     loaded = [load_calendar_file(f) for f in files]
     return default_calendar([*database_years(), *loaded])
 
@@ -78,6 +77,8 @@ def add_calendar_option(parser: argparse.ArgumentParser) -> None:
 
 
 def show(args: argparse.Namespace) -> int:
+    from gongkai.workcalendar.describe import describe_year
+
     cal = cli_calendar(args.calendar)
     print("\n".join(describe_year(cal, args.year)))
     return 0
@@ -90,6 +91,8 @@ def show(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """Validate data files; every file is checked, errors go to stderr, exit 2 if any failed."""
+    from gongkai.core.calendar import EntryKind, load_calendar_file, package_years
+
     built_in = {y.year for y in package_years()}
     failed = 0
     for path in args.files:
@@ -125,6 +128,7 @@ def load(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from gongkai.cases.due_dates import load_calendar_year  # imports models: only after set-up
+    from gongkai.core.calendar import load_calendar_file
 
     failed = 0
     for name in args.files:

@@ -14,13 +14,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.commands.parse import read_file, try_read
-from gongkai.core.report.checks import check_report, has_errors
-from gongkai.core.report.crosscheck import check_narrative
-from gongkai.core.report.findings import Finding, Severity
-from gongkai.core.report.model import AnnualReport
+
+if TYPE_CHECKING:
+    from gongkai.core.report.findings import Finding
+    from gongkai.core.report.model import AnnualReport
+
+# The checks are imported by the handler: `gongkai --help` stays light (gongkai/cli.py).
 
 EXIT_CONSISTENT = 0
 EXIT_INCONSISTENT = 1
@@ -48,6 +50,9 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from gongkai.core.report.checks import check_report, has_errors
+    from gongkai.core.report.crosscheck import check_narrative
+
     files: Sequence[Path] = args.files
     unreadable = False
     previous: AnnualReport | None = None
@@ -79,6 +84,9 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _result(path: Path, report: AnnualReport, findings: list[Finding], previous: Path | None) -> dict[str, Any]:
+    from gongkai.core.report.findings import Severity
+
+
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     return {
         "file": str(path),
@@ -95,6 +103,8 @@ def _result(path: Path, report: AnnualReport, findings: list[Finding], previous:
 
 def _text(path: Path, report: AnnualReport, findings: list[Finding]) -> str:
     """The file's heading line, then one finding per line, errors first."""
+    from gongkai.core.report.findings import Severity
+
     who = "，".join(str(x) for x in (report.agency, f"{report.year}年" if report.year else None) if x)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.commands._args import iso_date
 from gongkai.commands.calendar import add_calendar_option, cli_calendar
-from gongkai.core.deadlines import ClockEvent, Consultation, CorrectionReceived, Extension, compute_deadline
+
+if TYPE_CHECKING:
+    from gongkai.core.deadlines import ClockEvent
 
 
 def _range(text: str) -> tuple[date, date]:
@@ -24,6 +26,8 @@ def _range(text: str) -> tuple[date, date]:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from gongkai.core.deadlines import Consultation, CorrectionReceived, Extension, compute_deadline
+
     calendar = cli_calendar(args.calendar)
     events: list[ClockEvent] = []
     if args.corrected is not None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gongkai.core.fees import compute_fee
-
 
 def handle(args: argparse.Namespace) -> int:
+    from gongkai.core.fees import compute_fee  # the core's fee tables: only when computing
+
     breakdown = compute_fee(pieces=args.pieces, earlier=args.earlier, pages=args.pages)
     print(f"{breakdown.total} 元")
     print("\n".join(breakdown.describe()))

@@ -11,30 +11,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.core.errors import GongkaiError, ReportReadError
-from gongkai.core.report.csvform import to_csv
-from gongkai.core.report.model import AnnualReport, Cell, Table2Value
-from gongkai.core.report.taxonomy import (
-    COLUMN_LABELS,
-    FORMAT_LABELS,
-    OUTCOME_GROUPS,
-    OUTCOME_ROWS,
-    REVIEW_RESULT_LABELS,
-    TABLE4_GROUPS,
-    TABLE4_TOTAL_KEY,
-    TABLE4_TOTAL_LABEL,
-    TOTAL_COLUMN,
-    ReportTable,
-    ReviewResult,
-    Table3Key,
-    table2_rows,
-    table3_row_label,
-    table4_group_label,
-)
+
+if TYPE_CHECKING:
+    from gongkai.core.report.model import AnnualReport, Cell, Table2Value
+
+# The readers, the report model and the CSV writer are imported when a file is read or written:
+# `gongkai --help` (which imports every command module) stays light (gongkai/cli.py).
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
@@ -70,6 +56,8 @@ def handle(args: argparse.Namespace) -> int:
             print(json.dumps(objects, ensure_ascii=False, indent=2))
     elif args.csv:
         if read:
+            from gongkai.core.report.csvform import to_csv
+
             sys.stdout.write(to_csv((str(path), report) for path, report in read))
     elif read:
         print("\n\n".join(summary(report, str(path)) for path, report in read))
@@ -111,6 +99,24 @@ def summary(report: AnnualReport, file: str) -> str:
     Table 三 shows its 总计 column, the outcome groups summed over their sub-rows. A blank cell is
     shown as 空白, not 0.
     """
+    from gongkai.core.report.taxonomy import (
+        COLUMN_LABELS,
+        FORMAT_LABELS,
+        OUTCOME_GROUPS,
+        OUTCOME_ROWS,
+        REVIEW_RESULT_LABELS,
+        TABLE4_GROUPS,
+        TABLE4_TOTAL_KEY,
+        TABLE4_TOTAL_LABEL,
+        TOTAL_COLUMN,
+        ReportTable,
+        ReviewResult,
+        Table3Key,
+        table2_rows,
+        table3_row_label,
+        table4_group_label,
+    )
+
     fmt = report.format
     lines = [
         f"文件：{file}",
@@ -158,6 +164,8 @@ def summary(report: AnnualReport, file: str) -> str:
 
 
 def _show(value: Table2Value) -> str:
+    from decimal import Decimal
+
     if value is None:
         return "空白"
     if isinstance(value, Decimal):

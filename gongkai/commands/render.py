@@ -11,11 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.commands._args import os_reason, write_output
 from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
-from gongkai.core.report.model import AnnualReport
+
+if TYPE_CHECKING:
+    from gongkai.core.report.model import AnnualReport
 
 STDIO = "-"
 
@@ -93,6 +95,7 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
 
 def _load(name: str) -> AnnualReport:
     """Read and parse the JSON; errors name the file."""
+    from gongkai.core.report.model import AnnualReport
     from gongkai.core.report.readers import MAX_BYTES, read_at_most, read_stream_at_most
 
     try:

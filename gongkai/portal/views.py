@@ -24,6 +24,7 @@ from gongkai import clock
 from gongkai.agencies.models import Agency
 from gongkai.core.errors import GongkaiError
 from gongkai.portal import applicant, ratelimit, seams
+from gongkai.portal.caching import agency_by_code, agency_of_item, cached_page, whole_portal
 from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
 from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
@@ -69,12 +70,14 @@ def _public_items() -> Any:
     return Item.objects.published()
 
 
+@cached_page(whole_portal)
 def index(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.active().order_by("path")
     latest = _public_items().select_related("agency").order_by("-published_on", "-id")[:10]
     return render(request, "portal/index.html", {"agencies": agencies, "latest": latest, "nav": "home"})
 
 
+@cached_page(agency_by_code)
 def agency_home(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     tree = catalogue_tree(agency, with_counts=True)
@@ -105,6 +108,7 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@cached_page(agency_by_code)
 def catalogue(request: HttpRequest, code: str, category: int | None = None) -> HttpResponse:
     agency = _agency(code)
     tree = catalogue_tree(agency, with_counts=True)
@@ -132,6 +136,7 @@ def catalogue(request: HttpRequest, code: str, category: int | None = None) -> H
     )
 
 
+@cached_page(agency_of_item)
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         _public_items()

@@ -32,6 +32,9 @@ class PublicationsConfig(AppConfig):
         from gongkai.web.panels import register_panels
 
         register_panels(panels)
+        from gongkai.publications import public_cache
+
+        public_cache.connect()
         connection_created.connect(_on_connection_created, dispatch_uid="gongkai.publications.sqlite_functions")
         # Connections opened before this app was ready (rare) get the function too.
         for connection in connections.all(initialized_only=True):

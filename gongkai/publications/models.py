@@ -538,3 +538,27 @@ class DisclosureSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{SuggestionDecision(self.decision).label} {self.decided_at:%Y-%m-%d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the portal shows, versioned for its caches
+# ---------------------------------------------------------------------------------------------
+
+
+class PublicVersion(models.Model):
+    """A counter per scope (``all``, ``agency:<id>``) bumped whenever what the portal shows there
+    changes, in the same transaction as the change (``gongkai.publications.public_cache``).
+
+    In the database, not in the cache: every process (gunicorn workers, the command line) sees a
+    bump at once, whatever the cache backend (a per-process LocMem included).
+    """
+
+    scope = models.CharField("范围", max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "门户内容版本"
+        verbose_name_plural = "门户内容版本"
+
+    def __str__(self) -> str:
+        return f"{self.scope} v{self.version}"

@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from gongkai.publications.models import Article20Figures, Category, FigureSource, Item, RegisterDocument, RegisterKind
+from gongkai.publications.public_cache import category_counts
 from gongkai.publications.text import fts_query, normalize, query_bigrams
 
 if TYPE_CHECKING:
@@ -277,14 +278,9 @@ def catalogue_tree(agency: Agency, *, with_counts: bool = False) -> CatalogueTre
             roots.append(node)
     tree = CatalogueTree(roots, nodes)
     if with_counts:
-        # By the category index (covering), not the agency's rows.
-        counts = dict(
-            Item.objects.published()
-            .filter(category_id__in=list(nodes))
-            .values_list("category_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        # Cached under the agency's public version: bumped when an item is published, withdrawn
+        # or moved (gongkai.publications.public_cache).
+        counts = category_counts(agency.pk, list(nodes))
 
         def total(node: CategoryNode) -> int:
             node.count = counts.get(node.id, 0) + sum(total(c) for c in node.children)

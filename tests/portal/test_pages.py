@@ -192,7 +192,9 @@ def test_list_pages_use_a_constant_number_of_queries(
         reverse("portal:search") + "?q=通知",
         reverse("portal:agency", args=[tree.street_a.code]),
     ):
-        with django_assert_max_num_queries(8):
+        # A first (uncached) request: the page's own queries and the public versions of its
+        # cache keys (gongkai.portal.caching); a cached one is far fewer (test_public_cache.py).
+        with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
 
 

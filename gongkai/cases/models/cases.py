@@ -134,8 +134,8 @@ class Case(models.Model):
     """One 政府信息公开申请 and how it was handled."""
 
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name="受理机关", on_delete=models.PROTECT, related_name="cases", db_index=True
-    )
+        "agencies.Agency", verbose_name="受理机关", on_delete=models.PROTECT, related_name="cases", db_index=False
+    )  # every agency-scoped query is served by an index that starts with agency (Meta.indexes)
     number = models.CharField("案件编号", max_length=80)
     year = models.PositiveSmallIntegerField("编号年份")
     sequence = models.PositiveIntegerField("编号序号")
@@ -165,7 +165,7 @@ class Case(models.Model):
     )
 
     # Applicant (条例 art 29 ¶2(一))
-    applicant_type = models.CharField("申请人类型", max_length=32, choices=ApplicantTypeChoices.choices, db_index=True)
+    applicant_type = models.CharField("申请人类型", max_length=32, choices=ApplicantTypeChoices.choices)
     applicant_name = models.CharField("申请人姓名／名称", max_length=200)
     id_type = models.CharField(
         "身份证明类型", max_length=32, choices=IdentityDocument.choices, default=IdentityDocument.RESIDENT_ID
@@ -175,7 +175,6 @@ class Case(models.Model):
         "申请人识别码",
         max_length=120,
         blank=True,
-        db_index=True,
         help_text="规范化的证件号码（或名称＋电话），用于识别同一申请人（重复申请、按月计件）",
     )
     phone = models.CharField("联系电话", max_length=40, blank=True)
@@ -200,13 +199,13 @@ class Case(models.Model):
     )
 
     # Receipt (条例 art 31)
-    channel = models.CharField("提交方式", max_length=16, choices=CaseChannel.choices, db_index=True)
+    channel = models.CharField("提交方式", max_length=16, choices=CaseChannel.choices)
     submitted_at = models.DateTimeField("提交时间")
     client_ip = models.GenericIPAddressField("提交地址", null=True, blank=True)
-    received_on = models.DateField("收到申请之日", null=True, blank=True, db_index=True)
+    received_on = models.DateField("收到申请之日", null=True, blank=True)
 
     # Handling
-    status = models.CharField("状态", max_length=32, choices=CaseStatus.choices, db_index=True)
+    status = models.CharField("状态", max_length=32, choices=CaseStatus.choices)
     # NULL, not "": "no outcome yet" must be distinct for the closed ⇔ outcome constraint.
     outcome = models.CharField(  # noqa: DJ001
         "办理结果",
@@ -214,14 +213,13 @@ class Case(models.Model):
         choices=CaseOutcome.choices,
         null=True,
         blank=True,
-        db_index=True,
     )
-    closed_on = models.DateField("办结日期", null=True, blank=True, db_index=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
     closing_note = models.TextField("答复说明", blank=True)
     answered_on_the_spot = models.BooleanField("当场答复", default=False)
 
     # The clock (computed by gongkai.core.deadlines, stored so that lists need no calendar)
-    due_on = models.DateField("答复期限", null=True, blank=True, db_index=True)
+    due_on = models.DateField("答复期限", null=True, blank=True)
     due_is_provisional = models.BooleanField("答复期限为暂定", default=False)
     due_note = models.CharField("期限说明", max_length=200, blank=True)
 
@@ -238,7 +236,7 @@ class Case(models.Model):
     delayed_due_on = models.DateField("延迟答复期限", null=True, blank=True)
     delay_reason = models.TextField("延迟答复理由", blank=True)
 
-    tracking_code = models.CharField("查询码", max_length=20, unique=True, default=new_tracking_code, editable=False)
+    tracking_code = models.CharField("查询码", max_length=20, default=new_tracking_code, editable=False)
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
@@ -249,18 +247,36 @@ class Case(models.Model):
         verbose_name = "依申请公开案件"
         verbose_name_plural = "依申请公开案件"
         ordering = ["-year", "-sequence"]
+        # Each index is here for a query that uses it (issue 19 review; bench/report_compute.py shows
+        # the plans). No single-column index on a column that only ever appears after agency_id:
+        # the agency-first indexes below serve those, and every index slows each write.
+        # The foreign keys department, assigned_to and registered_by keep Django's own index: the
+        # clerk's scope (department_id = … OR registered_by_id = …, CaseQuerySet.visible_to), an
+        # officer's own cases (panels: assigned_to = …), and the PROTECT check when a user or a
+        # department is deleted.
         indexes = [
+            # The desk: an agency's running cases by due date (selectors.due_soon, open_counts).
             models.Index(fields=["agency", "status", "due_on"], name="case_desk_idx"),
-            models.Index(fields=["agency", "received_on"], name="case_received_idx"),
+            # Every agency's open cases: the reminder run (reminders.collect: running, due_on ≤ T+2)
+            # and the calendar reload (due_dates.recompute_due_dates: all open cases).
+            models.Index(fields=["status", "due_on"], name="case_open_due_idx"),
+            # Closed cases of an agency since a day (publications.suggestions.candidate_cases).
             models.Index(fields=["agency", "closed_on"], name="case_closed_idx"),
-            # Covers the annual report's table 三 aggregate (and the supervisors' roll-up) without
-            # touching the table: bench/report_compute.py, 1M cases: roll-up 2.0 s -> 0.4 s on SQLite.
+            # Covers table 三 (cases.figures.table3_rows) and the supervisors' roll-up: an index-only
+            # scan on PostgreSQL after VACUUM, counting agency_id (in the index), not id. Its prefix
+            # (agency, received_on) serves the ledger's and the report's received-in-a-period reads.
             models.Index(
                 fields=["agency", "received_on", "closed_on", "applicant_type", "outcome"], name="case_report_idx"
             ),
+            # One applicant's applications to an agency: repeats (selectors 重复申请) and the monthly
+            # piece count of the fee (按件计收).
             models.Index(fields=["agency", "applicant_key", "received_on"], name="case_applicant_idx"),
         ]
         constraints = [
+            # The applicant's lookup by 查询码 (CaseQuerySet.by_tracking_code): equality only, so a
+            # constraint (one index) rather than unique=True (which adds a LIKE index on PostgreSQL).
+            models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
+            # The case list's order (-year, -sequence) within an agency, and numbering.
             models.UniqueConstraint(fields=["agency", "year", "sequence"], name="case_sequence_unique"),
             models.UniqueConstraint(fields=["agency", "number"], name="case_number_unique"),
             models.CheckConstraint(condition=Q(status__in=enum_values(Status)), name="case_status_valid"),

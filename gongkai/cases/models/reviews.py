@@ -80,6 +80,10 @@ class Review(models.Model):
         verbose_name = "行政复议／行政诉讼"
         verbose_name_plural = "行政复议／行政诉讼"
         ordering = ["-filed_on", "-id"]
+        indexes = [
+            # Covers table 四 (cases.figures.table4_rows) and its roll-up: an index-only scan.
+            models.Index(fields=["agency", "filed_on", "concluded_on", "kind", "result"], name="review_report_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(result=ReviewResult.PENDING) & Q(concluded_on__isnull=True))

@@ -20,12 +20,13 @@ from typing import BinaryIO
 from gongkai.core.errors import ReportFormatError, ReportReadError
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers.document import Document, SourceKind
-from gongkai.core.report.readers.html import html_document
 from gongkai.core.report.readers.interpret import interpret
-from gongkai.core.report.readers.pdf import MAX_PAGES, pdf_document
 from gongkai.core.report.readers.text import decode, text_document
-from gongkai.core.report.readers.word import docx_document
 from gongkai.core.report.taxonomy import SCHEMA
+
+# The PDF, Word and web-page readers are imported by :func:`extract` when a file of their kind is
+# read: pdfplumber/pypdfium2, python-docx and lxml cost ~90 ms of start-up that a text parse,
+# ``gongkai --help`` or a web process that never reads a report should not pay (issue 19).
 
 __all__ = [
     "INTERNAL_ERROR",
@@ -181,13 +182,28 @@ def extract(data: bytes, kind: SourceKind, source: str) -> Document:
 
         return image_document(data, source)
     if kind is SourceKind.PDF:
+        from gongkai.core.report.readers.pdf import pdf_document
+
         return pdf_document(data, source)
     if kind is SourceKind.DOCX:
+        from gongkai.core.report.readers.word import docx_document
+
         return docx_document(data, source)
     if kind is SourceKind.HTML:
+        from gongkai.core.report.readers.html import html_document
+
         # Markup, scripts and inline images are most of a page: its text is capped after parsing.
         return html_document(decode(data, source, limit=MAX_BYTES), source)
     return text_document(decode(data, source), source)
+
+
+def __getattr__(name: str) -> int:
+    """``MAX_PAGES`` (the PDF reader's page limit), read from the PDF module when asked for."""
+    if name == "MAX_PAGES":
+        from gongkai.core.report.readers import pdf
+
+        return pdf.MAX_PAGES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _from_json(data: bytes, source: str) -> AnnualReport:

@@ -1,0 +1,86 @@
+"""Versions of what the portal shows, and the catalogue counts cached under them (issue 19).
+
+Every change the public can see bumps a counter (:class:`~gongkai.publications.models.PublicVersion`)
+in the same transaction: the agency's (``agency:<id>``) and the whole portal's (``all``). A cache
+key carries the versions it depends on, so a bump makes the old entries unreachable (they expire):
+nothing is deleted, and a cache shared by processes (Redis, issue 16) or private to each
+(LocMem, the default) is equally correct. The counters are bumped by signal receivers on the
+models the portal reads (items, categories, attachments, guides, agencies; the portal adds the
+annual reports), so no write path can forget them; a bulk ``update()`` must call :func:`bump`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.db.models.signals import post_delete, post_save
+
+from gongkai.publications.models import Attachment, Category, Guide, Item, PublicVersion
+
+ALL = "all"
+#: How long a cached entry lives at most, whatever the versions say (a safety net).
+TIMEOUT = 600
+
+
+def agency_scope(agency_id: int) -> str:
+    return f"agency:{agency_id}"
+
+
+def bump(agency_ids: Iterable[int | None] = ()) -> None:
+    """The portal's content changed for these agencies, and so for the whole portal (its home
+    lists the latest items of every agency, its search finds them)."""
+    scopes = [ALL, *sorted({agency_scope(a) for a in agency_ids if a is not None})]
+    for scope in scopes:
+        if PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1):
+            continue
+        try:
+            with transaction.atomic():
+                PublicVersion.objects.create(scope=scope, version=2)
+        except IntegrityError:  # created meanwhile by another transaction
+            PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1)
+
+
+def versions(agency_id: int | None = None) -> str:
+    """The version of the whole portal (``agency_id`` None) or of one agency's pages: the part of a
+    cache key that a bump changes (one query by primary key)."""
+    scope = ALL if agency_id is None else agency_scope(agency_id)
+    found = PublicVersion.objects.filter(scope=scope).values_list("version", flat=True).first()
+    return f"{scope}={found or 1}"
+
+
+def category_counts(agency_id: int, category_ids: list[int]) -> dict[int, int]:
+    """Published items per category of the agency, cached under the agency's version.
+
+    Counting 100,000 items by category takes ~10 ms on every catalogue page; the count changes
+    only when an item is published, withdrawn or moved, each of which bumps the version.
+    """
+    key = f"gk:catcounts:{agency_id}:{versions(agency_id)}"
+    counts: dict[int, int] | None = cache.get(key)
+    if counts is None:
+        counts = dict(
+            Item.objects.published()
+            .filter(category_id__in=category_ids)
+            .values_list("category_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        cache.set(key, counts, TIMEOUT)
+    return counts
+
+
+def _bump_for(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    agency_id = instance.item.agency_id if isinstance(instance, Attachment) else instance.agency_id
+    bump([agency_id])
+
+
+def connect() -> None:
+    """Bump on every save and delete of what the portal shows (PublicationsConfig.ready)."""
+    for model in (Item, Category, Guide, Attachment):
+        for signal in (post_save, post_delete):
+            signal.connect(_bump_for, sender=model, dispatch_uid=f"gongkai.public_cache.{model.__name__}.{signal}")
