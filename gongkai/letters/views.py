@@ -31,7 +31,6 @@ from gongkai.core.ledger import HEADER_LABELS
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import ServiceState
 from gongkai.jobs.models import Job, JobStatus
-from gongkai.letters.context import LetterFacts
 from gongkai.letters.approval_views import draft_preview, drafts_of_case, issues_at_once, policy_rows
 from gongkai.letters.approvals import create_draft
 from gongkai.letters.deliveries import confirm_receipt, letters_with_service, record_delivery, state_of
