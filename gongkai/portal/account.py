@@ -13,8 +13,10 @@ sign-out. Sign-in and sign-out are audited (the contact masked).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django import forms
@@ -33,6 +35,8 @@ from gongkai.portal.applicant import TRACKED_KEY, too_many
 from gongkai.portal.forms import AccessibleForm, phone_digits
 from gongkai.web.client import client_ip
 
+logger = logging.getLogger(__name__)
+
 ACCOUNT_KEY = "portal_account"
 IDLE_SECONDS = 30 * 60  # signed out after 30 minutes without use …
 MAX_SECONDS = 8 * 3600  # … and after 8 hours in all
@@ -41,7 +45,9 @@ WRONG_CODE = "验证码不正确或已过期，请核对后重试；多次输错
 EXPIRED = "登录已超时，请重新登录。"
 
 
-class AccountAudit:
+class AccountAudit(StrEnum):
+    """Audit action codes of the applicant account."""
+
     SIGNED_IN = "portal.account_signed_in"
     SIGNED_OUT = "portal.account_signed_out"
 
@@ -197,9 +203,7 @@ def account_login(request: HttpRequest) -> HttpResponse:
     try:
         issue_sign_in_code(contact, now=clock.now())
     except Exception:  # never a different answer (nor a 500); the failure is in the message log
-        import logging
-
-        logging.getLogger(__name__).exception("登录验证码发送失败")
+        logger.exception("登录验证码发送失败")
     return _login_page(request, form=CodeForm(initial={"contact": contact}), notice=SAME_ANSWER, step=2)
 
 

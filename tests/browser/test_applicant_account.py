@@ -62,7 +62,7 @@ def test_sign_in_list_open_and_sign_out(  # type: ignore[no-untyped-def]
     page.screenshot(path=str(screenshots / f"account-list-{mode}.png"), full_page=True)
     page.get_by_role("link", name=mine_b.number, exact=True).click()
     assert "办理进度" in page.locator("h1").inner_text() and mine_b.number in page.locator("main").inner_text()
-    page.get_by_role("link", name="我的申请").click()
+    page.locator("#back-to-account").click()
     page.get_by_role("button", name="退出登录").click()
     assert page.url.endswith(reverse("portal:account_login"))
     page.goto(base + reverse("portal:track_case"))

@@ -191,3 +191,28 @@ def test_case_page_and_tracking_page_show_the_due_date_and_why(tree: Tree, lette
     assert "自您收到收费通知之日（2026年3月9日）起20个工作日内缴费，即2026年4月7日前" in text
     page = officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "2026-04-07" in page and "申请人 2026-03-09 收到" in page
+
+
+def test_a_lapse_records_whether_the_notice_was_served(tree: Tree, letter_settings: LetterSettings) -> None:
+    """逾期不补正 is decided on the 补正期限 from receipt; the record says when that receipt was."""
+    case, letter = _correction_letter(tree)
+    record_delivery(
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 4),
+        received_on=D(2026, 3, 4),
+        today=D(2026, 3, 4),
+    )
+    case.refresh_from_db()
+    assert case.correction_reply_by == D(2026, 3, 18)
+    from gongkai.cases.errors import CaseInputError
+
+    with pytest.raises(CaseInputError, match="尚未届满"):
+        services.lapse_correction(actor=tree.officer_a, case=case, today=D(2026, 3, 18))  # the provisional 3-17 is past
+    case = services.lapse_correction(actor=tree.officer_a, case=case, today=D(2026, 3, 19))
+    assert case.events.get(kind="correction_overdue").payload["申请人收到补正告知之日"] == "2026-03-04"
+    fee_case, _ = _fee_letter(tree)
+    fee_case = services.lapse_fee(actor=tree.officer_a, case=fee_case, today=D(2026, 4, 3))
+    payload = fee_case.events.get(kind="fee_overdue").payload
+    assert payload["申请人收到收费通知之日"] == "未登记送达（期限按发出之日暂计）"

@@ -117,7 +117,7 @@ def test_open_a_case_without_the_second_factor_but_never_someone_elses(client: C
     opened = client.get(reverse("portal:account_case", args=[people["mine_b"].pk]))
     assert opened.status_code == 302 and opened["Location"] == reverse("portal:track_case")
     page = client.get(reverse("portal:track_case")).content.decode()
-    assert people["mine_b"].number in page and "办理进度" in page
+    assert people["mine_b"].number in page and "办理进度" in page and 'id="back-to-account"' in page
     assert client.get(reverse("portal:account_case", args=[people["other"].pk])).status_code == 404
     assert client.session.get("portal_tracked_case") == people["mine_b"].pk  # unchanged by the refusal
 

@@ -154,7 +154,10 @@ def lapse_correction(*, actor: User, case: Case, today: dt.date, note: str = "",
         note=note,
         recompute=False,
         changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": today},
-        payload={"补正期限": locked.correction_reply_by},
+        payload={
+            "补正期限": locked.correction_reply_by,
+            "申请人收到补正告知之日": locked.correction_served_on or "未登记送达（期限按告知日暂计）",
+        },
     )
 
 
@@ -540,5 +543,9 @@ def lapse_fee(*, actor: User, case: Case, today: dt.date, note: str = "", versio
         note=note,
         recompute=False,
         changes={"status": step.status.value, "outcome": step.outcome.value, "closed_on": today},
-        payload={"缴费期限": notice.payment_due_on, "金额": notice.amount},
+        payload={
+            "缴费期限": notice.payment_due_on,
+            "金额": notice.amount,
+            "申请人收到收费通知之日": notice.served_on or "未登记送达（期限按发出之日暂计）",
+        },
     )
