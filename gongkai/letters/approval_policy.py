@@ -71,11 +71,13 @@ def _staff_of_case(user: Any, case: Case) -> bool:
     return user is not None and can_write(user, case.agency) and user_may_read_case(user, case)
 
 
-def _department_head(user: Any, case: Case) -> bool:
+def _department_head(user: Any, case: Case, drafter_department: int | None = None) -> bool:
+    """A 科室负责人 of the case's department (else of the drafter's), or of all departments."""
     offices = Approver.objects.filter(user=user, office=ApproverOffice.DEPARTMENT_HEAD)
-    if case.department_id is None:
+    department = case.department_id or drafter_department
+    if department is None:
         return offices.exists()
-    return offices.filter(department__isnull=True).exists() or offices.filter(department_id=case.department_id).exists()
+    return offices.filter(Q(department__isnull=True) | Q(department_id=department)).exists()
 
 
 def _legal_reviewer(user: Any, agency: Agency) -> bool:
@@ -87,13 +89,13 @@ def _legal_reviewer(user: Any, agency: Agency) -> bool:
     return bool(user.role == Role.LEADER)
 
 
-def may_sign(user: Any, rule: ChainRule, case: Case) -> bool:
+def may_sign(user: Any, rule: ChainRule, case: Case, drafter_department: int | None = None) -> bool:
     """Whether ``user`` may 签发 a letter of ``case`` under ``rule``."""
     if not _staff_of_case(user, case):
         return False
     if rule.signer is Signer.DRAFTER or user.role == Role.LEADER:
         return True
-    return rule.signer is Signer.DEPARTMENT_HEAD and _department_head(user, case)
+    return rule.signer is Signer.DEPARTMENT_HEAD and _department_head(user, case, drafter_department)
 
 
 def may_act(user: Any, draft: LetterDraft, case: Case | None = None) -> bool:
@@ -105,11 +107,11 @@ def may_act(user: Any, draft: LetterDraft, case: Case | None = None) -> bool:
     if not _staff_of_case(user, case):
         return False
     if status is DraftStatus.SIGN_OFF:
-        return may_sign(user, draft.rule, case)
+        return may_sign(user, draft.rule, case, draft.drafted_by.department_id)
     if user.pk == draft.drafted_by_id:
         return False  # nobody reviews their own draft
     if status is DraftStatus.REVIEW:
-        return bool(user.role == Role.LEADER) or _department_head(user, case)
+        return bool(user.role == Role.LEADER) or _department_head(user, case, draft.drafted_by.department_id)
     return _legal_reviewer(user, case.agency)
 
 
@@ -177,7 +179,7 @@ def check_direct_issue(*, actor: User, case: Case, kind: LetterType, today: dt.d
     if _being_signed(case, kind):
         return
     rule = rule_for(case.agency, kind, today)
-    if rule.direct and may_sign(actor, rule, case):
+    if rule.direct and may_sign(actor, rule, case, actor.department_id):
         return
     raise _refusal(rule, f"案件 {case.number} 的“{subject_of(kind).label}”")
 

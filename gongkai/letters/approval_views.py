@@ -43,7 +43,11 @@ def issues_at_once(user: Any, case: Case, kind: LetterType) -> bool:
     """Whether the letters page issues ``kind`` at once (no step before 签发, ``user`` may sign,
     and an answer's case already closed) rather than drafting it for approval."""
     rule = rule_for(case.agency, kind, clock.today())
-    return rule.direct and may_sign(user, rule, case) and (kind.outcome is None or case.closed_on is not None)
+    return (
+        rule.direct
+        and may_sign(user, rule, case, user.department_id)
+        and (kind.outcome is None or case.closed_on is not None)
+    )
 
 
 def draft_preview(user: Any, case: Case, kind: LetterType, facts: Any, today: dt.date) -> str:

@@ -106,13 +106,15 @@ def generate_letter(
     case = Case.objects.select_related("agency", "agency__parent").get(pk=case.pk)
     require_writer(actor, case)
     check_writable(case, "出具文书")  # e.g. the archive's year lock
-    check_direct_issue(actor=actor, case=case, kind=kind, today=today)
     return make_letter(actor=actor, case=case, kind=kind, today=today, facts=facts)
 
 
 def make_letter(*, actor: User, case: Case, kind: LetterType, today: dt.date, facts: LetterFacts | None) -> Letter:
-    """Number, store and audit a letter already cleared to go out (by :func:`generate_letter`'s gate
-    or by the 签发 of its draft, ``letters.approvals.sign``); call inside their transaction."""
+    """Number, store and audit a letter: the one place a 发文字号 is taken. Only what the 签批 gate
+    clears goes out — at once where the agency's rule has no step before 签发 and ``actor`` may
+    sign, else only inside the 签发 of its draft (``letters.approvals.act``); call inside the
+    caller's transaction."""
+    check_direct_issue(actor=actor, case=case, kind=kind, today=today)
     check_writable(case, "出具文书")  # e.g. the archive's year lock
     agency = case.agency
     settings = settings_for(agency)

@@ -376,3 +376,31 @@ if ON_POSTGRESQL:
         assert (len(winners), len(losers)) == (1, 1), results
         assert Letter.objects.count() == 1 and _letter_numbers(tree.street_a) == 1
         assert Case.objects.get(pk=case.pk).events.filter(kind="answer").count() == 1
+
+
+def test_granted_signed_by_the_drafters_department_head(tree: Tree, letter_settings: LetterSettings) -> None:
+    from gongkai.agencies.models import Department
+
+    office = Department.objects.create(agency=tree.street_a, name="办公室")
+    other = Department.objects.create(agency=tree.street_a, name="城管科")
+    ChainRuleSetting.objects.create(
+        agency=tree.street_a,
+        subject=Subject.GRANTED.value,
+        signer=Signer.DEPARTMENT_HEAD.value,
+        effective_from=dt.date(2026, 1, 1),
+    )
+    drafter = UserFactory(username="drafter_office", agency=tree.street_a, role=Role.OFFICER, department=office)
+    own_head = UserFactory(username="head_office", agency=tree.street_a, role=Role.OFFICER, department=office)
+    other_head = UserFactory(username="head_city", agency=tree.street_a, role=Role.OFFICER, department=other)
+    Approver.objects.create(user=own_head, office=ApproverOffice.DEPARTMENT_HEAD, department=office)
+    Approver.objects.create(user=other_head, office=ApproverOffice.DEPARTMENT_HEAD, department=other)
+    case = InProgressCase(actor=drafter)
+    with pytest.raises(ApprovalRequired, match="科室负责人签发"):
+        services.close_case(actor=drafter, case=case, outcome=Outcome.GRANTED, today=TODAY)
+    facts = LetterFacts(access_method="随本答复书提供")
+    draft = create_draft(actor=drafter, case=case, kind=LetterType.ANSWER_GRANTED, facts=facts, today=TODAY)
+    assert draft.status == DraftStatus.SIGN_OFF
+    with pytest.raises(PermissionDenied):  # the head of another department
+        act(actor=other_head, draft=draft, event=DraftEvent.SIGN, today=TODAY)
+    draft = act(actor=own_head, draft=draft, event=DraftEvent.SIGN, today=TODAY)
+    assert draft.letter is not None and Case.objects.get(pk=case.pk).outcome == Outcome.GRANTED
