@@ -149,7 +149,7 @@ def test_actions_offered_follow_the_transition_table(tree, client: Client, on_da
     on_day(case.received_on)
     client.force_login(tree.officer_a)
     slugs = [a.slug for a, _ in client.get(reverse("cases:detail", args=[case.pk])).context["actions"]]
-    assert slugs == ["start", "spot", "request_correction", "close", "withdraw", "assign"]
+    assert slugs == ["start", "spot", "request_correction", "close", "withdraw", "transfer", "assign"]
     consulting = ConsultingCase(actor=tree.officer_a)
     slugs = [a.slug for a, _ in client.get(reverse("cases:detail", args=[consulting.pk])).context["actions"]]
     assert slugs == ["consultation_reply", "withdraw", "assign"]

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
@@ -76,6 +77,9 @@ def test_issuing_a_link_voids_the_old_password_and_earlier_links(tree: Tree, man
     assert not tree.officer_a.has_usable_password()
     second = staff.issue_password_link(actor=manager, user=tree.officer_a)
     assert first != second
+    tree.officer_a.refresh_from_db()
+    assert not default_token_generator.check_token(tree.officer_a, first[1])
+    assert default_token_generator.check_token(tree.officer_a, second[1])
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.SUPERVISOR, "superuser"])
@@ -163,7 +167,11 @@ def test_last_manager_cannot_deactivate_or_demote_themselves(tree: Tree, manager
 
 def test_deactivated_user_cannot_log_in_and_reactivation_is_audited(tree: Tree, managers: tuple[User, User]) -> None:
     manager, _ = managers
+    session = Client()
+    session.force_login(tree.clerk_a)
+    assert session.get(reverse("backoffice:home")).status_code == 200
     staff.set_user_active(actor=manager, user=tree.clerk_a, active=False, reason="调离")
+    assert session.get(reverse("backoffice:home")).status_code == 302  # the open session ends
     login = Client().post(reverse("login"), {"username": "clerk_a", "password": "test-password-123"})
     html = login.content.decode()
     assert (
