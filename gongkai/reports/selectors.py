@@ -16,9 +16,9 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.core.deadlines import Channel
+from gongkai.core.report.crosscheck.narrative import FeeTotals
 from gongkai.core.report.due_dates import STATUTORY_BODIES, ReportingBody, ReportLateness, lateness
 from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
-from gongkai.core.report.crosscheck.narrative import FeeTotals
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.taxonomy import TOTAL_COLUMN, Table3Key
 from gongkai.reports.compute import compute_table3

@@ -445,7 +445,7 @@ def check_fee_records(report: AnnualReport, fees: FeeTotals | None) -> list[Find
     if fees is None:
         return []
     findings: list[Finding] = []
-    for section, text in report.sections.items():
+    for text in report.sections.values():
         for sentence in _sentences(text):
             plain = sentence.translate(_FULLWIDTH_DIGITS)
             match = _FEE_SENTENCE.search(plain)
