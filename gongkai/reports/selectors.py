@@ -16,6 +16,7 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.cases.models import Case, FeeNotice
 from gongkai.core.deadlines import Channel
+from gongkai.core.report.crosscheck.narrative import FeeTotals
 from gongkai.core.report.due_dates import STATUTORY_BODIES, ReportingBody, ReportLateness, lateness
 from gongkai.core.report.lifecycle import LOCKED_STATUSES, ReportStatus
 from gongkai.core.report.model import AnnualReport
@@ -121,9 +122,7 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         .values_list("channel")
         .annotate(n=Count("id"))
     )
-    fees = FeeNotice.objects.filter(case__agency=agency, notified_on__gte=first, notified_on__lte=last).aggregate(
-        n=Count("id"), amount=Sum("amount"), collected=Sum("amount_collected")
-    )
+    fees = _fees(agency, year)
     staff = User.objects.filter(agency=agency, role=Role.OFFICER, is_active=True).count()
     trainings, work = _work_facts(agency, year)
     return ReportFacts(
@@ -136,13 +135,26 @@ def report_facts(agency: Agency, year: int) -> ReportFacts:
         closed=table3[Table3Key.TOTAL][TOTAL_COLUMN] or 0,
         carried_forward=table3[Table3Key.CARRIED_FORWARD][TOTAL_COLUMN] or 0,
         by_channel=tuple((c.label, channels[c.value]) for c in Channel if channels.get(c.value)),
-        fee_notices=fees["n"] or 0,
-        fee_amount=Decimal(fees["amount"] or 0),
-        fee_collected=Decimal(fees["collected"] or 0),
+        fee_notices=fees.notices,
+        fee_amount=fees.amount,
+        fee_collected=fees.collected,
         staff=staff or None,
         trainings=trainings,
         work=work,
     )
+
+
+def _fees(agency: Agency, year: int) -> FeeTotals:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    fees = FeeNotice.objects.filter(case__agency=agency, notified_on__gte=first, notified_on__lte=last).aggregate(
+        n=Count("id"), amount=Sum("amount"), collected=Sum("amount_collected")
+    )
+    return FeeTotals(fees["n"] or 0, Decimal(fees["amount"] or 0), Decimal(fees["collected"] or 0))
+
+
+def fee_totals(agency: Agency, year: int) -> FeeTotals:
+    """The fee notices of the year as the records hold them (国办函〔2020〕109号)."""
+    return _fees(agency, year)
 
 
 def _day(on: dt.date) -> str:

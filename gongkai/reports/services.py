@@ -33,7 +33,7 @@ from gongkai.reports.compute import compute_report
 from gongkai.reports.errors import SignOffRefused
 from gongkai.reports.models import DOCUMENT_FORMATS, AnnualReportRecord, ReportLocked
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, first_draft, placeholders_left
-from gongkai.reports.selectors import previous_year_report, report_facts
+from gongkai.reports.selectors import fee_totals, previous_year_report, report_facts
 from gongkai.reports.staging import StagedDocument, after_commit, discard_staged, move_into_place, stage_document
 from gongkai.reports.table2 import published_items
 
@@ -277,8 +277,13 @@ def contradictions_of(record: AnnualReportRecord, report: AnnualReport | None = 
     """Numbers of the draft's narrative its tables (or the records' count of items published) do
     not hold (条例 art 50; ``core.report.crosscheck.narrative_contradictions``)."""
     report = report or build_report(record)
-    published = published_items(record.agency, record.year) if record.is_open else None
-    return narrative_contradictions(report, published_items=published)
+    if not record.is_open:
+        return narrative_contradictions(report)
+    return narrative_contradictions(
+        report,
+        published_items=published_items(record.agency, record.year),
+        fees=fee_totals(record.agency, record.year),
+    )
 
 
 def unexplained_contradictions(record: AnnualReportRecord, contradictions: list[Finding]) -> list[Finding]:

@@ -40,3 +40,35 @@ def test_overview_per_agency(tree: Any, signed: Any) -> None:
     assert district.lateness.due == D(2024, 3, 31) and district.lateness.timeliness is ReportTimeliness.OVERDUE
     # An officer sees only their own agency.
     assert [r.agency for r in overview_for(tree.officer_a, 2023, today=D(2024, 4, 2))] == [tree.street_a]
+
+
+@pytest.mark.django_db
+def test_a_township_s_own_due_date_is_used_and_shown(tree: Any, client: Any) -> None:
+    """A 街道's date is whatever its supervising government sets; art 49 fixes the others."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    tree.street_b.report_due = "2-28"
+    tree.street_b.full_clean()
+    tree.street_b.save()
+    tree.district.report_due = "6-30"  # ignored: 县级以上地方人民政府 report by 31 March (art 49)
+    tree.district.save()
+    rows = {r.agency.name: r for r in overview_for(tree.supervisor, 2023, today=D(2024, 2, 10))}
+    b, a, district = rows["测试区乙街道办事处"], rows["测试区甲街道办事处"], rows["测试区人民政府"]
+    assert (b.lateness.due, b.lateness.timeliness, b.due_basis) == (
+        D(2024, 2, 28),
+        ReportTimeliness.NOT_DUE,
+        "上级政府规定",
+    )
+    assert (a.lateness.due, a.lateness.timeliness, a.due_basis) == (
+        D(2024, 1, 31),
+        ReportTimeliness.OVERDUE,
+        "默认（未设置）",
+    )
+    assert (district.lateness.due, district.due_basis) == (D(2024, 3, 31), "条例第四十九条")
+    client.force_login(tree.supervisor)
+    page = client.get(reverse("reports:overview") + "?year=2023").content.decode()
+    assert "2024年2月28日" in page and "上级政府规定" in page
+    tree.street_b.report_due = "2-30"
+    with pytest.raises(ValidationError, match="月-日"):
+        tree.street_b.full_clean()

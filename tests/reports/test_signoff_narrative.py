@@ -55,6 +55,8 @@ def test_the_service_refuses_naming_the_sentence_and_the_cell(tree: Any, submitt
     text = " ".join(refused.value.reasons)
     assert SENTENCE in text and CELL in text and "一、本年新收政府信息公开申请数量" in text
     assert "主动公开信息 325 条" in text and "本系统记录本年主动公开 0 条" in text  # the records' count
+    assert "正文称发出收费通知 2 件，本系统记录本年发出收费通知 0 件" in text  # fee notices and amounts
+    assert "正文称收费总金额 38280 元" in text
     assert {f.rule.value for f in refused.value.findings} == {"X-NARRATIVE"}
     _unchanged(submitted)
 

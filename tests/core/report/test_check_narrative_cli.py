@@ -8,12 +8,14 @@ sentence and the cell named. The same rules ``audit-dir`` and the sign-off use
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from gongkai.cli import main
-from gongkai.core.report.crosscheck import check_narrative
+from gongkai.core.report.crosscheck import check_narrative, narrative_contradictions
+from gongkai.core.report.crosscheck.narrative import FeeTotals, check_fee_records
 from gongkai.core.report.findings import Rule, Severity
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.writers import render_text
@@ -64,3 +66,23 @@ def test_severities_of_the_narrative_rules() -> None:
     assert Rule.NARRATIVE_FEE.severity is Severity.WARNING  # a notice may date from the year before
     [finding] = check_narrative(_report(new=5, carried_over=0, text="本年新收申请6件。"))
     assert finding.is_error and finding.quote == "本年新收申请6件"
+
+
+FEES = "依据国务院办公厅《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），发出收费通知2件，总金额38280元，实际收取的总金额0元。"
+
+
+@pytest.mark.parametrize(
+    ("notices", "amount", "collected", "rows"),
+    [
+        (2, "38280", "0", []),
+        (0, "0", "0", ["fee_notices", "fee_amount"]),
+        (2, "38280.5", "100", ["fee_amount", "fee_collected"]),
+    ],
+)
+def test_fee_sentence_against_the_records(notices: int, amount: str, collected: str, rows: list[str]) -> None:
+    report = _report(new=1, carried_over=0, text="")
+    report.sections = {"other": FEES}
+    findings = check_fee_records(report, FeeTotals(notices, Decimal(amount), Decimal(collected)))
+    assert [f.row for f in findings] == rows
+    assert all(f.is_error and f.quote and "正文与记录不符" in f.message for f in findings)
+    assert narrative_contradictions(report) == []  # without the records nothing is compared

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from gongkai.core.report.checks import describe_place, table3_row, table4_field_label
@@ -422,10 +423,76 @@ def check_published_items(report: AnnualReport, published_items: int | None) -> 
     return findings
 
 
-def narrative_contradictions(report: AnnualReport, *, published_items: int | None = None) -> list[Finding]:
-    """Every number of the narrative that its tables (or the records' count of items published)
-    contradict: :func:`check_narrative` + :func:`check_published_items` (条例 art 50)."""
-    return [*check_narrative(report), *check_published_items(report, published_items)]
+@dataclass(frozen=True, slots=True)
+class FeeTotals:
+    """The year's fee notices as the records hold them: count, amount notified, amount collected."""
+
+    notices: int
+    amount: Decimal
+    collected: Decimal
+
+
+_FEE_SENTENCE = re.compile(
+    r"收费通知书?\s*(?P<n>\d+)\s*件[，,、]?\s*(?:总金额|金额共?计?|共计)\s*(?P<amount>[\d,]+(?:\.\d+)?)\s*元"
+    r"(?:[，,、]?\s*实际收取的?(?:总金额)?\s*(?P<collected>[\d,]+(?:\.\d+)?)\s*元)?"
+)
+
+
+def check_fee_records(report: AnnualReport, fees: FeeTotals | None) -> list[Finding]:
+    """ "发出收费通知 N 件，总金额 X 元，实际收取的总金额 Y 元" against the fee notices recorded in the
+    year (《政府信息公开信息处理费管理办法》, 国办函〔2020〕109号; 条例 art 50). Only a draft is
+    checked: table 三 has no cell for amounts."""
+    if fees is None:
+        return []
+    findings: list[Finding] = []
+    for text in report.sections.values():
+        for sentence in _sentences(text):
+            plain = sentence.translate(_FULLWIDTH_DIGITS)
+            match = _FEE_SENTENCE.search(plain)
+            if match is None:
+                continue
+            stated = {
+                "fee_notices": (Decimal(match.group("n")), Decimal(fees.notices), "发出收费通知", "件"),
+                "fee_amount": (_money(match.group("amount")), fees.amount, "收费总金额", "元"),
+                "fee_collected": (_money(match.group("collected")), fees.collected, "实际收取金额", "元"),
+            }
+            for row, (said, recorded, label, unit) in stated.items():
+                if said is None or said == recorded:
+                    continue
+                message = (
+                    f"正文与记录不符：正文称{label} {_plain(said)} {unit}，本系统记录本年{label} {_plain(recorded)} {unit}。"
+                    f"原文：“{_quote(sentence)}”"
+                )
+                findings.append(
+                    Finding(Rule.NARRATIVE, Rule.NARRATIVE.severity, message, None, row, None, said, recorded, sentence)
+                )
+    return findings
+
+
+def _money(raw: str | None) -> Decimal | None:
+    if raw is None:
+        return None
+    try:
+        return Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _plain(value: Decimal) -> str:
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def narrative_contradictions(
+    report: AnnualReport, *, published_items: int | None = None, fees: FeeTotals | None = None
+) -> list[Finding]:
+    """Every number of the narrative that its tables (or the records: items published, fee notices
+    and amounts) contradict: :func:`check_narrative` + :func:`check_published_items` +
+    :func:`check_fee_records` (条例 art 50)."""
+    return [
+        *check_narrative(report),
+        *check_published_items(report, published_items),
+        *check_fee_records(report, fees),
+    ]
 
 
 def finding_key(finding: Finding) -> str:
