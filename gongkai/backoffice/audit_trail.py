@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.agencies.models import Agency, Department
+from gongkai.apiclients.services import ApiClientAudit
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction
 from gongkai.cases.choices import CaseNote
@@ -121,6 +122,10 @@ ACTION_LABELS: dict[str, str] = {
     SupervisionAction.BATCH_UPLOADED: "上传待审查年度报告",
     SupervisionAction.BATCH_CHECKED: "审查年度报告",
     CalendarAudit.YEAR_LOADED: "载入工作日历",
+    ApiClientAudit.CREATED: "新建接口客户端",
+    ApiClientAudit.REVOKED: "吊销接口客户端",
+    ApiClientAudit.WEBHOOK_SET: "设置接口回调地址",
+    ApiClientAudit.DELIVERY_REPLAYED: "重新投递接口回调",
 }
 
 #: Keys of ``changes`` that are no model field of the row's object.
