@@ -35,7 +35,7 @@ IDENTITY_ROLES = frozenset({Role.OFFICER, Role.LEADER})
 CONTACT_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.CLERK})
 #: Roles that create and revoke their own agency's API clients (docs/api.md); a system
 #: administrator manages every agency's.
-API_CLIENT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
+API_CLIENT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.MANAGER})
 
 
 class User(AbstractUser):

@@ -8,14 +8,10 @@ administrator, or None for the command line (``gongkai api-client``), which runs
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import re
-import socket
 from enum import StrEnum
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
@@ -23,6 +19,8 @@ from gongkai.accounts.models import API_CLIENT_MANAGER_ROLES
 from gongkai.apiclients import tokens
 from gongkai.apiclients.errors import ApiClientError
 from gongkai.apiclients.models import ApiClient, WebhookDelivery
+from gongkai.apiclients.safety import check_webhook_url
+from gongkai.apiclients.webhooks import deliver_soon
 from gongkai.audit.services import record
 from gongkai.core.api_scopes import DeliveryState, Scope
 
@@ -131,37 +129,6 @@ def revoke_client(*, actor: User | None, client: ApiClient, now: dt.datetime) ->
     return locked
 
 
-def _public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return ip.is_global and not ip.is_multicast
-
-
-def check_webhook_url(url: str) -> None:
-    """An http(s) URL whose host resolves to public addresses only (SSRF: docs/api.md).
-
-    ``WEBHOOK_ALLOW_PRIVATE`` (tests, an intranet deployment) also admits loopback and private
-    addresses; link-local (169.254.0.0/16: cloud metadata) and multicast are refused always.
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ApiClientError("回调地址：须为 http:// 或 https:// 开头的完整地址")
-    if parts.username or parts.password:
-        raise ApiClientError("回调地址：不得包含用户名或密码")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError, UnicodeError):
-        raise ApiClientError(f"回调地址：无法解析主机“{parts.hostname}”") from None
-    allow_private = bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE", False))
-    for info in infos:
-        address = str(info[4][0]).split("%")[0]
-        ip = ipaddress.ip_address(address)
-        if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
-            raise ApiClientError(f"回调地址：主机“{parts.hostname}”指向不允许的地址 {address}")
-        if not _public_address(address) and not allow_private:
-            raise ApiClientError(f"回调地址：主机“{parts.hostname}”指向内网或本机地址 {address}，不允许")
-
-
 @transaction.atomic
 def set_webhook(*, actor: User | None, client: ApiClient, url: str, new_secret: bool = False) -> str | None:
     """Set (or clear, with an empty ``url``) the webhook; returns a new secret to show once, if any.
@@ -206,7 +173,5 @@ def replay_delivery(*, actor: User | None, delivery: WebhookDelivery, now: dt.da
         target=delivery.client,
         changes={"delivery": delivery.pk, "event": delivery.event},
     )
-    from gongkai.apiclients.webhooks import deliver_soon
-
     deliver_soon()
     return delivery

@@ -31,6 +31,7 @@ from django.utils import timezone
 from gongkai.apiclients import tokens
 from gongkai.apiclients.errors import ApiClientError
 from gongkai.apiclients.models import ApiClient, IdempotentSubmission, WebhookDelivery
+from gongkai.apiclients.safety import check_webhook_url
 from gongkai.core.api_scopes import EVENT_SCOPES, DeliveryState, WebhookEvent, next_attempt
 
 log = logging.getLogger(__name__)
@@ -130,8 +131,6 @@ def signed_request(delivery: WebhookDelivery, *, now: dt.datetime) -> urllib.req
 
 def _send(delivery: WebhookDelivery, *, now: dt.datetime) -> tuple[int | None, str]:
     """POST one delivery: ``(status, error)``; a 2xx is success."""
-    from gongkai.apiclients.services import check_webhook_url
-
     try:
         check_webhook_url(delivery.client.webhook_url)  # again at sending: DNS may have changed
     except ApiClientError as exc:

@@ -25,6 +25,7 @@ from gongkai.accounts.scoping import visible_agencies
 from gongkai.accounts.staff import STAFF_AUDIT_LABELS
 from gongkai.agencies.models import Agency, Department
 from gongkai.archives.services import ARCHIVE_ACTION_LABELS
+from gongkai.apiclients.services import ApiClientAudit
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction
 from gongkai.cases.choices import CaseNote
@@ -132,6 +133,10 @@ ACTION_LABELS: dict[str, str] = {
     CaseAudit.TRANSFERRED_OUT: "转办／告知负责公开的机关（条例第三十六条第（五）项）",
     **STAFF_AUDIT_LABELS,
     **ARCHIVE_ACTION_LABELS,
+    ApiClientAudit.CREATED: "新建接口客户端",
+    ApiClientAudit.REVOKED: "吊销接口客户端",
+    ApiClientAudit.WEBHOOK_SET: "设置接口回调地址",
+    ApiClientAudit.DELIVERY_REPLAYED: "重新投递接口回调",
 }
 
 #: Keys of ``changes`` that are no model field of the row's object.

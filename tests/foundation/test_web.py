@@ -73,6 +73,7 @@ def test_panels_are_collected_from_registered_providers_in_order(monkeypatch: py
 def test_every_domain_app_panel_is_registered() -> None:
     modules = {provider.__module__ for provider in registry._providers}
     assert modules == {
+        "gongkai.apiclients.panels",
         "gongkai.cases.panels",
         "gongkai.letters.panels",  # 待我签批的文书, when something waits
         "gongkai.publications.panels",
