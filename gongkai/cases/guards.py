@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from gongkai.core.errors import GongkaiError
+
 if TYPE_CHECKING:
     from gongkai.cases.models import Case
 
@@ -34,3 +36,12 @@ def check_writable(case: Case, what: str = "修改") -> None:
     """Run every registered guard on ``case``; the first refusal propagates."""
     for guard in _GUARDS:
         guard(case, what)
+
+
+def refusal(case: Case) -> str:
+    """Why a change to ``case`` would be refused now ("" when it would not): for the case page."""
+    try:
+        check_writable(case)
+    except GongkaiError as exc:
+        return str(exc)
+    return ""

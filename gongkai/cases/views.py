@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai import clock
 from gongkai.accounts.models import AGENCY_STAFF_ROLES
 from gongkai.accounts.scoping import can_write
-from gongkai.cases import services
+from gongkai.cases import guards, services
 from gongkai.cases.actions import ACTIONS_BY_SLUG, CaseAction, available_actions, user_may_act
 from gongkai.cases.applicant_views import applicant_side
 from gongkai.cases.applicants import split_applicant
@@ -153,6 +153,7 @@ def _detail_context(
         "transferred_in": any(t.direction == "转入" for t in transfers),
         "case_panels": case_panels(request, case),
         "can_act": user_may_act(user, case),
+        "write_refusal": guards.refusal(case),  # e.g. the year is archived and locked
         "today": day,
         **applicant_side(case, user),
     }

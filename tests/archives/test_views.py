@@ -107,7 +107,10 @@ def test_the_case_page_offers_the_download_to_officers_only(tree: Tree, story: S
 
 
 def test_a_refused_change_on_the_case_page_says_the_year_is_locked(tree: Tree, story: Story) -> None:
+    case_page = reverse("cases:detail", args=[story.case.pk])
+    assert "已归档锁定" not in _client(tree.officer_a).get(case_page).content.decode()
     _client(tree.leader_a).post(reverse("archives:lock", args=[2025]))
+    assert "已归档锁定的2025年度" in _client(tree.officer_a).get(case_page).content.decode()
     response = _client(tree.officer_a).post(
         reverse("letters:case", args=[story.case.pk]), {"kind": "receipt"}, follow=True
     )

@@ -26,7 +26,7 @@ def _setup(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def _download(page: Any, link: Any) -> dict[str, Any]:
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:  # the zip is built while the page waits
         link.click()
     with zipfile.ZipFile(info.value.path()) as zf:
         return json.loads(zf.read("manifest.json"))  # type: ignore[no-any-return]
@@ -56,6 +56,10 @@ def test_download_lock_and_unlock(live_server, page, tree, screenshots) -> None:
     assert "2025年度已锁定" in page.locator(".messages").inner_text()
     assert is_locked(tree.street_a.pk, 2025)
     page.screenshot(path=str(screenshots / "archive-2-locked.png"), full_page=True)
+    page.goto(live_server.url + reverse("cases:detail", args=[story.case.pk]))
+    assert "已归档锁定的2025年度" in page.locator("[role=status]").inner_text()
+    page.screenshot(path=str(screenshots / "archive-2b-case-locked.png"))
+    page.get_by_role("link", name="案卷归档").click()
 
     page.get_by_label("解除理由").fill("补登答复书送达凭证")
     page.get_by_role("button", name="解除锁定").click()
