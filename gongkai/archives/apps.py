@@ -10,3 +10,5 @@ class ArchivesConfig(AppConfig):
         from gongkai.cases.guards import register_write_guard
 
         register_write_guard(refuse_locked_year)
+        # Registers the background year export (a Celery worker needs it too).
+        import gongkai.archives.jobs  # noqa: F401

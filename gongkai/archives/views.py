@@ -22,6 +22,7 @@ from gongkai.accounts.models import APPROVER_ROLES, Role
 from gongkai.agencies.models import Agency
 from gongkai.archives import services
 from gongkai.archives.export import archive_filename, write_archive, year_cases
+from gongkai.archives.jobs import NothingToArchive, start_year_export
 from gongkai.archives.locks import years_of
 from gongkai.cases.models import Case
 from gongkai.letters.models import Letter
@@ -111,11 +112,23 @@ def year_download(request: HttpRequest, year: int) -> HttpResponseBase:
     if letters > web_max_letters():
         messages.error(
             request,
-            f"{year}年度有文书 {letters} 份，超过网页导出上限（{web_max_letters()} 份）：请在服务器上运行 "
-            f"gongkai archive --agency {agency.code} --year {year} -o 文件.zip，或在案件页面逐件下载",
+            f"{year}年度有文书 {letters} 份，超过直接下载的上限（{web_max_letters()} 份）：请用“后台生成”，"
+            f"或在服务器上运行 gongkai archive --agency {agency.code} --year {year} -o 文件.zip",
         )
         return _page_with_status(request, 400)
     return _zip_response(request, agency=agency, cases=cases.iterator(chunk_size=200), year=year, case=None)
+
+
+@roles(*EXPORTERS)
+@require_POST
+def year_export(request: HttpRequest, year: int) -> HttpResponse:
+    """A year too large for one request: its archive is made by a background job (gongkai.jobs),
+    whose page shows the progress and offers the zip."""
+    try:
+        job = start_year_export(actor=staff(request), year=year)
+    except NothingToArchive as exc:
+        raise Http404(str(exc)) from None
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @roles(*EXPORTERS)

@@ -24,8 +24,8 @@ from gongkai.accounts.models import Role, User
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.accounts.staff import STAFF_AUDIT_LABELS
 from gongkai.agencies.models import Agency, Department
-from gongkai.archives.services import ARCHIVE_ACTION_LABELS
 from gongkai.apiclients.services import ApiClientAudit
+from gongkai.archives.services import ARCHIVE_ACTION_LABELS
 from gongkai.audit.models import REDACTED, AuditEvent
 from gongkai.audit.services import NOT_RECORDED, AuditAction
 from gongkai.cases.choices import CaseNote

@@ -123,7 +123,31 @@ def test_a_year_over_the_web_limit_points_to_the_command_line(tree: Tree, story:
     page = client.get(reverse("archives:index")).content.decode()
     assert "下载2025年度案卷" not in page and "gongkai archive --agency D1-A --year 2025" in page
     response = client.get(reverse("archives:year_download", args=[2025]))
-    assert response.status_code == 400 and "超过网页导出上限" in response.content.decode()
+    assert response.status_code == 400 and "超过直接下载的上限" in response.content.decode()
     assert not AuditEvent.objects.filter(action=ArchiveAudit.EXPORTED).exists()
     # One case at a time still works.
     assert client.get(reverse("archives:case_download", args=[story.case.pk])).status_code == 200
+
+
+def test_a_year_over_the_web_limit_is_made_by_a_background_job(tree: Tree, story: Story, settings: Any) -> None:
+    """The 后台生成 button: a job writes the same archive; its page offers the zip to its starter."""
+    from gongkai.jobs.models import Job
+
+    settings.ARCHIVE_WEB_MAX_LETTERS = 3
+    client = _client(tree.officer_a)
+    assert "后台生成2025年度案卷" in client.get(reverse("archives:index")).content.decode()
+    assert client.get(reverse("archives:year_export", args=[2025])).status_code == 405
+    started = client.post(reverse("archives:year_export", args=[2025]))
+    job = Job.objects.get()
+    assert started.status_code == 302 and started["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == "done" and job.result["filename"].endswith(".zip")
+    download = client.get(reverse("jobs:file", args=[job.pk]))
+    assert download.status_code == 200
+    with _zip(download) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        assert manifest["year"] == 2025 and manifest["case_count"] == 1 and manifest["letter_count"] == 4
+    assert AuditEvent.objects.filter(action=ArchiveAudit.EXPORTED, changes__year=2025).count() == 1
+    # Someone else cannot take the file, and a year without cases starts nothing.
+    assert _client(tree.leader_a).get(reverse("jobs:file", args=[job.pk])).status_code == 404
+    assert client.post(reverse("archives:year_export", args=[2019])).status_code == 404
+    assert Job.objects.count() == 1

@@ -177,6 +177,7 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "archives:index":                          ("302 200 403 200 403 200 403 403", None),
     "archives:year_download":                  ("302 200 403 200 403 404 403 403", None),  # 鼓楼街道 has no case that year
     "archives:case_download":                  ("302 200 403 200 403 404 403 403", None),
+    "archives:year_export":                    ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
     "archives:lock":                           ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
     "archives:unlock":                         ("302 403 403 405 403 403 403 403", "302 403 403 .   403 403 403 403"),
     "reports:submit":                          ("302 405 403 405 403 405 403 403", "302 .   403 .   403 404 403 403"),
