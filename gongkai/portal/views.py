@@ -29,6 +29,7 @@ from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
 from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
+from gongkai.publications.public_cache import versions
 from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
 from gongkai.web.client import client_ip
 
@@ -182,7 +183,16 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = _public_items()
         if agency is not None:
             qs = qs.filter(agency=agency)
-        page = search_page(qs, query, page=request.GET.get("page"), per_page=PAGE_SIZE, related=("agency",))
+        # The count and the page's ids are cached under the searched scope's public version.
+        scope = agency.pk if agency is not None else None
+        page = search_page(
+            qs,
+            query,
+            page=request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            related=("agency",),
+            cache_as=f"{scope or 'all'}:{versions(scope)}",
+        )
     return render(
         request,
         "portal/search.html",
