@@ -65,6 +65,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from gongkai.agencies.models import Agency, AgencyLevel  # noqa: E402
 from gongkai.cases.clock import clock_events, clock_of, fee_clock_rule  # noqa: E402
@@ -75,11 +76,11 @@ from gongkai.core.case_flow import Status  # noqa: E402
 from gongkai.core.deadlines import Channel, ConsultedParty  # noqa: E402
 from gongkai.core.report.taxonomy import ApplicantType  # noqa: E402
 
-from django.utils import timezone  # noqa: E402
-
 #: The command computes as of today (``timezone.localdate()``): so do the settling and the floor.
 TODAY = timezone.localdate()
-CALENDAR_TEXT = (DATA_DIR / "2027.example.toml").read_text(encoding="utf-8").replace("example = true", "example = false")
+CALENDAR_TEXT = (
+    (DATA_DIR / "2027.example.toml").read_text(encoding="utf-8").replace("example = true", "example = false")
+)
 
 
 def build(n: int) -> None:

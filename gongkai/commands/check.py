@@ -83,7 +83,6 @@ def handle(args: argparse.Namespace) -> int:
 def _result(path: Path, report: AnnualReport, findings: list[Finding], previous: Path | None) -> dict[str, Any]:
     from gongkai.core.report.findings import Severity
 
-
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     return {
         "file": str(path),
