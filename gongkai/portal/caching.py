@@ -38,6 +38,8 @@ AgencyOf = Callable[[dict[str, Any]], int | None]
 
 def agency_by_code(kwargs: dict[str, Any]) -> int | None:
     code = kwargs["code"]
+    if any(ch < " " for ch in code):  # never a code (PostgreSQL refuses NUL): the view answers 404
+        return 0
     key = f"gk:agency-id:{versions()}:{hashlib.sha1(code.encode(), usedforsecurity=False).hexdigest()}"
     found: int | None = cache.get(key)
     if found is None:
