@@ -88,4 +88,7 @@ def _empty_cache() -> None:
     versions, which a test's rolled-back transaction resets (in production they only grow)."""
     from django.core.cache import cache
 
+    from gongkai.publications.public_cache import forget
+
     cache.clear()
+    forget()

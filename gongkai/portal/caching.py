@@ -38,6 +38,8 @@ AgencyOf = Callable[[dict[str, Any]], int | None]
 
 def agency_by_code(kwargs: dict[str, Any]) -> int | None:
     code = kwargs["code"]
+    if any(ch < " " for ch in code):  # never a code (PostgreSQL refuses NUL): the view answers 404
+        return 0
     key = f"gk:agency-id:{versions()}:{hashlib.sha1(code.encode(), usedforsecurity=False).hexdigest()}"
     found: int | None = cache.get(key)
     if found is None:
@@ -72,6 +74,30 @@ def page_key(request: HttpRequest, agency_id: int | None) -> str:
     return f"gk:page:{versions(agency_id)}:{mode}:{where}"
 
 
+def cached_response(
+    request: HttpRequest, agency_id: int | None, render: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    """The page ``render`` makes, from the cache for an anonymous visitor (see the module's note)."""
+    if request.method not in ("GET", "HEAD") or not anonymous(request):
+        return render()
+    key = page_key(request, agency_id)
+    stored = cache.get(key)
+    if stored is not None:
+        content, content_type = stored
+        response: HttpResponseBase = HttpResponse(content, content_type=content_type)
+    else:
+        response = render()
+        if (
+            response.status_code == 200
+            and isinstance(response, HttpResponse)
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+        ):
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def cached_page(agency_of: AgencyOf) -> Callable[[View], View]:
     """Serve the view's page from the cache for anonymous visitors (see the module's note)."""
 
@@ -80,22 +106,7 @@ def cached_page(agency_of: AgencyOf) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
             if request.method not in ("GET", "HEAD") or not anonymous(request):
                 return view(request, **kwargs)
-            key = page_key(request, agency_of(kwargs))
-            stored = cache.get(key)
-            if stored is not None:
-                content, content_type = stored
-                response: HttpResponseBase = HttpResponse(content, content_type=content_type)
-            else:
-                response = view(request, **kwargs)
-                if (
-                    response.status_code == 200
-                    and isinstance(response, HttpResponse)
-                    and not response.cookies
-                    and not response.has_header("Cache-Control")
-                ):
-                    cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
-            patch_vary_headers(response, ("Cookie",))
-            return response
+            return cached_response(request, agency_of(kwargs), lambda: view(request, **kwargs))
 
         return wrapper
 

@@ -24,11 +24,12 @@ from gongkai import clock
 from gongkai.agencies.models import Agency
 from gongkai.core.errors import GongkaiError
 from gongkai.portal import applicant, ratelimit, seams
-from gongkai.portal.caching import agency_by_code, agency_of_item, cached_page, whole_portal
+from gongkai.portal.caching import agency_by_code, agency_of_item, cached_page, cached_response, whole_portal
 from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
 from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
+from gongkai.publications.public_cache import versions
 from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
 from gongkai.web.client import client_ip
 
@@ -161,8 +162,18 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     return attachment_response(get_object_or_404(Attachment, pk=attachment_pk, item=found))
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HttpRequest) -> HttpResponseBase:
     query = _param(request, "q").strip()
+    if query:
+        rule = ratelimit.limit("search")
+        if not ratelimit.hit(rule, client_ip(request) or "unknown"):
+            return _too_many(request, rule, "检索", advice="请稍后再试，或按目录浏览。")
+    # The page lists every agency and searches every agency's items: it follows the whole portal's
+    # version; served from the cache to visitors without a session (gongkai.portal.caching).
+    return cached_response(request, None, lambda: _search_page(request, query))
+
+
+def _search_page(request: HttpRequest, query: str) -> HttpResponse:
     code = _param(request, "agency", 32)
     choices = list(Agency.objects.active().order_by("path").values_list("pk", "code", "name"))
     selected = next((pk for pk, c, _ in choices if c == code), None) if code else None
@@ -176,13 +187,19 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     page = None
     if query:
-        rule = ratelimit.limit("search")
-        if not ratelimit.hit(rule, client_ip(request) or "unknown"):
-            return _too_many(request, rule, "检索", advice="请稍后再试，或按目录浏览。")
         qs = _public_items()
         if agency is not None:
             qs = qs.filter(agency=agency)
-        page = search_page(qs, query, page=request.GET.get("page"), per_page=PAGE_SIZE, related=("agency",))
+        # The count and the page's ids are cached under the searched scope's public version.
+        scope = agency.pk if agency is not None else None
+        page = search_page(
+            qs,
+            query,
+            page=request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            related=("agency",),
+            cache_as=f"{scope or 'all'}:{versions(scope)}",
+        )
     return render(
         request,
         "portal/search.html",

@@ -11,6 +11,7 @@ annual reports), so no write path can forget them; a bulk ``update()`` must call
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,8 @@ def bump(agency_ids: Iterable[int | None] = ()) -> None:
     """The portal's content changed for these agencies, and so for the whole portal (its home
     lists the latest items of every agency, its search finds them)."""
     scopes = [ALL, *sorted({agency_scope(a) for a in agency_ids if a is not None})]
+    forget()
+    transaction.on_commit(forget)  # and again once the new versions are visible to others
     for scope in scopes:
         if PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1):
             continue
@@ -44,12 +47,30 @@ def bump(agency_ids: Iterable[int | None] = ()) -> None:
             PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1)
 
 
+#: Versions read from the database are reused by this process for this long (seconds): a cached
+#: page then costs no query at all. Another process's change shows here at most this much later;
+#: this process's own bumps show at once (``bump`` forgets what it read).
+VERSION_SECONDS = 1.0
+_read: dict[str, tuple[float, str]] = {}
+
+
 def versions(agency_id: int | None = None) -> str:
     """The version of the whole portal (``agency_id`` None) or of one agency's pages: the part of a
-    cache key that a bump changes (one query by primary key)."""
+    cache key that a bump changes (one query by primary key, at most every VERSION_SECONDS)."""
     scope = ALL if agency_id is None else agency_scope(agency_id)
+    now = time.monotonic()
+    seen = _read.get(scope)
+    if seen is not None and now - seen[0] < VERSION_SECONDS:
+        return seen[1]
     found = PublicVersion.objects.filter(scope=scope).values_list("version", flat=True).first()
-    return f"{scope}={found or 1}"
+    value = f"{scope}={found or 1}"
+    _read[scope] = (now, value)
+    return value
+
+
+def forget() -> None:
+    """Read the versions from the database next time (after a bump; tests)."""
+    _read.clear()
 
 
 def category_counts(agency_id: int, category_ids: list[int]) -> dict[int, int]:

@@ -10,11 +10,13 @@ For the annual report (table 二 and section 一):
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -121,6 +123,8 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
 #: match of a very common word would read most of the table for nothing), and the matches are
 #: found by walking the published items newest first (see :func:`search_page`).
 SEARCH_COUNT_CAP = 5000
+#: How long a search's count and pages stay cached (their key carries the public version too).
+SEARCH_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -179,7 +183,13 @@ def _walk_newest_first(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
 
 
 def search_page(
-    queryset: QuerySet[Item], query: str, *, page: str | int | None, per_page: int = 20, related: tuple[str, ...] = ()
+    queryset: QuerySet[Item],
+    query: str,
+    *,
+    page: str | int | None,
+    per_page: int = 20,
+    related: tuple[str, ...] = (),
+    cache_as: str | None = None,
 ) -> SearchPage:
     """A page of :func:`search` results, newest first, counted up to :data:`SEARCH_COUNT_CAP`.
 
@@ -187,9 +197,21 @@ def search_page(
     sorted. Beyond it the word is common, so walking the published items newest first and
     testing each (:func:`_walk_newest_first`) finds a page sooner than listing every match.
     Measured with bench/portal.py.
+
+    ``cache_as`` (the caller's name for ``queryset`` and its public version, see
+    ``gongkai.publications.public_cache``) keeps the count and each page's ids in the cache: the
+    same search asked again, or its next page, costs one query for the rows.
     """
     matched = search(queryset, query)
-    found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+    key = None
+    if cache_as is not None:
+        digest = hashlib.sha1(clean_query(query).encode(), usedforsecurity=False).hexdigest()
+        key = f"gk:search:{cache_as}:{digest}:{per_page}"
+    found: int | None = cache.get(key) if key else None
+    if found is None:
+        found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        if key:
+            cache.set(key, found, SEARCH_CACHE_SECONDS)
     capped = found > SEARCH_COUNT_CAP
     count = min(found, SEARCH_COUNT_CAP)
     num_pages = max(1, -(-count // per_page))
@@ -203,7 +225,13 @@ def search_page(
     source = _walk_newest_first(queryset, query) if walk else matched
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a capped list stops at the cap
-    ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []
+    ids: list[int] | None = cache.get(f"{key}:{number}") if key else None
+    if ids is None:
+        ids = (
+            list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []
+        )
+        if key:
+            cache.set(f"{key}:{number}", ids, SEARCH_CACHE_SECONDS)
     rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)
     return SearchPage([rows[pk] for pk in ids if pk in rows], count, capped, number, num_pages)
 
