@@ -13,31 +13,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gongkai.core.report.findings import Finding, Number, Rule, describe_value
-from gongkai.core.report.model import AnnualReport, Cell, ReadNote, Table2Value
+from gongkai.core.report.model import AnnualReport, ReadNote, Table2Value
+from gongkai.core.report.places import as_table, at, table4_group
+from gongkai.core.report.places import describe_place as describe_place  # re-exported: callers import it here
+from gongkai.core.report.places import printed as _printed
+from gongkai.core.report.places import table3_row as table3_row  # re-exported, as the next two
+from gongkai.core.report.places import table4_field_label as table4_field_label
 from gongkai.core.report.taxonomy import (
     APPLICANT_COLUMNS,
     COLUMN_COUNT,
     COLUMN_LABELS,
     OUTCOME_ROWS,
     REVIEW_RESULT_LABELS,
-    ROWS_ABSENT_IN_2019,
     TABLE3_BALANCE_NOTE,
-    TABLE3_ROW_BY_KEY,
     TABLE4_FIELDS,
     TABLE4_GROUPS,
     TABLE4_TOTAL_KEY,
-    TABLE4_TOTAL_LABEL,
     TOTAL_COLUMN,
     ReportFormat,
     ReportTable,
-    ReviewKind,
     ReviewResult,
     Table3Key,
     ValueType,
     table2_rows,
     table3_row_label,
     table3_rows,
-    table4_group_label,
 )
 
 BLANK_AS_ZERO = "空白按 0 计"
@@ -59,7 +59,7 @@ def check_report(report: AnnualReport, previous: AnnualReport | None = None) -> 
     names (a row it left blank on purpose, and why), only the note is reported; a missing table
     stays an error whatever the note says. Spec §3.7 V1–V6.
     """
-    noted = {(_as_table(n.table), n.row, n.column) for n in report.notes}
+    noted = {(as_table(n.table), n.row, n.column) for n in report.notes}
     findings: list[Finding] = [
         f for f in check_structure(report) if f.is_error or (f.table, f.row, f.column) not in noted
     ]
@@ -104,10 +104,10 @@ def _structure_table2(report: AnnualReport) -> list[Finding]:
     for row in rows:
         values = report.table2.get(row.key, {})
         if all(values.get(f.key) is None for f in row.fields):
-            findings.append(_at(Rule.STRUCT_MISSING_ROW, table, row.key, None, fmt, f"整行空白（{BLANK_AS_ZERO}）"))
+            findings.append(at(Rule.STRUCT_MISSING_ROW, table, row.key, None, fmt, f"整行空白（{BLANK_AS_ZERO}）"))
             continue
         findings.extend(
-            _at(Rule.STRUCT_BLANK_CELL, table, row.key, f.key, fmt, f"空白，本行其他格已填写（{BLANK_AS_ZERO}）")
+            at(Rule.STRUCT_BLANK_CELL, table, row.key, f.key, fmt, f"空白，本行其他格已填写（{BLANK_AS_ZERO}）")
             for f in row.fields
             if values.get(f.key) is None
         )
@@ -123,13 +123,13 @@ def _structure_table3(report: AnnualReport) -> list[Finding]:
     blank_rows = [key for key in keys if all(v is None for v in grid[key])]
     blank_columns = [col for col in range(COLUMN_COUNT) if all(grid[key][col] is None for key in keys)]
     return [
-        *(_at(Rule.STRUCT_MISSING_ROW, table, key, None, fmt, f"整行空白（{BLANK_AS_ZERO}）") for key in blank_rows),
+        *(at(Rule.STRUCT_MISSING_ROW, table, key, None, fmt, f"整行空白（{BLANK_AS_ZERO}）") for key in blank_rows),
         *(
-            _at(Rule.STRUCT_MISSING_COLUMN, table, None, str(col), fmt, f"整列空白（{BLANK_AS_ZERO}）")
+            at(Rule.STRUCT_MISSING_COLUMN, table, None, str(col), fmt, f"整列空白（{BLANK_AS_ZERO}）")
             for col in blank_columns
         ),
         *(
-            _at(Rule.STRUCT_BLANK_CELL, table, key, str(col), fmt, f"空白，本行其他格已填写（{BLANK_AS_ZERO}）")
+            at(Rule.STRUCT_BLANK_CELL, table, key, str(col), fmt, f"空白，本行其他格已填写（{BLANK_AS_ZERO}）")
             for key in keys
             if key not in blank_rows
             for col, value in enumerate(grid[key])
@@ -140,17 +140,17 @@ def _structure_table3(report: AnnualReport) -> list[Finding]:
 
 def _structure_table4(report: AnnualReport) -> list[Finding]:
     table, fmt = ReportTable.TABLE4, report.format
-    values = {g: _table4_group(report, g) for g in TABLE4_GROUPS}
+    values = {g: table4_group(report, g) for g in TABLE4_GROUPS}
     if all(v is None for group in values.values() for v in group.values()):
         return [_missing_table(table)]
     findings: list[Finding] = []
     for group in TABLE4_GROUPS:
         cells = values[group]
         if all(v is None for v in cells.values()):
-            findings.append(_at(Rule.STRUCT_MISSING_ROW, table, group.value, None, fmt, f"整组空白（{BLANK_AS_ZERO}）"))
+            findings.append(at(Rule.STRUCT_MISSING_ROW, table, group.value, None, fmt, f"整组空白（{BLANK_AS_ZERO}）"))
             continue
         findings.extend(
-            _at(Rule.STRUCT_BLANK_CELL, table, group.value, name, fmt, f"空白，本组其他格已填写（{BLANK_AS_ZERO}）")
+            at(Rule.STRUCT_BLANK_CELL, table, group.value, name, fmt, f"空白，本组其他格已填写（{BLANK_AS_ZERO}）")
             for name in TABLE4_FIELDS
             if cells[name] is None
         )
@@ -158,7 +158,7 @@ def _structure_table4(report: AnnualReport) -> list[Finding]:
 
 
 def _missing_table(table: ReportTable) -> Finding:
-    return _at(
+    return at(
         Rule.STRUCT_MISSING_TABLE,
         table,
         None,
@@ -188,7 +188,7 @@ def check_table2(report: AnnualReport) -> list[Finding]:
             if f.value_type is ValueType.SIGNED or value is None or value >= 0:
                 continue
             text = f"填报为 {describe_value(value)}，不能为负数"
-            findings.append(_at(Rule.T2_NEGATIVE, table, row.key, f.key, fmt, text, None, value))
+            findings.append(at(Rule.T2_NEGATIVE, table, row.key, f.key, fmt, text, None, value))
     return findings
 
 
@@ -223,7 +223,7 @@ def check_table3_balance(report: AnnualReport) -> list[Finding]:
             f"“{label[Table3Key.CARRIED_FORWARD]}” {describe_value(carried_forward[col])}"
             f" = {settled}，两者应相等{TABLE3_BALANCE_NOTE}{_blank_note(cells)}"
         )
-        findings.append(_at(Rule.T3_BALANCE, table, None, str(col), fmt, text, received, settled))
+        findings.append(at(Rule.T3_BALANCE, table, None, str(col), fmt, text, received, settled))
     return findings
 
 
@@ -248,7 +248,7 @@ def check_table3_total(report: AnnualReport) -> list[Finding]:
         text = (
             f"各办理结果之和为 {expected}，总计填报为 {describe_value(total[col])}{_blank_note([*printed, total[col]])}"
         )
-        findings.append(_at(Rule.T3_TOTAL, table, Table3Key.TOTAL, str(col), fmt, text, expected, _n(total[col])))
+        findings.append(at(Rule.T3_TOTAL, table, Table3Key.TOTAL, str(col), fmt, text, expected, _n(total[col])))
     return findings
 
 
@@ -272,7 +272,7 @@ def check_table3_rows(report: AnnualReport) -> list[Finding]:
             f"各类申请人（{'、'.join(COLUMN_LABELS[:applicants])}）之和为 {expected}，"
             f"总计填报为 {describe_value(stated)}{_blank_note(values)}"
         )
-        findings.append(_at(Rule.T3_ROW, table, row.key, str(TOTAL_COLUMN), fmt, text, expected, _n(stated)))
+        findings.append(at(Rule.T3_ROW, table, row.key, str(TOTAL_COLUMN), fmt, text, expected, _n(stated)))
     return findings
 
 
@@ -286,7 +286,7 @@ def check_table4(report: AnnualReport) -> list[Finding]:
     table, fmt = ReportTable.TABLE4, report.format
     findings: list[Finding] = []
     for group in TABLE4_GROUPS:
-        cells = _table4_group(report, group)
+        cells = table4_group(report, group)
         if all(v is None for v in cells.values()):
             continue
         expected = sum(_n(cells[r.value]) for r in ReviewResult)
@@ -297,7 +297,7 @@ def check_table4(report: AnnualReport) -> list[Finding]:
             f"{'、'.join(REVIEW_RESULT_LABELS[r] for r in ReviewResult)}之和为 {expected}，"
             f"总计填报为 {describe_value(stated)}{_blank_note(cells.values())}"
         )
-        findings.append(_at(Rule.T4_TOTAL, table, group.value, TABLE4_TOTAL_KEY, fmt, text, expected, _n(stated)))
+        findings.append(at(Rule.T4_TOTAL, table, group.value, TABLE4_TOTAL_KEY, fmt, text, expected, _n(stated)))
     return findings
 
 
@@ -343,7 +343,7 @@ def check_carry(report: AnnualReport, previous: AnnualReport) -> list[Finding]:
             f"本年填报为 {describe_value(this_year[col])}{_blank_note([this_year[col], last_year[col]])}"
         )
         findings.append(
-            _at(
+            at(
                 Rule.T3_CARRY,
                 table,
                 Table3Key.CARRIED_OVER,
@@ -382,7 +382,7 @@ def check_in_force(report: AnnualReport, previous: AnnualReport) -> list[Finding
             f"{describe_value(cells[2])} = {describe_value(expected)}，本年填报为 {describe_value(cells[3])}"
             f"（因有效期届满失效的文件也会减少现行有效件数，请核实）{_blank_note(cells)}"
         )
-        findings.append(_at(Rule.T2_IN_FORCE, table, row.key, "in_force", fmt, text, expected, _n(cells[3])))
+        findings.append(at(Rule.T2_IN_FORCE, table, row.key, "in_force", fmt, text, expected, _n(cells[3])))
     return findings
 
 
@@ -394,104 +394,14 @@ def check_in_force(report: AnnualReport, previous: AnnualReport) -> list[Finding
 def notes_as_findings(notes: Sequence[ReadNote], fmt: ReportFormat = ReportFormat.F2021) -> list[Finding]:
     """Each note a reader left (a cell it was unsure of, a fix-up) as a STRUCT-UNREAD-CELL warning."""
     return [
-        _at(Rule.STRUCT_UNREAD_CELL, _as_table(note.table), note.row, note.column, fmt, f"读取存疑：{note.message}")
+        at(Rule.STRUCT_UNREAD_CELL, as_table(note.table), note.row, note.column, fmt, f"读取存疑：{note.message}")
         for note in notes
     ]
-
-
-def describe_place(
-    table: ReportTable | None, row: str | None, column: str | None, fmt: ReportFormat = ReportFormat.F2021
-) -> str:
-    """Chinese name of a place in a report: "表三 “（一）予以公开” 行 “自然人” 列".
-
-    Table 四's rows are its groups ("组"). Keys the taxonomy does not know are shown as they are,
-    so a note never gets lost; no table at all is the document as a whole ("报告").
-    """
-    if table is None:
-        return "报告"
-    parts = [table.label]
-    if row is not None:
-        parts.append(f"“{_row_label(table, row, fmt)}” {'组' if table is ReportTable.TABLE4 else '行'}")
-    if column is not None:
-        parts.append(f"“{_column_label(table, row, column, fmt)}” 列")
-    return " ".join(parts)
-
-
-def _row_label(table: ReportTable, row: str, fmt: ReportFormat) -> str:
-    if table is ReportTable.TABLE3 and row in TABLE3_ROW_BY_KEY:
-        return table3_row_label(row, fmt)
-    if table is ReportTable.TABLE4 and row in {g.value for g in TABLE4_GROUPS}:
-        return table4_group_label(ReviewKind(row))
-    if table is ReportTable.TABLE2:
-        for r in table2_rows(fmt):
-            if r.key == row:
-                return r.label
-    return row
-
-
-def _column_label(table: ReportTable, row: str | None, column: str, fmt: ReportFormat) -> str:
-    if table is ReportTable.TABLE3 and column.isdigit() and int(column) < COLUMN_COUNT:
-        return COLUMN_LABELS[int(column)]
-    if table is ReportTable.TABLE4 and column in TABLE4_FIELDS:
-        return table4_field_label(column)
-    if table is ReportTable.TABLE2:
-        for r in table2_rows(fmt):
-            for f in r.fields:
-                if f.key == column and (row is None or r.key == row):
-                    return f.label
-    return column
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _at(
-    rule: Rule,
-    table: ReportTable | None,
-    row: str | None,
-    column: str | None,
-    fmt: ReportFormat,
-    text: str,
-    expected: Number | None = None,
-    actual: Number | None = None,
-) -> Finding:
-    """A finding of ``rule`` whose message starts with the Chinese name of its place."""
-    message = f"{describe_place(table, row, column, fmt)}：{text}"
-    return Finding(rule, rule.severity, message, table, row, column, expected, actual)
-
-
-def table3_row(report: AnnualReport, key: str) -> list[Cell]:
-    """The seven cells of a table 三 row; all blank when the row is missing or malformed."""
-    values = report.table3.get(key)
-    if values is None or len(values) != COLUMN_COUNT:
-        return [None] * COLUMN_COUNT
-    return list(values)
-
-
-def _table4_group(report: AnnualReport, group: ReviewKind) -> dict[str, Cell]:
-    values = report.table4.get(group.value, {})
-    return {name: values.get(name) for name in TABLE4_FIELDS}
-
-
-def table4_field_label(name: str) -> str:
-    """The label of a table 四 field: a result column or 总计."""
-    if name == TABLE4_TOTAL_KEY:
-        return TABLE4_TOTAL_LABEL
-    return REVIEW_RESULT_LABELS[ReviewResult(name)]
-
-
-def _printed(key: str, fmt: ReportFormat) -> bool:
-    """False for the 2019 format's two （六） sub-rows, which that format does not print."""
-    return not (fmt is ReportFormat.F2019 and key in ROWS_ABSENT_IN_2019)
-
-
-def _as_table(value: str | None) -> ReportTable | None:
-    try:
-        return None if value is None else ReportTable(value)
-    except ValueError:
-        return None
 
 
 def _n(value: Table2Value) -> Number:

@@ -6,17 +6,9 @@ blank": an arithmetic finding (legal spec §3.7 V1–V6) over such a cell become
 
 from __future__ import annotations
 
-from gongkai.core.report.checks import (
-    BALANCE_ROWS,
-    _as_table,
-    _at,
-    _printed,
-    _table4_group,
-    describe_place,
-    table3_row,
-)
 from gongkai.core.report.findings import Finding, Rule
 from gongkai.core.report.model import AnnualReport, Table2Value
+from gongkai.core.report.places import as_table, at, describe_place, printed, table3_row, table4_group
 from gongkai.core.report.taxonomy import (
     COLUMN_COUNT,
     OUTCOME_ROWS,
@@ -28,6 +20,9 @@ from gongkai.core.report.taxonomy import (
     table2_rows,
     table3_rows,
 )
+
+#: 一 + 二 = （七）总计 + 四 (V1), as in :data:`.checks.BALANCE_ROWS`.
+_BALANCE_ROWS = (Table3Key.NEW, Table3Key.CARRIED_OVER, Table3Key.TOTAL, Table3Key.CARRIED_FORWARD)
 
 #: What a reader's note on a whole table says when it found the table but could not read it.
 UNRECOGNISED = "未能识别"
@@ -44,7 +39,7 @@ def _cells_of(report: AnnualReport) -> dict[CellPlace, Table2Value]:
         for col, value in enumerate(table3_row(report, row3.key)):
             cells[(ReportTable.TABLE3.value, row3.key, str(col))] = value
     for group in TABLE4_GROUPS:
-        for name, value in _table4_group(report, group).items():
+        for name, value in table4_group(report, group).items():
             cells[(ReportTable.TABLE4.value, group.value, name)] = value
     return cells
 
@@ -55,7 +50,7 @@ def unread_cells(report: AnnualReport) -> set[CellPlace]:
     cells = _cells_of(report)
     unread: set[CellPlace] = set()
     for note in report.notes:
-        table = _as_table(note.table)
+        table = as_table(note.table)
         if table is None:
             continue
         places = [p for p in cells if p[0] == table.value]
@@ -101,9 +96,9 @@ def rests_on(finding: Finding, fmt: ReportFormat) -> list[CellPlace]:
     col, row = finding.column, finding.row
     rule = finding.rule
     if rule is Rule.T3_BALANCE and col is not None:
-        return [(t3, key, col) for key in BALANCE_ROWS]
+        return [(t3, key, col) for key in _BALANCE_ROWS]
     if rule is Rule.T3_TOTAL and col is not None:
-        return [(t3, Table3Key.TOTAL, col), *((t3, r.key, col) for r in OUTCOME_ROWS if _printed(r.key, fmt))]
+        return [(t3, Table3Key.TOTAL, col), *((t3, r.key, col) for r in OUTCOME_ROWS if printed(r.key, fmt))]
     if rule is Rule.T3_ROW and row is not None:
         return [(t3, row, str(c)) for c in range(COLUMN_COUNT)]
     if rule is Rule.T4_TOTAL and row is not None:
@@ -127,14 +122,14 @@ def as_unread(finding: Finding, unread: set[CellPlace], fmt: ReportFormat) -> Fi
         if ("table", places[0][1]) not in unread:
             return finding
         text = "整张表未能从文件中读取，无法核对（这不是报告本身的错误）"
-        return _at(Rule.CHECK_UNREAD, finding.table, None, None, fmt, text)
+        return at(Rule.CHECK_UNREAD, finding.table, None, None, fmt, text)
     missing = [p for p in places if p in unread]
     if not missing:
         return finding
     names = "、".join(_place_name(p, fmt) for p in missing[:3]) + ("等" if len(missing) > 3 else "")
     rule_text = finding.message.split("：", 1)[-1]
     text = f"这项核对所依据的 {names} 未能从文件中读取，无法核对（不是报告本身的错误；按空白计算时：{rule_text}）"
-    return _at(Rule.CHECK_UNREAD, finding.table, finding.row, finding.column, fmt, text)
+    return at(Rule.CHECK_UNREAD, finding.table, finding.row, finding.column, fmt, text)
 
 
 def _place_name(place: CellPlace, fmt: ReportFormat) -> str:

@@ -372,3 +372,16 @@ def test_2019_increase_and_decrease_columns_and_money_units(amount: str, factor:
     assert bool(unit) == (unit_note is not None)
     if unit_note:
         assert f"“{unit_note}”" in unit[0].message or f"单位{unit_note}" in unit[0].message
+
+
+def test_gongkai_parse_reads_our_own_xlsx(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 17 item 5: the report's tables as our own writer writes them come back through the CLI."""
+    from gongkai.cli import main
+
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(render_xlsx(MIYUN))
+    assert main(["parse", "--json", str(path)]) == 0
+    got = AnnualReport.from_json(capsys.readouterr().out)
+    assert (got.agency, got.year) == (MIYUN.agency, MIYUN.year)
+    assert got.table3 == MIYUN.table3 and got.table4 == MIYUN.table4
+    assert wrong_table2(MIYUN, got) == []

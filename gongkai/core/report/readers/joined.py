@@ -234,7 +234,12 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
             value = values[c]
             if value is None:
                 shown = rundigits.choices(split.candidates, c) if split.candidates else ""
-                why = f"可能是 {shown}" if shown and "或" in shown else "没有合适的拆分"
+                if shown and "或" in shown:
+                    why = f"可能是 {shown}"
+                elif shown:
+                    why = "也可能其中有空白单元格（空白在文字中不留痕迹）"
+                else:
+                    why = "没有合适的拆分"
                 reading.put(key, f.key, Unsure(f"数字“{''.join(row_runs)}”连在一起，{why}，无法确定"))
             elif f.value_type is ValueType.MONEY:
                 reading.put(key, f.key, Got(Decimal(value)))

@@ -123,6 +123,7 @@ def pdf_pages_document(data: bytes, source: str, pages: int) -> Document:
 
 def _document(lines: list[str], source: str, kind: SourceKind, pages: int) -> Document:
     if not any(line.strip() for line in lines):
-        raise ReportReadError("扫描件中没有识别出文字", source=source)
+        where = "PDF 没有文字层，" if kind is SourceKind.PDF else "图片中"
+        raise ReportReadError(f"{where}文字识别（OCR）也没有识别出文字，无法读取", source=source)
     notes = [f"扫描件，{pages} 页经文字识别（OCR）读取；只采用满足表中合计关系的数字"]
     return Document(source=source, kind=kind, lines=lines, wrapped=True, notes=notes, ocr=True)

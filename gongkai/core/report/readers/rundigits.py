@@ -26,7 +26,7 @@ MAX_CELL_DIGITS = 7
 #: A row with more splits satisfying its sum than this is left unsure (nothing is guessed).
 MAX_CANDIDATES = 400
 #: Steps of the enumeration of one row (each step places one cell).
-MAX_STEPS = 200_000
+MAX_STEPS = 20_000
 #: Possible sums kept while narrowing one column equation; beyond this the equation is not used.
 MAX_SUMS = 20_000
 
@@ -99,10 +99,13 @@ def split_runs(
                 walk(run, len(digits), placed)
                 placed.pop()
             return
+        later = sum(len(r) for r in runs[run + 1 :])
         for value, end in _numbers(digits, pos):
-            remaining_digits = len(digits) - end + sum(len(r) for r in runs[run + 1 :])
+            remaining_digits = len(digits) - end + later
             if remaining_digits < left - 1 or remaining_digits > (left - 1) * MAX_CELL_DIGITS:
                 continue
+            if sum_last and remaining_digits < (left - 2) + len(str(sum(placed) + value)):
+                break  # the total is at least the sum so far: longer numbers here only make it worse
             placed.append(value)
             walk(run, end, placed)
             placed.pop()
