@@ -17,6 +17,7 @@ from django.db import transaction
 from gongkai.accounts.models import User
 from gongkai.agencies.models import Agency
 from gongkai.cases.models import Case
+from gongkai.core.approval import ApprovalRequired
 from gongkai.core.errors import GongkaiError
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.grounds import WithheldGround
@@ -63,12 +64,20 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         log(f"{YEAR}年度演示文书已存在，跳过")
         return
     officer = User.objects.get(username="gy_officer")
+    # Refusals went out under the 负责人's 签发 (签批, docs/approval.md): the leader issues those.
+    leader = User.objects.get(username="gy_leader")
     made, skipped = 0, []
     for case in cases.order_by("sequence"):
         for kind, facts in _letters(case):
             try:
                 with transaction.atomic():
-                    letter = generate_letter(actor=officer, case=case, kind=kind, today=today, facts=facts)
+                    try:
+                        with transaction.atomic():
+                            letter = generate_letter(actor=officer, case=case, kind=kind, today=today, facts=facts)
+                    except ApprovalRequired:
+                        # Issued in 2023, under the rules of that day (the demo's 签批 rule is later).
+                        issued = case.closed_on or today
+                        letter = generate_letter(actor=leader, case=case, kind=kind, today=issued, facts=facts)
                     record_delivery(
                         actor=officer,
                         letter=letter,

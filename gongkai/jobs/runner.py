@@ -116,9 +116,10 @@ def dispatch(job_id: str) -> None:
     if getattr(settings, "JOBS_EAGER", False):
         run_job(job_id)
     elif getattr(settings, "CELERY_BROKER_URL", ""):
-        from gongkai.jobs.tasks import run_job_task
+        from gongkai.jobs.celery import app
 
-        run_job_task.apply_async(args=[job_id], queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        # By name (gongkai.jobs.tasks.run_job_task), so this module need not import the task's.
+        app.send_task("gongkai.jobs.run", args=[job_id], queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     else:
         if _executor is None:
             _executor = ThreadPoolExecutor(

@@ -25,7 +25,8 @@ def test_transfer_letter_names_the_receiving_agency_its_contact_and_the_reason(t
     transfer = services.transfer_application(
         actor=tree.officer_a, case=case, today=DAY, reason="该信息由乙街道制作并保存。", to_agency=tree.street_b
     )
-    letter = generate_letter(actor=tree.officer_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY)
+    # The 告知书 is an answer: under the default 签批 policy the 负责人 issues it (docs/approval.md).
+    letter = generate_letter(actor=tree.leader_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY)
     text = letter.text
     assert letter.issued_on == DAY
     for phrase in (
@@ -48,7 +49,7 @@ def test_not_on_system_letter_tells_where_to_apply(tree: Tree, letter_settings) 
         agency_name="测试市规划和自然资源委员会",
         agency_contact_text="010-55550000",
     )
-    text = generate_letter(actor=tree.officer_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY).text
+    text = generate_letter(actor=tree.leader_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY).text
     assert "测试市规划和自然资源委员会，联系方式：010-55550000，您可以向该机关提出申请" in text
     assert "转送" not in text
 
@@ -60,7 +61,7 @@ def test_placeholder_typed_by_the_officer_is_refused(tree: Tree, letter_settings
     )
     with pytest.raises(CaseInputError, match="未填写"):
         generate_letter(
-            actor=tree.officer_a,
+            actor=tree.leader_a,
             case=case,
             kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD,
             today=DAY,

@@ -250,8 +250,8 @@ TABLE: dict[str, tuple[str, str | None]] = {
     # Intake of other systems: an API token with cases:submit only (tests/api/test_clients.py)
     "api:case-application-create":             ("403 405 405 405 405 405 405 405", "403 403 403 403 403 403 403 403"),
     # 接口客户端 (gongkai.apiclients): the agency's manager (API_CLIENT_MANAGER_ROLES) and the administrator
-    "apiclients:index":                        ("302 403 403 200 403 403 200 403", "302 403 403 .   403 403 .   403"),
-    "apiclients:detail":                       ("302 403 403 200 403 403 200 403", "302 403 403 .   403 403 .   403"),
+    "apiclients:index":                        ("302 403 403 200 403 403 200 200", "302 403 403 .   403 403 .   ."),
+    "apiclients:detail":                       ("302 403 403 200 403 403 200 200", "302 403 403 .   403 403 .   ."),
     "portal:feed_items":                       ("200 200 200 200 200 200 200 200", None),
     "portal:feed_reports":                     ("200 200 200 200 200 200 200 200", None),
     "portal:feed_harvest":                     ("200 200 200 200 200 200 200 200", None),

@@ -937,7 +937,9 @@ def test_group_subtotal_rows_are_not_read_as_their_first_item(sep: str) -> None:
         ("96171.6", ValueType.MONEY, Got(Decimal("96171.6"))),
         ("7,730.28", ValueType.MONEY, Got(Decimal("7730.28"))),
         ("0", ValueType.MONEY, Got(Decimal("0"))),
-        ("0.50万元", ValueType.MONEY, Got(Decimal("0.50"))),
+        # Units are kept and converted to the contract's 万元, with a note (issue 15 item 6).
+        ("0.50万元", ValueType.MONEY, Got(Decimal("0.50"), note="印有单位“万元”（0.50万元），按万元读入")),
+        ("3元", ValueType.MONEY, Got(Decimal("0.0003"), note="印的是“3元”（单位元），已换算为 0.0003 万元")),
         ("-3", ValueType.SIGNED, Got(-3)),
         ("+2", ValueType.SIGNED, Got(2)),
     ],
@@ -955,7 +957,6 @@ def test_parse_cell_reads(raw: str, value_type: ValueType, expected: Got) -> Non
         ("12.5", ValueType.COUNT),
         ("一", ValueType.COUNT),
         ("见附件", ValueType.COUNT),
-        ("3元", ValueType.MONEY),
         ("1.2.3", ValueType.MONEY),
         ("12 345", ValueType.MONEY),
         ("9" * 40, ValueType.COUNT),
