@@ -60,11 +60,14 @@ def test_manager_creates_a_user_who_sets_a_password(live_server, browser, page, 
     assert User.objects.get(username="liu_xin").check_password("Liu-2026-longpass!")
 
 
-def test_officer_transfers_and_the_receiver_opens_the_new_case(live_server, browser, page, tree, screenshots) -> None:  # type: ignore[no-untyped-def]
+def test_the_leader_transfers_and_the_receiver_opens_the_new_case(
+    live_server, browser, page, tree, screenshots
+) -> None:  # type: ignore[no-untyped-def]
     tree.street_b.phone = "010-66660000"
     tree.street_b.save()
     case = InProgressCase(actor=tree.officer_a)
-    _login(page, live_server.url, "officer_a")
+    # The 36(5) 告知 is an answer: the 负责人 signs it under the default 签批 policy.
+    _login(page, live_server.url, "leader_a")
     page.goto(live_server.url + reverse("cases:detail", args=[case.pk]))
     page.locator("summary", has_text="转办／告知负责公开的机关").click()
     form = page.locator("form[action$='/act/transfer/']")

@@ -32,7 +32,7 @@ def _transfer(tree: Tree, **kwargs):  # type: ignore[no-untyped-def]
     case = kwargs.pop("case", None) or InProgressCase(actor=tree.officer_a)
     defaults = {"reason": "该信息由乙街道制作并保存。", "to_agency": tree.street_b}
     return case, services.transfer_application(
-        actor=tree.officer_a, case=case, today=TRANSFER_DAY, **{**defaults, **kwargs}
+        actor=tree.leader_a, case=case, today=TRANSFER_DAY, **{**defaults, **kwargs}
     )
 
 
@@ -175,3 +175,18 @@ def test_tracking_pages_show_the_transfer(tree: Tree, client: Client) -> None:
     new = client.post("/track/", {"code": received.tracking_code, "phone_last4": "0000"}, REMOTE_ADDR="203.0.113.9")
     html = new.content.decode()
     assert "本申请由测试区甲街道办事处转送" in html and "2026年3月2日" in html and sent.number in html
+
+
+def test_an_officer_cannot_send_the_36_5_answer_without_the_leaders_signature(tree: Tree) -> None:
+    """Under the default 签批 policy (docs/approval.md) 无法提供 answers need the 负责人's 签发; the
+    转办/告知 is such an answer, so the officer's transfer is refused and nothing changes."""
+    from gongkai.core.approval import ApprovalRequired
+
+    case = InProgressCase(actor=tree.officer_a)
+    with pytest.raises(ApprovalRequired, match="签批"):
+        services.transfer_application(
+            actor=tree.officer_a, case=case, today=TRANSFER_DAY, reason="x", to_agency=tree.street_b
+        )
+    case.refresh_from_db()
+    assert case.outcome == "" or case.outcome is None
+    assert not CaseTransfer.objects.exists()

@@ -23,7 +23,7 @@ def test_transfer_letter_names_the_receiving_agency_its_contact_and_the_reason(t
     tree.street_b.save()
     case = InProgressCase(actor=tree.officer_a)
     transfer = services.transfer_application(
-        actor=tree.officer_a, case=case, today=DAY, reason="该信息由乙街道制作并保存。", to_agency=tree.street_b
+        actor=tree.leader_a, case=case, today=DAY, reason="该信息由乙街道制作并保存。", to_agency=tree.street_b
     )
     # The 告知书 is an answer: under the default 签批 policy the 负责人 issues it (docs/approval.md).
     letter = generate_letter(actor=tree.leader_a, case=case, kind=LetterType.ANSWER_UNAVAILABLE_NOT_HELD, today=DAY)
@@ -42,7 +42,7 @@ def test_transfer_letter_names_the_receiving_agency_its_contact_and_the_reason(t
 def test_not_on_system_letter_tells_where_to_apply(tree: Tree, letter_settings) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)
     services.transfer_application(
-        actor=tree.officer_a,
+        actor=tree.leader_a,
         case=case,
         today=DAY,
         reason="该信息由市规划委制作。",
@@ -57,7 +57,7 @@ def test_not_on_system_letter_tells_where_to_apply(tree: Tree, letter_settings) 
 def test_placeholder_typed_by_the_officer_is_refused(tree: Tree, letter_settings) -> None:  # type: ignore[no-untyped-def]
     case = InProgressCase(actor=tree.officer_a)
     services.transfer_application(
-        actor=tree.officer_a, case=case, today=DAY, reason="理由", agency_name="某委员会", agency_contact_text="x"
+        actor=tree.leader_a, case=case, today=DAY, reason="理由", agency_name="某委员会", agency_contact_text="x"
     )
     with pytest.raises(CaseInputError, match="未填写"):
         generate_letter(

@@ -33,7 +33,7 @@ def register_close_guard(guard: CloseGuard) -> None:
         _close_guards.append(guard)
 
 
-def _check_close_guards(*, actor: User, case: Case, outcome: Outcome, today: dt.date) -> None:
+def check_close_guards(*, actor: User, case: Case, outcome: Outcome, today: dt.date) -> None:
     for guard in _close_guards:
         guard(actor=actor, case=case, outcome=outcome, today=today)
 
@@ -73,7 +73,7 @@ def answer_on_the_spot(
     if locked.received_on != today:
         raise CaseInputError(f"案件 {locked.number} 不是今天收到的申请，不能当场答复（条例第三十三条第一款）")
     assert step.outcome is not None
-    _check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
+    check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
     return apply_change(
         locked,
         actor=actor,
@@ -110,7 +110,7 @@ def close_case(
     if locked.received_on is not None and day < locked.received_on:
         raise CaseInputError(f"答复日期 {day.isoformat()} 早于收到申请之日 {locked.received_on.isoformat()}")
     assert step.outcome is not None
-    _check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
+    check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
     return apply_change(
         locked,
         actor=actor,

@@ -22,6 +22,7 @@ from gongkai.audit.services import record
 from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote, ReplyKind
 from gongkai.cases.models import ApplicantFile, ApplicantReply, Case, CaseTransfer
+from gongkai.cases.services.answers import check_close_guards
 from gongkai.cases.services._machinery import CaseAudit, after_commit, apply_change, check_step, lock_case, log_event
 from gongkai.cases.services.intake import allocate_number, set_first_clock
 from gongkai.core.case_flow import Event, Status
@@ -104,6 +105,9 @@ def transfer_application(
     )
     step = check_step(locked, Event.ANSWER, plan.outcome)
     assert step.outcome is not None
+    # The 36(5) 告知 is the agency's answer: it leaves only as the agency's 签批 policy allows
+    # (the same close guards as every other answer; under the default policy the 负责人 signs it).
+    check_close_guards(actor=actor, case=locked, outcome=step.outcome, today=today)
     sending_agency = locked.agency
     closed = apply_change(
         locked,
