@@ -22,8 +22,8 @@ from gongkai.audit.services import record
 from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote, ReplyKind
 from gongkai.cases.models import ApplicantFile, ApplicantReply, Case, CaseTransfer
-from gongkai.cases.services.answers import check_close_guards
 from gongkai.cases.services._machinery import CaseAudit, after_commit, apply_change, check_step, lock_case, log_event
+from gongkai.cases.services.answers import check_close_guards
 from gongkai.cases.services.intake import allocate_number, set_first_clock
 from gongkai.core.case_flow import Event, Status
 from gongkai.core.transfer import TRANSFER_BASIS, TransferPlan, TransferRefused, plan_transfer, waited_note
