@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.supervision",
     "gongkai.archives",
+    "gongkai.dashboards",
     "gongkai.apiclients",
     "gongkai.portal",
     "gongkai.backoffice",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("office/reports/", include("gongkai.reports.urls")),
     path("office/calendar/", include("gongkai.cases.calendar_urls")),
     path("office/supervision/", include("gongkai.supervision.urls")),
+    path("office/dashboards/", include("gongkai.dashboards.urls")),
     path("office/jobs/", include("gongkai.jobs.urls")),
     path("office/archive/", include("gongkai.archives.urls")),
     path("office/api-clients/", include("gongkai.apiclients.urls")),

@@ -19,6 +19,7 @@ from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.agencies.services import create_agency, ensure_department
 from gongkai.archives import demo as archives_demo
 from gongkai.cases import demo as cases_demo
+from gongkai.dashboards import demo_console, demo_trends
 from gongkai.letters import demo as letters_demo
 from gongkai.publications import demo as publications_demo
 from gongkai.reports import demo as reports_demo
@@ -126,6 +127,8 @@ APP_DEMOS: tuple[Callable[..., None], ...] = (
     publications_demo.load,
     reports_demo.load,
     archives_demo.load,  # the 2023 cases' letters, after the reports demo registered them
+    demo_console.load,  # other agencies' reports over several years (some late, some missing)
+    demo_trends.load,  # their figures over the years, with one big jump
 )
 
 

@@ -1,0 +1,1 @@
+"""Records kept by the dashboards (the 催报 reminders sent to agencies)."""

@@ -1,0 +1,5 @@
+"""URLs of the trends pages (included by gongkai.dashboards.urls)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
