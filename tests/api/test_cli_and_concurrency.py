@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 
 from gongkai.apiclients.models import ApiClient, WebhookDelivery
@@ -20,6 +18,7 @@ from gongkai.cli import main
 from gongkai.core.letters import LetterType
 from gongkai.letters.services import generate_letter
 from tests.api.helpers import APPLICATION, bearer, token_for
+from tests.concurrency import run_together
 from tests.factories import CaseFactory
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -88,27 +87,6 @@ def test_letter_issued_is_an_event(tree: Any, settings: Any) -> None:
     assert delivery.payload["data"]["case_id"] == case.pk
 
 
-def _together(*calls: Any) -> list[Any]:
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int, call: Any) -> None:
-        try:
-            barrier.wait(5)
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 if ON_POSTGRESQL:
 
     @pytest.mark.postgres_only
@@ -126,7 +104,7 @@ if ON_POSTGRESQL:
             )
             return answer.status_code, answer.json()["id"]
 
-        results = _together(call, call, call)
+        results = run_together(call, call, call)
         assert all(isinstance(r, tuple) for r in results), results
         assert {r[0] for r in results} == {201}
         assert len({r[1] for r in results}) == 1

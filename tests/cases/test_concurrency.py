@@ -11,11 +11,10 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 
 from gongkai.audit.models import AuditEvent
 from gongkai.cases import services
@@ -25,6 +24,7 @@ from gongkai.cases.models import Case
 from gongkai.core.case_flow import Status
 from gongkai.core.deadlines import Channel, ConsultedParty
 from gongkai.core.report.taxonomy import ApplicantType
+from tests.concurrency import run_together
 from tests.factories import InProgressCase
 
 D = dt.date
@@ -57,28 +57,6 @@ def test_a_stale_version_is_refused_and_writes_nothing(tree) -> None:  # type: i
     assert (fresh.status, fresh.version, fresh.extensions.count()) == (Status.CONSULTING, 3, 0)
 
 
-def _run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread (own connection), started together; results or exceptions."""
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 if ON_POSTGRESQL:
 
     @pytest.mark.postgres_only
@@ -86,7 +64,7 @@ if ON_POSTGRESQL:
     def test_two_officers_at_once_one_wins_the_other_is_told(tree) -> None:  # type: ignore[no-untyped-def]
         case = InProgressCase(actor=tree.officer_a)
         page = Case.objects.get(pk=case.pk)  # both loaded version 2
-        results = _run_together(
+        results = run_together(
             lambda: services.start_consultation(
                 actor=tree.officer_a,
                 case=page,
@@ -133,7 +111,7 @@ if ON_POSTGRESQL:
                 return time.monotonic() - started
             raise AssertionError("the second writer was not refused")
 
-        results = _run_together(first, second)
+        results = run_together(first, second)
         assert isinstance(results[0], Case), results
         assert isinstance(results[1], float), results
         assert results[1] >= 0.3  # it waited for the first transaction's lock (SELECT … FOR UPDATE)
@@ -151,7 +129,7 @@ if ON_POSTGRESQL:
                 request_description="x",
             )
 
-        results = _run_together(*(register(n) for n in range(8)))
+        results = run_together(*(register(n) for n in range(8)))
         assert all(isinstance(r, Case) for r in results), results
         assert sorted(r.sequence for r in results) == list(range(1, 9))
         assert len({r.number for r in results}) == 8

@@ -6,14 +6,11 @@ with comments; the number taken only at 签发; the desk; two leaders signing at
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 from django.test import Client
 
 from gongkai.accounts.models import Role
@@ -29,6 +26,7 @@ from gongkai.letters.approvals import DRAFT_NUMBER, DraftInputError, StaleDraftE
 from gongkai.letters.context import LetterFacts
 from gongkai.letters.models import Approver, ApproverOffice, ChainRuleSetting, Letter, LetterDraft, LetterSettings
 from gongkai.letters.services import generate_letter
+from tests.concurrency import run_together
 from tests.conftest import Tree
 from tests.factories import CaseFactory, InProgressCase, UserFactory
 
@@ -337,27 +335,6 @@ def test_another_agency_sees_no_draft(tree: Tree, chain: dict[str, Any]) -> None
 # ---------------------------------------------------------------------------------------------
 
 
-def _run_together(*calls: Callable[[], Any]) -> list[Any]:
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 if ON_POSTGRESQL:
 
     @pytest.mark.postgres_only
@@ -367,7 +344,7 @@ if ON_POSTGRESQL:
         case = InProgressCase(actor=tree.officer_a)
         draft = create_draft(actor=tree.officer_a, case=case, kind=WITHHELD, facts=FACTS, today=TODAY)
         page = LetterDraft.objects.get(pk=draft.pk)
-        results = _run_together(
+        results = run_together(
             lambda: act(actor=tree.leader_a, draft=page, event=DraftEvent.SIGN, today=TODAY, version=page.version),
             lambda: act(actor=second, draft=page, event=DraftEvent.SIGN, today=TODAY, version=page.version),
         )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from gongkai.publications import services
 from gongkai.publications.models import Item
+from tests.concurrency import run_together
 from tests.publications.helpers import make_draft
 
 
@@ -56,24 +56,7 @@ def test_a_rolled_back_draft_gives_its_number_back(tree, catalogue) -> None:  # 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_drafts_get_distinct_numbers(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            make_draft(tree, catalogue, title=f"并发起草的信息{n}")
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_together(*[lambda n=n: make_draft(tree, catalogue, title=f"并发起草的信息{n}") for n in range(8)])
+    assert not [r for r in results if isinstance(r, BaseException)]
     numbers = sorted(Item.objects.values_list("index_number", flat=True))
     assert numbers == [f"D1-A/2023-{n:05d}" for n in range(1, 9)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +23,7 @@ from gongkai.cases.errors import StaleCaseError
 from gongkai.cases.models import Case
 from gongkai.core.deadlines import ConsultedParty
 from gongkai.web.errors import error_status
+from tests.concurrency import run_together
 from tests.factories import InProgressCase
 
 D = dt.date
@@ -53,24 +53,7 @@ def _file_database(tmp_path: Path) -> Iterator[None]:
 
 def _in_threads(*calls: Callable[[], Any]) -> list[Any]:
     """Each call in its own thread and connection, released together; results or exceptions."""
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+    return run_together(*calls, wait=60)
 
 
 @pytest.mark.django_db(transaction=True)
