@@ -34,6 +34,16 @@ def case_event_saved(sender: Any, instance: Any, created: bool, raw: bool = Fals
     )
 
 
+def _letter_fields(letter: Any) -> dict[str, Any]:
+    """What every letter event says about the letter and its case."""
+    return {
+        "letter_id": letter.pk,
+        "letter_number": letter.number,
+        "case_id": letter.case_id,
+        "case_number": letter.case.number,
+    }
+
+
 def letter_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """A letter issued on a case: ``letter.issued``."""
     if raw or not created:
@@ -45,13 +55,10 @@ def letter_saved(sender: Any, instance: Any, created: bool, raw: bool = False, *
         key=f"letter:{instance.pk}",
         case_id=case.pk,
         data={
-            "letter_id": instance.pk,
-            "letter_number": instance.number,
+            **_letter_fields(instance),
             "kind": instance.kind,
             "kind_label": instance.get_kind_display(),
             "issued_on": instance.issued_on,
-            "case_id": case.pk,
-            "case_number": case.number,
         },
     )
 
@@ -67,12 +74,10 @@ def delivery_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any)
         key=f"delivery:{instance.pk}",
         case_id=letter.case_id,
         data={
-            "letter_id": letter.pk,
-            "letter_number": letter.number,
+            **_letter_fields(letter),
             "method": instance.method,
             "method_label": instance.get_method_display(),
             "received_on": instance.received_on,
-            "case_id": letter.case_id,
         },
     )
 

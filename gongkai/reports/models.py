@@ -195,7 +195,7 @@ class AnnualReportRecord(models.Model):
         if self.pk is not None and not self._state.adding:
             stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored in LOCKED_STATUSES and not self._is_publication(stored, kwargs.get("update_fields")):
-                raise ReportLocked(f"{self}已{ReportStatus(stored).label}，不能修改，只能编制新版本")
+                raise ReportLocked(f"{self}{ReportStatus(stored).label}，不能修改，只能编制新版本")
         super().save(*args, **kwargs)
 
     def _is_publication(self, stored: str, update_fields: Any) -> bool:

@@ -216,3 +216,35 @@ def test_a_lapse_records_whether_the_notice_was_served(tree: Tree, letter_settin
     fee_case = services.lapse_fee(actor=tree.officer_a, case=fee_case, today=D(2026, 4, 3))
     payload = fee_case.events.get(kind="fee_overdue").payload
     assert payload["申请人收到收费通知之日"] == "未登记送达（期限按发出之日暂计）"
+
+
+def test_a_recorded_receipt_is_one_letter_delivered_event(
+    tree: Tree, letter_settings: LetterSettings, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """API clients hear of a 送达 once, with the letter, its case and the day of receipt."""
+    from gongkai.apiclients.models import WebhookDelivery
+    from gongkai.apiclients.services import set_webhook
+    from tests.api.helpers import token_for
+
+    settings.WEBHOOK_ALLOW_PRIVATE, settings.WEBHOOK_BACKGROUND = True, False
+    api_client, _ = token_for(tree.street_a, "cases:read")
+    set_webhook(actor=None, client=api_client, url="http://127.0.0.1:9/hook")
+    case, letter = _correction_letter(tree)
+    record_delivery(
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.POST,
+        sent_on=D(2026, 3, 3),
+        received_on=D(2026, 3, 6),
+        tracking_number="EA123456789CN",
+        today=D(2026, 3, 9),
+    )
+    sent = WebhookDelivery.objects.filter(event="letter.delivered")
+    assert sent.count() == 1
+    data = sent.get().payload["data"]
+    assert (data["letter_number"], data["case_number"], data["received_on"]) == (
+        letter.number,
+        case.number,
+        "2026-03-06",
+    )
+    assert data["method"] == ServiceMethod.POST.value
