@@ -697,3 +697,27 @@ def test_menu_links_open(world: World, role: str) -> None:
     assert links
     closed = [link for link in links if client.get(link, follow=True).status_code != 200]
     assert not closed, f"{role}: menu links that do not open: {closed}"
+
+
+#: An asset (script, style, image, font, frame) loaded from another host: intranets have no internet.
+OUTSIDE_ASSET = re.compile(
+    r"""(?:\bsrc\s*=\s*["']|<link\b[^>]*\bhref\s*=\s*["']|url\(\s*["']?|@import\s+["'])(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anon", "off", "sup"])
+def test_no_page_loads_an_asset_from_another_host(world: World, role: str) -> None:
+    """Every page a role can open serves every script, style, image and font from this site."""
+    client = _client(role, world)
+    outside = []
+    for route in routes():
+        response = client.get(url_for(route, world), query_for(route.key, world))
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        html = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+        outside += [
+            f"{route.key}: …{html[max(m.start() - 40, 0) : m.end() + 40]}…" for m in OUTSIDE_ASSET.finditer(html)
+        ]
+    assert not outside, "\n".join(outside)
