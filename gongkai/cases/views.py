@@ -46,6 +46,10 @@ from gongkai.web.access import AGENCY_STAFF, ALL_ROLES, roles
 from gongkai.web.errors import USER_ERRORS, show_error
 
 PAGE_SIZE = 50
+#: Each due-soon bucket lists its most urgent cases up to this many (the count shows them all): a
+#: province agency has hundreds due within five working days, and rendering every one made the
+#: desk take over a second (bench/province.py, figure (c)).
+DESK_LIST_LIMIT = 50
 
 
 @roles(ALL_ROLES)
@@ -71,6 +75,9 @@ def desk(request: HttpRequest) -> HttpResponse:
             "days": days,
             "loads": department_loads(visible, days),
             "buckets": [(key, BUCKET_LABELS[key], soon[key]) for key in BUCKET_LABELS],
+            "desk_list_limit": DESK_LIST_LIMIT,
+            "desk_list_limit_slice": f":{DESK_LIST_LIMIT}",
+            "desk_list_limit_negative": -DESK_LIST_LIMIT,
             "review_buckets": [
                 (key, BUCKET_LABELS[key], review_soon[key]) for key in BUCKET_LABELS if review_soon[key]
             ],

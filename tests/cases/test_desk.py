@@ -71,6 +71,30 @@ def test_desk_queries_do_not_grow_with_cases(tree, desk, client: Client, on_day,
     assert len(page.context["page"]) == 31
 
 
+def test_each_bucket_lists_its_most_urgent_cases_up_to_the_limit(
+    tree, desk, client: Client, on_day, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A province agency has hundreds due within five working days: each bucket shows the most
+    urgent up to DESK_LIST_LIMIT, says how many more there are, and still counts them all."""
+    from gongkai.cases import views
+
+    monkeypatch.setattr(views, "DESK_LIST_LIMIT", 2)
+    on_day(D(2026, 3, 31))
+    overdue = [
+        InProgressCase(actor=tree.officer_a, department=desk.office, today=D(2026, 3, 2) - dt.timedelta(days=i))
+        for i in range(3)
+    ]
+    client.force_login(tree.officer_a)
+    page = client.get(reverse("cases:desk"))
+    html = page.content.decode()
+    assert "已逾期（3）" in html
+    assert "以上为最紧急的 2 件，另有 1 件见下方案件列表。" in html
+    most_urgent = sorted(overdue, key=lambda c: (c.due_on, c.pk))
+    section = html.split("已逾期（3）")[1].split("</ul>")[0]
+    assert most_urgent[0].number in section and most_urgent[1].number in section
+    assert most_urgent[2].number not in section
+
+
 def test_search_and_filters(tree, desk, client: Client) -> None:  # type: ignore[no-untyped-def]
     elevator = CaseFactory(actor=tree.officer_a, department=desk.city, request_description="加装电梯的审批文件")
     budget = ClosedCase(actor=tree.officer_a, request_description="部门预算", applicant_name="赵某")
