@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +64,12 @@ BATCH_SIZE = 2000
 
 @transaction.atomic
 def recompute_due_dates(
-    *, actor: User | None, today: dt.date, reason: str, agency: Agency | None = None
+    *,
+    actor: User | None,
+    today: dt.date,
+    reason: str,
+    agency: Agency | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[DueDateChange]:
     """Recompute every open case's due date (all agencies, or one); store and audit those that moved.
 
@@ -76,7 +81,8 @@ def recompute_due_dates(
     to the core; cases are read in rounds of ``BATCH_SIZE`` by primary-key range (no list of ids
     sent to the database) as plain tuples with their clock rows (locked ``FOR UPDATE``); only the
     cases whose date changed are written, in one statement a round (:func:`_write_clocks`), with
-    their timeline entries and audit records in bulk.
+    their timeline entries and audit records in bulk. ``progress(done, total, message)`` hears
+    of each round (the background job's page, the command line's progress).
     """
     if actor is not None and not (actor.is_system_admin or (agency is not None and can_write(actor, agency))):
         raise PermissionDenied("无权重新计算答复期限")
@@ -91,6 +97,9 @@ def recompute_due_dates(
         chunk = ids[first : first + BATCH_SIZE]
         in_round = qs.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
         changes.extend(_recompute_round(in_round, actor, today, reason, calendar, rule))
+        if progress is not None:
+            done = first + len(chunk)
+            progress(done, len(ids), f"已重新计算{done}/{len(ids)}件办理中案件的答复期限")
     moved = [c for c in changes if not c.problem and c.old != c.new]
     if moved:
         after_commit(lambda: notifications.due_dates_moved([(c.case_id, c.old, c.new) for c in moved], reason))
@@ -233,7 +242,13 @@ class LoadResult:
 
 @transaction.atomic
 def load_calendar_year(
-    *, actor: User | None, data: CalendarYear, text: str, file_name: str, today: dt.date
+    *,
+    actor: User | None,
+    data: CalendarYear,
+    text: str,
+    file_name: str,
+    today: dt.date,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> LoadResult:
     """Store (or replace) ``data``'s year and recompute every open case's due date (legal spec §5.4).
 
@@ -242,5 +257,5 @@ def load_calendar_year(
     """
     stored = store_calendar_year(actor=actor, data=data, text=text, file_name=file_name, today=today)
     reason = f"加载{data.year}年节假日安排（{data.source.title}）"
-    changes = recompute_due_dates(actor=actor, today=today, reason=reason)
+    changes = recompute_due_dates(actor=actor, today=today, reason=reason, progress=progress)
     return LoadResult(stored.year, stored.replaced, stored.off_days, stored.work_days, tuple(changes))
