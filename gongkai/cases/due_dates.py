@@ -20,12 +20,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gongkai.accounts.scoping import can_write
-from gongkai.audit.services import AuditEntry, diff, record_many
+from gongkai.audit.services import AuditRow, diff, record_rows
 from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote, ExtensionDecision
 from gongkai.cases.clock import CLOCK_COLUMNS, clock_of, events_from, fee_clock_rule
 from gongkai.cases.models import Case, CaseEvent, Consultation, Extension, FeeNotice
-from gongkai.cases.services._machinery import CLOCK_RESULT_FIELDS, CaseAudit, after_commit, new_event
+from gongkai.cases.services._machinery import CLOCK_RESULT_FIELDS, SYSTEM_ACTOR_NAME, CaseAudit, after_commit
 from gongkai.core.errors import GongkaiError
 from gongkai.workcalendar.provider import working_calendar
 from gongkai.workcalendar.services import store_calendar_year
@@ -134,10 +134,10 @@ def _recompute_round(
     )
     changes: list[DueDateChange] = []
     written: list[tuple[int, tuple[Any, ...]]] = []
-    timeline: list[CaseEvent] = []
-    audit: list[AuditEntry] = []
+    timeline: list[tuple[int, dict[str, Any]]] = []
+    audit: list[AuditRow] = []
     n_result = len(CLOCK_RESULT_FIELDS)
-    for pk, number, agency_id, status, *values in rows:
+    for pk, number, agency_id, _status, *values in rows:
         old = tuple(values[:n_result])
         row = dict(zip(CLOCK_COLUMNS, values[n_result:], strict=True))
         events = events_from(
@@ -157,23 +157,58 @@ def _recompute_round(
         change = DueDateChange(pk, number, old[0], new[0], old[1], new[1])
         changes.append(change)
         written.append((pk, new))
-        case = Case(pk=pk, number=number, agency_id=agency_id, status=status)
-        payload = {"原期限": change.old, "新期限": change.new, "暂定": clock.provisional, "原因": reason}
-        timeline.append(new_event(case, kind=CaseNote.DUE_DATE_CHANGED, on=today, actor=actor, payload=payload))
+        payload = {"原期限": _iso(change.old), "新期限": _iso(change.new), "暂定": clock.provisional, "原因": reason}
+        timeline.append((pk, payload))
         before = dict(zip(CLOCK_RESULT_FIELDS, old, strict=True))
         after = dict(zip(CLOCK_RESULT_FIELDS, new, strict=True))
         audit.append(
-            AuditEntry(
+            AuditRow(
                 action=CaseAudit.DUE_DATE_CHANGED,
-                target=case,
+                object_type=_CASE_LABEL,
+                object_id=str(pk),
+                object_repr=number,
                 agency_id=agency_id,
                 changes={**diff(before, after), "事项": payload},
             )
         )
-    _write_clocks(written, timezone.now())
-    CaseEvent.objects.bulk_create(timeline, batch_size=1000)
-    record_many(actor=actor, entries=audit)
+    stamp = timezone.now()
+    _write_clocks(written, stamp)
+    _write_timeline(timeline, actor=actor, today=today, stamp=stamp)
+    record_rows(actor=actor, rows=audit, at=stamp)
     return changes
+
+
+#: ``Case._meta.label_lower``: the audit rows' object type (``AuditEvent.objects.for_object``).
+_CASE_LABEL = "cases.case"
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _write_timeline(
+    timeline: list[tuple[int, dict[str, Any]]], *, actor: User | None, today: dt.date, stamp: dt.datetime
+) -> None:
+    """One 答复期限重新计算 timeline entry per moved case (what ``new_event`` builds), one prepared INSERT."""
+    if not timeline:
+        return
+    ops = connection.ops
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_name = actor.display_name if actor is not None and actor.pk else SYSTEM_ACTOR_NAME
+    on, at = ops.adapt_datefield_value(today), ops.adapt_datetimefield_value(stamp)
+    kind = CaseNote.DUE_DATE_CHANGED.value
+    params = [
+        (case_id, kind, on, at, actor_id, actor_name, "", "", ops.adapt_json_value(payload, None), "")
+        for case_id, payload in timeline
+    ]
+    table = ops.quote_name(CaseEvent._meta.db_table)
+    # Only the table's quoted name is formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (case_id, kind, {ops.quote_name('on')}, at, actor_id, actor_name, "  # noqa: S608
+        "status_before, status_after, payload, note) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _write_clocks(written: list[tuple[int, tuple[Any, ...]]], stamp: dt.datetime) -> None:
