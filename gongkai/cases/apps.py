@@ -10,3 +10,5 @@ class CasesConfig(AppConfig):
         from gongkai.web.panels import register_panels
 
         register_panels(panels)
+        # Registers the background calendar load (a Celery worker needs it too).
+        import gongkai.cases.calendar_jobs  # noqa: F401

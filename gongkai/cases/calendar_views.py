@@ -7,19 +7,21 @@ cases app; the calendar's reading pages are ``gongkai.workcalendar.views``.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts.models import Role
-from gongkai.cases.due_dates import load_calendar_year
+from gongkai.cases.calendar_jobs import CALENDAR_LOAD_JOB, start_calendar_load
 from gongkai.core.calendar import CalendarYear, EntryKind
 from gongkai.core.errors import CalendarDataError
+from gongkai.jobs.models import Job, JobStatus
 from gongkai.web.access import roles
 from gongkai.workcalendar.forms import UploadForm
 from gongkai.workcalendar.provider import working_calendar
@@ -36,7 +38,11 @@ def _numbered(text: str, bad_line: int | None) -> list[tuple[int, str, bool]]:
 @roles(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """System administrators upload a year: 检查 validates only, 加载 stores and recomputes due dates."""
+    """System administrators upload a year: 检查 validates only, 加载 stores and recomputes due dates.
+
+    加载 runs as a background job (``gongkai.cases.calendar_jobs``): the page follows its progress,
+    then comes back here (``?job=ID``), which shows the result on the year's page.
+    """
     user: Any = request.user
     if not user.is_system_admin:
         raise PermissionDenied("只有系统管理员可以加载节假日安排")
@@ -67,9 +73,30 @@ def upload(request: HttpRequest) -> HttpResponse:
                 lines=_numbered(text, None),
             )
             return render(request, "cases/calendar_upload.html", context)
-        result = load_calendar_year(actor=user, data=data, text=text, file_name=name, today=timezone.localdate())
-        messages.success(request, result.summary())
-        for line in result.moved_lines()[:MAX_LISTED_CHANGES]:
-            messages.info(request, line)
-        return redirect("workcalendar:year_detail", year=data.year)
+        job = start_calendar_load(actor=user, text=text, file_name=name, today=timezone.localdate())
+        job.refresh_from_db()
+        if not job.finished:
+            return redirect("jobs:detail", pk=job.pk)
+        return _finished(request, job, context)
+    if request.method == "GET" and request.GET.get("job"):
+        try:
+            job_id = uuid.UUID(request.GET["job"])
+        except ValueError:
+            raise Http404("没有这个加载任务") from None
+        job = get_object_or_404(Job.objects.visible_to(user), pk=job_id, kind=CALENDAR_LOAD_JOB)
+        if not job.finished:
+            return redirect("jobs:detail", pk=job.pk)
+        return _finished(request, job, context)
     return render(request, "cases/calendar_upload.html", context)
+
+
+def _finished(request: HttpRequest, job: Job, context: dict[str, Any]) -> HttpResponse:
+    """A finished load: its summary and first moved cases as messages on the year's page; or why it failed."""
+    if job.status != JobStatus.DONE:
+        context["error"] = f"加载未完成：{job.error}"
+        return render(request, "cases/calendar_upload.html", context, status=422)
+    result = job.result
+    messages.success(request, str(result.get("summary", "")))
+    for line in list(result.get("lines", []))[:MAX_LISTED_CHANGES]:
+        messages.info(request, str(line))
+    return redirect("workcalendar:year_detail", year=int(result["year"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +20,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gongkai.accounts.scoping import can_write
-from gongkai.audit.services import AuditEntry, diff, record_many
+from gongkai.audit.services import AuditRow, diff, record_rows
 from gongkai.cases import notifications
 from gongkai.cases.choices import CaseNote, ExtensionDecision
 from gongkai.cases.clock import CLOCK_COLUMNS, clock_of, events_from, fee_clock_rule
 from gongkai.cases.models import Case, CaseEvent, Consultation, Extension, FeeNotice
-from gongkai.cases.services._machinery import CLOCK_RESULT_FIELDS, CaseAudit, after_commit, new_event
+from gongkai.cases.services._machinery import CLOCK_RESULT_FIELDS, SYSTEM_ACTOR_NAME, CaseAudit, after_commit
 from gongkai.core.errors import GongkaiError
 from gongkai.workcalendar.provider import working_calendar
 from gongkai.workcalendar.services import store_calendar_year
@@ -64,7 +64,12 @@ BATCH_SIZE = 2000
 
 @transaction.atomic
 def recompute_due_dates(
-    *, actor: User | None, today: dt.date, reason: str, agency: Agency | None = None
+    *,
+    actor: User | None,
+    today: dt.date,
+    reason: str,
+    agency: Agency | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[DueDateChange]:
     """Recompute every open case's due date (all agencies, or one); store and audit those that moved.
 
@@ -76,7 +81,8 @@ def recompute_due_dates(
     to the core; cases are read in rounds of ``BATCH_SIZE`` by primary-key range (no list of ids
     sent to the database) as plain tuples with their clock rows (locked ``FOR UPDATE``); only the
     cases whose date changed are written, in one statement a round (:func:`_write_clocks`), with
-    their timeline entries and audit records in bulk.
+    their timeline entries and audit records in bulk. ``progress(done, total, message)`` hears
+    of each round (the background job's page, the command line's progress).
     """
     if actor is not None and not (actor.is_system_admin or (agency is not None and can_write(actor, agency))):
         raise PermissionDenied("无权重新计算答复期限")
@@ -91,6 +97,9 @@ def recompute_due_dates(
         chunk = ids[first : first + BATCH_SIZE]
         in_round = qs.filter(pk__gte=chunk[0], pk__lte=chunk[-1])
         changes.extend(_recompute_round(in_round, actor, today, reason, calendar, rule))
+        if progress is not None:
+            done = first + len(chunk)
+            progress(done, len(ids), f"已重新计算{done}/{len(ids)}件办理中案件的答复期限")
     moved = [c for c in changes if not c.problem and c.old != c.new]
     if moved:
         after_commit(lambda: notifications.due_dates_moved([(c.case_id, c.old, c.new) for c in moved], reason))
@@ -125,10 +134,10 @@ def _recompute_round(
     )
     changes: list[DueDateChange] = []
     written: list[tuple[int, tuple[Any, ...]]] = []
-    timeline: list[CaseEvent] = []
-    audit: list[AuditEntry] = []
+    timeline: list[tuple[int, dict[str, Any]]] = []
+    audit: list[AuditRow] = []
     n_result = len(CLOCK_RESULT_FIELDS)
-    for pk, number, agency_id, status, *values in rows:
+    for pk, number, agency_id, _status, *values in rows:
         old = tuple(values[:n_result])
         row = dict(zip(CLOCK_COLUMNS, values[n_result:], strict=True))
         events = events_from(
@@ -148,23 +157,58 @@ def _recompute_round(
         change = DueDateChange(pk, number, old[0], new[0], old[1], new[1])
         changes.append(change)
         written.append((pk, new))
-        case = Case(pk=pk, number=number, agency_id=agency_id, status=status)
-        payload = {"原期限": change.old, "新期限": change.new, "暂定": clock.provisional, "原因": reason}
-        timeline.append(new_event(case, kind=CaseNote.DUE_DATE_CHANGED, on=today, actor=actor, payload=payload))
+        payload = {"原期限": _iso(change.old), "新期限": _iso(change.new), "暂定": clock.provisional, "原因": reason}
+        timeline.append((pk, payload))
         before = dict(zip(CLOCK_RESULT_FIELDS, old, strict=True))
         after = dict(zip(CLOCK_RESULT_FIELDS, new, strict=True))
         audit.append(
-            AuditEntry(
+            AuditRow(
                 action=CaseAudit.DUE_DATE_CHANGED,
-                target=case,
+                object_type=_CASE_LABEL,
+                object_id=str(pk),
+                object_repr=number,
                 agency_id=agency_id,
                 changes={**diff(before, after), "事项": payload},
             )
         )
-    _write_clocks(written, timezone.now())
-    CaseEvent.objects.bulk_create(timeline, batch_size=1000)
-    record_many(actor=actor, entries=audit)
+    stamp = timezone.now()
+    _write_clocks(written, stamp)
+    _write_timeline(timeline, actor=actor, today=today, stamp=stamp)
+    record_rows(actor=actor, rows=audit, at=stamp)
     return changes
+
+
+#: ``Case._meta.label_lower``: the audit rows' object type (``AuditEvent.objects.for_object``).
+_CASE_LABEL = "cases.case"
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _write_timeline(
+    timeline: list[tuple[int, dict[str, Any]]], *, actor: User | None, today: dt.date, stamp: dt.datetime
+) -> None:
+    """One 答复期限重新计算 timeline entry per moved case (what ``new_event`` builds), one prepared INSERT."""
+    if not timeline:
+        return
+    ops = connection.ops
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_name = actor.display_name if actor is not None and actor.pk else SYSTEM_ACTOR_NAME
+    on, at = ops.adapt_datefield_value(today), ops.adapt_datetimefield_value(stamp)
+    kind = CaseNote.DUE_DATE_CHANGED.value
+    params = [
+        (case_id, kind, on, at, actor_id, actor_name, "", "", ops.adapt_json_value(payload, None), "")
+        for case_id, payload in timeline
+    ]
+    table = ops.quote_name(CaseEvent._meta.db_table)
+    # Only the table's quoted name is formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (case_id, kind, {ops.quote_name('on')}, at, actor_id, actor_name, "  # noqa: S608
+        "status_before, status_after, payload, note) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _write_clocks(written: list[tuple[int, tuple[Any, ...]]], stamp: dt.datetime) -> None:
@@ -233,7 +277,13 @@ class LoadResult:
 
 @transaction.atomic
 def load_calendar_year(
-    *, actor: User | None, data: CalendarYear, text: str, file_name: str, today: dt.date
+    *,
+    actor: User | None,
+    data: CalendarYear,
+    text: str,
+    file_name: str,
+    today: dt.date,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> LoadResult:
     """Store (or replace) ``data``'s year and recompute every open case's due date (legal spec §5.4).
 
@@ -242,5 +292,5 @@ def load_calendar_year(
     """
     stored = store_calendar_year(actor=actor, data=data, text=text, file_name=file_name, today=today)
     reason = f"加载{data.year}年节假日安排（{data.source.title}）"
-    changes = recompute_due_dates(actor=actor, today=today, reason=reason)
+    changes = recompute_due_dates(actor=actor, today=today, reason=reason, progress=progress)
     return LoadResult(stored.year, stored.replaced, stored.off_days, stored.work_days, tuple(changes))

@@ -92,25 +92,32 @@ def due_dates_moved(moved: list[tuple[int, date | None, date | None]], reason: s
     def show(d: date | None) -> str:
         return d.isoformat() if d else "无"
 
-    cases = Case.objects.in_bulk([case_id for case_id, _, _ in moved])
+    # Only the columns the notice needs, in rounds: no model instance per moved case.
+    cases: dict[int, tuple[str, str, int, int | None]] = {}
+    ids = [case_id for case_id, _, _ in moved]
+    for first in range(0, len(ids), 2000):
+        for pk, *values in Case.objects.filter(pk__in=ids[first : first + 2000]).values_list(
+            "pk", "number", "applicant_name", "agency_id", "assigned_to_id"
+        ):
+            cases[pk] = tuple(values)  # type: ignore[assignment]
+    agency_ids = {agency_id for _, _, agency_id, _ in cases.values()}
     officers: dict[int, list[User]] = {}
-    for user in User.objects.filter(agency_id__in={c.agency_id for c in cases.values()}, is_active=True):
+    for user in User.objects.filter(agency_id__in=agency_ids, is_active=True):
         officers.setdefault(user.pk, [user])
     by_agency: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        agency_id__in={c.agency_id for c in cases.values()}, role=Role.OFFICER, is_active=True
-    ):
+    for user in User.objects.filter(agency_id__in=agency_ids, role=Role.OFFICER, is_active=True):
         by_agency.setdefault(user.agency_id or 0, []).append(user)
     messages = []
     for case_id, old, new in moved:
-        case = cases.get(case_id)
-        if case is None:
+        found = cases.get(case_id)
+        if found is None:
             continue
-        to = _addresses(officers.get(case.assigned_to_id or 0) or by_agency.get(case.agency_id, []))
+        number, applicant_name, agency_id, assigned_to_id = found
+        to = _addresses(officers.get(assigned_to_id or 0) or by_agency.get(agency_id, []))
         if to:
-            body = f"案件：{case.number}\n申请人：{case.applicant_name}\n\n答复期限由 {show(old)} 变更为 {show(new)}。\n原因：{reason}\n"
+            body = f"案件：{number}\n申请人：{applicant_name}\n\n答复期限由 {show(old)} 变更为 {show(new)}。\n原因：{reason}\n"
             messages.append(
-                EmailMessage(f"[政府信息公开] {case.number} 答复期限已变更", body, settings.DEFAULT_FROM_EMAIL, to)
+                EmailMessage(f"[政府信息公开] {number} 答复期限已变更", body, settings.DEFAULT_FROM_EMAIL, to)
             )
     if not messages:
         return

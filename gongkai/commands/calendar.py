@@ -122,7 +122,8 @@ def check(args: argparse.Namespace) -> int:
 def load(args: argparse.Namespace) -> int:
     """Load each file into the database; open cases' due dates are recomputed (legal spec §5.4).
 
-    Every file is tried; errors (naming file and line) go to stderr; exit 2 if any failed.
+    Runs inline (the web upload runs the same use case as a background job), its progress on
+    stderr. Every file is tried; errors (naming file and line) go to stderr; exit 2 if any failed.
     """
     setup_django()
     from django.utils import timezone
@@ -140,11 +141,28 @@ def load(args: argparse.Namespace) -> int:
             print(f"错误：{exc}", file=sys.stderr)
             failed += 1
             continue
-        result = load_calendar_year(actor=None, data=data, text=text, file_name=path.name, today=timezone.localdate())
+        result = load_calendar_year(
+            actor=None, data=data, text=text, file_name=path.name, today=timezone.localdate(), progress=_progress()
+        )
         print(result.summary())
         for line in result.moved_lines():
             print(f"  {line}")
     return 2 if failed else 0
+
+
+def _progress(interval: float = 1.0) -> Callable[[int, int, str], None]:
+    """The recompute's progress on stderr, at most once a ``interval`` seconds (and at the end)."""
+    import time
+
+    last = [0.0]
+
+    def report(done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= interval:
+            last[0] = now
+            print(f"  …{message}", file=sys.stderr, flush=True)
+
+    return report
 
 
 # ---------------------------------------------------------------------------------------------
