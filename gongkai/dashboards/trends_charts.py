@@ -96,6 +96,7 @@ def correction_chart(scope: TrendScope, rows: Sequence[CorrectionRow]) -> Chart:
         category_label="机关",
         horizontal=True,
         height=max(240, 40 + 48 * len(rows)),
+        totals=False,  # rates do not add up
         caption="纠错率 = 结果纠正 ÷ 已审结（维持 + 纠正 + 其他结果），表四；中位数取同一层级其他机关（本人可查看范围内）。空白为当年无审结案件。",
     )
 

@@ -171,6 +171,8 @@ def test_export_has_every_chart_with_the_jump_marked(history: Any) -> None:
     assert rows[1][-1] == "同比异常"
     last = next(r for r in rows if r[0] == "2025年")
     assert 9487 in last and "+1,625%" in (last[-1] or "")
+    assert not any(r[0] == "合计" for r in book["纠错率"].iter_rows(values_only=True))  # rates do not add up
+    assert any(r[0] == "合计" for r in book["办理结果构成"].iter_rows(values_only=True))
 
 
 def test_demo_is_idempotent_and_has_the_jump() -> None:
