@@ -21,6 +21,7 @@ from gongkai.core.report.taxonomy import FORMAT_LABELS, ReportFormat, ReportTabl
 from gongkai.supervision import selectors
 from gongkai.supervision.forms import UploadForm
 from gongkai.supervision.highlight import highlighted_tables
+from gongkai.supervision.jumps import jump_findings
 from gongkai.supervision.models import ReadStatus
 from gongkai.supervision.services import SupervisionError, batch_job, check_batch, may_change, upload_batch
 from gongkai.supervision.xlsx import FileRow, findings_workbook
@@ -165,21 +166,26 @@ def _comparison_lines(comparison: Any) -> list[dict[str, Any]]:
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
-    rows = [
-        FileRow(
-            f.file_name,
-            f.agency_name or None,
-            f.year,
-            f.report_format or None,
-            Verdict(f.status) if f.status in _VERDICTS else Verdict.WARNINGS,
-            f.error_count,
-            f.warning_count,
-            f.previous.file_name if f.previous else None,
-            f.read_error,
-            f.findings,
+    rows = []
+    for f in batch.files.select_related("previous"):
+        jumps = jump_findings(f.report, f.previous.report if f.previous else None)  # X-JUMP: year-on-year
+        verdict = Verdict(f.status) if f.status in _VERDICTS else Verdict.WARNINGS
+        if jumps and verdict is Verdict.CONSISTENT:
+            verdict = Verdict.WARNINGS
+        rows.append(
+            FileRow(
+                f.file_name,
+                f.agency_name or None,
+                f.year,
+                f.report_format or None,
+                verdict,
+                f.error_count,
+                f.warning_count + len(jumps),
+                f.previous.file_name if f.previous else None,
+                f.read_error,
+                [*f.findings, *jumps],
+            )
         )
-        for f in batch.files.select_related("previous").defer("report")
-    ]
     response = HttpResponse(findings_workbook(rows), content_type=XLSX_TYPE)
     stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="supervision-{batch.pk}-{stamp}.xlsx"'

@@ -90,6 +90,7 @@ class Chart:
     horizontal: bool = False  # bars run across: long category names (agency names) stay legible
     height: int = 320  # px; a matrix grows with its rows
     caption: str = ""  # one sentence under the chart: what it shows, where the figures come from
+    totals: bool = True  # False for figures that do not add up (rates, medians): no 合计 row
 
     def __post_init__(self) -> None:
         for series in self.series:
@@ -141,7 +142,7 @@ class Chart:
 
     def total_row(self) -> list[Cell] | None:
         """A 合计 row for the kinds whose figures add up (bars, stacks, pies); none for lines or a matrix."""
-        if self.kind in (ChartKind.LINE, ChartKind.HEATMAP) or len(self.categories) < 2:
+        if not self.totals or self.kind in (ChartKind.LINE, ChartKind.HEATMAP) or len(self.categories) < 2:
             return None
         totals: list[Cell] = []
         for s in self.series:

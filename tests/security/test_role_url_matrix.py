@@ -199,6 +199,10 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "supervision:export":                      ("302 403 403 403 200 403 200 403", None),
     "supervision:report":                      ("302 403 403 403 200 403 200 403", None),
     "supervision:compare":                     ("302 403 403 403 200 403 200 403", None),  # ?agency=果园街道
+    # 统计图表：趋势与异常（主管部门、系统管理员）
+    "dashboards:trends":                       ("302 403 403 403 200 403 200 403", None),
+    "dashboards:trends_export":                ("302 403 403 403 200 403 200 403", None),
+    "dashboards:trends_pair":                  ("302 403 403 403 200 403 200 403", None),  # 果园街道 ↔ 鼓楼街道
     # API (gongkai.api; schema: helper S5 serves it to staff only)
     "api:schema":                              ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
     "api:case-list":                           ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
@@ -521,6 +525,7 @@ def kwargs_for(route: Route, w: World) -> dict[str, Any]:
         "password_set": {"uidb64": "MTIz", "token": "abc-123"},
         "reports:work_add": {"kind": "training"},
         "reports:work_delete": {"kind": "training", "pk": 999_999},
+        "dashboards:trends_pair": {"year": w.year, "a": w.gy.pk, "b": w.users["oth"].agency_id},
     }
     by_namespace: dict[str, dict[str, Any]] = {
         "backoffice": {"pk": w.gy.pk},

@@ -58,6 +58,7 @@ class Rule(StrEnum):
     NARRATIVE_FEE = "X-NARRATIVE-FEE"  # more 逾期未缴费 applications than 收费通知 sent
     REGION_SUM = "X-REGION-SUM"  # a parent region's cell ≠ the sum of its children's
     DUPLICATE = "X-DUPLICATE"  # two files of one agency and year with different numbers
+    JUMP = "X-JUMP"  # a figure changed far more than a year explains (gongkai.core.report.jumps)
 
     @property
     def severity(self) -> Severity:
@@ -94,6 +95,7 @@ RULE_SEVERITY: dict[Rule, Severity] = {
     Rule.NARRATIVE_FEE: Severity.WARNING,
     Rule.REGION_SUM: Severity.WARNING,
     Rule.DUPLICATE: Severity.WARNING,
+    Rule.JUMP: Severity.WARNING,
 }
 
 
