@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 
 from lxml import etree
@@ -76,7 +77,7 @@ def ofd_document(data: bytes, source: str) -> Document:
             count += len(texts)
             if count > MAX_TEXT_OBJECTS:
                 raise ReportReadError("OFD 文件文字对象过多，不像是一份年度报告", source=source)
-            lines.extend(page_lines(texts))
+            lines.extend(page_lines(join_wrapped(texts)))
     return Document(source=source, kind=SourceKind.OFD, lines=lines, wrapped=True)
 
 
@@ -120,3 +121,51 @@ def _texts(page: etree._Element) -> list[Placed]:
             right = min(box[0] + box[2], x + extent) if box[2] > 0 else x + extent
             out.append(Placed(x, y, right, size, text))
     return out
+
+
+_NUMERIC = re.compile(r"[\d０-９,，.．\s/—-]+")
+
+
+def join_wrapped(texts: list[Placed]) -> list[Placed]:
+    """Put back together a label wrapped over several lines of its table cell.
+
+    A text that starts at the same left edge as one on the line just above it (within a fifth of a
+    character), on a line holding no number, continues it: "1.申请人无正当理由逾期不补" +
+    "正、行政机关不再处理其政府信息" + "公开申请" is one row label again, on the line of the first
+    part (where the row's numbers are printed, or, when they are centred in the row, on the line of
+    the part beside them).
+    """
+    rows: dict[int, list[Placed]] = {}
+    for t in texts:
+        rows.setdefault(round(t.y * 4), []).append(t)
+    numeric_ys = sorted({t.y for t in texts if _NUMERIC.fullmatch(t.text)})
+    merged: dict[int, Placed] = {}
+    absorbed: set[int] = set()
+    order = sorted(range(len(texts)), key=lambda i: (texts[i].y, texts[i].x))
+    for n, i in enumerate(order):
+        if i in absorbed:
+            continue
+        head = texts[i]
+        if _NUMERIC.fullmatch(head.text):
+            continue
+        parts = [head]
+        last = head
+        for j in order[n + 1 :]:
+            t = texts[j]
+            if t.y - last.y > last.size * 1.8:
+                break
+            if (
+                j not in absorbed
+                and abs(t.x - head.x) <= head.size * 0.2
+                and t.y - last.y >= last.size * 0.8
+                and not _NUMERIC.fullmatch(t.text)
+                and not any(abs(y - t.y) <= t.size * 0.35 for y in numeric_ys)
+            ):
+                parts.append(t)
+                absorbed.add(j)
+                last = t
+        if len(parts) > 1:
+            beside = [p for p in parts if any(abs(y - p.y) <= p.size * 0.35 for y in numeric_ys)]
+            line = beside[0] if beside else head  # its right edge keeps the gap to the numbers
+            merged[i] = Placed(head.x, line.y, line.right, head.size, "".join(p.text for p in parts))
+    return [merged.get(i, t) for i, t in enumerate(texts) if i not in absorbed]

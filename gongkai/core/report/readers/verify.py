@@ -3,8 +3,8 @@
 A misread digit ("8" read as "3") must never become a confident wrong number. Table 三's cells
 are kept when their row adds up (总计 column = the six applicant columns, V3) and their column
 does too (一 + 二 = （七）总计 + 四, V1; （七）总计 = the outcome rows, V2); table 四's when their group
-adds up (V5). Table 二 has no sum to check: its recognised numbers are not taken, only shown in
-a note. Legal spec §3.7; the 勾稽关系 of the national format (国办公开办函〔2021〕30号).
+adds up (V5). Table 二 has no sum to check: its numbers are kept only where two independent OCR
+reads agreed (:mod:`.ocr`), and a note says so. Legal spec §3.7; the 勾稽关系 of the national format (国办公开办函〔2021〕30号).
 """
 
 from __future__ import annotations
@@ -181,17 +181,20 @@ def _table4(report: AnnualReport) -> None:
 
 
 def _table2(report: AnnualReport) -> None:
-    for row in tx.table2_rows(report.format):
-        for f in row.fields:
-            value = report.table2[row.key][f.key]
-            if value is None:
-                continue
-            report.table2[row.key][f.key] = None
-            report.notes.append(
-                ReadNote(
-                    f"“{row.label}”“{f.label}”：扫描件识别为 {value}，表二没有合计关系可以核对，未采用，留空",
-                    ReportTable.TABLE2,
-                    row.key,
-                    f.key,
-                )
+    """Table 二 has no sum to check: its numbers are those both OCR reads agreed on (a number
+    they did not agree on never reached the interpreter, :func:`.ocr._second_reads`); the note
+    says so, so a supervisor knows how sure they are."""
+    kept = [
+        f"“{row.label}”{report.table2[row.key][f.key]}"
+        for row in tx.table2_rows(report.format)
+        for f in row.fields
+        if report.table2[row.key][f.key] is not None
+    ]
+    if kept:
+        report.notes.append(
+            ReadNote(
+                "表二没有合计关系可以核对：扫描件中的数字经两次独立识别（整页一次、逐格一次）结果一致才采用，"
+                "不一致的留空；建议与原件核对：" + "、".join(kept),
+                ReportTable.TABLE2,
             )
+        )
