@@ -273,12 +273,15 @@ def test_scanned_pdf_is_read_by_ocr_with_no_wrong_number(scanned: AnnualReport) 
     right, total, wrong = score(MIYUN, scanned)
     assert wrong == 0
     assert wrong_table2(MIYUN, scanned) == []
-    # Table 二 is taken from the scan's ruled cells where both OCR reads agree (10 cells here).
-    t2_right = sum(scanned.table2[r][f] == v for r, values in MIYUN.table2.items() for f, v in values.items())
+    # Table 二 has no arithmetic to confirm an OCR read: its cells stay blank, and the note gives
+    # what both reads agreed on (the scan's ruled cells), for the supervisor to compare.
     t2_total = sum(len(values) for values in MIYUN.table2.values())
-    assert t2_right == t2_total == 10
-    assert (right + t2_right) / (total + t2_total) >= 0.95, f"{right + t2_right}/{total + t2_total}"
-    assert any("两次独立识别" in n.message and n.table is not None and n.table.value == "二" for n in scanned.notes)
+    assert all(v is None for values in scanned.table2.values() for v in values.values())
+    assert right / (total + t2_total) >= 0.95, f"{right}/{total + t2_total}"
+    (note,) = [n for n in scanned.notes if n.table is not None and n.table.value == "二"]
+    assert "两次独立识别" in note.message
+    agreed = [str(v) for values in MIYUN.table2.values() for v in values.values() if v is not None]
+    assert all(f"”{v}" in note.message for v in agreed)
     assert (scanned.agency, scanned.year) == (MIYUN.agency, MIYUN.year)
     assert any("文字识别" in n.message for n in scanned.notes)
 

@@ -181,20 +181,23 @@ def _table4(report: AnnualReport) -> None:
 
 
 def _table2(report: AnnualReport) -> None:
-    """Table 二 has no sum to check: its numbers are those both OCR reads agreed on (a number
-    they did not agree on never reached the interpreter, :func:`.ocr._second_reads`); the note
-    says so, so a supervisor knows how sure they are."""
-    kept = [
-        f"“{row.label}”{report.table2[row.key][f.key]}"
-        for row in tx.table2_rows(report.format)
-        for f in row.fields
-        if report.table2[row.key][f.key] is not None
-    ]
-    if kept:
+    """Table 二 has no sum to check, so a scanned table 二 number is never kept: an OCR misread
+    must not become a confident wrong number (issue 15). What both OCR reads agreed on (a number
+    they did not agree on never reached the interpreter, :func:`.ocr._second_reads`) is given in
+    the note, for the supervisor to compare with the original; the cells stay blank."""
+    read: list[str] = []
+    for row in tx.table2_rows(report.format):
+        for f in row.fields:
+            value = report.table2[row.key][f.key]
+            if value is not None:
+                read.append(f"“{row.label}·{f.label}”{value}")
+                report.table2[row.key][f.key] = None
+    if read:
         report.notes.append(
             ReadNote(
-                "表二没有合计关系可以核对：扫描件中的数字经两次独立识别（整页一次、逐格一次）结果一致才采用，"
-                "不一致的留空；建议与原件核对：" + "、".join(kept),
+                "表二未能读取：表二没有合计关系可以核对，扫描件中的数字不填入表格。"
+                "两次独立识别（整页一次、逐格一次）一致的结果供对照原件：" + "、".join(read),
                 ReportTable.TABLE2,
             )
+        )
         )
