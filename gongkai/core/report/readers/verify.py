@@ -200,4 +200,3 @@ def _table2(report: AnnualReport) -> None:
                 ReportTable.TABLE2,
             )
         )
-        )
