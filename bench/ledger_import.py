@@ -11,6 +11,15 @@ The database is a fresh SQLite file under var/bench/ (or PostgreSQL ``gongkai_be
 ``--db postgres``); every run imports into a new agency, so runs do not collide.
 
     .venv/bin/python bench/ledger_import.py [--rows 20000] [--db sqlite|postgres]
+
+``--web``: the same file uploaded THROUGH THE WEB, as an officer does, to a real gunicorn on
+127.0.0.1:8108 (3 sync workers, the 30 s worker timeout; ``bench/web_jobs.py``): the upload's
+answer time (it only stores the file and queues the job), then the job page's progress as its
+script polls it, the total, the worker timeouts in gunicorn's log (must be 0), the cases written.
+Without ``--redis`` the job runs in a thread of the worker that took the upload; with
+``--redis URL`` on a Celery worker (one, concurrency 1) and the progress goes through Redis.
+
+    .venv/bin/python bench/ledger_import.py --web [--rows 20000] [--db sqlite|postgres] [--redis redis://127.0.0.1:6379/9]
 """
 
 from __future__ import annotations
@@ -112,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--web", action="store_true", help="upload through gunicorn and follow the job")
+    parser.add_argument("--redis", default="", help="with --web: a Redis URL, jobs on a Celery worker")
     args = parser.parse_args(argv)
     configure(args.db)
+    if args.web:
+        return web(args.rows, args.redis)
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -148,6 +161,59 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "OK" if seconds < TARGET_SECONDS or args.rows < 20_000 else "OVER"
     print(f"target: 20,000 rows under {TARGET_SECONDS:.0f} s on SQLite — {verdict}")
     return 0
+
+
+def web(rows: int, redis_url: str) -> int:
+    """Upload the ledger to a real server and follow its job (see the module's docstring)."""
+    from django.conf import settings
+    from web_jobs import WORKER_TIMEOUT, Browser, Probe, Server, follow, job_path, load, summary
+
+    from gongkai.cases.models import Case
+
+    data = ledger_bytes(rows)
+    officer = new_officer("w")
+    password = "bench-password-123"  # noqa: S105 - the throw-away user of new_officer
+    url = settings.DATABASES["default"]["NAME"]
+    print(f"ledger: {rows} rows, {len(data) / 2**20:.1f} MB; database {url}; load before {load()}")
+    with Server(os.environ["DATABASE_URL"], redis_url=redis_url) as server:
+        browser = Browser(server.base)
+        browser.login(officer.username, password)
+        other = Browser(server.base)  # the same officer on another tab: the desk and the case list
+        other.login(officer.username, password)
+        assert browser.get("/office/letters/ledger/import/").status == 200
+        t0 = time.perf_counter()
+        with Probe(other, ["/office/", "/office/cases/"]) as probe:
+            upload = browser.post("/office/letters/ledger/import/", {}, {"file": ("台账.xlsx", data)})
+            assert upload.status == 302, f"upload answered {upload.status}: {upload.text()[:300]}"
+            job = job_path(upload.location)
+            page = browser.get(job)
+            assert page.status == 200 and "<progress" in page.text(), "the job page has no progress bar"
+            followed = follow(browser, job)
+        total = time.perf_counter() - t0
+        status = followed.status
+        assert status["status"] == "done", status
+        result = browser.get(status["next_url"])
+        timeouts = server.worker_timeouts()
+        errors = server.server_errors()
+    imported = Case.objects.filter(agency=officer.agency).count()
+    where = f"Celery worker on {redis_url}" if redis_url else "a thread of the gunicorn worker (no broker)"
+    print(f"job ran in: {where}")
+    print(
+        f"upload request (store the file, queue the job): {upload.seconds:6.2f} s  (worker timeout {WORKER_TIMEOUT} s)"
+    )
+    print(f"upload to job done:                             {total:6.2f} s  {rows / total:6.0f} rows/s")
+    shown = " ".join(f"{p}%" for p in followed.percents)
+    print(f"progress bar values seen ({len(followed.poll_seconds)} polls of status.json): {shown}")
+    print(f"status.json while importing: {summary(followed.poll_seconds)}")
+    for path, values in probe.latencies.items():
+        print(f"{path:<16} while importing: {summary(values)}")
+    print(
+        f"result page {result.status}; cases imported {imported} of {rows}; HTTP errors of other pages: {len(probe.errors)}"
+    )
+    print(f"gunicorn WORKER TIMEOUT lines: {timeouts}; 5xx lines in the log: {len(errors)}; load after {load()}")
+    ok = imported == rows and timeouts == 0 and not errors and not probe.errors and result.status == 200
+    print("OK" if ok else "FAILED")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -127,7 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (IMMEDIATE), and a second one waits up to `timeout` seconds for it, then reads what the first
     # committed. A deferred transaction would upgrade its read lock mid-way and fail at once with
     # "database is locked" (a 500); this way the loser meets the optimistic lock and gets a 409.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # WAL: readers never wait for a writer, so pages (a job's progress among them) answer while a
+    # long transaction writes (a 20,000-row ledger import); with the default rollback journal the
+    # writer locks readers out once its changes outgrow SQLite's page cache.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -363,11 +368,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# "jobs": the progress and heartbeat of background jobs (gongkai.jobs.runner), which every web
+# process must see: a job's thread runs in one gunicorn worker while its page is polled through
+# any of them. Without Redis a file cache under var/ serves the processes of the one machine.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache" / "jobs"},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gongkai"),
-        }
+    _redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gongkai"),
     }
+    CACHES = {"default": _redis_cache, "jobs": _redis_cache}

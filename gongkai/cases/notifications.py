@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from gongkai.accounts.models import Role, User
 from gongkai.cases.choices import MessageChannel, MessageStatus
+from gongkai.jobs.runner import run_task
 from gongkai.notifications import mail, sms
 
 if TYPE_CHECKING:
@@ -290,8 +291,18 @@ def tell_applicant(case: Case, kind: str, payload: dict[str, Any] | None = None)
         for channel, to in targets
     ]
     if ids:
-        transaction.on_commit(lambda: deliver(ids))
+        transaction.on_commit(lambda: deliver_later(ids))
     return ids
+
+
+#: The Celery task that sends applicants' messages and retries them (``gongkai.cases.tasks``).
+DELIVER_TASK = "gongkai.cases.deliver_messages"
+
+
+def deliver_later(ids: list[int]) -> None:
+    """Send the messages ``ids`` on a Celery worker (REDIS_URL set: retried there with backoff),
+    or here and now without a broker (the periodic retry then comes from ``gongkai remind``)."""
+    run_task(DELIVER_TASK, [ids], here=lambda: deliver(ids))
 
 
 def send_message(message: ApplicantMessage) -> str:
@@ -301,17 +312,36 @@ def send_message(message: ApplicantMessage) -> str:
     return mail.send_one(message.recipient, f"[政府信息公开] {message.subject}", message.text)
 
 
-def deliver(ids: Iterable[int], *, now: dt.datetime | None = None) -> int:
-    """Try to send the messages ``ids`` that are not sent yet; the number sent. Never raises."""
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed attempt: doubling from RETRY_BASE, at most RETRY_CAP."""
+    doubled: dt.timedelta = RETRY_BASE * (2 ** min(16, max(0, attempts - 1)))  # no overflow
+    return min(RETRY_CAP, doubled)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5))
+
+
+def deliver(ids: Iterable[int], *, now: dt.datetime | None = None, only_due: bool = False) -> int:
+    """Try to send the messages ``ids`` that are not sent yet; the number sent. Never raises.
+
+    ``only_due`` (the automatic retries): leave a failed message whose backoff has not passed
+    or that used up its ``NOTIFICATION_MAX_ATTEMPTS``, so that two retry paths (the task's own
+    retry and the periodic one) never send it twice in a row.
+    """
     from gongkai.cases.models import ApplicantMessage
 
     sent = 0
+    cap = max_attempts()
     for message_id in ids:
         with transaction.atomic():
             message = ApplicantMessage.objects.select_for_update().filter(pk=message_id).first()
             if message is None or message.status == MessageStatus.SENT:
                 continue
             moment = now or timezone.now()
+            waiting = message.attempts >= cap or (message.next_attempt_at and message.next_attempt_at > moment)
+            if only_due and message.status == MessageStatus.FAILED and waiting:
+                continue
             message.attempts += 1
             try:
                 message.provider_id = send_message(message)[:200]
@@ -319,7 +349,7 @@ def deliver(ids: Iterable[int], *, now: dt.datetime | None = None) -> int:
                 logger.warning("申请人通知发送失败（%s #%s）：%s", message.channel, message.pk, exc)
                 message.status = MessageStatus.FAILED
                 message.last_error = str(exc)[:1000] or exc.__class__.__name__
-                message.next_attempt_at = moment + min(RETRY_CAP, RETRY_BASE * 2 ** (message.attempts - 1))
+                message.next_attempt_at = moment + backoff(message.attempts)
             else:
                 message.status = MessageStatus.SENT
                 message.sent_at = moment
@@ -329,6 +359,22 @@ def deliver(ids: Iterable[int], *, now: dt.datetime | None = None) -> int:
                 update_fields=["attempts", "provider_id", "status", "last_error", "next_attempt_at", "sent_at"]
             )
     return sent
+
+
+def next_retry(ids: Iterable[int], *, now: dt.datetime) -> tuple[list[int], float] | None:
+    """The messages of ``ids`` that failed and may be tried again, and the seconds until the
+    first of them is due; None when none is left (all sent, or out of attempts)."""
+    from gongkai.cases.models import ApplicantMessage
+
+    waiting = list(
+        ApplicantMessage.objects.filter(pk__in=list(ids), status=MessageStatus.FAILED, attempts__lt=max_attempts())
+        .order_by("next_attempt_at")
+        .values_list("pk", "next_attempt_at")
+    )
+    if not waiting:
+        return None
+    first = waiting[0][1]
+    return [pk for pk, _ in waiting], max(0.0, (first - now).total_seconds()) if first else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +392,7 @@ def retry_failed_notifications(*, now: dt.datetime) -> RetryResult:
     ``settings.NOTIFICATION_MAX_ATTEMPTS`` attempts each."""
     from gongkai.cases.models import ApplicantMessage
 
-    cap = int(getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5))
+    cap = max_attempts()
     due = ApplicantMessage.objects.filter(
         Q(status=MessageStatus.FAILED, next_attempt_at__lte=now)
         | Q(status=MessageStatus.QUEUED, created_at__lte=now - STALE_QUEUED)

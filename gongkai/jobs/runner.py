@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import close_old_connections, connection, connections
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,6 +23,11 @@ logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 
 
+def _cache() -> Any:
+    """The cache every process of the site shares (``CACHES["jobs"]``: Redis, or a file cache)."""
+    return caches["jobs"]
+
+
 def _alive_key(job_id: str) -> str:
     return f"gongkai:job-alive:{job_id}"
 
@@ -32,13 +38,13 @@ def _progress_key(job_id: str) -> str:
 
 def live_progress(job_id: str) -> dict[str, Any] | None:
     """The progress a running job reported from inside a transaction (the cache sees it at once)."""
-    value = cache.get(_progress_key(job_id))
+    value = _cache().get(_progress_key(job_id))
     return value if isinstance(value, dict) else None
 
 
 def _claim(job_id: str) -> bool:
     """Take the job: a queued one, or a running one whose worker stopped reporting (killed)."""
-    if cache.get(_alive_key(job_id)):
+    if _cache().get(_alive_key(job_id)):
         return False  # its worker reported within JOB_STALE_SECONDS, maybe from inside a transaction
     now = timezone.now()
     stale = now - dt.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 120))
@@ -56,8 +62,8 @@ def _report(job_id: str) -> Any:
         values = {"done": max(0, done), "total": max(0, total), "message": message[:300]}
         # The cache first: a job that works inside one transaction (an import, all rows or none)
         # cannot show its progress through the database until it commits.
-        cache.set(_progress_key(job_id), values, timeout=stale * 10)
-        cache.set(_alive_key(job_id), 1, timeout=stale)
+        _cache().set(_progress_key(job_id), values, timeout=stale * 10)
+        _cache().set(_alive_key(job_id), 1, timeout=stale)
         if not connection.in_atomic_block:
             Job.objects.filter(pk=job_id).update(**values, heartbeat_at=timezone.now())
 
@@ -78,7 +84,7 @@ def run_job(job_id: str) -> str:
         result = kind(job.kind).run(context)
     except GongkaiError as exc:
         Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())
-        cache.delete_many([_alive_key(job_id), _progress_key(job_id)])
+        _cache().delete_many([_alive_key(job_id), _progress_key(job_id)])
         return JobStatus.FAILED
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
@@ -97,7 +103,7 @@ def run_job(job_id: str) -> str:
         message="",
         finished_at=timezone.now(),
     )
-    cache.delete_many([_alive_key(job_id), _progress_key(job_id)])
+    _cache().delete_many([_alive_key(job_id), _progress_key(job_id)])
     return JobStatus.DONE
 
 
@@ -126,3 +132,17 @@ def dispatch(job_id: str) -> None:
                 max_workers=getattr(settings, "JOBS_THREADS", 2), thread_name_prefix="gongkai-job"
             )
         _executor.submit(_in_thread, job_id)
+
+
+def run_task(name: str, args: list[Any], *, here: Callable[[], Any]) -> None:
+    """Hand the Celery task ``name`` (with ``args``) to the broker when REDIS_URL is set; without
+    a broker (or with JOBS_EAGER) call ``here()``, which does the same work in this process now.
+
+    By name, so the caller need not import Celery or the task's module (a domain app's task
+    module imports Celery; the web process without a broker never does)."""
+    if getattr(settings, "CELERY_BROKER_URL", "") and not getattr(settings, "JOBS_EAGER", False):
+        from gongkai.jobs.celery import app
+
+        app.send_task(name, args=args, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    else:
+        here()

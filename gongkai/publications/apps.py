@@ -35,6 +35,9 @@ class PublicationsConfig(AppConfig):
         from gongkai.publications import public_cache
 
         public_cache.connect()
+        # Registers the background import of items (a Celery worker needs it too).
+        import gongkai.publications.import_jobs  # noqa: F401
+
         connection_created.connect(_on_connection_created, dispatch_uid="gongkai.publications.sqlite_functions")
         # Connections opened before this app was ready (rare) get the function too.
         for connection in connections.all(initialized_only=True):

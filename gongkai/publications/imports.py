@@ -360,8 +360,18 @@ def _category_lookup(agency: Agency) -> Callable[[str], tuple[Category | None, s
     return resolve
 
 
-def import_items(*, actor: User, agency: Agency, data: bytes, filename: str) -> list[Item]:
-    """Create one 草稿 per row (目录, 标题, 成文日期 required; 文号, 主题分类, 发布机构, 正文 optional)."""
+def import_items(
+    *,
+    actor: User,
+    agency: Agency,
+    data: bytes,
+    filename: str,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Item]:
+    """Create one 草稿 per row (目录, 标题, 成文日期 required; 文号, 主题分类, 发布机构, 正文 optional).
+
+    ``progress(done, total, message)`` hears how far it got (the background job's page)."""
+    report = progress or (lambda done, total, message: None)
     table = read_table(data, filename)
     positions, errors = _locate(table, ITEM_COLUMNS)
     if errors:
@@ -407,8 +417,10 @@ def import_items(*, actor: User, agency: Agency, data: bytes, filename: str) -> 
     if errors:
         raise ImportFileError(errors)
     created: list[Item] = []
+    report(0, len(parsed), "文件已检查无误，正在写入")
     with transaction.atomic():
-        for row_number, fields in parsed:
+        for done, (row_number, fields) in enumerate(parsed):
+            report(done, len(parsed), f"正在写入第 {done + 1} 条")
             try:
                 created.append(create_draft(actor=actor, agency=agency, **fields))
             except GongkaiError as exc:

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from gongkai.publications import views
+from gongkai.publications import import_views, views
 
 app_name = "publications"
 urlpatterns = [
     path("", views.item_list, name="item_list"),
     path("new/", views.item_create, name="item_create"),
     path("review/", views.review_queue, name="review_queue"),
-    path("import/", views.items_import, name="items_import"),
+    path("import/", import_views.items_import, name="items_import"),
     path("<int:pk>/", views.item_detail, name="item_detail"),
     path("<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("<int:pk>/submit/", views.item_submit, name="item_submit"),

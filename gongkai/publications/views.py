@@ -41,7 +41,7 @@ from gongkai.publications.forms import (
     ReviewForm,
     WithdrawForm,
 )
-from gongkai.publications.imports import MAX_IMPORT_BYTES, import_article20, import_items
+from gongkai.publications.imports import MAX_IMPORT_BYTES, import_article20
 from gongkai.publications.models import (
     Article20Figures,
     Attachment,
@@ -481,17 +481,6 @@ def _import(request: HttpRequest, run: Callable[..., list[Any]], success: str, b
 @require_POST
 def figures_import(request: HttpRequest) -> HttpResponse:
     return _import(request, import_article20, "已导入{n}个年度的第二十条数据。", "publications:figures")
-
-
-@roles(AGENCY_STAFF)
-@require_http_methods(["GET", "POST"])
-def items_import(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return _import(
-            request, import_items, "已导入{n}条信息（均为草稿，须经保密审查后发布）。", "publications:items_import"
-        )
-    _own_agency(request)
-    return render(request, "publications/items_import.html", {"form": ImportForm()})
 
 
 @roles(ALL_ROLES)

@@ -10,3 +10,5 @@ class ReportsConfig(AppConfig):
         from gongkai.web.panels import register_panels
 
         register_panels(panels)
+        # Registers the background sign-off (a Celery worker needs it too).
+        import gongkai.reports.jobs  # noqa: F401

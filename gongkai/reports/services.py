@@ -150,19 +150,26 @@ def save_narrative(*, actor: User, record: AnnualReportRecord, sections: dict[st
     return record
 
 
-def sign_off(*, actor: User, record: AnnualReportRecord, now: dt.datetime | None = None) -> AnnualReportRecord:
+def sign_off(
+    *,
+    actor: User,
+    record: AnnualReportRecord,
+    now: dt.datetime | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> AnnualReportRecord:
     """Sign off a draft: the checks must pass (no error), then data and documents are frozen.
 
     Only a 负责人 (LEADER) of the report's agency signs off (国办公开办函〔2021〕30号 一（四）: the
     leader in charge answers for the report). Refused with :class:`SignOffRefused` when
     ``check_report`` finds an error (legal spec §3.7 V1–V6) or a 【待填写】 mark is left.
+    ``progress(done, total, message)`` hears each document rendered (the background job's page).
     """
     if not can_sign_off(actor, record.agency):
         raise PermissionDenied("只有本机关负责人可以签发年度报告")
     now = now or timezone.now()
     staged: list[StagedDocument] = []
     try:
-        signed = _sign_off(actor, record, now, staged)
+        signed = _sign_off(actor, record, now, staged, progress or (lambda done, total, message: None))
     except BaseException:
         discard_staged(staged)  # the transaction rolled back: no row refers to these files
         raise
@@ -172,12 +179,12 @@ def sign_off(*, actor: User, record: AnnualReportRecord, now: dt.datetime | None
     return signed
 
 
-@transaction.atomic
-def _sign_off(
-    actor: User, record: AnnualReportRecord, now: dt.datetime, staged: list[StagedDocument]
-) -> AnnualReportRecord:
-    record = AnnualReportRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
-    status = next_status(record.status, ReportAction.SIGN_OFF)
+def check_signable(record: AnnualReportRecord) -> tuple[AnnualReport, list[Finding]]:
+    """The report as it would be signed and its findings, or :class:`SignOffRefused` with every
+    reason: an error of ``check_report`` (legal spec §3.7 V1–V6), a 【待填写】 mark left, or a number
+    of the narrative its tables contradict and nobody explained (条例 art 50). Also what the
+    sign-off page runs before it queues the sign-off job, so a refusal shows at once."""
+    next_status(record.status, ReportAction.SIGN_OFF)
     report = build_report(record)
     findings = check_report(report, previous_year_report(record.agency, record.year))
     if has_errors(findings):
@@ -191,13 +198,32 @@ def _sign_off(
         raise SignOffRefused(
             [*(f.message for f in unexplained), "请改正正文，或由经办人说明不一致的原因后再提交签发"], unexplained
         )
-    findings = [*findings, *contradictions]
+    return report, [*findings, *contradictions]
+
+
+#: What the progress bar says while each document is rendered.
+_RENDERING = {"docx": "Word", "pdf": "PDF", "html": "网页", "xlsx": "Excel"}
+
+
+@transaction.atomic
+def _sign_off(
+    actor: User,
+    record: AnnualReportRecord,
+    now: dt.datetime,
+    staged: list[StagedDocument],
+    progress: Callable[[int, int, str], None],
+) -> AnnualReportRecord:
+    record = AnnualReportRecord.objects.select_for_update().select_related("agency").get(pk=record.pk)
+    status = next_status(record.status, ReportAction.SIGN_OFF)
+    report, findings = check_signable(record)
     digests: dict[str, str] = {}
     stem = f"{record.agency.code}-{record.year}-v{record.version}"
-    for fmt, write in WRITERS.items():
+    for done, (fmt, write) in enumerate(WRITERS.items()):
+        progress(done, len(WRITERS), f"正在生成{_RENDERING.get(fmt, fmt)}文档")
         content = write(report)
         digests[fmt] = hashlib.sha256(content).hexdigest()
         staged.append(stage_document(record, fmt, f"{stem}.{fmt}", content))
+    progress(len(WRITERS), len(WRITERS), "正在保存签发记录")
     record.snapshot = report.to_dict()
     reason = record.contradiction_reason
     record.findings = [

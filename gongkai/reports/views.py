@@ -28,6 +28,7 @@ from gongkai.reports.compute import compute_report, table3_by_agency
 from gongkai.reports.diff import report_diff
 from gongkai.reports.documents import FORMAT_LABELS, FORMATS, document_response, report_response
 from gongkai.reports.forms import ExplanationForm, NarrativeForm
+from gongkai.reports.jobs import pending_sign_off, start_sign_off
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import NARRATIVE_SECTIONS, SECTION_LABELS, placeholders_left
 from gongkai.reports.places import finding_rows
@@ -238,7 +239,8 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     """The leader's sign-off, after a confirmation page (it cannot be undone; no JavaScript needed).
 
     GET shows what will be frozen and every check that stands in the way (a narrative sentence
-    its tables contradict is named with the cell); POST with ``confirm`` signs.
+    its tables contradict is named with the cell); POST with ``confirm`` runs the checks and
+    queues the sign-off job (the documents are rendered in the background), then shows its progress.
     """
     record = _record(request, pk)
     if not services.can_sign_off(request.user, record.agency):
@@ -248,12 +250,16 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "请勾选“我已核对，确认签发”：签发后报告不能修改。")
             return _sign_off_page(request, record, status=400)
         try:
-            services.sign_off(actor=staff(request), record=record)
+            job = start_sign_off(actor=staff(request), record=record)
         except USER_ERRORS as exc:
             status = show_error(request, exc)
             return _sign_off_page(request, record, status=status)
-        messages.success(request, "已签发。签发后的报告不能修改，如需更正请编制新版本。")
-        return redirect("reports:record", pk=record.pk)
+        record.refresh_from_db()
+        if record.is_locked:  # signed already (jobs run inline when so configured)
+            messages.success(request, "已签发。签发后的报告不能修改，如需更正请编制新版本。")
+            return redirect("reports:record", pk=record.pk)
+        messages.info(request, "正在签发：生成 Word、PDF、网页和 Excel 文档，完成后转到报告页面。")
+        return redirect("jobs:detail", pk=job.pk)
     return _sign_off_page(request, record)
 
 
@@ -265,6 +271,7 @@ def _sign_off_page(request: HttpRequest, record: AnnualReportRecord, *, status: 
     unexplained = services.unexplained_contradictions(record, contradictions)
     context = {
         "record": record,
+        "pending": pending_sign_off(record) if record.is_open else None,
         "errors": [f for f in findings if f.is_error],
         "contradictions": [(f, f not in unexplained) for f in contradictions],
         "placeholders": [SECTION_LABELS[k] for k in placeholders_left(report.sections)],
