@@ -478,7 +478,11 @@ def _is_signature(line: str, agency: str | None) -> bool:
 
 def _width(line: str) -> float:
     """Printed width: a CJK character 1, an ASCII one ½."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in line)
+    narrow = len(_NARROW.findall(line)) if not line.isascii() else len(line)
+    return narrow * 0.5 + (len(line) - narrow)
+
+
+_NARROW = re.compile("[\x00-\u2e7f]")
 
 
 def _join(body: list[str], *, wrapped: bool) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.readers.normalize import norm
@@ -78,6 +79,17 @@ def t3_events(text: str, *, other_context: bool) -> list[tuple[int, str]]:
     ``text`` is normalised. "3.其他" is only the row ``other_other`` inside group （六）
     (``other_context``); a bare "总计" comes back as :data:`TOTAL_BARE` for the caller to judge.
     """
+    if len(text) <= 120:  # a label: the same few hundred recur in every report
+        return list(_t3_events_cached(text, other_context))
+    return _t3_events(text, other_context)
+
+
+@lru_cache(maxsize=8192)
+def _t3_events_cached(text: str, other_context: bool) -> tuple[tuple[int, str], ...]:
+    return tuple(_t3_events(text, other_context))
+
+
+def _t3_events(text: str, other_context: bool) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for key, phrases in T3_PHRASES.items():
         offset = _first(text, phrases)
@@ -176,6 +188,7 @@ T2_FIELD_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def t2_row(text: str) -> str | None:
     """The table 二 row a normalised label names, or None (or when it names two)."""
     keys = {key for key, phrases in T2_ROW_PHRASES.items() if _first(text, phrases) >= 0}

@@ -62,6 +62,8 @@ def split_runs(
     runs = [r for r in runs if r]
     if not runs or sum(len(r) for r in runs) < cells or len(runs) > cells:
         return Split(())
+    if sum_last and check is None:
+        return _split_to_total(runs, cells)
     out: list[Candidate] = []
     steps = 0
     capped = False
@@ -114,6 +116,117 @@ def split_runs(
     if capped:
         return Split((), capped=True)
     return Split(tuple(out))
+
+
+#: Sums are kept as the bits of an integer, modulo this prime when the total is larger.
+_MODULUS = 8191
+
+
+def _split_to_total(runs: list[str], cells: int) -> Split:
+    """:func:`split_runs` with ``sum_last``: the total is a suffix of the last run (at most
+    :data:`MAX_CELL_DIGITS` choices); the digits before it are cut into ``cells - 1`` numbers that
+    add up to it (:func:`_sums_to_total`). Random large numbers take a few milliseconds, where a
+    blind left-to-right enumeration gave up after 20,000 steps. The candidates are the same, in
+    the same order (shorter numbers first, cell by cell)."""
+    found: list[tuple[tuple[int, ...], Candidate]] = []
+    steps = [0]
+    last = runs[-1]
+    for length in range(1, min(len(last), MAX_CELL_DIGITS) + 1):
+        total_digits = last[len(last) - length :]
+        if length > 1 and total_digits[0] == "0":
+            continue
+        total = int(total_digits)
+        body = [*runs[:-1], last[: len(last) - length]] if length < len(last) else runs[:-1]
+        if not body:
+            if cells == 1 and total == 0:
+                found.append(((), (total,)))
+            continue
+        if cells == 1 or sum(len(r) for r in body) > (cells - 1) * MAX_CELL_DIGITS:
+            continue
+        if _sums_to_total(body, cells - 1, total, found, steps):
+            return Split((), capped=True)
+    found.sort(key=lambda item: item[0])
+    return Split(tuple(candidate for _, candidate in found))
+
+
+def _sums_to_total(
+    body: list[str], numbers: int, total: int, found: list[tuple[tuple[int, ...], Candidate]], steps: list[int]
+) -> bool:
+    """Every cut of ``body`` into ``numbers`` numbers adding up to ``total``, appended to
+    ``found`` with the lengths of its numbers; True when enumeration is capped (more than
+    :data:`MAX_CANDIDATES` cuts, or :data:`MAX_STEPS` steps).
+
+    ``reach[j][i]`` has bit s set when the digits from ``i`` on can be cut into j numbers adding up
+    to s (modulo :data:`_MODULUS` for a large total; a number never crosses a run's end). The cuts
+    are then read off from the front, taking only numbers after which the rest of the sum is
+    still reachable; modulo, a branch may still end short, and the exact sum is checked there.
+    """
+    text = "".join(body)
+    n = len(text)
+    run_end: list[int] = []
+    for run in body:
+        run_end.extend([len(run_end) + len(run)] * len(run))
+    exact = total < _MODULUS
+    width = total + 1 if exact else _MODULUS
+    mask = (1 << width) - 1
+    choices: list[list[tuple[int, int]]] = []  # per position: (value, end) of each number there
+    for i in range(n):
+        if text[i] == "0":
+            choices.append([(0, i + 1)])
+            continue
+        here: list[tuple[int, int]] = []
+        for end in range(i + 1, min(run_end[i], i + MAX_CELL_DIGITS) + 1):
+            value = int(text[i:end])
+            if value > total:
+                break
+            here.append((value, end))
+        choices.append(here)
+    reach = [[0] * (n + 1)]
+    reach[0][n] = 1
+    for j in range(1, numbers + 1):
+        below = reach[j - 1]
+        row = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            bits = 0
+            for value, end in choices[i]:
+                sub = below[end]
+                if sub:
+                    if exact:
+                        bits |= sub << value
+                    else:
+                        shift = value % width
+                        bits |= (sub << shift) | (sub >> (width - shift))
+            row[i] = bits & mask
+        reach.append(row)
+    if not (reach[numbers][0] >> (total % width)) & 1:
+        return False
+    lengths: list[int] = []
+    placed: list[int] = []
+
+    def emit(i: int, j: int, rest: int) -> bool:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            return True
+        if j == 0:
+            if rest != 0:
+                return False
+            found.append((tuple(lengths), (*placed, total)))
+            return len(found) > MAX_CANDIDATES
+        below = reach[j - 1]
+        for value, end in choices[i]:
+            if value > rest:
+                break
+            if (below[end] >> ((rest - value) % width)) & 1:
+                lengths.append(end - i)
+                placed.append(value)
+                over = emit(end, j - 1, rest - value)
+                placed.pop()
+                lengths.pop()
+                if over:
+                    return True
+        return False
+
+    return emit(0, numbers, total)
 
 
 def split_groups(runs: Sequence[str], groups: int, width: int) -> Split:

@@ -11,6 +11,9 @@ from gongkai.core.report.readers.document import MAX_GRID_COLS, MAX_GRID_ROWS, D
 #: A report is well under a million characters; more is not a report (and would only be slow).
 MAX_TEXT_CHARS = 5_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Every byte but those :data:`_CONTROL` matches (``bytes.translate`` deletes them; what is left
+#: are the control bytes).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b <= 0x08 or 0x0E <= b <= 0x1F or b == 0x7F))
 _SENTENCE_END = ("。", "：", "；", "！", "？", ":", ";")
 
 
@@ -38,7 +41,10 @@ def decode(data: bytes, source: str, *, limit: int = MAX_TEXT_CHARS) -> str:
             "无法识别文件的文字编码（不是 UTF-8、GB18030 或带 BOM 的 UTF-16），也不是 PDF 或 Word 文件", source=source
         )
     sample = text[:65536]
-    if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
+    # A control character of the text is a control byte of the file (UTF-8 and GB18030 never use
+    # bytes below 0x80 inside a multi-byte character): a file without one needs no scan of its text.
+    clean = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.translate(None, _NOT_CONTROL)
+    if not clean and sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
         raise ReportReadError("文件不是文本，也不是 PDF、Word 或网页文件（含有二进制数据）", source=source)
     if len(text) > limit:
         raise ReportReadError(f"文字过长（超过 {limit // 10000} 万字），不像是一份年度报告", source=source)
