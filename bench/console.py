@@ -171,6 +171,7 @@ def build(n: int) -> Any:
                         version=1,
                         status=ReportStatus.SIGNED_OFF if signed_only else ReportStatus.PUBLISHED,
                         snapshot=snapshot,
+                        signed_by=supervisor,
                         signed_at=at,
                         published_at=None if signed_only else at,
                     )

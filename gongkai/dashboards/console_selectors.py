@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -40,7 +41,7 @@ from gongkai.core.stats_console import (
     sum_table3,
 )
 from gongkai.dashboards.models import Reminder
-from gongkai.dashboards.sources import ReportSource, sourced_reports
+from gongkai.dashboards.sources import ReportSource
 from gongkai.publications.selectors import table2_figures
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.selectors import REPORTING_BODIES
@@ -213,12 +214,71 @@ class Rollup:
         return sum(1 for r in self.rows if r.source is not None)
 
 
-def _rows(table: Mapping[str, Sequence[Number]]) -> dict[str, list[Number]]:
-    return {key: [*row] for key, row in table.items()}
+def _cell(value: object) -> Number:
+    """A cell as stored in a report's JSON: a count, a decimal string (money), or blank."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
 
 
-def _nested(table: Mapping[str, Mapping[str, Number]]) -> dict[str, dict[str, Number]]:
-    return {key: {**row} for key, row in table.items()}
+def _rows(table: Mapping[str, Sequence[object]] | None) -> dict[str, list[Number]]:
+    return {
+        key: [v if type(v) is int else _cell(v) for v in row]
+        for key, row in (table or {}).items()
+        if isinstance(row, list | tuple)
+    }
+
+
+def _nested(table: Mapping[str, Mapping[str, object]] | None) -> dict[str, dict[str, Number]]:
+    return {key: {k: _cell(v) for k, v in row.items()} for key, row in (table or {}).items() if isinstance(row, dict)}
+
+
+_RANK = {ReportSource.PUBLISHED: 0, ReportSource.SIGNED: 1, ReportSource.UPLOADED: 2}
+
+
+def _sourced_tables(user: Any, ids: Sequence[int], year: int) -> dict[int, tuple[ReportSource, Any, Any, Any]]:
+    """Per agency: its best source for ``year`` (published > signed > newest upload, as
+    ``sources.sourced_reports``) and only its tables 二/三/四 as stored (no full report parsed).
+    Four queries: which record / upload wins, then the tables of the winners."""
+    best: dict[int, tuple[ReportSource, int]] = {}
+    records = (
+        AnnualReportRecord.objects.visible_to(user)
+        .filter(agency_id__in=ids, year=year, snapshot__isnull=False)
+        .filter(status__in=[ReportStatus.SIGNED_OFF, ReportStatus.PUBLISHED])
+        .order_by("-version")
+        .values_list("pk", "agency_id", "status")
+    )
+    for pk, agency_id, status in records:
+        source = ReportSource.PUBLISHED if status == ReportStatus.PUBLISHED else ReportSource.SIGNED
+        if agency_id not in best or _RANK[source] < _RANK[best[agency_id][0]]:
+            best[agency_id] = (source, pk)
+    reads = (
+        ReadReport.objects.readable()
+        .visible_to(user)
+        .filter(matched_agency_id__in=ids, year=year)
+        .order_by("-batch__created_at", "-id")
+        .values_list("pk", "matched_agency_id")
+    )
+    for pk, agency_id in reads:
+        if agency_id is not None and agency_id not in best:
+            best[agency_id] = (ReportSource.UPLOADED, pk)
+    record_pks = [pk for source, pk in best.values() if source is not ReportSource.UPLOADED]
+    read_pks = [pk for source, pk in best.values() if source is ReportSource.UPLOADED]
+    tables: dict[int, tuple[ReportSource, Any, Any, Any]] = {}
+    for agency_id, t2, t3, t4 in AnnualReportRecord.objects.filter(pk__in=record_pks).values_list(
+        "agency_id", "snapshot__table2", "snapshot__table3", "snapshot__table4"
+    ):
+        tables[agency_id] = (best[agency_id][0], t2, t3, t4)
+    for agency_id, t2, t3, t4 in ReadReport.objects.filter(pk__in=read_pks).values_list(
+        "matched_agency_id", "report__table2", "report__table3", "report__table4"
+    ):
+        tables[agency_id] = (ReportSource.UPLOADED, t2, t3, t4)
+    return tables
 
 
 def _on_system(agency_ids: Sequence[int]) -> set[int]:
@@ -239,7 +299,7 @@ def rollup(user: Any, year: int, agency_ids: Iterable[int] | None, *, today: dt.
     chosen = list(agencies.values_list("pk", "name"))
     ids = [pk for pk, _ in chosen]
     live = year >= today.year
-    sourced = sourced_reports(user, ids, [year])
+    sourced = _sourced_tables(user, ids, year)
     live_ids = _on_system(ids) if live else set()
     live3 = table3_by_agency(sorted(live_ids), year) if live_ids else {}
     live4 = table4_by_agency(sorted(live_ids), year) if live_ids else {}
@@ -251,21 +311,12 @@ def rollup(user: Any, year: int, agency_ids: Iterable[int] | None, *, today: dt.
                 RollupRow(pk, name, ReportSource.LIVE, _rows(live3[pk]), _nested(live4[pk]), _nested(live2[pk]))
             )
             continue
-        found = sourced.get((pk, year))
+        found = sourced.get(pk)
         if found is None:
             rows.append(RollupRow(pk, name, None, None, None, None))
             continue
-        report = found.report
-        rows.append(
-            RollupRow(
-                pk,
-                name,
-                found.source,
-                _rows(report.table3),
-                _nested(report.table4),
-                _nested(report.table2),
-            )
-        )
+        source, t2, t3, t4 = found
+        rows.append(RollupRow(pk, name, source, _rows(t3), _nested(t4), _nested(t2)))
     counted = [r for r in rows if r.source is not None]
     return Rollup(
         year=year,

@@ -8,12 +8,14 @@ missing; and one 催报 already sent, so that the board shows every state on fir
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from gongkai.accounts.models import User
+from gongkai.accounts.models import Role, User
+from gongkai.accounts.services import create_user
 from gongkai.agencies.models import Agency, AgencyLevel
 from gongkai.agencies.services import create_agency
 from gongkai.core.report.lifecycle import ReportStatus
@@ -97,7 +99,21 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHANGHAI)
 
 
-def _record(agency: Agency, year: int, state: BoardState, seed: int, leader: User | None) -> None:
+def _leader(agency: Agency) -> User:
+    """The agency's 负责人 who signed its demo reports (no demo login: an unguessable password)."""
+    username = f"demo_leader_{agency.code.lower().replace('-', '_')}"
+    found = User.objects.filter(username=username).first()
+    return found or create_user(
+        actor=None,
+        username=username,
+        password=secrets.token_urlsafe(24),
+        role=Role.LEADER,
+        agency=agency,
+        full_name=f"{agency.short_name}负责人",
+    )
+
+
+def _record(agency: Agency, year: int, state: BoardState, seed: int, leader: User) -> None:
     due = _due(agency.level, year)
     published = {_P: due - dt.timedelta(days=10 + seed), _L: due + dt.timedelta(days=15 + 3 * seed)}.get(state)
     signed = (published or due) - dt.timedelta(days=2)
@@ -159,7 +175,7 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
                     _upload(agency, year, seed, batch)
                     added += 1
             elif state in (_P, _L, _S):
-                _record(agency, year, state, seed, None)
+                _record(agency, year, state, seed, _leader(agency))
                 added += 1
     reminded = by_code.get(REMINDED)
     if reminded is not None and not Reminder.objects.filter(agency=reminded, year=years[-1]).exists():
