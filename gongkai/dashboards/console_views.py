@@ -14,7 +14,14 @@ from gongkai.accounts.models import Role
 from gongkai.agencies.models import AgencyLevel
 from gongkai.core.stats_console import BOARD_STATES, BoardState
 from gongkai.dashboards import console_selectors as selectors
-from gongkai.dashboards.console_charts import AGENCY_COLUMNS, agency_rows, board_chart, rollup_chart, rollup_tables
+from gongkai.dashboards.console_charts import (
+    AGENCY_COLUMNS,
+    agency_rows,
+    board_chart,
+    rollup_chart,
+    rollup_tables,
+    tiles_html,
+)
 from gongkai.dashboards.console_services import OutOfReach, ReminderError, send_reminders
 from gongkai.dashboards.console_xlsx import board_workbook, rollup_workbook
 from gongkai.dashboards.models import ReminderChannel
@@ -80,6 +87,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "states": BOARD_STATES,
             "counts": [(s, data.counts[s]) for s in BOARD_STATES],
             "chart": board_chart(data),
+            "tiles": tiles_html(data.rows),
             "shown": shown,
             "listed": len(listed),
             "page": page,
