@@ -146,3 +146,28 @@ def tiles_html(rows: list[BoardRow]) -> SafeString:
         '<span class="tile-state">{}{}</span>{}</li>',
         (args(r) for r in rows),
     )
+
+
+def _num(value: Number) -> str:
+    return "" if value is None else str(value)
+
+
+def agency_rows_html(rows: list[tuple[str, str, list[Number]]]) -> SafeString:
+    """The roll-up's per-agency rows (name, source, figures), built in Python (thousands of rows)."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td>{}</tr>',
+        (
+            (name, source, format_html_join("", '<td class="num">{}</td>', ((_num(v),) for v in values)))
+            for name, source, values in rows
+        ),
+    )
+
+
+def agency_options_html(agencies: list[tuple[int, str]], chosen: set[int]) -> SafeString:
+    """The roll-up's agency <option>s, the chosen ones selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk in chosen else "", name) for pk, name in agencies),
+    )

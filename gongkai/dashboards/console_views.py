@@ -16,7 +16,9 @@ from gongkai.core.stats_console import BOARD_STATES, BoardState
 from gongkai.dashboards import console_selectors as selectors
 from gongkai.dashboards.console_charts import (
     AGENCY_COLUMNS,
+    agency_options_html,
     agency_rows,
+    agency_rows_html,
     board_chart,
     rollup_chart,
     rollup_tables,
@@ -162,12 +164,14 @@ def rollup(request: HttpRequest) -> HttpResponse:
             "rollup": data,
             "year": year,
             "chosen": set(ids or ()),
-            "agencies": list(selectors.console_agencies(request.user).values_list("pk", "name")),
+            "agency_options": agency_options_html(
+                list(selectors.console_agencies(request.user).values_list("pk", "name")), set(ids or ())
+            ),
             "years": range(today.year, today.year - RECENT_YEARS, -1),
             "chart": rollup_chart(data),
             "tables": rollup_tables(data),
             "agency_columns": AGENCY_COLUMNS,
-            "agency_rows": per_agency,
+            "agency_rows": agency_rows_html(per_agency),
             "agency_totals": totals,
             "query": urlencode([("year", year), *(("agency", pk) for pk in ids or ())]),
         },
