@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -21,12 +22,14 @@ from gongkai.dashboards.models import Reminder
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TODAY = dt.date(2026, 12, 3)
+NOW = dt.datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 YEAR = TODAY.year - 1
 
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("gongkai.clock.today", lambda: TODAY)
+    monkeypatch.setattr("gongkai.clock.now", lambda: NOW)
 
 
 def _login(page: Any, base: str, username: str) -> None:
