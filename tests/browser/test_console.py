@@ -47,6 +47,7 @@ def _series(page: Any, key: str) -> list[Any]:
 
 def test_console_board_remind_and_rollup(live_server, page, screenshots) -> None:  # type: ignore[no-untyped-def]
     load_all(today=TODAY, log=lambda _: None)
+    del mail.outbox[:]  # the demo's own letters to applicants
     supervisor = User.objects.get(username="my_supervisor")
     gulou = Agency.objects.get(code="BJ-MY-GL")
     User.objects.filter(username="gl_officer").update(email="gl@example.cn")
