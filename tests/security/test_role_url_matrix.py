@@ -192,6 +192,12 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "workcalendar:year_list":                  ("302 200 200 200 200 200 200 200", None),
     "workcalendar:upload":                     ("302 403 403 403 403 403 200 403", "302 403 403 403 403 403 .   403"),
     "workcalendar:year_detail":                ("302 200 200 200 200 200 200 200", None),
+    # 统计图表：主管部门的年报发布情况、催报、报表汇总
+    "dashboards:console_board":                ("302 403 403 403 200 403 200 403", None),
+    "dashboards:console_board_xlsx":           ("302 403 403 403 200 403 200 403", None),
+    "dashboards:console_remind":               ("302 403 403 403 405 403 405 403", "302 403 403 403 .   403 .   403"),
+    "dashboards:console_rollup":               ("302 403 403 403 200 403 200 403", None),
+    "dashboards:console_rollup_xlsx":          ("302 403 403 403 200 403 200 403", None),
     # 年报监督 (主管部门)
     "supervision:index":                       ("302 403 403 403 200 403 200 403", "302 403 403 403 .   403 403 403"),
     "supervision:batch":                       ("302 403 403 403 200 403 200 403", None),
