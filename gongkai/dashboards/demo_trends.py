@@ -51,18 +51,16 @@ AGENCIES: tuple[TrendAgency, ...] = (
         18,
         (512, 498, 537, 550, 9487),
     ),
+    TrendAgency("DEMO-T-SWJ", "北京市密云区水务局", "密云区水务局", AgencyLevel.DEPARTMENT, 9, (64, 71, 58, 66, 73)),
     TrendAgency(
-        "DEMO-T-FGW", "北京市密云区发展和改革委员会", "密云区发改委", AgencyLevel.DEPARTMENT, 9, (64, 71, 58, 66, 73)
-    ),
-    TrendAgency(
-        "DEMO-T-XWZ", "北京市密云区溪翁庄镇人民政府", "溪翁庄镇", AgencyLevel.TOWNSHIP, 12, (35, 31, 38, 36, 40)
+        "DEMO-T-TST", "北京市密云区太师屯镇人民政府", "太师屯镇", AgencyLevel.TOWNSHIP, 12, (35, 31, 38, 36, 40)
     ),
     TrendAgency(
         "DEMO-T-MJY", "北京市密云区穆家峪镇人民政府", "穆家峪镇", AgencyLevel.TOWNSHIP, 7, (22, 27, 25, 24, 29)
     ),
 )
 
-#: The paragraphs 穆家峪镇 copied from 溪翁庄镇 in the last year (names are masked when compared).
+#: The paragraphs 穆家峪镇 copied from 太师屯镇 in the last year (names are masked when compared).
 _SHARED_OVERVIEW = (
     "{name}坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开的决策部署，"
     "围绕中心工作，聚焦群众关切，不断提升政务公开质量和实效。"
@@ -81,12 +79,12 @@ _OWN: dict[str, tuple[str, str]] = {
         "围绕一网通办改革开展政务公开，政务服务事项办理指南逐项上网，窗口办件量按月在大厅电子屏公布。",
         "办事指南更新滞后于事项调整，部分事项的办理时限说明不够清楚；明年起建立指南与事项清单同步调整机制。",
     ),
-    "DEMO-T-FGW": (
-        "重点公开重大建设项目批准和实施信息，价格监测报告按季度发布，能源保供政策配发图解。",
-        "项目信息公开的颗粒度不一，个别项目未公开招标投标结果；将对照重点领域目录逐项补齐。",
+    "DEMO-T-SWJ": (
+        "重点公开水资源调度、河长制巡河和水库防汛信息，汛期每日发布水情，节水政策配发图解。",
+        "水利项目信息公开的颗粒度不一，个别项目未公开招标投标结果；将对照重点领域目录逐项补齐。",
     ),
-    "DEMO-T-XWZ": (
-        "溪翁庄库区生态保护补偿资金按户张榜，十八个村的村务公开栏统一版式，每季度更新一次。",
+    "DEMO-T-TST": (
+        "太师屯库区生态保护补偿资金按户张榜，十八个村的村务公开栏统一版式，每季度更新一次。",
         "库区移民后期扶持资金的公开还停留在总额层面；下一年度按项目、按村分列公开。",
     ),
     "DEMO-T-MJY": (
@@ -103,7 +101,7 @@ def _own_text(agency: TrendAgency, year: int) -> dict[str, str]:
 
 def _sections(agency: TrendAgency, year: int, last_year: int) -> dict[str, str]:
     sections = _own_text(agency, year)
-    if year == last_year and agency.code in ("DEMO-T-XWZ", "DEMO-T-MJY"):
+    if year == last_year and agency.code in ("DEMO-T-TST", "DEMO-T-MJY"):
         sections["overview"] = _SHARED_OVERVIEW.format(name=agency.name) + sections["overview"]
         sections["problems"] = _SHARED_PROBLEMS.format(name=agency.short_name)
     return sections
@@ -145,7 +143,7 @@ def _report(agency: TrendAgency, index: int, year: int, carried_over: int, last_
             index % 2 + (1 if agency.level == AgencyLevel.DEPARTMENT else 0),
             0,
         ),
-        ReviewKind.LITIGATION_DIRECT: (index % 2, 1 if index == 4 and agency.code == "DEMO-T-XWZ" else 0, 0),
+        ReviewKind.LITIGATION_DIRECT: (index % 2, 1 if index == 4 and agency.code == "DEMO-T-TST" else 0, 0),
     }
     for group, (upheld, corrected, other) in reviews.items():
         cells = report.table4[group]

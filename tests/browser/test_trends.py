@@ -44,17 +44,17 @@ def test_trend_jump_and_similarity_heatmap(live_server, page, screenshots) -> No
 
     heat = page.evaluate("() => window.gongkaiCharts.similarity.getOption()")
     names = heat["yAxis"][0]["data"]
-    xwz, mjy = names.index("溪翁庄镇"), names.index("穆家峪镇")
+    xwz, mjy = names.index("太师屯镇"), names.index("穆家峪镇")
     cells = {(x, y): v for x, y, v in heat["series"][0]["data"]}
-    assert cells[(xwz, mjy)] > 50  # most of 穆家峪镇's text is in 溪翁庄镇's
+    assert cells[(xwz, mjy)] > 50  # most of 穆家峪镇's text is in 太师屯镇's
     assert all(v < 20 for (x, y), v in cells.items() if {x, y} != {xwz, mjy})
 
     # The table has a row per compared agency and a column per agency whose text is measured.
     row = page.locator("[data-chart-table='similarity'] tbody tr", has_text="穆家峪镇").first
-    link = row.locator("td").nth(xwz).locator("a")  # 溪翁庄镇's text against 穆家峪镇's
+    link = row.locator("td").nth(xwz).locator("a")  # 太师屯镇's text against 穆家峪镇's
     link.click()
     page.wait_for_selector("mark")
     page.screenshot(path=str(screenshots / "trends-2-pair.png"), full_page=True)
-    assert "北京市密云区溪翁庄镇人民政府 ↔ 北京市密云区穆家峪镇人民政府" in page.locator("h1").inner_text()
+    assert "北京市密云区太师屯镇人民政府 ↔ 北京市密云区穆家峪镇人民政府" in page.locator("h1").inner_text()
     assert "全面推进政务公开的决策部署" in " ".join(page.locator("mark").all_inner_texts())
     assert Agency.objects.filter(code__startswith="DEMO-T-").count() == 4
