@@ -260,7 +260,8 @@ def _load_year(agency: Agency, today: dt.date) -> None:
                 request_description=f"果园街道{today.year}年{month}月第{half + 1}批社区工作文件" + MARKER,
             )
             case = services.start_processing(actor=officer, case=case, today=day)
-            assert case.due_on is not None
+            due = case.due_on
+            assert due is not None
             if path == "extended":
                 ask = calendar.nth_working_day_after(day, 15)
                 case = services.request_extension(actor=officer, case=case, days=10, reason="需调取档案", today=ask)
@@ -268,7 +269,7 @@ def _load_year(agency: Agency, today: dt.date) -> None:
                 assert case.due_on is not None
                 answer = case.due_on - dt.timedelta(days=2)
             elif path == "late":
-                answer = case.due_on + dt.timedelta(days=25)
+                answer = due + dt.timedelta(days=25)
             else:
                 answer = day + dt.timedelta(days=8 + n % 7)
             if answer < today:
