@@ -262,8 +262,8 @@ def _load_year(agency: Agency, today: dt.date) -> None:
             case = services.start_processing(actor=officer, case=case, today=day)
             due = case.due_on
             assert due is not None
-            if path == "extended":
-                ask = calendar.nth_working_day_after(day, 15)
+            ask = calendar.nth_working_day_after(day, 15)
+            if path == "extended" and ask < today:  # nothing is recorded after today
                 case = services.request_extension(actor=officer, case=case, days=10, reason="需调取档案", today=ask)
                 case = services.approve_extension(actor=leader, case=case, today=ask)
                 assert case.due_on is not None
