@@ -73,6 +73,7 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         return
     with transaction.atomic():
         _load(agency, today)
+        _load_year(agency, today)
     log("已载入依申请公开演示案件（果园街道）")
 
 
@@ -211,3 +212,65 @@ def _load(agency: Agency, today: dt.date) -> None:
         today=_working_day_before(today, 7),
         note="已告知申请人在果园街道政府信息公开专栏获取。",
     )
+
+
+#: This year's earlier months for the agency's dashboard (工作统计): the path of each case, two a
+#: month from January to last month. ``extended``: the 负责人 approves 10 working days and the answer
+#: comes after the original due date, within the extension (on time); ``late``: answered 25 days
+#: after the due date; ``answered``: within the 20 working days. All 予以公开: the other answers go
+#: through 签批 (``letters.approval_policy``), which the 2023 demo shows.
+_YEAR_PATHS: tuple[str, ...] = (
+    "answered",
+    "answered",
+    "extended",
+    "answered",
+    "answered",
+    "late",
+    "answered",
+    "extended",
+)
+
+
+def _load_year(agency: Agency, today: dt.date) -> None:
+    """Two applications a month since January, answered on time, within an extension or late."""
+    officer = User.objects.get(username="gy_officer")
+    leader = User.objects.get(username="gy_leader")
+    office = agency.departments.get(name="党政办公室")
+    calendar = working_calendar()
+    n = 100
+    for month in range(1, today.month):
+        for half in (0, 1):
+            path = _YEAR_PATHS[n % len(_YEAR_PATHS)]
+            n += 1
+            day = calendar.nth_working_day_after(dt.date(today.year, month, 1 + 12 * half), 1)
+            applicant = Applicant(
+                applicant_type=ApplicantType.NATURAL_PERSON,
+                applicant_name=f"申请人{n}",
+                id_type=IdentityDocument.RESIDENT_ID,
+                id_number=f"11022819850101{n:04d}",
+                address="北京市密云区果园街道",
+            )
+            case = services.register_application(
+                actor=officer,
+                today=day,
+                channel=Channel.IN_PERSON,
+                department=office,
+                assigned_to=officer,
+                applicant=applicant,
+                request_description=f"果园街道{today.year}年{month}月第{half + 1}批社区工作文件" + MARKER,
+            )
+            case = services.start_processing(actor=officer, case=case, today=day)
+            due = case.due_on
+            assert due is not None
+            ask = calendar.nth_working_day_after(day, 15)
+            if path == "extended" and ask < today:  # nothing is recorded after today
+                case = services.request_extension(actor=officer, case=case, days=10, reason="需调取档案", today=ask)
+                case = services.approve_extension(actor=leader, case=case, today=ask)
+                assert case.due_on is not None
+                answer = case.due_on - dt.timedelta(days=2)
+            elif path == "late":
+                answer = due + dt.timedelta(days=25)
+            else:
+                answer = day + dt.timedelta(days=8 + n % 7)
+            if answer < today:
+                services.close_case(actor=leader, case=case, outcome=Outcome.GRANTED, today=answer)

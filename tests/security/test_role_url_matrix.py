@@ -209,6 +209,10 @@ TABLE: dict[str, tuple[str, str | None]] = {
     "dashboards:trends":                       ("302 403 403 403 200 403 200 403", None),
     "dashboards:trends_export":                ("302 403 403 403 200 403 200 403", None),
     "dashboards:trends_pair":                  ("302 403 403 403 200 403 200 403", None),  # 果园街道 ↔ 鼓楼街道
+    # 工作统计 (the agency's dashboard): its own agency's figures (a clerk: its department's cases);
+    # a supervisor or the administrator picks any agency in reach with ?agency=; a manager reads no records
+    "dashboards:agency_board":                 ("302 200 200 200 200 200 200 403", None),
+    "dashboards:agency_export":                ("302 200 200 200 200 200 200 403", None),
     # API (gongkai.api; schema: helper S5 serves it to staff only)
     "api:schema":                              ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
     "api:case-list":                           ("403 200 200 200 200 200 200 200", "403 405 405 405 405 405 405 405"),
