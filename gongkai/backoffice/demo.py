@@ -138,3 +138,7 @@ def load_all(*, today: dt.date, log: Callable[[str], None]) -> None:
     load_foundation()
     for load in APP_DEMOS:
         load(today=today, log=log)
+    # The dashboards' demos add agencies after the cases and letters demos gave every agency its
+    # address, phone and letter settings.
+    cases_demo.fill_contacts()
+    letters_demo.fill_settings(log=log)

@@ -75,6 +75,8 @@ def test_every_domain_app_panel_is_registered() -> None:
     assert modules == {
         "gongkai.apiclients.panels",
         "gongkai.cases.panels",
+        "gongkai.dashboards.agency_panels",  # 工作统计
+        "gongkai.dashboards.console_panels",  # 催报 received
         "gongkai.letters.panels",  # 待我签批的文书, when something waits
         "gongkai.publications.panels",
         "gongkai.reports.panels",

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -131,7 +131,7 @@ def test_a_worker_killed_mid_reflow_leaves_nothing_and_the_next_worker_finishes_
     # Another worker: refused while the dead one's heartbeat is fresh, takes over once it is stale.
     monkeypatch.setattr(due_dates, "_recompute_round", real_round)
     assert run_job(str(job.pk)) == JobStatus.RUNNING
-    cache.clear()  # the dead worker's "alive" mark expires …
+    caches["jobs"].clear()  # the dead worker's "alive" mark expires …
     stale = timezone.now() - dt.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
     Job.objects.filter(pk=job.pk).update(heartbeat_at=stale)  # … and so does its heartbeat
     assert run_job(str(job.pk)) == JobStatus.DONE
