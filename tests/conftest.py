@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -92,3 +93,16 @@ def _empty_cache() -> None:
 
     cache.clear()
     forget()
+
+
+@pytest.fixture(autouse=True)
+def _own_job_thread_pool() -> Iterator[None]:
+    """Each test that runs jobs in the thread pool (JOBS_EAGER off) gets a pool of its own: a job
+    another test left running (its database gone) must not hold the pool's threads."""
+    from gongkai.jobs import runner
+
+    runner._executor = None
+    yield
+    if runner._executor is not None:
+        runner._executor.shutdown(wait=False, cancel_futures=True)
+        runner._executor = None
