@@ -133,6 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # The tests' database is a file as well, not Django's shared in-memory one: there another
+    # connection's write lock fails a statement at once ("database table is locked") instead of
+    # waiting `timeout`, so a background job's thread and the request that started it would
+    # collide in the tests as they never do on a real file. (pytest-xdist adds a suffix per worker.)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

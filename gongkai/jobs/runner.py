@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import close_old_connections, connection, connections
+from django.db import OperationalError, close_old_connections, connection, connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from gongkai.jobs.registry import JobContext, Progress, kind
 
 logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
+_THREAD_ATTEMPTS = 5
 
 
 def _cache() -> Any:
@@ -108,11 +110,24 @@ def run_job(job_id: str) -> str:
 
 
 def _in_thread(job_id: str) -> None:
-    close_old_connections()
-    try:
-        run_job(job_id)
-    finally:
-        connections.close_all()
+    """Run the job in a pool thread. The pool swallows what a thread raises, so this logs it; a
+    claim that met a locked database (SQLite: another connection of this process holds a table
+    lock, which its busy timeout does not wait on) is tried again a few times before giving up,
+    rather than leaving the job queued with nothing in the log."""
+    for attempt in range(1, _THREAD_ATTEMPTS + 1):
+        close_old_connections()
+        try:
+            run_job(job_id)
+            return
+        except OperationalError:
+            logger.warning("job %s: database busy (attempt %s of %s)", job_id, attempt, _THREAD_ATTEMPTS, exc_info=True)
+            time.sleep(0.2 * attempt)
+        except Exception:
+            logger.exception("job %s: the thread running it failed", job_id)
+            return
+        finally:
+            connections.close_all()
+    logger.error("job %s: left queued, the database stayed busy for %s attempts", job_id, _THREAD_ATTEMPTS)
 
 
 def dispatch(job_id: str) -> None:
