@@ -38,9 +38,41 @@ def test_repeated_failures_lock_the_login(tree, client: Client) -> None:  # type
     assert AuditEvent.objects.filter(action="auth.login_failed").count() >= settings.AXES_FAILURE_LIMIT
 
 
-def test_sessions_expire_after_inactivity() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_expire_after_inactivity_and_are_renewed_without_a_write_per_request(
+    tree, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A request renews the idle clock, but writes the session at most once a
+    SESSION_RENEW_SECONDS: a progress poll every second must not write (SQLite would make it wait
+    for a long import's write lock). A session idle past SESSION_COOKIE_AGE is gone."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+
+    from gongkai import clock
+
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert 0 < settings.SESSION_RENEW_SECONDS < settings.SESSION_COOKIE_AGE / 10
+    client.post(reverse("login"), {"username": "officer_a", "password": TEST_PASSWORD})
+    start = clock.now()
+    assert client.get(reverse("backoffice:home")).status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(seconds=settings.SESSION_RENEW_SECONDS // 2))
+    assert client.get(reverse("backoffice:home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == first  # not written
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(seconds=settings.SESSION_RENEW_SECONDS + 1))
+    assert client.get(reverse("backoffice:home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date > first  # renewed
+    Session.objects.filter(pk=key).update(expire_date=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    gone = client.get(reverse("backoffice:home"))
+    assert gone.status_code == 302 and "/login/" in gone["Location"]
+
+
+def test_an_anonymous_reader_gets_no_session(client: Client) -> None:
+    from django.contrib.sessions.models import Session
+
+    assert client.get("/").status_code == 200
+    assert not Session.objects.exists() and "sessionid" not in client.cookies
 
 
 def test_home_differs_per_role(tree, client: Client) -> None:  # type: ignore[no-untyped-def]
