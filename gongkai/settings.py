@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS required, DATABASE_URL pointing at PostgreSQL.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -137,9 +138,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The tests' database is a file as well, not Django's shared in-memory one: there another
     # connection's write lock fails a statement at once ("database table is locked") instead of
     # waiting `timeout`, so a background job's thread and the request that started it would
-    # collide in the tests as they never do on a real file. (pytest-xdist adds a suffix per worker.)
+    # collide in the tests as they never do on a real file. One file per test process, so two
+    # test runs in one checkout never share (and clobber) a file; Django deletes it at the end.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
