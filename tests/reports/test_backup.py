@@ -160,15 +160,12 @@ def test_restore_refuses_a_database_that_is_not_empty(
     empty_media = tmp_path / "m"
     live = dict(connection.settings_dict)
     if engine_of(live) == "sqlite":
-        # The suite's SQLite database lives in memory; a file with tables stands for a live database.
-        import sqlite3
-
-        live["NAME"] = str(tmp_path / "live.sqlite3")
-        with sqlite3.connect(live["NAME"]) as db:
-            db.execute("CREATE TABLE t (x)")
-        in_memory = Database(engine="sqlite", settings=dict(connection.settings_dict))
-        with pytest.raises(BackupError, match="不是磁盘上的 SQLite 文件"):
-            restore_backup(archive, target=in_memory, media_root=empty_media)
+        # The suite's own database file (with every table) is the live database; an in-memory
+        # database (":memory:" or a shared-cache URI) is no place to restore to either.
+        for name in (":memory:", "file:memorydb_default?mode=memory&cache=shared"):
+            in_memory = Database(engine="sqlite", settings=dict(live, NAME=name))
+            with pytest.raises(BackupError, match="不是磁盘上的 SQLite 文件"):
+                restore_backup(archive, target=in_memory, media_root=empty_media)
     with pytest.raises(BackupError, match="不是空的"):
         restore_backup(archive, target=Database(engine=engine_of(live), settings=live), media_root=empty_media)
     assert not empty_media.exists()
