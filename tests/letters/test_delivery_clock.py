@@ -251,3 +251,58 @@ def test_a_recorded_receipt_is_one_letter_delivered_event(
         "2026-03-06",
     )
     assert data["method"] == ServiceMethod.POST.value
+
+
+def test_the_applicant_is_told_when_the_receipt_moves_the_period(
+    tree: Tree, letter_settings: LetterSettings, sign_for_by_post: Callable[[Letter], Delivery]
+) -> None:
+    """The notice printed a provisional date: the applicant hears of the one counted from receipt."""
+    from gongkai.cases.models import ApplicantMessage
+
+    case, letter = _correction_letter(tree)
+    sign_for_by_post(letter)
+    told = ApplicantMessage.objects.filter(case=case, kind=CaseNote.NOTICE_SERVED)
+    assert {m.channel for m in told} == {"sms", "email"}
+    assert told.first().subject == "补正期限已调整"  # type: ignore[union-attr]
+    assert (
+        "补正告知书已于2026年3月6日送达，补正期限自您收到之日起计算，调整为2026年3月20日前"
+        "（补正告知书所载暂定为2026年3月17日）" in told.first().text  # type: ignore[union-attr]
+    )
+    record_delivery(  # a later receipt moves nothing: nothing more is sent
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 4),
+        received_on=D(2026, 3, 9),
+        today=D(2026, 3, 9),
+    )
+    assert told.count() == 2
+
+    fee_case, fee_letter = _fee_letter(tree)
+    record_delivery(
+        actor=tree.officer_a,
+        letter=fee_letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 5),
+        received_on=D(2026, 3, 9),
+        today=D(2026, 3, 10),
+    )
+    fee_told = ApplicantMessage.objects.get(case=fee_case, kind=CaseNote.NOTICE_SERVED, channel="email")
+    assert "缴费期限自您收到之日起计算，调整为2026年4月7日前（收费通知所载暂定为2026年4月2日）" in fee_told.text
+
+
+def test_a_receipt_on_the_day_of_sending_moves_nothing_and_sends_nothing(
+    tree: Tree, letter_settings: LetterSettings
+) -> None:
+    case, letter = _correction_letter(tree)
+    record_delivery(
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 3),
+        received_on=D(2026, 3, 3),
+        today=D(2026, 3, 3),
+    )
+    case.refresh_from_db()
+    assert (case.correction_served_on, case.correction_reply_by) == (D(2026, 3, 3), D(2026, 3, 17))
+    assert not case.messages.filter(kind=CaseNote.NOTICE_SERVED).exists()
