@@ -166,52 +166,40 @@ def main(argv: list[str] | None = None) -> int:
 def web(rows: int, redis_url: str) -> int:
     """Upload the ledger to a real server and follow its job (see the module's docstring)."""
     from django.conf import settings
-    from web_jobs import WORKER_TIMEOUT, Browser, Probe, Server, follow, job_path, load, summary
+    from web_jobs import WORKER_TIMEOUT, load, summary, upload_and_follow, where_jobs_ran
 
     from gongkai.cases.models import Case
 
     data = ledger_bytes(rows)
     officer = new_officer("w")
-    password = "bench-password-123"  # noqa: S105 - the throw-away user of new_officer
     url = settings.DATABASES["default"]["NAME"]
     print(f"ledger: {rows} rows, {len(data) / 2**20:.1f} MB; database {url}; load before {load()}")
-    with Server(os.environ["DATABASE_URL"], redis_url=redis_url) as server:
-        browser = Browser(server.base)
-        browser.login(officer.username, password)
-        other = Browser(server.base)  # the same officer on another tab: the desk and the case list
-        other.login(officer.username, password)
-        assert browser.get("/office/letters/ledger/import/").status == 200
-        t0 = time.perf_counter()
-        with Probe(other, ["/office/", "/office/cases/"]) as probe:
-            upload = browser.post("/office/letters/ledger/import/", {}, {"file": ("台账.xlsx", data)})
-            assert upload.status == 302, f"upload answered {upload.status}: {upload.text()[:300]}"
-            job = job_path(upload.location)
-            page = browser.get(job)
-            assert page.status == 200 and "<progress" in page.text(), "the job page has no progress bar"
-            followed = follow(browser, job)
-        total = time.perf_counter() - t0
-        status = followed.status
-        assert status["status"] == "done", status
-        result = browser.get(status["next_url"])
-        timeouts = server.worker_timeouts()
-        errors = server.server_errors()
-    imported = Case.objects.filter(agency=officer.agency).count()
-    where = f"Celery worker on {redis_url}" if redis_url else "a thread of the gunicorn worker (no broker)"
-    print(f"job ran in: {where}")
-    print(
-        f"upload request (store the file, queue the job): {upload.seconds:6.2f} s  (worker timeout {WORKER_TIMEOUT} s)"
+    run = upload_and_follow(
+        os.environ["DATABASE_URL"],
+        redis_url=redis_url,
+        username=officer.username,
+        password="bench-password-123",  # noqa: S106 - the throw-away user of new_officer
+        form="/office/letters/ledger/import/",
+        fields={},
+        files={"file": ("台账.xlsx", data)},
+        probe_paths=["/office/", "/office/cases/"],  # the desk and the case list
     )
-    print(f"upload to job done:                             {total:6.2f} s  {rows / total:6.0f} rows/s")
-    shown = " ".join(f"{p}%" for p in followed.percents)
-    print(f"progress bar values seen ({len(followed.poll_seconds)} polls of status.json): {shown}")
-    print(f"status.json while importing: {summary(followed.poll_seconds)}")
-    for path, values in probe.latencies.items():
+    imported = Case.objects.filter(agency=officer.agency).count()
+    print(f"job ran in: {where_jobs_ran(redis_url)}")
+    print(
+        f"upload request (store the file, queue the job): {run.upload.seconds:6.2f} s  (worker timeout {WORKER_TIMEOUT} s)"
+    )
+    print(f"upload to job done:                             {run.seconds:6.2f} s  {rows / run.seconds:6.0f} rows/s")
+    shown = " ".join(f"{p}%" for p in run.followed.percents)
+    print(f"progress bar values seen ({len(run.followed.poll_seconds)} polls of status.json): {shown}")
+    print(f"status.json while importing: {summary(run.followed.poll_seconds)}")
+    for path, values in run.probe.latencies.items():
         print(f"{path:<16} while importing: {summary(values)}")
     print(
-        f"result page {result.status}; cases imported {imported} of {rows}; HTTP errors of other pages: {len(probe.errors)}"
+        f"result page {run.result.status}; cases imported {imported} of {rows}; HTTP errors of other pages: {len(run.probe.errors)}"
     )
-    print(f"gunicorn WORKER TIMEOUT lines: {timeouts}; 5xx lines in the log: {len(errors)}; load after {load()}")
-    ok = imported == rows and timeouts == 0 and not errors and not probe.errors and result.status == 200
+    print(run.server_line())
+    ok = imported == rows and run.ok
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -27,17 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ledger_import import configure  # noqa: E402  (bench/ is on the path: run as a script)
-from web_jobs import (  # noqa: E402
-    WORKER_TIMEOUT,
-    Browser,
-    Probe,
-    Server,
-    follow,
-    job_path,
-    load,
-    measure_pages,
-    summary,
-)
+from web_jobs import WORKER_TIMEOUT, load, summary, upload_and_follow, where_jobs_ran  # noqa: E402
 
 PASSWORD = "bench-password-123"  # noqa: S105 - a throw-away bench user
 
@@ -87,44 +77,31 @@ def main(argv: list[str] | None = None) -> int:
     username = supervisor()
     pages = ["/office/", "/office/supervision/", "/"]
     print(f"database {os.environ['DATABASE_URL'].split('@')[-1]}; load before {load()}")
-    with Server(os.environ["DATABASE_URL"], redis_url=args.redis) as server:
-        browser = Browser(server.base)
-        browser.login(username, PASSWORD)
-        other = Browser(server.base)
-        other.login(username, PASSWORD)
-        idle = measure_pages(other, pages)
-        t0 = time.perf_counter()
-        with Probe(other, pages) as probe:
-            upload = browser.post(
-                "/office/supervision/", {"title": "基准测试批次"}, {"documents": ("reports.zip", data)}
-            )
-            assert upload.status == 302, f"upload answered {upload.status}: {upload.text()[:300]}"
-            job = job_path(upload.location)
-            page = browser.get(job)
-            assert page.status == 200 and "<progress" in page.text(), "the job page has no progress bar"
-            followed = follow(browser, job)
-        total = time.perf_counter() - t0
-        status = followed.status
-        assert status["status"] == "done", status
-        result = browser.get(status["next_url"])
-        timeouts = server.worker_timeouts()
-        errors = server.server_errors()
-    where = f"a Celery worker on {args.redis}" if args.redis else "a thread of the gunicorn worker (no broker)"
-    print(f"batch ran in: {where}")
-    print(
-        f"upload request (store {args.files} files, queue the job): {upload.seconds:6.2f} s  (worker timeout {WORKER_TIMEOUT} s)"
+    run = upload_and_follow(
+        os.environ["DATABASE_URL"],
+        redis_url=args.redis,
+        username=username,
+        password=PASSWORD,
+        form="/office/supervision/",
+        fields={"title": "基准测试批次"},
+        files={"documents": ("reports.zip", data)},
+        probe_paths=pages,
+        idle_rounds=5,
     )
-    print(f"upload to batch done:  {total:6.1f} s  {args.files / total:5.1f} files/s")
-    print(f"progress bar values seen: {' '.join(f'{p}%' for p in followed.percents)}")
-    print(f"status.json during the batch: {summary(followed.poll_seconds)}")
+    print(f"batch ran in: {where_jobs_ran(args.redis)}")
+    print(
+        f"upload request (store {args.files} files, queue the job): {run.upload.seconds:6.2f} s  (worker timeout {WORKER_TIMEOUT} s)"
+    )
+    print(f"upload to batch done:  {run.seconds:6.1f} s  {args.files / run.seconds:5.1f} files/s")
+    print(f"progress bar values seen: {' '.join(f'{p}%' for p in run.followed.percents)}")
+    print(f"status.json during the batch: {summary(run.followed.poll_seconds)}")
     for path in pages:
-        print(f"{path:<22} idle:         {summary(idle[path])}")
-        print(f"{path:<22} during batch: {summary(probe.latencies.get(path, []))}")
-    print(f"batch page {result.status}; HTTP errors of other pages: {len(probe.errors)} {probe.errors[:3]}")
-    print(f"gunicorn WORKER TIMEOUT lines: {timeouts}; 5xx lines in the log: {len(errors)}; load after {load()}")
-    ok = timeouts == 0 and not errors and not probe.errors and result.status == 200
-    print("OK" if ok else "FAILED")
-    return 0 if ok else 1
+        print(f"{path:<22} idle:         {summary(run.idle[path])}")
+        print(f"{path:<22} during batch: {summary(run.probe.latencies.get(path, []))}")
+    print(f"batch page {run.result.status}; HTTP errors of other pages: {len(run.probe.errors)} {run.probe.errors[:3]}")
+    print(run.server_line())
+    print("OK" if run.ok else "FAILED")
+    return 0 if run.ok else 1
 
 
 if __name__ == "__main__":

@@ -185,6 +185,71 @@ def measure_pages(browser: Browser, paths: list[str], rounds: int = 5) -> dict[s
     return out
 
 
+@dataclass
+class JobRun:
+    """One upload through the web, followed to its end: what both job benches print."""
+
+    upload: Answer
+    followed: Followed
+    seconds: float  # upload sent to job done
+    result: Answer  # the job's ``next_url``
+    idle: dict[str, list[float]]  # the probed pages before the upload (empty without ``idle_rounds``)
+    probe: Probe
+    worker_timeouts: int
+    server_errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """No worker timeout, no 5xx, no probed page failed, the result page answered."""
+        return not (self.worker_timeouts or self.server_errors or self.probe.errors) and self.result.status == 200
+
+    def server_line(self) -> str:
+        return (
+            f"gunicorn WORKER TIMEOUT lines: {self.worker_timeouts}; 5xx lines in the log: {len(self.server_errors)};"
+            f" load after {load()}"
+        )
+
+
+def where_jobs_ran(redis_url: str) -> str:
+    return f"a Celery worker on {redis_url}" if redis_url else "a thread of the gunicorn worker (no broker)"
+
+
+def upload_and_follow(
+    database_url: str,
+    *,
+    redis_url: str,
+    username: str,
+    password: str,
+    form: str,
+    fields: dict[str, str],
+    files: dict[str, tuple[str, bytes]],
+    probe_paths: list[str],
+    idle_rounds: int = 0,
+) -> JobRun:
+    """Start a server, log in twice (the uploader and another tab probing ``probe_paths``), post
+    ``files`` to ``form``, check the answer is the job's page with a progress bar, follow the job
+    until it is done and fetch its result page."""
+    with Server(database_url, redis_url=redis_url) as server:
+        browser = Browser(server.base)
+        browser.login(username, password)
+        other = Browser(server.base)  # the same user on another tab
+        other.login(username, password)
+        assert browser.get(form).status == 200, f"{form} did not answer 200"
+        idle = measure_pages(other, probe_paths, idle_rounds) if idle_rounds else {}
+        started = time.perf_counter()
+        with Probe(other, probe_paths) as probe:
+            upload = browser.post(form, fields, files)
+            assert upload.status == 302, f"upload answered {upload.status}: {upload.text()[:300]}"
+            job = job_path(upload.location)
+            page = browser.get(job)
+            assert page.status == 200 and "<progress" in page.text(), "the job page has no progress bar"
+            followed = follow(browser, job)
+        seconds = time.perf_counter() - started
+        assert followed.status["status"] == "done", followed.status
+        result = browser.get(followed.status["next_url"])
+        return JobRun(upload, followed, seconds, result, idle, probe, server.worker_timeouts(), server.server_errors())
+
+
 def summary(values: list[float]) -> str:
     if not values:
         return "—"

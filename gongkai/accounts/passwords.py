@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 #: Passwords printed in the README and by ``make run`` (``backoffice.demo.DEMO_PASSWORD``).
@@ -18,6 +19,17 @@ PUBLISHED_PASSWORDS = frozenset({"gongkai-demo-2024"})
 
 def _squash(text: str) -> str:
     return "".join(text.split()).casefold()
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its refusal in Chinese: Django 5.2 reworded the message and its
+    zh_Hans catalogue has no translation of the new wording, so the page showed it in English."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self) -> str:
+        return f"密码至少包含 {self.min_length} 个字符。"
 
 
 class FullNameValidator:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from gongkai.agencies.models import Agency, Department
@@ -76,7 +77,10 @@ class OneTimeSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """The one-time link's form (``backoffice.staff.PasswordSetView``) in Chinese."""
 
     new_password1 = forms.CharField(
-        label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),  # the rules, before typing
     )
     new_password2 = forms.CharField(
         label="再次输入新密码",

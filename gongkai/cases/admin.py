@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from gongkai.cases.masking import mask_identity, mask_phone
-from gongkai.cases.models import Case, Review
+from gongkai.cases.models import Case, CaseTransfer, Review
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -44,3 +44,14 @@ class CaseAdmin(ReadOnlyAdmin):
 class ReviewAdmin(ReadOnlyAdmin):
     list_display = ("agency", "kind", "filed_on", "body", "result", "concluded_on")
     list_filter = ("kind", "result", "agency")
+
+
+@admin.register(CaseTransfer)
+class CaseTransferAdmin(ReadOnlyAdmin):
+    """转办 records (条例 art 36(5)) are audit data: written by ``services.transfer_application`` only."""
+
+    list_display = ("from_case", "agency_name", "to_case", "original_received_on", "transferred_on", "created_by")
+    list_filter = ("transferred_on", "to_agency")
+    search_fields = ("from_case__number", "to_case__number", "agency_name")
+    list_select_related = ("from_case", "to_case", "created_by")
+    date_hierarchy = "transferred_on"

@@ -88,6 +88,19 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
     log("已载入依申请公开演示案件（果园街道）")
 
 
+def _resident(name: str, id_number: str, *, phone: str = "", email: str = "") -> Applicant:
+    """A demo applicant: a resident of 果园街道 with a resident identity card."""
+    return Applicant(
+        applicant_type=ApplicantType.NATURAL_PERSON,
+        applicant_name=name,
+        id_type=IdentityDocument.RESIDENT_ID,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        address="北京市密云区果园街道",
+    )
+
+
 def _load(agency: Agency, today: dt.date) -> None:
     officer = User.objects.get(username="gy_officer")
     clerk = User.objects.get(username="gy_clerk")
@@ -96,15 +109,7 @@ def _load(agency: Agency, today: dt.date) -> None:
     community = agency.departments.get(name="社区建设办公室")
 
     def person(n: int, name: str, text: str) -> dict[str, Any]:
-        applicant = Applicant(
-            applicant_type=ApplicantType.NATURAL_PERSON,
-            applicant_name=name,
-            id_type=IdentityDocument.RESIDENT_ID,
-            id_number=f"11022819800101{n:04d}",
-            phone=f"1390000{n:04d}",
-            email=f"demo{n}@example.cn",
-            address="北京市密云区果园街道",
-        )
+        applicant = _resident(name, f"11022819800101{n:04d}", phone=f"1390000{n:04d}", email=f"demo{n}@example.cn")
         return {"applicant": applicant, "request_description": text + MARKER}
 
     # Overdue: received 23 working days ago, answer due 3 working days ago.
@@ -254,20 +259,13 @@ def _load_year(agency: Agency, today: dt.date) -> None:
             path = _YEAR_PATHS[n % len(_YEAR_PATHS)]
             n += 1
             day = calendar.nth_working_day_after(dt.date(today.year, month, 1 + 12 * half), 1)
-            applicant = Applicant(
-                applicant_type=ApplicantType.NATURAL_PERSON,
-                applicant_name=f"申请人{n}",
-                id_type=IdentityDocument.RESIDENT_ID,
-                id_number=f"11022819850101{n:04d}",
-                address="北京市密云区果园街道",
-            )
             case = services.register_application(
                 actor=officer,
                 today=day,
                 channel=Channel.IN_PERSON,
                 department=office,
                 assigned_to=officer,
-                applicant=applicant,
+                applicant=_resident(f"申请人{n}", f"11022819850101{n:04d}"),
                 request_description=f"果园街道{today.year}年{month}月第{half + 1}批社区工作文件" + MARKER,
             )
             case = services.start_processing(actor=officer, case=case, today=day)

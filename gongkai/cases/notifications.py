@@ -165,6 +165,29 @@ def _fmt(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "（待定）"
 
 
+def _as_date(value: object) -> dt.date | None:
+    """A payload's date: a ``date`` before the event is stored, its ISO text after."""
+    if isinstance(value, dt.date) or value is None:
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _period_moved(case: Case, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """The 补正期限 (条例 art 30) or 缴费期限 (国办函〔2020〕109号) now counted from the applicant's
+    receipt of the notice, when that moved the date the notice printed; None when it did not."""
+    for notice, field in (("补正告知书", "补正期限"), ("收费通知", "缴费期限")):
+        new, old = _as_date(payload.get(field)), _as_date(payload.get(f"原{field}"))
+        if new is None or new == old:
+            continue
+        what = "可在查询页面直接提交补正材料" if field == "补正期限" else "缴费方式见查询页面"
+        return (
+            f"{field}已调整",
+            f"您的政府信息公开申请（{case.number}）的{notice}已于{_fmt(_as_date(payload.get('申请人收到之日')))}送达，"
+            f"{field}自您收到之日起计算，调整为{_fmt(new)}前（{notice}所载暂定为{_fmt(old)}），{what}。",
+        )
+    return None
+
+
 def applicant_text(case: Case, kind: str, payload: dict[str, Any]) -> tuple[str, str] | None:
     """(subject, text) of the message that tells the applicant about ``kind``, or None (no message)."""
     from gongkai.cases.choices import CaseNote
@@ -219,6 +242,8 @@ def applicant_text(case: Case, kind: str, payload: dict[str, Any]) -> tuple[str,
             f"您的政府信息公开申请（{case.number}）需缴纳信息处理费{payload.get('金额', '')}元，"
             f"请在{_fmt(dt.date.fromisoformat(str(due)) if due else None)}前缴纳，缴费方式见查询页面。逾期未缴视为放弃申请。",
         )
+    if kind == CaseNote.NOTICE_SERVED:
+        return _period_moved(case, payload)
     if kind == CaseNote.PROOF_REQUESTED_AGAIN:
         return (
             "请重新上传缴费凭证",

@@ -131,6 +131,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(request, case, day, actions))
 
 
+def _ids(action: CaseAction) -> str:
+    """Each action's form on the case page gets its own element ids (its fields share names)."""
+    return f"id_{action.slug}_%s"
+
+
 def _detail_context(
     request: HttpRequest, case: Case, day: dt.date, actions: list[CaseAction], bound: tuple[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -145,7 +150,7 @@ def _detail_context(
         if bound is not None and bound[0] == action.slug:
             forms.append((action, bound[1]))
         else:
-            forms.append((action, action.form(case=case, initial={"version": case.version})))
+            forms.append((action, action.form(case=case, initial={"version": case.version}, auto_id=_ids(action))))
     return {
         "case": case,
         "id_number": identity_for(user, case.id_number),
@@ -191,7 +196,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not user_may_act(user, case):
         raise PermissionDenied(f"无权办理案件 {case.number}")
     day = clock.today()
-    form = spec.form(request.POST, case=case)
+    form = spec.form(request.POST, case=case, auto_id=_ids(spec))
     status = 200
     if form.is_valid():
         try:

@@ -35,6 +35,7 @@ from gongkai.publications import services as publications
 from gongkai.publications.models import Article20Figures, Category, RegisterKind
 from gongkai.publications.selectors import published_items_count, register_counts
 from gongkai.reports import services as reports
+from gongkai.reports import work_demo
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.narrative import PREAMBLE_TEXT
 
@@ -151,12 +152,14 @@ def load(*, today: dt.date, log: Callable[[str], None]) -> None:
         added = _cases(agency)
         filled = _table2(agency)
         started = _report(agency, today)
+        recorded = work_demo.load(agency, today)
     done = [
         part
         for part, did in (
             ("2023年办件和复议记录", added),
             ("表二数据", filled),
             ("2023年度报告（2024年1月6日签发、发布）", started),
+            ("工作记录（培训、自查、联系电话和指南检查、工作人员）", recorded),
         )
         if did
     ]

@@ -54,3 +54,30 @@ def test_demo_desk_shows_the_states(demo, client: Client) -> None:  # type: igno
         assert label in text, label
     client.force_login(User.objects.get(username="gy_clerk"))
     assert len(client.get(reverse("cases:desk")).context["page"]) == 1  # the 城市管理办公室 case only
+
+
+def _repeated_ids(html: str) -> list[str]:
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    ids: Counter[str] = Counter()
+
+    class Ids(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            ids.update(value for name, value in attrs if name == "id" and value)
+
+    Ids().feed(html)
+    return sorted(i for i, n in ids.items() if n > 1)
+
+
+@pytest.mark.parametrize("username", ["gy_officer", "gy_leader"])
+def test_case_pages_repeat_no_element_id(demo, client: Client, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Each action's form has its own ids, so every label points at its own field."""
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    for case in Case.objects.visible_to(user):
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert _repeated_ids(page) == [], case.number
+    case = Case.objects.filter(request_description__contains="老旧小区改造").get()  # in progress: many forms
+    bound = client.post(reverse("cases:act", args=[case.pk, "request_extension"]), {"version": case.version})
+    assert bound.status_code in {200, 400, 422} and _repeated_ids(bound.content.decode()) == []

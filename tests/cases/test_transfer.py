@@ -190,3 +190,19 @@ def test_an_officer_cannot_send_the_36_5_answer_without_the_leaders_signature(tr
     case.refresh_from_db()
     assert case.outcome == "" or case.outcome is None
     assert not CaseTransfer.objects.exists()
+
+
+def test_the_administrator_reads_transfers_in_the_admin_and_changes_none(tree: Tree) -> None:
+    sent, transfer = _transfer(tree)
+    admin = Client()
+    admin.force_login(tree.admin)
+    listing = admin.get("/admin/cases/casetransfer/").content.decode()
+    assert sent.number in listing and tree.street_b.name in listing
+    page = admin.get(f"/admin/cases/casetransfer/{transfer.pk}/change/")
+    assert page.status_code == 200 and "该信息由乙街道制作并保存。" in page.content.decode()
+    assert admin.get("/admin/cases/casetransfer/add/").status_code == 403
+    refused = admin.post(f"/admin/cases/casetransfer/{transfer.pk}/change/", {"agency_name": "别的机关"})
+    assert refused.status_code == 403
+    assert admin.post(f"/admin/cases/casetransfer/{transfer.pk}/delete/", {"post": "yes"}).status_code == 403
+    transfer.refresh_from_db()
+    assert transfer.agency_name == tree.street_b.name

@@ -235,3 +235,19 @@ def test_manager_reads_only_people_and_departments_in_the_audit_trail(
     assert "新建科室" in rows and "登记申请" not in rows and "案件" not in rows
     home = client.get(reverse("backoffice:home")).content.decode()
     assert "进入依申请公开工作台" not in home
+
+
+def test_the_set_password_page_states_the_rules_and_refuses_in_chinese(tree: Tree) -> None:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = UserFactory(username="new_clerk", agency=tree.street_a, role=Role.CLERK, full_name="张伟")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    client = Client()
+    form = client.get(f"/password/set/{uid}/{default_token_generator.make_token(user)}/", follow=True)
+    page = form.content.decode()
+    assert "密码至少包含 10 个字符。" in page and "密码不能包含本人姓名。" in page
+    short = client.post(form.redirect_chain[-1][0], {"new_password1": "Kx9!short", "new_password2": "Kx9!short"})
+    text = short.content.decode()
+    assert short.status_code == 200 and "密码太短，至少需要 10 个字符。" in text
+    assert not re.search(r"\b(This|Your) password\b", text)

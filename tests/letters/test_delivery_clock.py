@@ -5,6 +5,7 @@ day the applicant received it, audited, in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -18,7 +19,7 @@ from gongkai.core.fees import FeeMethod
 from gongkai.core.letters import LetterType
 from gongkai.core.letters.service import ServiceError, ServiceMethod
 from gongkai.letters.deliveries import confirm_receipt, record_delivery, record_download
-from gongkai.letters.models import Letter, LetterSettings
+from gongkai.letters.models import Delivery, Letter, LetterSettings
 from gongkai.letters.services import generate_letter
 from tests.conftest import Tree
 from tests.factories import CaseFactory
@@ -48,6 +49,24 @@ def _correction_letter(tree: Tree) -> tuple[Case, Letter]:
     return case, letter
 
 
+@pytest.fixture
+def sign_for_by_post(tree: Tree) -> Callable[[Letter], Delivery]:
+    """Records a letter posted on 3-3 and signed for on Friday 3-6 (three working days in the post)."""
+
+    def record(letter: Letter) -> Delivery:
+        return record_delivery(
+            actor=tree.officer_a,
+            letter=letter,
+            method=ServiceMethod.POST,
+            sent_on=D(2026, 3, 3),
+            received_on=D(2026, 3, 6),
+            tracking_number="EA123456789CN",
+            today=D(2026, 3, 9),
+        )
+
+    return record
+
+
 def _fee_letter(tree: Tree) -> tuple[Case, Letter]:
     case = CaseFactory(actor=tree.officer_a, today=RECEIVED, pieces=15)
     case = services.start_processing(actor=tree.officer_a, case=case, today=RECEIVED)
@@ -57,19 +76,11 @@ def _fee_letter(tree: Tree) -> tuple[Case, Letter]:
 
 
 def test_correction_period_runs_from_the_day_the_notice_was_signed_for(
-    tree: Tree, letter_settings: LetterSettings
+    tree: Tree, letter_settings: LetterSettings, sign_for_by_post: Callable[[Letter], Delivery]
 ) -> None:
     case, letter = _correction_letter(tree)
     assert services.correction_period_of(case).provisional  # type: ignore[union-attr]
-    record_delivery(
-        actor=tree.officer_a,
-        letter=letter,
-        method=ServiceMethod.POST,
-        sent_on=D(2026, 3, 3),
-        received_on=D(2026, 3, 6),  # Friday: three working days in the post
-        tracking_number="EA123456789CN",
-        today=D(2026, 3, 9),
-    )
+    sign_for_by_post(letter)
     case.refresh_from_db()
     assert case.correction_served_on == D(2026, 3, 6)
     assert case.correction_reply_by == D(2026, 3, 20)  # still 10 working days, from 3-6
@@ -219,7 +230,7 @@ def test_a_lapse_records_whether_the_notice_was_served(tree: Tree, letter_settin
 
 
 def test_a_recorded_receipt_is_one_letter_delivered_event(
-    tree: Tree, letter_settings: LetterSettings, settings
+    tree: Tree, letter_settings: LetterSettings, sign_for_by_post: Callable[[Letter], Delivery], settings
 ) -> None:  # type: ignore[no-untyped-def]
     """API clients hear of a 送达 once, with the letter, its case and the day of receipt."""
     from gongkai.apiclients.models import WebhookDelivery
@@ -230,15 +241,7 @@ def test_a_recorded_receipt_is_one_letter_delivered_event(
     api_client, _ = token_for(tree.street_a, "cases:read")
     set_webhook(actor=None, client=api_client, url="http://127.0.0.1:9/hook")
     case, letter = _correction_letter(tree)
-    record_delivery(
-        actor=tree.officer_a,
-        letter=letter,
-        method=ServiceMethod.POST,
-        sent_on=D(2026, 3, 3),
-        received_on=D(2026, 3, 6),
-        tracking_number="EA123456789CN",
-        today=D(2026, 3, 9),
-    )
+    sign_for_by_post(letter)
     sent = WebhookDelivery.objects.filter(event="letter.delivered")
     assert sent.count() == 1
     data = sent.get().payload["data"]
@@ -248,3 +251,58 @@ def test_a_recorded_receipt_is_one_letter_delivered_event(
         "2026-03-06",
     )
     assert data["method"] == ServiceMethod.POST.value
+
+
+def test_the_applicant_is_told_when_the_receipt_moves_the_period(
+    tree: Tree, letter_settings: LetterSettings, sign_for_by_post: Callable[[Letter], Delivery]
+) -> None:
+    """The notice printed a provisional date: the applicant hears of the one counted from receipt."""
+    from gongkai.cases.models import ApplicantMessage
+
+    case, letter = _correction_letter(tree)
+    sign_for_by_post(letter)
+    told = ApplicantMessage.objects.filter(case=case, kind=CaseNote.NOTICE_SERVED)
+    assert {m.channel for m in told} == {"sms", "email"}
+    assert told.first().subject == "补正期限已调整"  # type: ignore[union-attr]
+    assert (
+        "补正告知书已于2026年3月6日送达，补正期限自您收到之日起计算，调整为2026年3月20日前"
+        "（补正告知书所载暂定为2026年3月17日）" in told.first().text  # type: ignore[union-attr]
+    )
+    record_delivery(  # a later receipt moves nothing: nothing more is sent
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 4),
+        received_on=D(2026, 3, 9),
+        today=D(2026, 3, 9),
+    )
+    assert told.count() == 2
+
+    fee_case, fee_letter = _fee_letter(tree)
+    record_delivery(
+        actor=tree.officer_a,
+        letter=fee_letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 5),
+        received_on=D(2026, 3, 9),
+        today=D(2026, 3, 10),
+    )
+    fee_told = ApplicantMessage.objects.get(case=fee_case, kind=CaseNote.NOTICE_SERVED, channel="email")
+    assert "缴费期限自您收到之日起计算，调整为2026年4月7日前（收费通知所载暂定为2026年4月2日）" in fee_told.text
+
+
+def test_a_receipt_on_the_day_of_sending_moves_nothing_and_sends_nothing(
+    tree: Tree, letter_settings: LetterSettings
+) -> None:
+    case, letter = _correction_letter(tree)
+    record_delivery(
+        actor=tree.officer_a,
+        letter=letter,
+        method=ServiceMethod.DIRECT,
+        sent_on=D(2026, 3, 3),
+        received_on=D(2026, 3, 3),
+        today=D(2026, 3, 3),
+    )
+    case.refresh_from_db()
+    assert (case.correction_served_on, case.correction_reply_by) == (D(2026, 3, 3), D(2026, 3, 17))
+    assert not case.messages.filter(kind=CaseNote.NOTICE_SERVED).exists()

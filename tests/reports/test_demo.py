@@ -82,3 +82,23 @@ def test_the_story_is_in_the_records_and_the_demo_is_idempotent(demo: Agency) ->
     assert record.narrative["other"] == fee_sentence(facts)
     assert fee_sentence(facts).endswith("发出收费通知2件，总金额38280元，实际收取的总金额0元。")
     assert record.snapshot_report().same_numbers(compute_report(demo, 2023))
+
+
+def test_the_demo_has_the_work_records_the_2023_report_tells_of(demo: Agency) -> None:
+    from gongkai.reports.work_models import (
+        AccountabilityCase,
+        ContactCheck,
+        SelfInspection,
+        StaffMember,
+        TrainingSession,
+    )
+
+    assert TrainingSession.objects.filter(agency=demo, on__year=2023).count() == 2  # 定期召开培训会
+    assert SelfInspection.objects.filter(agency=demo, on__year=2023).count() == 2  # 不定期开展自查
+    assert not AccountabilityCase.objects.filter(agency=demo).exists()  # 本年度无相关责任追究
+    assert {c.kind for c in ContactCheck.objects.filter(agency=demo, on__year=2023)} == {"phone", "guide"}
+    assert not StaffMember.objects.filter(agency=demo, full_time=True).exists()  # 办公室人员兼职
+    this_year = ContactCheck.objects.filter(agency=demo, on__year=TODAY.year)
+    assert this_year.count() == 2 and not TrainingSession.objects.filter(on__gt=TODAY).exists()  # none ahead
+    load_all(today=TODAY, log=lambda _: None)
+    assert TrainingSession.objects.filter(agency=demo).count() == 2  # idempotent; 2026's April one is ahead
