@@ -8,7 +8,11 @@ cache is not emptied) and warm (min / median of repetitions), with peak memory:
     (``gongkai.reports.compute.compute_report``) — target < 1 s and ≤ 2× the hand-written SQL
     aggregate (``report_compute.TIGHT_SQL``, printed; the numbers are asserted equal);
 (b) the roll-up of all 3,000 agencies for one year (``table3_by_agency`` + ``table4_by_agency``,
-    what a supervisor's batch reads) — target < 2 s; its floor, one hand-written GROUP BY agency;
+    what a supervisor's batch reads) — target < 2 s. They read the summary rows of tables 三/四
+    (``gongkai.cases.tally``, kept by triggers; rebuilt in bulk after each build step and checked
+    equal to the records, timed); the floor, one hand-written GROUP BY agency over the cases; the
+    same roll-up counted from the cases (the path before the summary rows) runs once, its tables
+    asserted equal;
 (c) the desk (/office/cases/, the real view through Django's test client, logged in as the
     largest agency's 负责人/officer) — target < 100 ms;
 (d) portal search over 1,000,000 published items (/portal/search/?q=…, the real view; the cache
