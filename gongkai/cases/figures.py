@@ -156,11 +156,16 @@ def table3_by_agency(agency_ids: Iterable[int], year: int) -> dict[int, Table3]:
     A row counts in ``year`` as :func:`table3_rows` counts its cases, by their years: in play
     = received_year ≤ year and not closed before (closed_year 0 or ≥ year); 新收 = received_year
     = year; 上年结转 = received_year < year; 办结 = closed_year = year; 结转下年度 = closed_year 0
-    or > year (legal spec §3.5, §3.7 V8)."""
+    or > year (legal spec §3.5, §3.7 V8). One row per (agency, applicant type), the outcomes
+    closed in the year as columns: a few rows per agency for Python to fold."""
     ids = list(agency_ids)
     grouped: dict[int, list[tuple[str, str | None, int, int, int, int]]] = {pk: [] for pk in ids}
-    for pk, *row in _raw_rows(_tally3_query(year).filter(agency_id__in=ids)):
-        grouped[pk].append(tuple(row))
+    for pk, applicant_type, n_new, n_over, n_forward, *closed in _raw_rows(
+        _tally3_query(year).filter(agency_id__in=ids)
+    ):
+        rows = grouped[pk]
+        rows.append((applicant_type, None, n_new, n_over, 0, n_forward))
+        rows += [(applicant_type, o, 0, 0, n, 0) for o, n in zip(_OUTCOME_VALUES, closed, strict=True) if n]
     return {pk: _fold3(rows) for pk, rows in grouped.items()}
 
 
@@ -186,17 +191,20 @@ def table3_by_agency_live(agency_ids: Iterable[int], year: int) -> dict[int, Tab
 
 @functools.lru_cache(maxsize=16)
 def _tally3_query(year: int) -> QuerySet[CaseTally, tuple[Any, ...]]:
-    open_then = Q(closed_year=0) | Q(closed_year__gt=year)
+    closed = {
+        f"closed_{i}": Coalesce(Sum("cases", filter=Q(closed_year=year, outcome=value)), 0)
+        for i, value in enumerate(_OUTCOME_VALUES)
+    }
     return (
         CaseTally.objects.filter(received_year__lte=year)
         .filter(Q(closed_year=0) | Q(closed_year__gte=year))
         .order_by()
-        .values_list("agency_id", "applicant_type", "outcome")
+        .values_list("agency_id", "applicant_type")
         .annotate(
             t_new=Coalesce(Sum("cases", filter=Q(received_year=year)), 0),
             t_over=Coalesce(Sum("cases", filter=Q(received_year__lt=year)), 0),
-            t_closed=Coalesce(Sum("cases", filter=Q(closed_year=year)), 0),
-            t_forward=Coalesce(Sum("cases", filter=open_then), 0),
+            t_forward=Coalesce(Sum("cases", filter=Q(closed_year=0) | Q(closed_year__gt=year)), 0),
+            **closed,
         )
     )
 
@@ -246,11 +254,16 @@ def compute_table4(agency: Agency, year: int) -> Table4:
 def table4_by_agency(agency_ids: Iterable[int], year: int) -> dict[int, Table4]:
     """Table 四 of each agency, one query over the summary rows: in play = filed_year ≤ year and
     concluded_year 0 or ≥ year; concluded = concluded_year = year; 尚未审结 = concluded_year 0
-    or > year (legal spec §3.6), as :func:`table4_rows` counts the reviews."""
+    or > year (legal spec §3.6), as :func:`table4_rows` counts the reviews. One row per (agency,
+    kind), the results concluded in the year as columns."""
     ids = list(agency_ids)
     grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    for pk, kind, result, concluded, pending in _raw_rows(_tally4_query(year).filter(agency_id__in=ids)):
-        grouped[pk].append({"kind": kind, "result": result, _CONCLUDED: concluded, _PENDING: pending})
+    for pk, kind, pending, *concluded in _raw_rows(_tally4_query(year).filter(agency_id__in=ids)):
+        rows = grouped.setdefault(pk, [])
+        rows.append({"kind": kind, "result": _PENDING_RESULT, _CONCLUDED: 0, _PENDING: pending})
+        for result, n in zip(_CONCLUDED_RESULTS, concluded, strict=True):
+            if n:
+                rows.append({"kind": kind, "result": result, _CONCLUDED: n, _PENDING: 0})
     return {pk: table4_from_rows(rows) for pk, rows in grouped.items()}
 
 
@@ -263,15 +276,23 @@ def table4_by_agency_live(agency_ids: Iterable[int], year: int) -> dict[int, Tab
     return {pk: table4_from_rows(rows) for pk, rows in grouped.items()}
 
 
+_PENDING_RESULT = ReviewResult.PENDING.value
+_CONCLUDED_RESULTS = tuple(r.value for r in ReviewResult if r != ReviewResult.PENDING)
+
+
 @functools.lru_cache(maxsize=16)
 def _tally4_query(year: int) -> QuerySet[ReviewTally, tuple[Any, ...]]:
+    concluded = {
+        f"concluded_{i}": Coalesce(Sum("reviews", filter=Q(concluded_year=year, result=value)), 0)
+        for i, value in enumerate(_CONCLUDED_RESULTS)
+    }
     return (
         ReviewTally.objects.filter(filed_year__lte=year)
         .filter(Q(concluded_year=0) | Q(concluded_year__gte=year))
         .order_by()
-        .values_list("agency_id", "kind", "result")
+        .values_list("agency_id", "kind")
         .annotate(
-            t_concluded=Coalesce(Sum("reviews", filter=Q(concluded_year=year)), 0),
             t_pending=Coalesce(Sum("reviews", filter=Q(concluded_year=0) | Q(concluded_year__gt=year)), 0),
+            **concluded,
         )
     )
