@@ -10,5 +10,11 @@ class CasesConfig(AppConfig):
         from gongkai.web.panels import register_panels
 
         register_panels(panels)
+        # The triggers that keep the tables 三/四 summary rows (gongkai.cases.tally).
+        from django.db.models.signals import post_migrate
+
+        from gongkai.cases.tally import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="gongkai.cases.tally")
         # Registers the background calendar load (a Celery worker needs it too).
         import gongkai.cases.calendar_jobs  # noqa: F401

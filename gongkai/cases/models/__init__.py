@@ -29,6 +29,7 @@ from gongkai.cases.models.cases import (
 )
 from gongkai.cases.models.reviews import Review, ReviewQuerySet
 from gongkai.cases.models.steps import Consultation, Extension, FeeNotice
+from gongkai.cases.models.tally import CaseTally, ReviewTally
 from gongkai.cases.models.transfers import CaseTransfer, TransferQuerySet
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseQuerySet",
+    "CaseTally",
     "CaseTransfer",
     "Consultation",
     "ContactCode",
@@ -55,6 +57,7 @@ __all__ = [
     "FeeNotice",
     "Review",
     "ReviewQuerySet",
+    "ReviewTally",
     "TransferQuerySet",
     "new_tracking_code",
     "normalise_tracking_code",
