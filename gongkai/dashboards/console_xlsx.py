@@ -6,6 +6,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from gongkai.core.report.taxonomy import (
@@ -28,12 +29,17 @@ _FIELD_LABELS = {**{r.value: r.label for r in ReviewResult}, TABLE4_TOTAL_KEY: T
 
 
 def _sheet(book: Workbook, title: str, header: tuple[str, ...], *, first: bool = False) -> Any:
-    sheet = book.active if first else book.create_sheet(title)
-    sheet.title = title
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    """A new sheet of a write-only book (rows streamed, not kept as cell objects): its bold
+    header row, frozen."""
+    sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
     return sheet
 
 
@@ -44,7 +50,7 @@ def _bytes(book: Workbook) -> bytes:
 
 
 def board_workbook(board: Board) -> bytes:
-    book = Workbook()
+    book = Workbook(write_only=True)
     sheet = _sheet(book, f"{board.year}年度发布情况", BOARD_COLUMNS, first=True)
     for row in board.rows:
         late = row.lateness
@@ -68,7 +74,7 @@ def board_workbook(board: Board) -> bytes:
 
 
 def rollup_workbook(rollup: Rollup) -> bytes:
-    book = Workbook()
+    book = Workbook(write_only=True)
     sources = _sheet(book, "数据来源", ("机构", "数据来源"), first=True)
     for row in rollup.rows:
         sources.append(safe_row(row.name, row.source_label))
