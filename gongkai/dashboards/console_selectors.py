@@ -128,15 +128,20 @@ def board(user: Any, year: int, *, today: dt.date, parent: int | None = None, le
     ).order_by("agency_id", "-sent_at", "-id"):
         reminders.setdefault(reminder.agency_id, reminder)
     rows: list[BoardRow] = []
+    settings: dict[str, Any] = {}  # report_due text → its MonthDay (a handful of distinct values)
+    local = timezone.get_current_timezone()
     for a in agencies:
         first = published_at.get(a["pk"])
-        published_on = timezone.localdate(first) if first else None
+        published_on = first.astimezone(local).date() if first else None
+        due_text = a["report_due"] or ""
+        if due_text not in settings:
+            settings[due_text] = Agency(report_due=due_text).report_due_setting
         late = lateness(
             REPORTING_BODIES[AgencyLevel(a["level"])],
             year,
             published_on=published_on,
             today=today,
-            setting=Agency(report_due=a["report_due"]).report_due_setting,
+            setting=settings[due_text],
         )
         state = board_state(
             published=published_on is not None,

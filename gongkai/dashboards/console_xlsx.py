@@ -1,13 +1,7 @@
-"""The console's views as Excel workbooks (openpyxl): the board, the roll-up."""
+"""The console's views as Excel workbooks (``console_xlsxwriter``: 3,000 rows in a blink): the
+board, the roll-up."""
 
 from __future__ import annotations
-
-from io import BytesIO
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from gongkai.core.report.taxonomy import (
     COLUMN_LABELS,
@@ -23,35 +17,15 @@ from gongkai.core.report.taxonomy import (
 )
 from gongkai.core.spreadsheet import safe_row
 from gongkai.dashboards.console_selectors import Board, Rollup
+from gongkai.dashboards.console_xlsxwriter import XlsxBook
 
 BOARD_COLUMNS = ("机构", "层级", "状态", "发布期限", "首次发布日期", "逾期天数", "最近催报", "催报方式")
 _FIELD_LABELS = {**{r.value: r.label for r in ReviewResult}, TABLE4_TOTAL_KEY: TABLE4_TOTAL_LABEL}
 
 
-def _sheet(book: Workbook, title: str, header: tuple[str, ...], *, first: bool = False) -> Any:
-    """A new sheet of a write-only book (rows streamed, not kept as cell objects): its bold
-    header row, frozen."""
-    sheet = book.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
-
-
-def _bytes(book: Workbook) -> bytes:
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def board_workbook(board: Board) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = _sheet(book, f"{board.year}年度发布情况", BOARD_COLUMNS, first=True)
+    book = XlsxBook()
+    sheet = book.sheet(f"{board.year}年度发布情况", BOARD_COLUMNS)
     for row in board.rows:
         late = row.lateness
         sheet.append(
@@ -66,27 +40,27 @@ def board_workbook(board: Board) -> bytes:
                 row.reminder.channel_labels if row.reminder else "",
             )
         )
-    counts = _sheet(book, "统计", ("状态", "机构数"))
+    counts = book.sheet("统计", ("状态", "机构数"))
     for state, n in board.counts.items():
         counts.append(safe_row(state.label, n))
     counts.append(safe_row("合计", sum(board.counts.values())))
-    return _bytes(book)
+    return book.bytes()
 
 
 def rollup_workbook(rollup: Rollup) -> bytes:
-    book = Workbook(write_only=True)
-    sources = _sheet(book, "数据来源", ("机构", "数据来源"), first=True)
+    book = XlsxBook()
+    sources = book.sheet("数据来源", ("机构", "数据来源"))
     for row in rollup.rows:
         sources.append(safe_row(row.name, row.source_label))
-    t2 = _sheet(book, "表二", ("项目", "指标", "合计"))
+    t2 = book.sheet("表二", ("项目", "指标", "合计"))
     for row2 in table2_rows(ReportFormat.F2021):
         for f in row2.fields:
             t2.append(safe_row(row2.label, f.label, rollup.table2[row2.key][f.key]))
-    t3 = _sheet(book, "表三", ("项目", *COLUMN_LABELS))
+    t3 = book.sheet("表三", ("项目", *COLUMN_LABELS))
     for key in TABLE3_KEYS:
         t3.append(safe_row(table3_row_label(key), *rollup.table3[key]))
-    t4 = _sheet(book, "表四", ("类别", *(_FIELD_LABELS[f] for f in rollup.table4[ReviewKind.RECONSIDERATION.value])))
+    t4 = book.sheet("表四", ("类别", *(_FIELD_LABELS[f] for f in rollup.table4[ReviewKind.RECONSIDERATION.value])))
     for kind in ReviewKind:
         t4.append(safe_row(table4_group_label(kind), *rollup.table4[kind.value].values()))
 
-    return _bytes(book)
+    return book.bytes()
