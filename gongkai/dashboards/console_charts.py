@@ -115,7 +115,7 @@ def tiles_html(rows: list[BoardRow]) -> SafeString:
     parts: list[str] = []
     for r in rows:
         due = r.lateness.due
-        late = f" {r.lateness.days_late}天" if r.lateness.days_late else ""
+        late = f" {r.days_late}天" if r.days_late else ""
         reminded = (
             f'<span class="tile-reminded">已催报 {r.reminder.sent_at.month}月{r.reminder.sent_at.day}日</span>'
             if r.reminder

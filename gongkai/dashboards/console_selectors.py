@@ -75,6 +75,15 @@ class BoardRow:
         return needs_reminder(self.state, self.lateness.timeliness)
 
     @property
+    def days_late(self) -> int | None:
+        """Days past the deadline to show: none for a report uploaded and checked (it was
+        published outside the system on a date the upload does not record, so the days to
+        today would say it is still missing), else how late it was published or still is."""
+        if self.state is BoardState.UPLOADED:
+            return None
+        return self.lateness.days_late or None
+
+    @property
     def level_label(self) -> str:
         return str(AgencyLevel(self.level).label)
 

@@ -35,7 +35,7 @@ def board_workbook(board: Board) -> bytes:
                 row.state.label,
                 late.due,
                 row.published_on,
-                late.days_late or None,
+                row.days_late,
                 row.reminder.sent_at.date() if row.reminder else None,
                 row.reminder.channel_labels if row.reminder else "",
             )

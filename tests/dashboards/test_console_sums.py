@@ -152,3 +152,18 @@ def test_rollup_page_lists_one_page_but_totals_all(tree, settings, monkeypatch, 
     assert body.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == (3 if page == 1 else 2)
     assert '<td class="num">30</td>' in body.split("<tfoot>")[1]  # 合计 over all five agencies
     assert ("下一页" in html) == (page == 1)
+
+
+def test_an_uploaded_report_is_not_shown_as_days_overdue(tree) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.core.stats_console import BoardState
+    from gongkai.dashboards.console_charts import tiles_html
+
+    _record(tree, tree.street_a, _snapshot(1, fees=None), ReportStatus.PUBLISHED)  # 2026-01-10: on time
+    rows = {r.agency_id: r for r in selectors.board(tree.supervisor, YEAR, today=TODAY).rows}
+    assert rows[tree.street_b.pk].state is BoardState.MISSING and rows[tree.street_b.pk].days_late == 306
+    _upload(tree, tree.street_b, _snapshot(2, fees=None))
+    rows = {r.agency_id: r for r in selectors.board(tree.supervisor, YEAR, today=TODAY).rows}
+    uploaded = rows[tree.street_b.pk]
+    assert uploaded.state is BoardState.UPLOADED and uploaded.days_late is None
+    tile = tiles_html([uploaded])
+    assert "上传核对" in tile and "天" not in tile.split('class="tile-state"')[1]
