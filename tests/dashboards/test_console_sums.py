@@ -167,3 +167,28 @@ def test_an_uploaded_report_is_not_shown_as_days_overdue(tree) -> None:  # type:
     assert uploaded.state is BoardState.UPLOADED and uploaded.days_late is None
     tile = tiles_html([uploaded])
     assert "上传核对" in tile and "天" not in tile.split('class="tile-state"')[1]
+
+
+def test_live_table2_in_two_queries_equals_the_per_agency_figures(tree, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.publications.models import Article20Figures, RegisterDocument, RegisterKind
+    from gongkai.publications.selectors import table2_figures
+
+    kinds = list(RegisterKind)
+    for agency, issued, abolished in (
+        (tree.street_a, dt.date(2025, 3, 1), None),
+        (tree.street_a, dt.date(2020, 3, 1), dt.date(2025, 6, 1)),
+        (tree.street_a, dt.date(2019, 3, 1), dt.date(2026, 6, 1)),  # in force on 31 December 2025
+        (tree.street_b, dt.date(2026, 1, 2), None),  # next year: not counted
+    ):
+        RegisterDocument.objects.create(
+            agency=agency, kind=kinds[issued.year % len(kinds)], title="文件", issued_on=issued, abolished_on=abolished
+        )
+    Article20Figures.objects.create(agency=tree.street_a, year=YEAR, licensing=3, fees_10k_yuan=Decimal("1.2500"))
+    ids = [tree.street_a.pk, tree.street_b.pk, tree.district.pk]
+    with django_assert_max_num_queries(2):
+        batched = selectors.table2_by_agency(ids, YEAR)
+    from gongkai.agencies.models import Agency
+
+    assert batched == {a.pk: table2_figures(a, YEAR) for a in Agency.objects.filter(pk__in=ids)}
+    assert batched[tree.street_a.pk]["licensing"]["decisions"] == 3
+    assert batched[tree.street_b.pk]["fees"]["amount_10k_yuan"] is None
