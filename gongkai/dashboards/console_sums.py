@@ -153,20 +153,22 @@ _TABLE3_SQL = (
     + ", ".join(f"('{i}', s{i})" for i in range(COLUMN_COUNT))
     + ") AS v(col, total)"
 )
-#: Tables 二 and 四 (a few cells a report): one row per cell.
-_NESTED_SQL = """
-UNION ALL
-SELECT 2, r.key, f.key, sum({num}) FROM src, jsonb_each({obj_t2}) AS r(key, val), jsonb_each({obj_r}) AS f
-GROUP BY r.key, f.key
-UNION ALL
-SELECT 4, r.key, f.key, sum({num}) FROM src, jsonb_each({obj_t4}) AS r(key, val), jsonb_each({obj_r}) AS f
-GROUP BY r.key, f.key
-""".format(
-    num=_NUM.format("f.value"),
-    obj_t2=_OBJ.format("t2"),
-    obj_t4=_OBJ.format("t4"),
-    obj_r=_OBJ.format("r.val"),
-)
+
+
+def _nested_sql(tn: int, column: str, layout: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """Table 二 or 四 per row key: each field the layout names summed as a column (fields not in
+    the layout are not read, as Python ignores them), then one row per cell."""
+    fields = sorted({f for _, names in layout for f in names})
+    sums_sql = ", ".join(f"sum({_NUM.format(f'r.val -> {chr(39)}{f}{chr(39)}')}) AS f{i}" for i, f in enumerate(fields))
+    values = ", ".join(f"('{f}', f{i})" for i, f in enumerate(fields))
+    return (
+        f" UNION ALL SELECT {tn}, key, v.col, v.total FROM (SELECT r.key, {sums_sql} FROM src, "  # noqa: S608 - constants
+        f"jsonb_each({_OBJ.format(column)}) AS r(key, val) WHERE jsonb_typeof(r.val) = 'object' GROUP BY r.key) AS g, "
+        f"LATERAL (VALUES {values}) AS v(col, total)"
+    )
+
+
+_NESTED_SQL = _nested_sql(2, "t2", TABLE2_LAYOUT) + _nested_sql(4, "t4", TABLE4_LAYOUT)
 
 
 def _sources() -> str:
