@@ -139,13 +139,13 @@ _OBJ = "CASE WHEN jsonb_typeof({0}) = 'object' THEN {0} ELSE '{{}}'::jsonb END"
 #: A cell read as a number: a JSON number, or a text PostgreSQL's numeric reads (the grammar of
 #: ``Decimal``: sign, digits, point, exponent, spaces around, NaN, Infinity); '' is blank. Any
 #: other cell (a word, a boolean, a list) fails the whole query and Python sums instead.
-_NUM = "(NULLIF({0} #>> '{{}}', ''))::numeric"
+_NUM = "(NULLIF({0}, ''))::numeric"
 
 #: Table 三 per row key: its seven cells summed as columns (one row per report row, not one per
 #: cell), then one row per cell (25 keys × 7).
 _TABLE3_SQL = (
     ", sums3 AS (SELECT r.key, "  # noqa: S608 - built from constants only
-    + ", ".join(f"sum({_NUM.format(f'r.arr -> {i}')}) AS s{i}" for i in range(COLUMN_COUNT))
+    + ", ".join(f"sum({_NUM.format(f'r.arr ->> {i}')}) AS s{i}" for i in range(COLUMN_COUNT))
     + " FROM src, jsonb_each("
     + _OBJ.format("t3")
     + ") AS r(key, arr) WHERE jsonb_typeof(r.arr) = 'array' GROUP BY r.key) "
@@ -159,7 +159,9 @@ def _nested_sql(tn: int, column: str, layout: Sequence[tuple[str, Sequence[str]]
     """Table 二 or 四 per row key: each field the layout names summed as a column (fields not in
     the layout are not read, as Python ignores them), then one row per cell."""
     fields = sorted({f for _, names in layout for f in names})
-    sums_sql = ", ".join(f"sum({_NUM.format(f'r.val -> {chr(39)}{f}{chr(39)}')}) AS f{i}" for i, f in enumerate(fields))
+    sums_sql = ", ".join(
+        f"sum({_NUM.format(f'r.val ->> {chr(39)}{f}{chr(39)}')}) AS f{i}" for i, f in enumerate(fields)
+    )
     values = ", ".join(f"('{f}', f{i})" for i, f in enumerate(fields))
     return (
         f" UNION ALL SELECT {tn}, key, v.col, v.total FROM (SELECT r.key, {sums_sql} FROM src, "  # noqa: S608 - constants
