@@ -4,9 +4,11 @@ The straightforward way decodes every report's JSON in Python and adds cell by c
 (:func:`python_sums`); on PostgreSQL the same sums are computed inside the database from the jsonb
 snapshots (:func:`db_sums`: one query, only the sums travel), with the same rule as
 ``core.stats_console`` (a cell blank in every report stays blank; blanks otherwise count as 0;
-counts stay integers, money is a decimal). A cell the database would read differently from Python
-(a text that is not a plain decimal number, e.g. `` 5`` or ``1e3``) makes :func:`db_sums` return
-None and the caller falls back to the Python sum, so the figures never depend on the database.
+counts stay integers, money is a decimal). A cell PostgreSQL's numeric cannot read (a word, a
+boolean, a list; Python reads it as blank) fails the query and :func:`db_sums` returns None: the
+caller then sums in Python, so the figures never depend on the database. One difference is left
+on purpose: a whole number stored as text ("5") sums to the int 5, where Python gives Decimal("5")
+(equal values, same display).
 """
 
 from __future__ import annotations
