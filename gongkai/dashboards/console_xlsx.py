@@ -1,7 +1,23 @@
-"""The console's views as Excel workbooks (``console_xlsxwriter``: 3,000 rows in a blink): the
-board, the roll-up."""
+"""The console's views as Excel workbooks (the board, the roll-up), written with XlsxWriter.
+
+:class:`XlsxBook` is a thin layer over ``xlsxwriter.Workbook``: one sheet per :meth:`XlsxBook.sheet`,
+a bold and frozen header row, text, numbers (``Decimal`` as ``int`` when whole, else ``float``),
+booleans and dates (in a date format). Text is always written as text: XlsxWriter is told never to
+turn a string into a formula, a link or a number, and every row still goes through
+``core.spreadsheet.safe_row`` (formula injection); characters XML 1.0 forbids are dropped.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from io import BytesIO
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from gongkai.core.report.taxonomy import (
     COLUMN_LABELS,
@@ -17,10 +33,71 @@ from gongkai.core.report.taxonomy import (
 )
 from gongkai.core.spreadsheet import safe_row
 from gongkai.dashboards.console_selectors import Board, Rollup
-from gongkai.dashboards.console_xlsxwriter import XlsxBook
 
 BOARD_COLUMNS = ("机构", "层级", "状态", "发布期限", "首次发布日期", "逾期天数", "最近催报", "催报方式")
 _FIELD_LABELS = {**{r.value: r.label for r in ReviewResult}, TABLE4_TOTAL_KEY: TABLE4_TOTAL_LABEL}
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters Excel refuses in a sheet name.
+_SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+_WORKBOOK_OPTIONS = {
+    # in_memory: no temporary files (XlsxWriter then keeps the cells in memory; constant_memory,
+    # which needs temporary files, is switched off by it — a few thousand rows fit easily).
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+class XlsxSheet:
+    """One worksheet: a bold frozen header row, then rows appended one at a time."""
+
+    def __init__(self, sheet: Worksheet, header: Iterable[object], bold: Format, date: Format) -> None:
+        self._sheet = sheet
+        self._date = date
+        self._row = 0
+        self._write(header, bold)
+        sheet.freeze_panes(1, 0)
+
+    def _write(self, values: Iterable[object], style: Format | None) -> None:
+        ws, r = self._sheet, self._row
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                ws.write_boolean(r, c, value, style)
+            elif isinstance(value, Decimal):
+                ws.write_number(r, c, int(value) if value == value.to_integral_value() else float(value), style)
+            elif isinstance(value, int | float):
+                ws.write_number(r, c, value, style)
+            elif isinstance(value, dt.date):
+                day = value.date() if isinstance(value, dt.datetime) else value
+                ws.write_datetime(r, c, day, style or self._date)
+            else:
+                ws.write_string(r, c, _ILLEGAL.sub("", str(value)), style)
+        self._row += 1
+
+    def append(self, values: Iterable[object]) -> None:
+        self._write(values, None)
+
+
+class XlsxBook:
+    """A workbook of :class:`XlsxSheet`; :meth:`bytes` closes it and returns the .xlsx file."""
+
+    def __init__(self) -> None:
+        self._out = BytesIO()
+        self._book = xlsxwriter.Workbook(self._out, _WORKBOOK_OPTIONS)
+        self._bold = self._book.add_format({"bold": True})
+        self._date = self._book.add_format({"num_format": "yyyy-mm-dd"})
+
+    def sheet(self, title: str, header: Iterable[object]) -> XlsxSheet:
+        name = _SHEET_NAME_ILLEGAL.sub("_", _ILLEGAL.sub("", title)).strip("'")[:31] or None
+        return XlsxSheet(self._book.add_worksheet(name), header, self._bold, self._date)
+
+    def bytes(self) -> bytes:
+        self._book.close()
+        return self._out.getvalue()
 
 
 def board_workbook(board: Board) -> bytes:
