@@ -12,7 +12,8 @@ template, as the supervisor):
 
 and prints min / median of RUNS runs, with the floor measured in the same run: the tightest
 hand-written SQL for the same answer (the board: one query grouping the reports per agency; the
-roll-up: the table 三 sums computed inside PostgreSQL from the JSON snapshots). Target < 1 s each.
+roll-up: the table 三 sums computed inside PostgreSQL from the JSON snapshots; JIT off for both, as
+the console's query). Target < 1 s each.
 
 Run:
     .venv/bin/python bench/console.py                  # PostgreSQL gk_console_bench
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import sys
 import time
@@ -231,7 +233,7 @@ def main() -> None:
 
     from unittest import mock
 
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.urls import reverse
 
@@ -255,7 +257,8 @@ def main() -> None:
 
     def sql(query: str, params: list[Any]) -> Callable[[], Any]:
         def run() -> Any:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")  # as the console's own query: JIT compiling costs more
                 cursor.execute(query, params)
                 return cursor.fetchall()
 
@@ -289,6 +292,7 @@ def main() -> None:
         ok = med < TARGET
         failed |= not ok
         print(f"{name:<24}{lo:>8.3f}{med:>10.3f}{floor_lo:>13.4f}{lo / floor_lo:>8.1f}  {'ok' if ok else 'SLOW'}")
+    print(f"peak RSS of the bench process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     sys.exit(1 if failed else 0)
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.accounts.models import Role
@@ -23,35 +22,21 @@ from gongkai.cases.figures import table3_by_agency, table4_by_agency
 from gongkai.cases.models import Case
 from gongkai.core.report.due_dates import ReportLateness, lateness
 from gongkai.core.report.lifecycle import ReportStatus
-from gongkai.core.report.taxonomy import (
-    COLUMN_COUNT,
-    TABLE3_KEYS,
-    TABLE4_FIELDS,
-    TABLE4_GROUPS,
-    ReportFormat,
-    table2_rows,
-)
 from gongkai.core.stats_console import (
     BOARD_STATES,
     BoardState,
     Number,
     board_state,
     needs_reminder,
-    sum_nested,
-    sum_table3,
 )
+from gongkai.dashboards import console_sums as sums
 from gongkai.dashboards.models import Reminder
 from gongkai.dashboards.sources import ReportSource
-from gongkai.publications.selectors import table2_figures
+from gongkai.publications.models import Article20Figures, RegisterDocument, RegisterKind
+from gongkai.publications.selectors import RegisterCounts
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.selectors import REPORTING_BODIES
 from gongkai.supervision.models import ReadReport
-
-#: Table 二 rows and fields (format 2021) and table 四 groups and fields, for the sums.
-TABLE2_LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (row.key, tuple(f.key for f in row.fields)) for row in table2_rows(ReportFormat.F2021)
-)
-TABLE4_LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = tuple((g.value, TABLE4_FIELDS) for g in TABLE4_GROUPS)
 
 
 def console_agencies(user: Any, *, parent: int | None = None, level: str | None = None) -> QuerySet[Agency]:
@@ -89,6 +74,15 @@ class BoardRow:
     @property
     def remindable(self) -> bool:
         return needs_reminder(self.state, self.lateness.timeliness)
+
+    @property
+    def days_late(self) -> int | None:
+        """Days past the deadline to show: none for a report uploaded and checked (it was
+        published outside the system on a date the upload does not record, so the days to
+        today would say it is still missing), else how late it was published or still is."""
+        if self.state is BoardState.UPLOADED:
+            return None
+        return self.lateness.days_late or None
 
     @property
     def level_label(self) -> str:
@@ -144,15 +138,20 @@ def board(user: Any, year: int, *, today: dt.date, parent: int | None = None, le
     ).order_by("agency_id", "-sent_at", "-id"):
         reminders.setdefault(reminder.agency_id, reminder)
     rows: list[BoardRow] = []
+    settings: dict[str, Any] = {}  # report_due text → its MonthDay (a handful of distinct values)
+    local = timezone.get_current_timezone()
     for a in agencies:
         first = published_at.get(a["pk"])
-        published_on = timezone.localdate(first) if first else None
+        published_on = first.astimezone(local).date() if first else None
+        due_text = a["report_due"] or ""
+        if due_text not in settings:
+            settings[due_text] = Agency(report_due=due_text).report_due_setting
         late = lateness(
             REPORTING_BODIES[AgencyLevel(a["level"])],
             year,
             published_on=published_on,
             today=today,
-            setting=Agency(report_due=a["report_due"]).report_due_setting,
+            setting=settings[due_text],
         )
         state = board_state(
             published=published_on is not None,
@@ -186,14 +185,13 @@ def board(user: Any, year: int, *, today: dt.date, parent: int | None = None, le
 
 @dataclass(frozen=True, slots=True)
 class RollupRow:
-    """One agency of the roll-up and where its figures came from (None: no figures)."""
+    """One agency of the roll-up, where its figures came from (None: no figures) and its key
+    figures (``console_sums.KEY_FIGURE_LABELS``; None when it has no figures)."""
 
     agency_id: int
     name: str
     source: ReportSource | None
-    table3: dict[str, list[Number]] | None
-    table4: dict[str, dict[str, Number]] | None
-    table2: dict[str, dict[str, Number]] | None
+    figures: list[Number] | None
 
     @property
     def source_label(self) -> str:
@@ -208,43 +206,21 @@ class Rollup:
     table2: dict[str, dict[str, Number]]
     table3: dict[str, list[Number]]
     table4: dict[str, dict[str, Number]]
+    totals: list[Number]  # the key figures summed over every agency of ``rows``
 
     @property
     def counted(self) -> int:
         return sum(1 for r in self.rows if r.source is not None)
 
 
-def _cell(value: object) -> Number:
-    """A cell as stored in a report's JSON: a count, a decimal string (money), or blank."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | Decimal):
-        return value
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None
-
-
-def _rows(table: Mapping[str, Sequence[object]] | None) -> dict[str, list[Number]]:
-    return {
-        key: [v if type(v) is int else _cell(v) for v in row]
-        for key, row in (table or {}).items()
-        if isinstance(row, list | tuple)
-    }
-
-
-def _nested(table: Mapping[str, Mapping[str, object]] | None) -> dict[str, dict[str, Number]]:
-    return {key: {k: _cell(v) for k, v in row.items()} for key, row in (table or {}).items() if isinstance(row, dict)}
-
-
 _RANK = {ReportSource.PUBLISHED: 0, ReportSource.SIGNED: 1, ReportSource.UPLOADED: 2}
 
 
-def _sourced_tables(user: Any, ids: Sequence[int], year: int) -> dict[int, tuple[ReportSource, Any, Any, Any]]:
+def best_sources(user: Any, ids: Sequence[int] | QuerySet[Any], year: int) -> dict[int, tuple[ReportSource, int]]:
     """Per agency: its best source for ``year`` (published > signed > newest upload, as
-    ``sources.sourced_reports``) and only its tables 二/三/四 as stored (no full report parsed).
-    Four queries: which record / upload wins, then the tables of the winners."""
+    ``sources.sourced_reports``) and the pk of that record (or, for an upload, that read).
+    Two queries of ids only, whatever the number of agencies (``ids`` may be a subquery: 3,000
+    bound ids cost more to compile than the query takes)."""
     best: dict[int, tuple[ReportSource, int]] = {}
     records = (
         AnnualReportRecord.objects.visible_to(user)
@@ -267,23 +243,92 @@ def _sourced_tables(user: Any, ids: Sequence[int], year: int) -> dict[int, tuple
     for pk, agency_id in reads:
         if agency_id is not None and agency_id not in best:
             best[agency_id] = (ReportSource.UPLOADED, pk)
-    record_pks = [pk for source, pk in best.values() if source is not ReportSource.UPLOADED]
-    read_pks = [pk for source, pk in best.values() if source is ReportSource.UPLOADED]
-    tables: dict[int, tuple[ReportSource, Any, Any, Any]] = {}
+    return best
+
+
+def _split(best: Mapping[int, tuple[ReportSource, int]]) -> tuple[list[int], list[int]]:
+    records = [pk for source, pk in best.values() if source is not ReportSource.UPLOADED]
+    reads = [pk for source, pk in best.values() if source is ReportSource.UPLOADED]
+    return records, reads
+
+
+def stored_tables(best: Mapping[int, tuple[ReportSource, int]]) -> dict[int, tuple[Any, Any, Any]]:
+    """Per agency: tables 二/三/四 of its winning record or read, as stored (two queries)."""
+    record_pks, read_pks = _split(best)
+    tables: dict[int, tuple[Any, Any, Any]] = {}
     for agency_id, t2, t3, t4 in AnnualReportRecord.objects.filter(pk__in=record_pks).values_list(
         "agency_id", "snapshot__table2", "snapshot__table3", "snapshot__table4"
     ):
-        tables[agency_id] = (best[agency_id][0], t2, t3, t4)
+        tables[agency_id] = (t2, t3, t4)
     for agency_id, t2, t3, t4 in ReadReport.objects.filter(pk__in=read_pks).values_list(
         "matched_agency_id", "report__table2", "report__table3", "report__table4"
     ):
-        tables[agency_id] = (ReportSource.UPLOADED, t2, t3, t4)
+        tables[agency_id] = (t2, t3, t4)
     return tables
 
 
-def _on_system(agency_ids: Sequence[int]) -> set[int]:
+def stored_sums(best: Mapping[int, tuple[ReportSource, int]]) -> tuple[sums.Sums, dict[int, list[Number]]]:
+    """Tables 二/三/四 of the winning reports summed, and each agency's key figures: inside
+    PostgreSQL where it reads the cells as Python does, else decoded and added in Python."""
+    record_pks, read_pks = _split(best)
+    if record_pks or read_pks:
+        found = sums.db_sums(record_pks, read_pks)
+        if found is not None:
+            return found
+    tables = stored_tables(best)
+    decoded = {pk: (sums.rows3(t3), sums.nested(t4)) for pk, (_, t3, t4) in tables.items()}
+    return sums.python_sums(tables.values()), {pk: sums.key_figures(t3, t4) for pk, (t3, t4) in decoded.items()}
+
+
+def _on_system(agency_ids: Sequence[int] | QuerySet[Any]) -> set[int]:
     """Agencies whose requests are handled on the system (they have case records)."""
     return set(Case.objects.filter(agency_id__in=agency_ids).order_by().values_list("agency_id", flat=True).distinct())
+
+
+def _live_tables(live_ids: set[int], year: int) -> dict[int, tuple[Any, Any, Any]]:
+    """The current year to date of agencies on the system: tables 二/三/四 from the records."""
+    if not live_ids:
+        return {}
+    ordered = sorted(live_ids)
+    live3 = table3_by_agency(ordered, year)
+    live4 = table4_by_agency(ordered, year)
+    live2 = table2_by_agency(ordered, year)
+    return {pk: (live2[pk], live3[pk], live4[pk]) for pk in ordered}
+
+
+def table2_by_agency(agency_ids: Sequence[int], year: int) -> dict[int, dict[str, dict[str, Number]]]:
+    """``publications.selectors.table2_figures`` for many agencies in two queries (not two per
+    agency): 规章/规范性文件 counts (本年制发, 本年废止, 现行有效 on 31 December, as
+    ``register_counts``) and the 第二十条 figures entered for the year (None when not entered)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    counts = {pk: {kind: RegisterCounts(0, 0, 0) for kind in RegisterKind} for pk in agency_ids}
+    rows = (
+        RegisterDocument.objects.filter(agency_id__in=agency_ids)
+        .values("agency_id", "kind")
+        .annotate(
+            issued=Count("id", filter=Q(issued_on__gte=first, issued_on__lte=last)),
+            abolished=Count("id", filter=Q(abolished_on__gte=first, abolished_on__lte=last)),
+            in_force=Count(
+                "id", filter=Q(issued_on__lte=last) & (Q(abolished_on__isnull=True) | Q(abolished_on__gt=last))
+            ),
+        )
+        .order_by()
+    )
+    for row in rows:
+        counts[row["agency_id"]][RegisterKind(row["kind"])] = RegisterCounts(
+            row["issued"], row["abolished"], row["in_force"]
+        )
+    entered = {f.agency_id: f for f in Article20Figures.objects.filter(agency_id__in=agency_ids, year=year)}
+    out: dict[int, dict[str, dict[str, Number]]] = {}
+    for pk in agency_ids:
+        figures = entered.get(pk)
+        table: dict[str, dict[str, Number]] = {kind.value: dict(counts[pk][kind]._asdict()) for kind in RegisterKind}
+        table["licensing"] = {"decisions": figures.licensing if figures else None}
+        table["punishment"] = {"decisions": figures.punishment if figures else None}
+        table["coercion"] = {"decisions": figures.coercion if figures else None}
+        table["fees"] = {"amount_10k_yuan": figures.fees_10k_yuan if figures else None}
+        out[pk] = table
+    return out
 
 
 def rollup(user: Any, year: int, agency_ids: Iterable[int] | None, *, today: dt.date) -> Rollup:
@@ -297,34 +342,31 @@ def rollup(user: Any, year: int, agency_ids: Iterable[int] | None, *, today: dt.
     if agency_ids is not None:
         agencies = agencies.filter(pk__in=list(agency_ids))
     chosen = list(agencies.values_list("pk", "name"))
-    ids = [pk for pk, _ in chosen]
+    scope = agencies.order_by().values("pk")
     live = year >= today.year
-    sourced = _sourced_tables(user, ids, year)
-    live_ids = _on_system(ids) if live else set()
-    live3 = table3_by_agency(sorted(live_ids), year) if live_ids else {}
-    live4 = table4_by_agency(sorted(live_ids), year) if live_ids else {}
-    live2 = {a.pk: table2_figures(a, year) for a in Agency.objects.filter(pk__in=live_ids)} if live_ids else {}
+    live_ids = _on_system(scope) if live else set()
+    best = {pk: found for pk, found in best_sources(user, scope, year).items() if pk not in live_ids}
+    stored, figures = stored_sums(best)
+    live_tables = _live_tables(live_ids, year)
+    for pk, (_, t3, t4) in live_tables.items():
+        figures[pk] = sums.key_figures(sums.rows3(t3), sums.nested(t4))
     rows: list[RollupRow] = []
     for pk, name in chosen:
         if pk in live_ids:
-            rows.append(
-                RollupRow(pk, name, ReportSource.LIVE, _rows(live3[pk]), _nested(live4[pk]), _nested(live2[pk]))
-            )
-            continue
-        found = sourced.get(pk)
-        if found is None:
-            rows.append(RollupRow(pk, name, None, None, None, None))
-            continue
-        source, t2, t3, t4 = found
-        rows.append(RollupRow(pk, name, source, _rows(t3), _nested(t4), _nested(t2)))
-    counted = [r for r in rows if r.source is not None]
+            rows.append(RollupRow(pk, name, ReportSource.LIVE, figures[pk]))
+        elif pk in best:
+            rows.append(RollupRow(pk, name, best[pk][0], figures.get(pk)))
+        else:
+            rows.append(RollupRow(pk, name, None, None))
+    total = sums.merge([stored, sums.python_sums(live_tables.values())]) if live_tables else stored
     return Rollup(
         year=year,
         live=live,
         rows=rows,
-        table2=sum_nested((r.table2 or {} for r in counted), TABLE2_LAYOUT),
-        table3=sum_table3((r.table3 or {} for r in counted), TABLE3_KEYS, COLUMN_COUNT),
-        table4=sum_nested((r.table4 or {} for r in counted), TABLE4_LAYOUT),
+        table2=total.table2,
+        table3=total.table3,
+        table4=total.table4,
+        totals=sums.sum_figures(r.figures for r in rows if r.figures is not None),
     )
 
 

@@ -156,7 +156,8 @@ def rollup(request: HttpRequest) -> HttpResponse:
     year = _year(request, default=today.year - 1)
     ids = _rollup_ids(request)
     data = selectors.rollup(request.user, year, ids, today=today)
-    per_agency, totals = agency_rows(data)
+    page = max(_int(request.GET.get("page")) or 1, 1)
+    query = urlencode([("year", year), *(("agency", pk) for pk in ids or ())])
     return render(
         request,
         "dashboards/console_rollup.html",
@@ -171,9 +172,13 @@ def rollup(request: HttpRequest) -> HttpResponse:
             "chart": rollup_chart(data),
             "tables": rollup_tables(data),
             "agency_columns": AGENCY_COLUMNS,
-            "agency_rows": agency_rows_html(per_agency),
-            "agency_totals": totals,
-            "query": urlencode([("year", year), *(("agency", pk) for pk in ids or ())]),
+            # one page of agencies; the 合计 row below covers every chosen agency
+            "agency_rows": agency_rows_html(agency_rows(data.rows[(page - 1) * LIST_PAGE : page * LIST_PAGE])),
+            "agency_totals": data.totals,
+            "page": page,
+            "has_next": page * LIST_PAGE < len(data.rows),
+            "page_size": LIST_PAGE,
+            "query": query,
         },
     )
 
