@@ -207,9 +207,19 @@ def search_page(
     if cache_as is not None:
         digest = hashlib.sha1(clean_query(query).encode(), usedforsecurity=False).hexdigest()
         key = f"gk:search:{cache_as}:{digest}:{per_page}"
+    # SQLite probes candidates from the index alone, so walking suits every page; PostgreSQL walks
+    # only for a common word, and otherwise sorts the index's matches.
+    sqlite_walk = connection.vendor == "sqlite" and _sqlite_fts_available()
     found: int | None = cache.get(key) if key else None
+    # Elsewhere one pass over the index's matches (up to the cap) both counts them and, with their
+    # dates, gives any page: sorting ≤ 5,000 pairs here costs less than asking the index again.
+    matches: list[tuple[Any, int]] | None = None
     if found is None:
-        found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        if sqlite_walk:
+            found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        else:
+            matches = list(matched.order_by().values_list("published_on", "pk")[: SEARCH_COUNT_CAP + 1])
+            found = len(matches)
         if key:
             cache.set(key, found, SEARCH_CACHE_SECONDS)
     capped = found > SEARCH_COUNT_CAP
@@ -219,17 +229,20 @@ def search_page(
         number = min(max(1, int(page or 1)), num_pages)
     except (TypeError, ValueError):
         number = 1
-    # SQLite probes candidates from the index alone, so walking suits every page; PostgreSQL walks
-    # only for a common word, and otherwise sorts the index's matches.
-    walk = capped or (connection.vendor == "sqlite" and _sqlite_fts_available())
+    walk = capped or sqlite_walk
     source = _walk_newest_first(queryset, query) if walk else matched
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a capped list stops at the cap
     ids: list[int] | None = cache.get(f"{key}:{number}") if key else None
     if ids is None:
-        ids = (
-            list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []
-        )
+        if end <= start:
+            ids = []
+        elif matches is not None and not walk:
+            # Newest first, then the higher id, no date first: PostgreSQL's ORDER BY … DESC.
+            matches.sort(key=lambda m: (m[0] is None, m[0] or date.min, m[1]), reverse=True)
+            ids = [pk for _, pk in matches[start:end]]
+        else:
+            ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end])
         if key:
             cache.set(f"{key}:{number}", ids, SEARCH_CACHE_SECONDS)
     rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)
