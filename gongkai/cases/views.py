@@ -35,7 +35,7 @@ from gongkai.cases.selectors import (
     case_panels,
     department_loads,
     desk_panels,
-    due_soon,
+    most_urgent,
     review_deadlines_due,
     review_deadlines_of,
     review_first_warning_for,
@@ -64,7 +64,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
     qs = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else case_filter.queryset
     page = Paginator(qs.order_by("-year", "-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
-    soon = due_soon(visible, days)
+    soon = most_urgent(visible, days, DESK_LIST_LIMIT)
     review_soon = review_deadlines_due(Review.objects.visible_to(user), days)
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,7 +76,6 @@ def desk(request: HttpRequest) -> HttpResponse:
             "loads": department_loads(visible, days),
             "buckets": [(key, BUCKET_LABELS[key], soon[key]) for key in BUCKET_LABELS],
             "desk_list_limit": DESK_LIST_LIMIT,
-            "desk_list_limit_slice": f":{DESK_LIST_LIMIT}",
             "desk_list_limit_negative": -DESK_LIST_LIMIT,
             "review_buckets": [
                 (key, BUCKET_LABELS[key], review_soon[key]) for key in BUCKET_LABELS if review_soon[key]
