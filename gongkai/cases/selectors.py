@@ -156,6 +156,21 @@ def _running_q() -> Q:
     return Q(status__in=RUNNING_STATUS_VALUES, due_on__isnull=False)
 
 
+#: The columns a desk line reads (cases/desk.html): anything else would be one query per line.
+DESK_LINE_FIELDS = (
+    "number",
+    "applicant_name",
+    "status",
+    "due_on",
+    "due_is_provisional",
+    "department__name",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__full_name",
+)
+
+
 class Urgent(list[Case]):
     """A desk bucket's most urgent cases (a list, at most the desk's limit) and ``total``: how
     many the bucket holds in all."""
@@ -185,6 +200,9 @@ def most_urgent(cases: CaseQuerySet, days: DeskDays, limit: int) -> dict[str, Ur
         )
         .filter(desk_rank__lte=limit)
         .select_related("department", "assigned_to")
+        # What the desk's lines show (number, applicant, due date, department, officer): the
+        # window's subquery then carries a few columns, not the requests' texts.
+        .only(*DESK_LINE_FIELDS)
         .order_by("due_on", "pk")
     )
     out = {key: Urgent() for key in BUCKET_LABELS}
