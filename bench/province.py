@@ -532,7 +532,7 @@ def measure(agency_ids: list[int], largest: int, officer: Any, with_items: bool)
     from unittest import mock
 
     from django.core.cache import cache
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -645,7 +645,9 @@ def measure(agency_ids: list[int], largest: int, officer: Any, with_items: bool)
                 cold_d, min_d, med_d, _ = timed(request, budget=1.5)
 
                 def floor(word: str = word) -> None:
-                    with connection.cursor() as cursor:
+                    # Without JIT, as the search runs (gongkai.publications.selectors._without_jit).
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL jit = off")
                         cursor.execute(
                             "SELECT id FROM publications_item WHERE gongkai_bigrams(search_text) @> %s"
                             " AND search_text LIKE %s ORDER BY published_on DESC, id DESC LIMIT 20",
