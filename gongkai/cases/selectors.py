@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -152,6 +154,63 @@ def department_loads(cases: CaseQuerySet, days: DeskDays) -> list[DepartmentLoad
 
 def _running_q() -> Q:
     return Q(status__in=RUNNING_STATUS_VALUES, due_on__isnull=False)
+
+
+#: The columns a desk line reads (cases/desk.html): anything else would be one query per line.
+DESK_LINE_FIELDS = (
+    "number",
+    "applicant_name",
+    "status",
+    "due_on",
+    "due_is_provisional",
+    "department__name",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__full_name",
+)
+
+
+class Urgent(list[Case]):
+    """A desk bucket's most urgent cases (a list, at most the desk's limit) and ``total``: how
+    many the bucket holds in all."""
+
+    total: int = 0
+
+
+def most_urgent(cases: CaseQuerySet, days: DeskDays, limit: int) -> dict[str, Urgent]:
+    """Per bucket, the ``limit`` running cases due soonest (by due date, then id) and the bucket's
+    count, in one query: the database numbers each bucket's cases (``row_number()``) and counts
+    them (``count(*)`` over the bucket), and only the first ``limit`` of each travel. A province
+    agency has hundreds overdue or due by T-5; the desk shows 50 of each (its list has them all).
+    """
+    bucket = DbCase(
+        When(due_on__lt=days.today, then=Value(0)),
+        When(due_on=days.today, then=Value(1)),
+        When(due_on__lte=days.t2, then=Value(2)),
+        default=Value(3),
+    )
+    qs = (
+        cases.running()
+        .filter(due_on__lte=days.t5)
+        .annotate(desk_bucket=bucket)
+        .annotate(
+            desk_rank=Window(RowNumber(), partition_by=[F("desk_bucket")], order_by=[F("due_on").asc(), F("pk").asc()]),
+            desk_total=Window(Count("*"), partition_by=[F("desk_bucket")]),
+        )
+        .filter(desk_rank__lte=limit)
+        .select_related("department", "assigned_to")
+        # What the desk's lines show (number, applicant, due date, department, officer): the
+        # window's subquery then carries a few columns, not the requests' texts.
+        .only(*DESK_LINE_FIELDS)
+        .order_by("due_on", "pk")
+    )
+    out = {key: Urgent() for key in BUCKET_LABELS}
+    for case in qs:
+        urgent = out[days.bucket(case.due_on)]
+        urgent.append(case)
+        urgent.total = case.desk_total  # type: ignore[attr-defined]  # the window annotation
+    return out
 
 
 def due_soon(cases: CaseQuerySet, days: DeskDays) -> dict[str, list[Case]]:

@@ -29,7 +29,7 @@ from gongkai.portal.forms import ApplicationForm, TrackForm, phone_digits
 from gongkai.publications.downloads import attachment_response
 from gongkai.publications.guide import default_guide
 from gongkai.publications.models import Attachment, Guide, Item
-from gongkai.publications.public_cache import versions
+from gongkai.publications.public_cache import memoized, versions
 from gongkai.publications.selectors import MAX_QUERY_LENGTH, catalogue_tree, search_page
 from gongkai.web.client import client_ip
 
@@ -173,17 +173,27 @@ def search(request: HttpRequest) -> HttpResponseBase:
     return cached_response(request, None, lambda: _search_page(request, query))
 
 
+def search_agency_options() -> list[tuple[int, str, str]]:
+    """The active agencies in tree order as ``(pk, code, '<option …>')``, escaped with html.escape
+    (not the template engine: a province-wide portal lists thousands). Read once per version of
+    the whole portal (an agency's change bumps it): 3,000 agencies cost ~10 ms on every search."""
+
+    def read() -> list[tuple[int, str, str]]:
+        rows = Agency.objects.active().order_by("path").values_list("pk", "code", "name")
+        return [
+            (pk, code, f'<option value="{html.escape(code)}">{html.escape(name)}</option>') for pk, code, name in rows
+        ]
+
+    return memoized("search-agency-options", read)
+
+
 def _search_page(request: HttpRequest, query: str) -> HttpResponse:
     code = _param(request, "agency", 32)
-    choices = list(Agency.objects.active().order_by("path").values_list("pk", "code", "name"))
+    choices = search_agency_options()
     selected = next((pk for pk, c, _ in choices if c == code), None) if code else None
     agency = Agency.objects.filter(pk=selected).first() if selected is not None else None
-    # Built with html.escape, not the template engine: a province-wide portal lists hundreds.
-    options = mark_safe(  # noqa: S308 - every value is escaped
-        "".join(
-            f'<option value="{html.escape(c)}"{" selected" if pk == selected else ""}>{html.escape(name)}</option>'
-            for pk, c, name in choices
-        )
+    options = mark_safe(  # noqa: S308 - every value was escaped when the list was read
+        "".join(option.replace('">', '" selected>', 1) if pk == selected else option for pk, _, option in choices)
     )
     page = None
     if query:

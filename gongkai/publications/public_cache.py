@@ -12,8 +12,8 @@ annual reports), so no write path can forget them; a bulk ``update()`` must call
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -22,6 +22,7 @@ from django.db.models.signals import post_delete, post_save
 
 from gongkai.publications.models import Attachment, Category, Guide, Item, PublicVersion
 
+T = TypeVar("T")
 ALL = "all"
 #: How long a cached entry lives at most, whatever the versions say (a safety net).
 TIMEOUT = 600
@@ -71,6 +72,25 @@ def versions(agency_id: int | None = None) -> str:
 def forget() -> None:
     """Read the versions from the database next time (after a bump; tests)."""
     _read.clear()
+    _memo.clear()
+
+
+#: Values of the whole portal kept in this process under the version they were read at (name →
+#: (version, value)): what every request of a page needs and a bump changes (the search page's
+#: list of agencies). Not in the cache: each process keeps its own, like the versions.
+_memo: dict[str, tuple[str, Any]] = {}
+
+
+def memoized(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process until the whole portal's version changes (an agency's
+    change bumps it, gongkai.portal.apps) or :func:`forget` (tests)."""
+    version = versions()
+    seen = _memo.get(name)
+    if seen is not None and seen[0] == version:
+        return cast(T, seen[1])
+    value = compute()
+    _memo[name] = (version, value)
+    return value
 
 
 def category_counts(agency_id: int, category_ids: list[int]) -> dict[int, int]:

@@ -11,13 +11,15 @@ For the annual report (table 二 and section 一):
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -202,14 +204,52 @@ def search_page(
     ``gongkai.publications.public_cache``) keeps the count and each page's ids in the cache: the
     same search asked again, or its next page, costs one query for the rows.
     """
+    with _without_jit():
+        return _search_page(queryset, query, page=page, per_page=per_page, related=related, cache_as=cache_as)
+
+
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL without JIT compilation for the search's queries. The bigram function's declared
+    cost (COST 10000, see migration 0002) puts a search's plan far above ``jit_above_cost``, so
+    PostgreSQL compiled every search (~0.5 s of JIT for a 5 ms query: measured with
+    bench/province.py at 1,000,000 items). ``SET LOCAL`` ends with the transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _search_page(
+    queryset: QuerySet[Item],
+    query: str,
+    *,
+    page: str | int | None,
+    per_page: int,
+    related: tuple[str, ...],
+    cache_as: str | None,
+) -> SearchPage:
     matched = search(queryset, query)
     key = None
     if cache_as is not None:
         digest = hashlib.sha1(clean_query(query).encode(), usedforsecurity=False).hexdigest()
         key = f"gk:search:{cache_as}:{digest}:{per_page}"
+    # SQLite probes candidates from the index alone, so walking suits every page; PostgreSQL walks
+    # only for a common word, and otherwise sorts the index's matches.
+    sqlite_walk = connection.vendor == "sqlite" and _sqlite_fts_available()
     found: int | None = cache.get(key) if key else None
+    # Elsewhere one pass over the index's matches (up to the cap) both counts them and, with their
+    # dates, gives any page: sorting ≤ 5,000 pairs here costs less than asking the index again.
+    matches: list[tuple[Any, int]] | None = None
     if found is None:
-        found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        if sqlite_walk:
+            found = matched.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        else:
+            matches = list(matched.order_by().values_list("published_on", "pk")[: SEARCH_COUNT_CAP + 1])
+            found = len(matches)
         if key:
             cache.set(key, found, SEARCH_CACHE_SECONDS)
     capped = found > SEARCH_COUNT_CAP
@@ -219,17 +259,20 @@ def search_page(
         number = min(max(1, int(page or 1)), num_pages)
     except (TypeError, ValueError):
         number = 1
-    # SQLite probes candidates from the index alone, so walking suits every page; PostgreSQL walks
-    # only for a common word, and otherwise sorts the index's matches.
-    walk = capped or (connection.vendor == "sqlite" and _sqlite_fts_available())
+    walk = capped or sqlite_walk
     source = _walk_newest_first(queryset, query) if walk else matched
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a capped list stops at the cap
     ids: list[int] | None = cache.get(f"{key}:{number}") if key else None
     if ids is None:
-        ids = (
-            list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end]) if end > start else []
-        )
+        if end <= start:
+            ids = []
+        elif matches is not None and not walk:
+            # Newest first, then the higher id, no date first: PostgreSQL's ORDER BY … DESC.
+            matches.sort(key=lambda m: (m[0] is None, m[0] or date.min, m[1]), reverse=True)
+            ids = [pk for _, pk in matches[start:end]]
+        else:
+            ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end])
         if key:
             cache.set(f"{key}:{number}", ids, SEARCH_CACHE_SECONDS)
     rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)

@@ -151,3 +151,23 @@ def test_a_cached_search_finds_an_item_published_after_it(client: Client, tree, 
     services.withdraw(actor=tree.officer_a, item=second, reason="有误", today=dt.date.today())
     for query in (url, url + f"&agency={tree.street_a.code}"):
         assert "供暖通知第二份" not in client.get(query).content.decode()
+
+
+def test_the_search_pages_agency_list_is_read_once_and_follows_an_agency_change(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    def agency_list_reads(query: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(reverse("portal:search"), {"q": query}).content.decode()
+        return sum('FROM "agencies_agency"' in q["sql"] and "path" in q["sql"] for q in ctx.captured_queries), html
+
+    reads, html = agency_list_reads("供暖")
+    assert reads == 1 and f'<option value="{tree.street_a.code}">{tree.street_a.name}</option>' in html
+    reads, html = agency_list_reads("防汛")  # another search (not the cached page): the list is kept
+    assert reads == 0 and tree.street_a.name in html
+    tree.street_a.name = "改名后的<街道>办事处"
+    tree.street_a.save()
+    reads, html = agency_list_reads("预算")
+    assert reads == 1 and "改名后的&lt;街道&gt;办事处" in html
+    selected = client.get(reverse("portal:search"), {"q": "预算", "agency": tree.street_a.code}).content.decode()
+    assert f'<option value="{tree.street_a.code}" selected>改名后的&lt;街道&gt;办事处</option>' in selected

@@ -143,3 +143,35 @@ def test_search_page_caps_the_count_and_keeps_newest_first(tree, catalogue, monk
     one = selectors.search_page(published, "通知第1", page="x", per_page=2)
     assert (one.capped, one.count, [i.title for i in one]) == (False, 1, ["社区通知第1期"])
     assert selectors.search_page(published, "无此词", page=9).count == 0
+
+
+@pytest.mark.parametrize("fts", [True, False])
+def test_search_page_pages_follow_the_lists_order_with_ties(tree, catalogue, monkeypatch, fts) -> None:  # type: ignore[no-untyped-def]
+    """One pass counts the matches and sorts them (PostgreSQL, and SQLite without FTS5): the
+    pages, put together, are the list ordered newest first then by the higher id, ties included."""
+    from gongkai.publications import selectors
+
+    if not fts:
+        monkeypatch.setattr(selectors, "_sqlite_fts_available", lambda: False)
+    for n in range(7):
+        make_published(
+            tree, catalogue, title=f"防汛通知第{n}号", formed_on=dt.date(2023, 3, 1 + n % 3), document_number=""
+        )
+    make_published(tree, catalogue, title="另一份公告", formed_on=dt.date(2023, 3, 9), document_number="")
+    published = Item.objects.published()
+    expected = list(search(published, "防汛通知").order_by("-published_on", "-id").values_list("pk", flat=True))
+    assert len(expected) == 7
+    pages = [selectors.search_page(published, "防汛通知", page=n, per_page=3) for n in (1, 2, 3)]
+    assert [(p.count, p.num_pages, p.capped) for p in pages] == [(7, 3, False)] * 3
+    assert [item.pk for p in pages for item in p] == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="gongkai_bigrams is PostgreSQL's index function")
+@pytest.mark.parametrize("text", ["", "界", "果园", "果园街道〔2023〕12号\n预算 a", "aaa", "表情😀符号", "  \n\n"])
+def test_the_bigram_function_gives_every_character_and_pair(db, text) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0005's gongkai_bigrams: the set the GIN index holds, each gram once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gongkai_bigrams(%s)", [text])
+        grams = cursor.fetchone()[0]
+    assert len(grams) == len(set(grams))
+    assert set(grams) == set(text) | {text[i : i + 2] for i in range(len(text) - 1)}
