@@ -53,8 +53,9 @@ BENCHES = \
 	"uploads.py"
 
 bench: $(STAMP)
-	@failed=""; for b in $(BENCHES); do echo "== bench/$$b"; \
-		$(BIN)/python bench/$$b || failed="$$failed bench/$$b;"; done; \
+	@failed=""; for b in $(BENCHES); do echo "== bench/$$b"; start=$$(date +%s); \
+		$(BIN)/python bench/$$b || failed="$$failed bench/$$b;"; \
+		echo "   (bench/$$b: $$(( $$(date +%s) - start )) s wall-clock, load $$(cut -d' ' -f1 /proc/loadavg))"; done; \
 		if [ -n "$$failed" ]; then echo "over target or failed:$$failed"; exit 1; fi
 
 clean:
