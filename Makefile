@@ -45,7 +45,7 @@ BENCHES = \
 	"deadlines.py 5000" \
 	"calendar_reload.py 2000 --reps 2" \
 	"report_compute.py --cases 20000 --agencies 50" \
-	"readers.py --files 40 --pdf-files 6" \
+	"readers.py --files 40 --pdf-files 6 --ocr-reads 1" \
 	"portal.py --items 5000 --runs 10 --no-baseline" \
 	"portal_http.py --items 5000 --seconds 2" \
 	"ledger_import.py --rows 2000" \
