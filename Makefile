@@ -45,7 +45,7 @@ BENCHES = \
 	"deadlines.py 5000" \
 	"calendar_reload.py 2000 --reps 2" \
 	"report_compute.py --cases 20000 --agencies 50" \
-	"readers.py --files 40 --pdf-files 6" \
+	"readers.py --files 40 --pdf-files 6 --ocr-reads 1" \
 	"portal.py --items 5000 --runs 10 --no-baseline" \
 	"portal_http.py --items 5000 --seconds 2" \
 	"ledger_import.py --rows 2000" \
@@ -53,8 +53,9 @@ BENCHES = \
 	"uploads.py"
 
 bench: $(STAMP)
-	@failed=""; for b in $(BENCHES); do echo "== bench/$$b"; \
-		$(BIN)/python bench/$$b || failed="$$failed bench/$$b;"; done; \
+	@failed=""; for b in $(BENCHES); do echo "== bench/$$b"; start=$$(date +%s); \
+		$(BIN)/python bench/$$b || failed="$$failed bench/$$b;"; \
+		echo "   (bench/$$b: $$(( $$(date +%s) - start )) s wall-clock, load $$(cut -d' ' -f1 /proc/loadavg))"; done; \
 		if [ -n "$$failed" ]; then echo "over target or failed:$$failed"; exit 1; fi
 
 clean:

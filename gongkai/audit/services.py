@@ -57,8 +57,13 @@ class AuditAction(StrEnum):
     REDACTED = "audit.redacted"
 
 
+_PLAIN = frozenset({str, bool, int, float})
+
+
 def _jsonable(value: Any) -> Any:
     """Make ``value`` storable in a JSONField (dates, decimals, enums, models → text)."""
+    if value is None or type(value) in _PLAIN:  # most values (a StrEnum member's type is its enum)
+        return value
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -75,3 +75,34 @@ def test_a_command_is_found_by_its_name_alone(capsys: pytest.CaptureFixture[str]
         main(["no-such-command"])
     assert exit_info.value.code == 2
     assert "parse" in capsys.readouterr().err  # an unknown word lists every command
+
+
+def test_a_text_parse_leaves_the_run_together_reader_ocr_check_and_shutil_unloaded(tmp_path: Path) -> None:
+    """Modules only some files need stay out of a plain text parse (shutil came with argparse's
+    formatter; the run-together reader and the OCR check are for files that need them)."""
+    report = tmp_path / "report.txt"
+    report.write_bytes(SAMPLE.read_bytes())
+    lazy = ("shutil", "gongkai.core.report.readers.joined", "gongkai.core.report.readers.verify")
+    code = (
+        "import contextlib, io, sys\nfrom gongkai.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['parse', {str(report)!r}]) == 0\n"
+        f"print(sorted(m for m in {lazy!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_help_is_wrapped_at_the_width_columns_gives() -> None:
+    env_code = (
+        "import contextlib, io, os\nos.environ['COLUMNS'] = '{}'\nfrom gongkai.cli import build_parser\n"
+        "print(max(len(line) for line in build_parser('parse').format_help().splitlines()))"
+    )
+    narrow, wide = (
+        int(
+            subprocess.run(
+                [sys.executable, "-c", env_code.format(n)], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for n in (40, 200)
+    )
+    assert narrow <= 40 < wide

@@ -108,18 +108,24 @@ class GridBuilder:
             self.new_row()
         if self._dropping:
             return
-        while (self._row, self._col) in self._cells and self._col < MAX_GRID_COLS:
-            self._col += 1
-        if self._col >= MAX_GRID_COLS:
+        cells, row, col = self._cells, self._row, self._col
+        while (row, col) in cells and col < MAX_GRID_COLS:
+            col += 1
+        self._col = col
+        if col >= MAX_GRID_COLS:
             return
         key = next(self._ids)
-        colspan = max(1, min(colspan, MAX_GRID_COLS - self._col))
-        rowspan = max(1, min(rowspan, MAX_GRID_ROWS - self._row))
-        for r in range(self._row, self._row + rowspan):
-            for c in range(self._col, self._col + colspan):
-                self._cells.setdefault((r, c), (key, text))
-        self._n_rows = max(self._n_rows, self._row + rowspan)
-        self._col += colspan
+        if colspan == 1 and rowspan == 1:  # most cells: one position, free (the loop above)
+            cells[row, col] = (key, text)
+            self._n_rows = max(self._n_rows, row + 1)
+        else:
+            colspan = max(1, min(colspan, MAX_GRID_COLS - col))
+            rowspan = max(1, min(rowspan, MAX_GRID_ROWS - row))
+            for r in range(row, row + rowspan):
+                for c in range(col, col + colspan):
+                    cells.setdefault((r, c), (key, text))
+            self._n_rows = max(self._n_rows, row + rowspan)
+        self._col = col + colspan
         self._n_cols = max(self._n_cols, self._col)
 
     def continue_above(self, colspan: int = 1) -> None:

@@ -60,13 +60,16 @@ class Span:
 
 def row_spans(grid: Grid, r: int) -> list[Span]:
     """The distinct cells of row ``r``, left to right."""
+    texts, keys = grid.texts[r], grid.keys[r]
+    n = len(texts)
+    if len(keys) != n:
+        raise ValueError("a grid row's texts and keys differ in length")
     spans: list[Span] = []
-    for c, (text, key) in enumerate(zip(grid.texts[r], grid.keys[r], strict=True)):
-        if spans and spans[-1].key == key:
-            last = spans[-1]
-            spans[-1] = Span(last.first, c, key, last.text)
-        else:
-            spans.append(Span(c, c, key, text))
+    start = 0
+    for c in range(1, n + 1):
+        if c == n or keys[c] != keys[start]:
+            spans.append(Span(start, c - 1, keys[start], texts[start]))
+            start = c
     return spans
 
 
@@ -197,18 +200,27 @@ def _t3_value(grid: Grid, r: int, first: int, layout: _Layout, column: int, owne
     columns each cell of the row lies under."""
     keys = grid.keys[r]
     cols = layout.columns[column]
-    cells = {keys[c]: grid.texts[r][c] for c in cols}
-    filled = {key: text for key, text in cells.items() if text.strip()}
-    if not filled:
-        return Got(None)
-    if len(filled) > 1:
-        return Unsure(f"这一列中有 {len(filled)} 个数，无法确定")
-    ((key, text),) = filled.items()
+    if len(cols) == 1:  # the usual table: one grid column under each header cell
+        key, text = keys[cols[0]], grid.texts[r][cols[0]]
+        if not text.strip():
+            return Got(None)
+    else:
+        cells = {keys[c]: grid.texts[r][c] for c in cols}
+        filled = {key: text for key, text in cells.items() if text.strip()}
+        if not filled:
+            return Got(None)
+        if len(filled) > 1:
+            return Unsure(f"这一列中有 {len(filled)} 个数，无法确定")
+        ((key, text),) = filled.items()
     cell = parse_cell(text)
-    down = any(
-        (r > first and grid.keys[r - 1][c] == key) or (r + 1 < grid.n_rows and grid.keys[r + 1][c] == key) for c in cols
-    )
-    return Unsure(_MERGED) if (owners[key] > 1 or down) and not _is_blank(cell) else cell
+    if _is_blank(cell):
+        return cell
+    if owners[key] > 1:
+        return Unsure(_MERGED)
+    above = grid.keys[r - 1] if r > first else ()
+    below = grid.keys[r + 1] if r + 1 < grid.n_rows else ()
+    down = any((above and above[c] == key) or (below and below[c] == key) for c in cols)
+    return Unsure(_MERGED) if down else cell
 
 
 def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, reading: TableReading) -> None:
@@ -226,14 +238,17 @@ def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, read
                 label_parts.append(grid.texts[r][c])
         label = norm("".join(label_parts))
         empty = not any(grid.texts[r][c].strip() for c in value_columns)
-        owners = Counter(key for cols in layout.columns.values() for key in {keys[c] for c in cols})
+        if not label and empty:
+            continue
+        owners: dict[int, int] = {}  # cell key → the table 三 columns it lies under
+        for cols in layout.columns.values():
+            for cell_key in {keys[c] for c in cols}:
+                owners[cell_key] = owners.get(cell_key, 0) + 1
         values: dict[int, Reading] = {
             column: _t3_value(grid, r, first, layout, column, owners)
             for column in layout.columns
             if column >= 0 and column not in layout.duplicate
         }
-        if not label and empty:
-            continue
         key = _t3_row_key(label, state, has_values=not empty)
         if key is None and state.pending_label and not empty:
             key = _t3_row_key(state.pending_label + label, state, has_values=True)

@@ -30,6 +30,7 @@ _CELL = frozenset({"td", "th"})
 #: its number is not joined to the cell's own.
 _BREAKS = _BLOCK | _CELL | {"br", "tr"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_ARTICLE_TITLE = etree.XPath("//meta[translate(@name,'ARTICLETIT','articletit')='articletitle']/@content")
 MAX_ELEMENTS = 200_000  # a report page has a few thousand
 MAX_TABLES = 500
 _LAYOUT_CELL_CHARS = 400
@@ -46,22 +47,30 @@ def html_document(text: str, source: str) -> Document:
         raise ReportReadError("文件中没有可读的文字", source=source)
     if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
         raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
-    hints = [str(v) for v in root.xpath("//meta[translate(@name,'ARTICLETIT','articletit')='articletitle']/@content")]
+    hints = [str(v) for v in _ARTICLE_TITLE(root)]
     heads = list(root.iter("title", "h1"))  # the page's title, then the article's own heading
     hints.extend("".join(t.itertext()) for t in heads if t.tag == "title")
     hints.extend("".join(t.itertext()) for t in heads if t.tag == "h1")
     grids: list[Grid] = []
     lines = _Lines()
     walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = _tag(element)
+    current = lines.current
+    for event, element in walker:  # a few thousand elements: the loop is kept lean
+        tag = element.tag
+        tag = tag.lower() if type(tag) is str else ""
         if event == "start":
             if tag in _SKIP:
                 walker.skip_subtree()
                 continue
-            _open(element, tag, lines, grids)
+            if tag in _OPENS:
+                _open(element, tag, lines, grids)
+            value = element.text
         else:
-            _close(element, tag, lines)
+            if tag in _CLOSES:
+                _close(element, tag, lines)
+            value = element.tail
+        if value:  # what _Lines.text does, inline
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
     page_lines = lines.done()
     if sum(len(line) for line in page_lines) > MAX_TEXT_CHARS:
         raise ReportReadError(f"网页文字过长（超过 {MAX_TEXT_CHARS // 10000} 万字），不像是一份年度报告", source=source)
@@ -114,6 +123,11 @@ class _Lines:
         return self.lines
 
 
+#: Tags :func:`_open` and :func:`_close` act on (any other element only adds its text and tail).
+_OPENS = _BLOCK | _CELL | {"table", "tr", "br"}
+_CLOSES = _BLOCK | _CELL | {"table", "tr"}
+
+
 def _open(element: etree._Element, tag: str, lines: _Lines, grids: list[Grid]) -> None:
     if tag == "table":
         lines.end_line()
@@ -135,7 +149,6 @@ def _open(element: etree._Element, tag: str, lines: _Lines, grids: list[Grid]) -
         lines.cells.append(layout)
     elif tag == "br" or tag in _BLOCK:
         lines.block()
-    lines.text(element.text)
 
 
 def _close(element: etree._Element, tag: str, lines: _Lines) -> None:
@@ -150,7 +163,6 @@ def _close(element: etree._Element, tag: str, lines: _Lines) -> None:
         lines.end_line()
     elif tag in _BLOCK:
         lines.block()
-    lines.text(element.tail)
 
 
 def _is_layout_cell(cell: etree._Element) -> bool:
@@ -162,10 +174,8 @@ def _is_layout_cell(cell: etree._Element) -> bool:
     return sum(len(t) for t in cell.itertext()) > _LAYOUT_CELL_CHARS
 
 
-def _span(cell: etree._Element, name: str, limit: int) -> int:
-    raw = cell.get(name)
-    if raw is None:
-        return 1
+def _span(raw: str, limit: int) -> int:
+    """A ``colspan``/``rowspan`` attribute's number, at least 1 and at most ``limit``."""
     digits = re.match(r"\d+", str(raw).strip())
     return max(1, min(int(digits.group()) if digits else 1, limit))
 
@@ -190,8 +200,11 @@ def table_grid(table: etree._Element) -> Grid | None:
             if builder.row_full:
                 break
             if _tag(cell) in _CELL:
+                colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
                 builder.add(
-                    cell_text(cell), _span(cell, "colspan", MAX_GRID_COLS), _span(cell, "rowspan", MAX_GRID_ROWS)
+                    cell_text(cell),
+                    1 if colspan is None else _span(colspan, MAX_GRID_COLS),
+                    1 if rowspan is None else _span(rowspan, MAX_GRID_ROWS),
                 )
     return builder.build()
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.model import AnnualReport, ReadNote
-from gongkai.core.report.readers import grid, joined, stream
+from gongkai.core.report.readers import grid, stream
 from gongkai.core.report.readers.document import Document
 from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
 from gongkai.core.report.readers.normalize import Got, Unsure, norm, shorten
 from gongkai.core.report.readers.regions import headings, regions
 from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, fill_from, merge
-from gongkai.core.report.readers.verify import keep_what_adds_up
 from gongkai.core.report.taxonomy import ReportTable
 
 _FOOTER = re.compile(
@@ -28,6 +28,14 @@ _FOOTER = re.compile(
 )
 _BOOKMARK = re.compile(r"\[(?:bookmark|image|书签):[^\]]{0,200}\]")
 _MIN_T3_ROWS = 3
+
+
+def _joined() -> ModuleType:
+    """The reader of run-together cells (:mod:`.joined`), imported when a table needs it: most
+    files never do, and it costs a text parse's start-up ~10 ms (issue 19)."""
+    from gongkai.core.report.readers import joined
+
+    return joined
 
 
 def clean_lines(lines: Sequence[str]) -> list[str]:
@@ -58,7 +66,7 @@ def interpret(doc: Document) -> AnnualReport:
     t3_grid = grid.read_table3(doc.grids)
     t3 = _read(doc, t3_grid, lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
     if spans.t3 and not _settled_t3(t3):
-        t3 = fill_from(t3, joined.read_table3(lines, spans.t3, fmt))
+        t3 = fill_from(t3, _joined().read_table3(lines, spans.t3, fmt))
     if doc.cross_check and not t3_grid.found and t3.found:
         doc.notes.append("PDF 中表三没有可识别的表格线，只按文字层读取，未能与表格交叉核对")
     t2 = _read(
@@ -72,10 +80,10 @@ def interpret(doc: Document) -> AnnualReport:
             lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None,
         )
     if spans.t2 and not _settled(t2, fmt):
-        t2 = fill_from(t2, joined.read_table2(lines, spans.t2, fmt))
+        t2 = fill_from(t2, _joined().read_table2(lines, spans.t2, fmt))
     t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
     if spans.t4 and (not t4.found or not all(isinstance(v, Got) for v in t4.cells.values())):
-        t4 = fill_from(t4, joined.read_table4(lines, spans.t4))
+        t4 = fill_from(t4, _joined().read_table4(lines, spans.t4))
     t3_found = len({row for row, _ in t3.cells}) >= _MIN_T3_ROWS
     if not t3_found and not _any_number(t2) and not _any_number(t4):
         raise ReportReadError(
@@ -97,6 +105,8 @@ def interpret(doc: Document) -> AnnualReport:
     _fill_table4(report, t4)
     report.sections = read_sections(lines, heads, wrapped=doc.wrapped, agency=agency)
     if doc.ocr:
+        from gongkai.core.report.readers.verify import keep_what_adds_up  # OCR only: not at start-up
+
         keep_what_adds_up(report)
     return report
 

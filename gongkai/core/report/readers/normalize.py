@@ -57,9 +57,15 @@ def _norm_short(text: str) -> str:
     return _norm(text)
 
 
+#: :data:`_DROP` as a pattern and a replacement per character: ``str.translate`` looks every
+#: character of a text up in its table (a whole page: ~0.5 ms); the pattern finds the few that change.
+_DROP_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _DROP)) + "]")
+_DROP_TO = {chr(c): to or "" for c, to in _DROP.items()}
+
+
 def _norm(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
-    folded = _WHITESPACE.sub("", folded).translate(_DROP)
+    folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    folded = _DROP_CHARS.sub(lambda m: _DROP_TO[m.group()], folded)
     return _DIGIT_MARKER.sub(lambda m: f"({_CHINESE_DIGITS[int(m.group(1)) - 1]})", folded)
 
 
@@ -179,6 +185,12 @@ def looks_numeric(raw: str) -> bool:
         return True
     if len(raw) > 60:
         return False
+    return _looks_numeric_short(raw)
+
+
+@lru_cache(maxsize=16384)
+def _looks_numeric_short(raw: str) -> bool:
+    """:func:`looks_numeric` of a short cell (labels repeat across reports: cached)."""
     text = _WHITESPACE.sub(" ", fold(raw))
     if text in BLANK_MARKS:
         return True
