@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gongkai.accounts.models import Role
@@ -32,8 +32,7 @@ from gongkai.core.stats_console import (
 from gongkai.dashboards import console_sums as sums
 from gongkai.dashboards.models import Reminder
 from gongkai.dashboards.sources import ReportSource
-from gongkai.publications.models import Article20Figures, RegisterDocument, RegisterKind
-from gongkai.publications.selectors import RegisterCounts
+from gongkai.publications.selectors import table2_figures_by_agency
 from gongkai.reports.models import AnnualReportRecord
 from gongkai.reports.selectors import REPORTING_BODIES
 from gongkai.supervision.models import ReadReport
@@ -298,37 +297,8 @@ def _live_tables(live_ids: set[int], year: int) -> dict[int, tuple[Any, Any, Any
 
 def table2_by_agency(agency_ids: Sequence[int], year: int) -> dict[int, dict[str, dict[str, Number]]]:
     """``publications.selectors.table2_figures`` for many agencies in two queries (not two per
-    agency): 规章/规范性文件 counts (本年制发, 本年废止, 现行有效 on 31 December, as
-    ``register_counts``) and the 第二十条 figures entered for the year (None when not entered)."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    counts = {pk: {kind: RegisterCounts(0, 0, 0) for kind in RegisterKind} for pk in agency_ids}
-    rows = (
-        RegisterDocument.objects.filter(agency_id__in=agency_ids)
-        .values("agency_id", "kind")
-        .annotate(
-            issued=Count("id", filter=Q(issued_on__gte=first, issued_on__lte=last)),
-            abolished=Count("id", filter=Q(abolished_on__gte=first, abolished_on__lte=last)),
-            in_force=Count(
-                "id", filter=Q(issued_on__lte=last) & (Q(abolished_on__isnull=True) | Q(abolished_on__gt=last))
-            ),
-        )
-        .order_by()
-    )
-    for row in rows:
-        counts[row["agency_id"]][RegisterKind(row["kind"])] = RegisterCounts(
-            row["issued"], row["abolished"], row["in_force"]
-        )
-    entered = {f.agency_id: f for f in Article20Figures.objects.filter(agency_id__in=agency_ids, year=year)}
-    out: dict[int, dict[str, dict[str, Number]]] = {}
-    for pk in agency_ids:
-        figures = entered.get(pk)
-        table: dict[str, dict[str, Number]] = {kind.value: dict(counts[pk][kind]._asdict()) for kind in RegisterKind}
-        table["licensing"] = {"decisions": figures.licensing if figures else None}
-        table["punishment"] = {"decisions": figures.punishment if figures else None}
-        table["coercion"] = {"decisions": figures.coercion if figures else None}
-        table["fees"] = {"amount_10k_yuan": figures.fees_10k_yuan if figures else None}
-        out[pk] = table
-    return out
+    agency)."""
+    return table2_figures_by_agency(agency_ids, year)
 
 
 def rollup(user: Any, year: int, agency_ids: Iterable[int] | None, *, today: dt.date) -> Rollup:
