@@ -35,7 +35,7 @@
       tooltip: { trigger: spec.kind === "pie" || spec.kind === "heatmap" ? "item" : "axis", confine: true },
       toolbox: { right: 8, feature: { saveAsImage: { title: "保存为图片", name: spec.title, pixelRatio: 2 } } },
       legend: { top: 0, left: 0, type: "scroll", right: 48 },
-      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true }
+      grid: { left: 8, right: 24, top: 60, bottom: 8, containLabel: true }  // the value axis's unit sits below the legend
     };
     if (spec.kind === "pie") {
       var first = spec.series[0] || { values: [] };
