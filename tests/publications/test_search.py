@@ -166,7 +166,7 @@ def test_search_page_pages_follow_the_lists_order_with_ties(tree, catalogue, mon
     assert [item.pk for p in pages for item in p] == expected
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="gongkai_bigrams is PostgreSQL's index function")
+@pytest.mark.postgres_only  # gongkai_bigrams is PostgreSQL's index function
 @pytest.mark.parametrize("text", ["", "界", "果园", "果园街道〔2023〕12号\n预算 a", "aaa", "表情😀符号", "  \n\n"])
 def test_the_bigram_function_gives_every_character_and_pair(db, text) -> None:  # type: ignore[no-untyped-def]
     """Migration 0005's gongkai_bigrams: the set the GIN index holds, each gram once."""
