@@ -8,11 +8,14 @@ the case records, which only the agencies on the system have.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from gongkai.accounts.scoping import visible_agencies
@@ -302,15 +305,38 @@ class SimilarityMatrix:
     shares: list[list[float | None]]  # [row][col]: share of row's text copied from col (None: itself)
 
 
+#: A pair's share is cached under the digest of everything it is computed from (both texts, the
+#: masked names, the thresholds), so an edited report or changed setting simply misses: nothing
+#: to invalidate. A week bounds the cache's growth with the years' versions.
+SIMILARITY_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def similarity_matrix(user: Any, scope: TrendScope) -> SimilarityMatrix:
     """Between the parent's subordinates (all levels) for the year: how much of each one's
-    narrative repeats each sibling's, boilerplate excluded (``core.report.similarity``)."""
+    narrative repeats each sibling's, boilerplate excluded (``core.report.similarity``).
+
+    n siblings are n·(n−1) comparisons (600 for a county's 25 departments); each pair's share is
+    cached by content (:data:`SIMILARITY_CACHE_SECONDS`), so only pairs with a new text compute."""
     siblings = [a for a in visible_agencies(user).order_by("path") if scope.parent and a.parent_id == scope.parent.pk]
     reports = sourced_reports(user, [a.pk for a in siblings], [scope.year])
     texts = {a.pk: reports[(a.pk, scope.year)].report.sections for a in siblings if (a.pk, scope.year) in reports}
     agencies = [a for a in siblings if any(v.strip() for v in texts.get(a.pk, {}).values())]
     names = agency_names(agencies[0], agencies[1:]) if agencies else []
     limits = similarity_thresholds()
+    context = _digest(names, repr(limits), sorted(NARRATIVE_SECTIONS))
+    text_digest = {a.pk: _digest({k: texts[a.pk].get(k, "") for k in NARRATIVE_SECTIONS}) for a in agencies}
+    keys = {
+        (a.pk, b.pk): f"gongkai:similarity:{_digest(context, text_digest[a.pk], text_digest[b.pk])}"
+        for a in agencies
+        for b in agencies
+        if a.pk != b.pk
+    }
+    known: dict[str, float] = cache.get_many(list(keys.values())) if keys else {}
+    computed: dict[str, float] = {}
     shares: list[list[float | None]] = []
     for a in agencies:
         row: list[float | None] = []
@@ -318,11 +344,16 @@ def similarity_matrix(user: Any, scope: TrendScope) -> SimilarityMatrix:
             if a.pk == b.pk:
                 row.append(None)
                 continue
-            results = compare_reports(
-                texts[a.pk], [(b.name, texts[b.pk])], keys=NARRATIVE_SECTIONS, names=names, thresholds=limits
-            )
-            row.append(copied_share(results))
+            key = keys[(a.pk, b.pk)]
+            if key not in known:
+                results = compare_reports(
+                    texts[a.pk], [(b.name, texts[b.pk])], keys=NARRATIVE_SECTIONS, names=names, thresholds=limits
+                )
+                computed[key] = known[key] = copied_share(results)
+            row.append(known[key])
         shares.append(row)
+    if computed:
+        cache.set_many(computed, SIMILARITY_CACHE_SECONDS)
     return SimilarityMatrix(agencies, shares)
 
 

@@ -137,6 +137,44 @@ def test_similarity_matrix_and_pair(tree: Any) -> None:
     assert sel.similarity_pair(tree.officer_a, 2025, tree.street_a.pk, tree.street_b.pk) is None
 
 
+def test_similarity_matrix_caches_each_pair_by_content(tree: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _publish(tree, tree.street_a, 2025, sections={"overview": COPIED})
+    _publish(tree, tree.street_b, 2025, sections={"overview": COPIED})
+    compared: list[str] = []
+    real = sel.compare_reports
+
+    def counting(sections: Any, sources: Any, **kwargs: Any) -> Any:
+        compared.append(next(iter(sections.values()))[:4])
+        return real(sections, sources, **kwargs)
+
+    monkeypatch.setattr(sel, "compare_reports", counting)
+    first = sel.similarity_matrix(tree.supervisor, _scope(tree.supervisor))
+    assert first.shares[0][1] == first.shares[1][0] == 1.0
+    computed = len(compared)
+    assert computed <= 2  # at most the two pairs (none when an earlier run cached these texts)
+    again = sel.similarity_matrix(tree.supervisor, _scope(tree.supervisor))
+    assert again.shares == first.shares and len(compared) == computed  # the second read computes nothing
+    # b publishes a corrected version 2: its pairs are new content and computed again, the stale share not served
+    record = AnnualReportRecord.objects.get(agency=tree.street_b, year=2025)
+    rewritten = AnnualReport.from_dict(record.snapshot)
+    rewritten.sections = {"overview": "乙街道本年度围绕民生实事逐项公开进展，自行撰写，未照抄他人。" * 3}
+    now = timezone.now()
+    AnnualReportRecord.objects.create(
+        agency=tree.street_b,
+        year=2025,
+        version=record.version + 1,
+        supersedes=record,
+        status=ReportStatus.PUBLISHED,
+        snapshot=rewritten.to_dict(),
+        signed_by=tree.leader_a,
+        signed_at=now,
+        published_at=now,
+    )
+    after = sel.similarity_matrix(tree.supervisor, _scope(tree.supervisor))
+    assert len(compared) == computed + 2
+    assert after.shares[0][1] == after.shares[1][0] == 0.0
+
+
 def _get(user: Any, url: str) -> Any:
     client = Client()
     client.force_login(user)
