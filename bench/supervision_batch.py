@@ -9,14 +9,26 @@ latency of other pages — the supervisor's desk, the batch list, the portal's h
 then while the batch runs (a second browser requesting them in turn), with the worker timeouts
 and 5xx lines in gunicorn's log (both must be 0).
 
-    .venv/bin/python bench/supervision_batch.py [--files 1000] [--db sqlite|postgres] [--redis redis://127.0.0.1:6379/9]
+``--bad N`` makes N of the files bad ones, in turn: random bytes named .pdf, a Word file cut
+short, an empty file, a text that is no report, and a zip bomb member (5 MB of zeros packed to
+~5 KB, refused alone); each must come out 无法读取 with its reason, the others read as usual.
+The batch's statuses are printed with a digest of (file, status, errors, warnings) over all rows:
+the same code and options give the same digest on either database. ``--port`` (or BENCH_PORT)
+moves the server off 8108. Peak memory is the largest VmHWM of the gunicorn processes and of the
+Celery worker's processes.
+
+    .venv/bin/python bench/supervision_batch.py [--files 1000] [--bad 20] [--db sqlite|postgres]
+        [--redis redis://127.0.0.1:6379/10] [--port 8108]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
+import random
+import re
 import sys
 import tempfile
 import time
@@ -26,26 +38,63 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import web_jobs  # noqa: E402
 from ledger_import import configure  # noqa: E402  (bench/ is on the path: run as a script)
 from web_jobs import WORKER_TIMEOUT, load, summary, upload_and_follow, where_jobs_ran  # noqa: E402
 
 PASSWORD = "bench-password-123"  # noqa: S105 - a throw-away bench user
 
 
-def reports_zip(files: int) -> bytes:
+def bad_file(index: int, good: bytes) -> tuple[str, bytes]:
+    """The ``index``-th bad file, in turn: garbage, a cut docx, empty, not a report, a zip bomb."""
+    rng = random.Random(index)
+    kind = index % 5
+    if kind == 0:
+        return f"bad{index:04d}-garbage.pdf", bytes(rng.getrandbits(8) for _ in range(20_000))
+    if kind == 1:
+        return f"bad{index:04d}-cut.docx", good[: len(good) // 3]
+    if kind == 2:
+        return f"bad{index:04d}-empty.txt", b""
+    if kind == 3:
+        return f"bad{index:04d}-notes.txt", ("会议纪要：今天讨论了食堂的菜单。" * 200).encode()
+    return f"bad{index:04d}-bomb.txt", b"\0" * 5_000_000
+
+
+def reports_zip(files: int, bad: int = 0) -> bytes:
     from audit_dir import build
 
     years = 4
+    good_count = files - bad
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        count = build(folder, agencies=-(-files // years), years=years, pdf_copies=0)
-        names = sorted(folder.iterdir())[:files]
+        count = build(folder, agencies=max(1, -(-good_count // years)), years=years, pdf_copies=0)
+        names = sorted(folder.iterdir())[:good_count]
+        docx = next(p for p in sorted(folder.iterdir()) if p.suffix == ".docx").read_bytes()
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in names:
                 archive.write(path, path.name)
-        assert count >= files
+            for index in range(bad):
+                archive.writestr(*bad_file(index, docx))
+        assert count >= good_count
         return buffer.getvalue()
+
+
+def batch_digest(batch_id: int) -> tuple[dict[str, int], str, int]:
+    """The batch's files by status, a digest of (file, status, errors, warnings, reason) in order,
+    and the number of rows."""
+    from gongkai.supervision.models import ReadReport
+
+    rows = list(
+        ReadReport.objects.filter(batch_id=batch_id)
+        .order_by("position")
+        .values_list("file_name", "status", "error_count", "warning_count", "read_error")
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[1]] = counts.get(row[1], 0) + 1
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return counts, digest, len(rows)
 
 
 def supervisor() -> str:
@@ -66,13 +115,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--bad", type=int, default=0, help="how many of the files are bad (garbage, cut, empty, bomb)")
     parser.add_argument("--redis", default="", help="a Redis URL: the batch runs on a Celery worker")
+    parser.add_argument(
+        "--port", type=int, default=web_jobs.PORT, help="the server's port (default BENCH_PORT or 8108)"
+    )
     args = parser.parse_args(argv)
+    web_jobs.PORT = args.port
     configure(args.db)
     t0 = time.perf_counter()
-    data = reports_zip(args.files)
+    data = reports_zip(args.files, args.bad)
     print(
-        f"{args.files} report files (text/HTML/Word), zipped {len(data) / 2**20:.1f} MB in {time.perf_counter() - t0:.1f} s"
+        f"{args.files} report files (text/HTML/Word, {args.bad} bad), zipped {len(data) / 2**20:.1f} MB"
+        f" in {time.perf_counter() - t0:.1f} s"
     )
     username = supervisor()
     pages = ["/office/", "/office/supervision/", "/"]
@@ -100,8 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path:<22} during batch: {summary(run.probe.latencies.get(path, []))}")
     print(f"batch page {run.result.status}; HTTP errors of other pages: {len(run.probe.errors)} {run.probe.errors[:3]}")
     print(run.server_line())
-    print("OK" if run.ok else "FAILED")
-    return 0 if run.ok else 1
+    print(run.memory_line())
+    batch_id = int(re.search(r"/batches/(\d+)/", run.followed.status["next_url"]).group(1))  # type: ignore[union-attr]
+    counts, digest, rows = batch_digest(batch_id)
+    print(f"rows {rows} (files {args.files}); by status {counts}; digest {digest}")
+    ok = run.ok and rows == args.files and counts.get("unreadable", 0) >= args.bad and not counts.get("pending")
+    print("OK" if ok else "FAILED")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8108
+#: The loopback port of the bench server: ``BENCH_PORT`` (or a bench's ``--port``), so two benches never collide.
+PORT = int(os.environ.get("BENCH_PORT", "8108"))
 WORKER_TIMEOUT = 30  # gunicorn's default, stated so the bench shows what it proves
 
 
@@ -203,11 +204,16 @@ class JobRun:
         """No worker timeout, no 5xx, no probed page failed, the result page answered."""
         return not (self.worker_timeouts or self.server_errors or self.probe.errors) and self.result.status == 200
 
+    peak_mb: dict[str, float] = field(default_factory=dict)  # peak resident memory (VmHWM) by process role
+
     def server_line(self) -> str:
         return (
             f"gunicorn WORKER TIMEOUT lines: {self.worker_timeouts}; 5xx lines in the log: {len(self.server_errors)};"
             f" load after {load()}"
         )
+
+    def memory_line(self) -> str:
+        return "peak memory (VmHWM): " + ", ".join(f"{k} {v:.0f} MB" for k, v in self.peak_mb.items())
 
 
 def where_jobs_ran(redis_url: str) -> str:
@@ -247,7 +253,10 @@ def upload_and_follow(
         seconds = time.perf_counter() - started
         assert followed.status["status"] == "done", followed.status
         result = browser.get(followed.status["next_url"])
-        return JobRun(upload, followed, seconds, result, idle, probe, server.worker_timeouts(), server.server_errors())
+        return JobRun(
+            upload, followed, seconds, result, idle, probe, server.worker_timeouts(), server.server_errors(),
+            server.peak_memory(),
+        )  # fmt: skip
 
 
 def summary(values: list[float]) -> str:
@@ -325,6 +334,15 @@ class Server:
     def worker_timeouts(self) -> int:
         return self.log.read_text(errors="replace").count("WORKER TIMEOUT")
 
+    def peak_memory(self) -> dict[str, float]:
+        """The largest peak resident set (``VmHWM``, MB) among each started process and its children:
+        ``gunicorn`` (its workers run the thread-pool jobs) and ``celery`` (the prefork child runs them)."""
+        out: dict[str, float] = {}
+        for name, process in zip(("gunicorn", "celery"), self.processes, strict=False):
+            pids = [process.pid, *_children(process.pid)]
+            out[name] = max((_hwm_mb(pid) for pid in pids), default=0.0)
+        return out
+
     def server_errors(self) -> list[str]:
         return [line for line in self.log.read_text(errors="replace").splitlines() if '"status": 5' in line]
 
@@ -340,6 +358,24 @@ class Server:
             print(f"server log kept: {self.log}")
         else:
             shutil.rmtree(self.var, ignore_errors=True)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [p for c in found for p in (c, *_children(c))]
+
+
+def _hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def load() -> str:

@@ -19,13 +19,24 @@ def jump_thresholds() -> JumpThresholds:
     return JumpThresholds(**{k: v for k, v in configured.items() if k in known})
 
 
+def parse_report(data: Any) -> AnnualReport | None:
+    """A stored report's JSON as an :class:`AnnualReport`; None when missing or unreadable."""
+    if not data:
+        return None
+    try:
+        return AnnualReport.from_dict(data)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def parsed_jump_findings(current: AnnualReport | None, before: AnnualReport | None) -> list[dict[str, Any]]:
+    """:func:`jump_findings` on reports already parsed (an export parses each report once)."""
+    if current is None or before is None:
+        return []
+    return [f.to_dict() for f in report_jumps(before, current, jump_thresholds())]
+
+
 def jump_findings(report: Any, previous: Any) -> list[dict[str, Any]]:
     """The X-JUMP findings (JSON form) of a read report's JSON against its previous year's; none
     when either is missing or unreadable."""
-    if not report or not previous:
-        return []
-    try:
-        current, before = AnnualReport.from_dict(report), AnnualReport.from_dict(previous)
-    except (ValueError, KeyError, TypeError):
-        return []
-    return [f.to_dict() for f in report_jumps(before, current, jump_thresholds())]
+    return parsed_jump_findings(parse_report(report), parse_report(previous))

@@ -3,10 +3,12 @@
 The upload stores the files and starts a background job (``gongkai.jobs``: a Celery worker, or a
 thread of the web process) that reads and checks them while the page shows its progress; a
 worker that dies mid-batch leaves the job to another, which skips the files already read.
-Reading is file by file: each read is saved on its own, so a file that cannot be read, or a fault
-later in the batch, loses nothing saved before. The checks (``gongkai.core.report.crosscheck``)
-run once every file is stored, so files of one batch are checked against each other (2024 against
-2023 uploaded together) and against earlier uploads the user may see.
+Reads are saved :data:`READ_CHUNK` files at a time (a file that cannot be read, or a reader that
+fails on it, is saved as unreadable with the reason and the batch goes on), so a killed worker
+loses at most one chunk and the page's progress moves as the batch does. The checks
+(``gongkai.core.report.crosscheck``) run once every file is stored, so files of one batch are
+checked against each other (2024 against 2023 uploaded together) and against earlier uploads the
+user may see; their results are saved :data:`CHECK_CHUNK` files at a time.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -29,14 +32,14 @@ from gongkai.accounts.scoping import can_write, visible_agencies
 from gongkai.agencies.models import Agency
 from gongkai.audit.services import record
 from gongkai.core.errors import GongkaiError, ReportFormatError, ReportReadError
-from gongkai.core.report.crosscheck import Entry, EntryResult, audit_reports, same_agency, squash
+from gongkai.core.report.crosscheck import Entry, EntryResult, iter_audit, same_agency, squash
 from gongkai.core.report.findings import count_errors
 from gongkai.core.report.model import AnnualReport
 from gongkai.core.report.readers import read_bytes, sniff
 from gongkai.jobs.models import Job
 from gongkai.jobs.registry import JobContext, JobKind, register
 from gongkai.jobs.services import start_job
-from gongkai.supervision.archives import Upload, UploadLimitError, expand
+from gongkai.supervision.archives import MAX_FILES, Upload, UploadLimitError, expand
 from gongkai.supervision.models import ReadReport, ReadStatus, ReportBatch
 
 if TYPE_CHECKING:
@@ -70,6 +73,9 @@ def _require_change(actor: User, agency: Agency) -> None:
 
 
 READ_BATCH_JOB = "supervision.read_batch"
+#: Files read per transaction (and progress step) of the job; checks saved per transaction.
+READ_CHUNK = 25
+CHECK_CHUNK = 100
 
 
 def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str = "") -> ReportBatch:
@@ -86,33 +92,44 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
     _require_change(actor, agency)
     if not files:
         raise SupervisionError("请选择要核对的文件")
+    # Each file (archive member) is stored as it is unpacked; a refused batch leaves nothing behind.
+    folder = f"supervision/upload-{uuid.uuid4().hex}"
+    counter = iter(range(1, MAX_FILES * 2 + 1))
+
+    def store(data: bytes) -> str:
+        return default_storage.save(f"{folder}/{next(counter):05d}", ContentFile(data))
+
     try:
-        uploads = expand(files)
+        uploads = expand(files, store=store, discard=default_storage.delete)
     except UploadLimitError as exc:
         raise SupervisionError(str(exc)) from None
     if not uploads:
         raise SupervisionError("压缩包中没有文件")
-    with transaction.atomic():
-        batch = ReportBatch.objects.create(agency=agency, uploaded_by=actor, title=title.strip()[:120])
-        record(
-            actor=actor,
-            action=SupervisionAction.BATCH_UPLOADED,
-            target=batch,
-            changes={"files": [u.name for u in uploads], "count": len(uploads)},
-        )
-        pending = []
-        for position, upload in enumerate(uploads, start=1):
-            path = ""
-            if not upload.error:
-                path = default_storage.save(f"supervision/{batch.pk}/{position:05d}", ContentFile(upload.data))
-            pending.append({"position": position, "name": upload.name, "error": upload.error, "path": path})
-        start_job(
-            actor=actor,
-            kind=READ_BATCH_JOB,
-            params={"batch": batch.pk, "files": pending},
-            label=f"读取并核对年度报告（{len(uploads)} 个文件）",
-            agency=agency,
-        )
+    try:
+        with transaction.atomic():
+            batch = ReportBatch.objects.create(agency=agency, uploaded_by=actor, title=title.strip()[:120])
+            record(
+                actor=actor,
+                action=SupervisionAction.BATCH_UPLOADED,
+                target=batch,
+                changes={"files": [u.name for u in uploads], "count": len(uploads)},
+            )
+            pending = [
+                {"position": position, "name": u.name, "error": u.error, "path": u.path}
+                for position, u in enumerate(uploads, start=1)
+            ]
+            start_job(
+                actor=actor,
+                kind=READ_BATCH_JOB,
+                params={"batch": batch.pk, "files": pending},
+                label=f"读取并核对年度报告（{len(uploads)} 个文件）",
+                agency=agency,
+            )
+    except BaseException:
+        for upload in uploads:
+            if upload.path:
+                default_storage.delete(upload.path)
+        raise
     return batch
 
 
@@ -123,24 +140,30 @@ def batch_job(batch: ReportBatch) -> Job | None:
 
 def _read_batch(context: JobContext) -> dict[str, object]:
     """The job: read every stored file not yet read (a re-run after a dead worker skips those),
-    then check the batch. Safe to run again from the start."""
+    then check the batch. Safe to run again from the start: a file is saved once (one row per
+    position), a re-check replaces the findings."""
     batch = ReportBatch.objects.select_related("agency").get(pk=context.params["batch"])
     actor = context.actor
     files = list(context.params["files"])
     done_positions = set(batch.files.values_list("position", flat=True))
-    agencies = list(visible_agencies(actor))
-    total = len(files) + 1
+    matcher = AgencyMatcher(visible_agencies(actor))
+    total = 2 * len(files)  # reading, then checking (scaled to the files' count)
+    chunk: list[ReadReport] = []
     for index, item in enumerate(files, start=1):
         if item["position"] not in done_positions:
-            data = b""
-            if item["path"]:
-                with default_storage.open(item["path"], "rb") as handle:
-                    data = handle.read()
-            _store(batch, int(item["position"]), Upload(name=item["name"], data=data, error=item["error"]), agencies)
-        context.progress(index, total, f"已读取 {index} / {len(files)} 个文件：{item['name']}")
-    context.progress(len(files), total, "正在核对（勾稽关系、跨年度、汇总）…", force=True)
+            chunk.append(_read_one(batch, item, matcher))
+        if len(chunk) >= READ_CHUNK or index == len(files):
+            _save_reads(chunk)
+            chunk = []
+            context.progress(index, total, f"已读取 {index} / {len(files)} 个文件：{item['name']}")
+
+    def checked(done: int, of: int) -> None:
+        context.progress(
+            len(files) + done * len(files) // max(of, 1), total, f"已核对 {done} / {of} 个文件", force=done == 0
+        )
+
     try:
-        check_batch(actor=actor, batch=batch)
+        check_batch(actor=actor, batch=batch, progress=checked)
     except Exception:
         # Every file is saved already; its status stays 待核对 and the batch page offers 重新核对.
         logger.exception("supervision: checks of batch %s failed", batch.pk)
@@ -153,8 +176,27 @@ def _read_batch(context: JobContext) -> dict[str, object]:
 register(JobKind(name=READ_BATCH_JOB, label="读取并核对年度报告", run=_read_batch))
 
 
-def _store(batch: ReportBatch, position: int, upload: Upload, agencies: list[Agency]) -> ReadReport:
-    """Read one file and save what came out (or why nothing did)."""
+def _read_one(batch: ReportBatch, item: dict[str, object], matcher: AgencyMatcher) -> ReadReport:
+    data, error = b"", str(item["error"])
+    if item["path"] and not error:
+        try:
+            with default_storage.open(str(item["path"]), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            error = "上传的文件已不在存储中，请重新上传"
+    return _store(batch, int(str(item["position"])), Upload(name=str(item["name"]), data=data, error=error), matcher)
+
+
+def _save_reads(rows: list[ReadReport]) -> None:
+    """One transaction for a chunk of reads; a row already saved (a re-run) is left as it is."""
+    if rows:
+        with transaction.atomic():
+            ReadReport.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _store(batch: ReportBatch, position: int, upload: Upload, matcher: AgencyMatcher) -> ReadReport:
+    """Read one file: the row to save, with what came out (or why nothing did). A reader that
+    fails on the file (any exception) makes it unreadable with the reason; the batch goes on."""
     started = time.perf_counter()
     report: AnnualReport | None = None
     error = upload.error
@@ -165,6 +207,10 @@ def _store(batch: ReportBatch, position: int, upload: Upload, agencies: list[Age
             report = read_bytes(upload.data, upload.name)
         except ReportReadError as exc:
             error = str(exc)
+        except Exception as exc:  # a reader's own bug must not stop the other files
+            logger.exception("supervision: reading %r of batch %s failed", upload.name, batch.pk)
+            error = f"读取该文件时出错（{type(exc).__name__}: {str(exc)[:200]}），已记录日志；其他文件照常读取"
+            report = None
     elapsed = round((time.perf_counter() - started) * 1000)
     row = ReadReport(
         batch=batch,
@@ -182,32 +228,46 @@ def _store(batch: ReportBatch, position: int, upload: Upload, agencies: list[Age
         row.agency_name = (report.agency or "")[:200]
         row.year = report.year if report.year is not None and 0 < report.year < 32768 else None
         row.report_format = report.format.value
-        row.matched_agency = match_agency(report.agency, agencies)
+        row.matched_agency = matcher.match(report.agency)
         row.status = ReadStatus.PENDING
-    with transaction.atomic():
-        row.save()
     return row
+
+
+class AgencyMatcher:
+    """:func:`match_agency` for many names: the exact names indexed once."""
+
+    def __init__(self, agencies: Iterable[Agency]) -> None:
+        self.agencies: list[Agency] = list(agencies)
+        self._exact: dict[str, Agency] = {}
+        for agency in reversed(self.agencies):  # the first agency wins, as in match_agency
+            for name in (agency.short_name, agency.name):
+                if name:
+                    self._exact[squash(name)] = agency
+
+    def match(self, name: str | None) -> Agency | None:
+        if not name:
+            return None
+        found = self._exact.get(squash(name))
+        if found is not None:
+            return found
+        matches = [a for a in self.agencies if same_agency(a.name, name)]
+        return matches[0] if len(matches) == 1 else None
 
 
 def match_agency(name: str | None, agencies: Sequence[Agency]) -> Agency | None:
     """The agency in ``agencies`` (the user's scope) that ``name`` names: same name, short name, or tail."""
-    if not name:
-        return None
-    key = squash(name)
-    for agency in agencies:
-        if key in (squash(agency.name), squash(agency.short_name or "\0")):
-            return agency
-    matches = [a for a in agencies if same_agency(a.name, name)]
-    return matches[0] if len(matches) == 1 else None
+    return AgencyMatcher(agencies).match(name)
 
 
-def check_batch(*, actor: User, batch: ReportBatch) -> None:
+def check_batch(*, actor: User, batch: ReportBatch, progress: Callable[[int, int], None] | None = None) -> None:
     """Run the checks of every read file of ``batch`` against the batch and the reports ``actor`` may see.
 
     Cross-year pairs and the region sum come from ``gongkai.core.report.crosscheck``; the region
     sum only where every active agency directly below the parent has a report of that year.
     Re-running it (after more uploads) replaces the findings. Only a writer of the batch's own
     agency (:func:`may_change`) checks it: a supervisor never re-saves a subordinate's batch.
+    The results are saved :data:`CHECK_CHUNK` files per transaction, each time telling
+    ``progress(checked, of)``.
     """
     _require_change(actor, batch.agency)
     rows = list(batch.files.readable().select_related("matched_agency"))
@@ -229,27 +289,44 @@ def check_batch(*, actor: User, batch: ReportBatch) -> None:
     active_children: dict[int, set[int]] = {}
     for child in Agency.objects.filter(parent_id__in=parents, is_active=True).values("pk", "parent_id"):
         active_children.setdefault(child["parent_id"], set()).add(child["pk"])
+    # The first entry of the pool (the batch, then the newest uploads) of each agency and year.
+    first_of: dict[tuple[int, int | None], Entry] = {}
+    place: dict[int, int] = {}
+    for position, entry in enumerate([*entries, *context]):
+        row = row_of[id(entry)]
+        place[id(entry)] = position
+        if row.matched_agency_id is not None:
+            first_of.setdefault((row.matched_agency_id, row.year), entry)
 
     def children_of(entry: Entry, pool: Sequence[Entry]) -> list[Entry]:
         parent = row_of[id(entry)]
         expected = active_children.get(parent.matched_agency_id or -1)
         if not expected:
             return []
-        found: dict[int, Entry] = {}
-        for other in pool:
-            child = row_of[id(other)]
-            if child.matched_agency_id in expected and child.year == parent.year:
-                found.setdefault(child.matched_agency_id, other)
-        return list(found.values()) if set(found) == expected else []
+        found = [first_of.get((child, parent.year)) for child in expected]
+        complete = [e for e in found if e is not None]
+        return sorted(complete, key=lambda e: place[id(e)]) if len(complete) == len(found) else []
 
-    results = audit_reports(entries, context, children_of)
     counts = dict.fromkeys([s.value for s in ReadStatus], 0)
-    for result in results:
+    if progress is not None:
+        progress(0, len(entries))
+    chunk: list[ReadReport] = []
+    for done, result in enumerate(iter_audit(entries, context, children_of), start=1):
         row = row_of[id(result.entry)]
-        _save_result(row, result, row_of)
+        _set_result(row, result, row_of)
         counts[row.status] += 1
+        chunk.append(row)
+        if len(chunk) >= CHECK_CHUNK or done == len(entries):
+            with transaction.atomic():
+                ReadReport.objects.bulk_update(chunk, _RESULT_FIELDS)
+            chunk = []
+            if progress is not None:
+                progress(done, len(entries))
     with transaction.atomic():
         record(actor=actor, action=SupervisionAction.BATCH_CHECKED, target=batch, changes={"statuses": counts})
+
+
+_RESULT_FIELDS = ["findings", "error_count", "warning_count", "status", "previous"]
 
 
 def _entries(rows: Sequence[ReadReport]) -> tuple[list[Entry], dict[int, ReadReport]]:
@@ -268,14 +345,12 @@ def _entries(rows: Sequence[ReadReport]) -> tuple[list[Entry], dict[int, ReadRep
     return entries, by_id
 
 
-def _save_result(row: ReadReport, result: EntryResult, row_of: dict[int, ReadReport]) -> None:
+def _set_result(row: ReadReport, result: EntryResult, row_of: dict[int, ReadReport]) -> None:
     errors, warnings = count_errors(result.findings)
     row.findings = [f.to_dict() for f in result.findings]
     row.error_count, row.warning_count = errors, warnings
     row.status = ReadStatus(result.verdict.value)
     row.previous = row_of[id(result.previous)] if result.previous is not None else None
-    with transaction.atomic():
-        row.save(update_fields=["findings", "error_count", "warning_count", "status", "previous"])
 
 
 def batch_counts(batch: ReportBatch) -> dict[str, int]:

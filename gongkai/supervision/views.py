@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from gongkai.core.report.taxonomy import FORMAT_LABELS, ReportFormat, ReportTabl
 from gongkai.supervision import selectors
 from gongkai.supervision.forms import UploadForm
 from gongkai.supervision.highlight import highlighted_tables
-from gongkai.supervision.jumps import jump_findings
+from gongkai.supervision.jumps import parse_report, parsed_jump_findings
 from gongkai.supervision.models import ReadStatus
 from gongkai.supervision.services import SupervisionError, batch_job, check_batch, may_change, upload_batch
 from gongkai.supervision.xlsx import FileRow, findings_workbook
@@ -58,18 +59,29 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/index.html", {"form": form, "page": page, "can_upload": can_upload})
 
 
+#: Files per page of a batch (a batch holds up to 2,000).
+FILES_PER_PAGE = 100
+
+
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
-    files = list(batch.files.select_related("matched_agency", "previous").defer("report"))
+    files = (
+        batch.files.select_related("matched_agency")
+        .defer("report", "findings")
+        .annotate(previous_year=F("previous__year"))
+        .order_by("position")
+    )
+    page = Paginator(files, FILES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/batch.html",
         {
             "batch": batch,
             "job": batch_job(batch),
-            "files": files,
-            "pending": any(f.status == ReadStatus.PENDING for f in files),
+            "files": page,
+            "page": page,
+            "pending": batch.files.filter(status=ReadStatus.PENDING).exists(),
             "verdicts": [(v.label, getattr(batch, f"n_{_COUNT_NAMES[v]}")) for v in Verdict],
         },
     )
@@ -166,9 +178,16 @@ def _comparison_lines(comparison: Any) -> list[dict[str, Any]]:
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
+    files = list(batch.files.order_by("position"))
+    # Each stored report is parsed once: as a file of the batch and as another's previous year.
+    parsed = {f.pk: parse_report(f.report) for f in files}
+    outside = {f.previous_id for f in files if f.previous_id is not None and f.previous_id not in parsed}
+    names = {f.pk: f.file_name for f in files}
+    for before in selectors.reports_for(request.user).filter(pk__in=outside).only("pk", "file_name", "report"):
+        parsed[before.pk], names[before.pk] = parse_report(before.report), before.file_name
     rows = []
-    for f in batch.files.select_related("previous"):
-        jumps = jump_findings(f.report, f.previous.report if f.previous else None)  # X-JUMP: year-on-year
+    for f in files:
+        jumps = parsed_jump_findings(parsed[f.pk], parsed.get(f.previous_id)) if f.previous_id else []  # X-JUMP
         verdict = Verdict(f.status) if f.status in _VERDICTS else Verdict.WARNINGS
         if jumps and verdict is Verdict.CONSISTENT:
             verdict = Verdict.WARNINGS
@@ -181,7 +200,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 verdict,
                 f.error_count,
                 f.warning_count + len(jumps),
-                f.previous.file_name if f.previous else None,
+                names.get(f.previous_id) if f.previous_id else None,
                 f.read_error,
                 [*f.findings, *jumps],
             )

@@ -35,12 +35,53 @@ def test_a_zip_inside_a_zip_and_a_broken_zip_are_reported_not_dropped() -> None:
     assert items[1].name == "bad.zip" and items[1].data == b"PK\x03\x04 truncated"  # left to the reader
 
 
-def test_a_zip_bomb_is_refused_from_its_declared_size(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_bomb_member_is_refused_alone_the_others_are_read() -> None:
+    bomb = zipped({"甲.txt": b"report one", "bomb.txt": b"0" * 5_000_000, "乙.txt": b"report two"})
+    assert len(bomb) < 20_000  # ~5 KB packed, 5 MB inflated: a ratio of about 1000
+    items = expand([("all.zip", bomb)])
+    assert [i.name for i in items] == ["all.zip/甲.txt", "all.zip/bomb.txt", "all.zip/乙.txt"]
+    assert items[0] == Upload("all.zip/甲.txt", b"report one") and items[2].data == b"report two"
+    assert items[1].data == b"" and "压缩炸弹" in items[1].error and "倍" in items[1].error
+
+
+def test_a_member_declaring_more_than_the_file_limit_is_refused_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archives, "MAX_FILE_BYTES", 1_000)
+    items = expand([("all.zip", zipped({"big.txt": bytes(range(256)) * 20, "ok.txt": b"fine"}))])
+    assert "超过" in items[0].error and items[1] == Upload("all.zip/ok.txt", b"fine")
+
+
+def test_a_high_ratio_below_the_floor_is_a_normal_file() -> None:
+    [item] = expand([("all.zip", zipped({"blank.txt": b" " * 500_000}))])  # 500 KB of spaces: not a bomb
+    assert item.error == "" and len(item.data) == 500_000
+
+
+def test_members_that_together_exceed_the_batch_limit_refuse_the_archive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archives, "MAX_TOTAL_BYTES", 1_000_000)
-    bomb = zipped({"a.txt": b"0" * 2_000_000})  # ~2 KB compressed, 2 MB inflated
-    assert len(bomb) < 10_000
+    data = zipped({f"{i}.txt": bytes(range(256)) * 1_000 for i in range(5)})  # 5 × 256 KB, ratio ~ 100 / 5
     with pytest.raises(UploadLimitError, match="解压后"):
-        expand([("bomb.zip", bomb)])
+        expand([("many.zip", data)])
+
+
+def test_members_are_stored_as_they_are_unpacked_and_discarded_on_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    storage: dict[str, bytes] = {}
+
+    def store(data: bytes) -> str:
+        path = f"p{len(storage)}"
+        storage[path] = data
+        return path
+
+    items = expand([("a.txt", b"one"), ("b.zip", zipped({"c.txt": b"two"}))], store=store, discard=storage.pop)
+    assert items == [Upload("a.txt", path="p0"), Upload("b.zip/c.txt", path="p1")]
+    assert storage == {"p0": b"one", "p1": b"two"}
+    storage.clear()
+    monkeypatch.setattr(archives, "MAX_FILES", 2)
+    with pytest.raises(UploadLimitError):
+        expand(
+            [("a.txt", b"one"), ("b.zip", zipped({"c.txt": b"two", "d.txt": b"three"}))],
+            store=store,
+            discard=storage.pop,
+        )
+    assert storage == {}  # stored before the refusal, removed by it
 
 
 def test_a_member_that_lies_about_its_size_is_stopped_while_inflating(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,7 +100,7 @@ def test_a_fault_in_the_checks_keeps_every_file(tree, monkeypatch) -> None:  # t
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "audit_reports", explode)
+    monkeypatch.setattr(services, "iter_audit", explode)
     batch = upload_batch(
         actor=tree.supervisor, files=[("a.txt", as_text(consistent(tree.street_a.name, 2023))), ("empty.txt", b"")]
     )

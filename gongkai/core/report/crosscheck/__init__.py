@@ -25,6 +25,7 @@ from gongkai.core.report.crosscheck.batch import (
     EntryResult,
     audit_reports,
     children_by_name,
+    iter_audit,
     same_agency,
 )
 from gongkai.core.report.crosscheck.narrative import (
@@ -66,6 +67,7 @@ __all__ = [
     "compare_years",
     "finding_key",
     "infer_children",
+    "iter_audit",
     "narrative_contradictions",
     "narrative_numbers",
     "region_prefix",

@@ -3,11 +3,16 @@
 A supervisor (主管部门) uploads a folder of published reports; :func:`audit_reports` pairs each
 with the same agency's year N−1 and runs :func:`~gongkai.core.report.checks.check_report` on the
 pair (legal spec §3.7 V6), then the narrative, the region sum and the duplicate checks.
+
+The reports of the same agency (:func:`same_agency`: one name the tail of the other) are found
+through an index by year and name tail (:class:`_AgencyIndex`), so a batch of n reports costs
+about n lookups, not n² comparisons; the results are those of comparing every pair, in the same
+order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +21,9 @@ from gongkai.core.report.crosscheck.narrative import check_narrative
 from gongkai.core.report.crosscheck.region import check_region_sum, infer_children, squash
 from gongkai.core.report.findings import Finding, Rule, Verdict, verdict
 from gongkai.core.report.model import AnnualReport
+
+#: Shortest name that matches as the tail of a longer one (:func:`same_agency`).
+MIN_TAIL = 5
 
 
 def same_agency(a: str | None, b: str | None) -> bool:
@@ -26,7 +34,7 @@ def same_agency(a: str | None, b: str | None) -> bool:
     if x == y:
         return True
     short, long = sorted((x, y), key=len)
-    return len(short) >= 5 and long.endswith(short)
+    return len(short) >= MIN_TAIL and long.endswith(short)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,40 +92,70 @@ def audit_reports(
     guesses them from names; a caller with an agency tree knows better, and only a complete set
     of children makes the sum meaningful), then X-DUPLICATE for another file of the same agency and year whose numbers differ.
     """
+    return list(iter_audit(entries, context, children_of))
+
+
+def iter_audit(
+    entries: Sequence[Entry],
+    context: Sequence[Entry] = (),
+    children_of: ChildrenOf | None = None,
+) -> Iterator[EntryResult]:
+    """:func:`audit_reports` one entry at a time (a caller saves and reports progress as it goes)."""
     pool = [*entries, *context]
-    results: list[EntryResult] = []
+    index = _AgencyIndex(pool)
+    numbers: dict[int, dict[str, Any]] = {}
     for entry in entries:
         report = entry.report
-        previous = _previous(entry, pool)
+        year = report.year
+        previous = next(iter(index.same_agency(entry, year - 1)), None) if year is not None else None
         findings: list[Finding] = list(check_report(report, previous.report if previous else None))
         findings += check_narrative(report)
-        children = list(children_of(entry, pool)) if children_of and report.year is not None else []
+        children = list(children_of(entry, pool)) if children_of and year is not None else []
         if children:
             findings += check_region_sum(report, [c.report for c in children])
-        findings += _duplicates(entry, pool)
-        results.append(EntryResult(entry, findings, previous, children))
-    return results
+        if year is not None:
+            twins = [other for other in index.same_agency(entry, year) if other is not entry]
+            findings += _duplicates(entry, twins, numbers)
+        yield EntryResult(entry, findings, previous, children)
 
 
-def _previous(entry: Entry, pool: Sequence[Entry]) -> Entry | None:
+class _AgencyIndex:
+    """The entries of a pool by year and squashed agency name, and by every tail of that name at
+    least :data:`MIN_TAIL` long: :meth:`same_agency` is what testing :func:`same_agency` against
+    every entry of the year gives, in pool order, at the cost of one lookup per tail of the name."""
+
+    def __init__(self, pool: Sequence[Entry]) -> None:
+        self._pool = pool
+        self._exact: dict[tuple[int, str], list[int]] = {}
+        self._tails: dict[tuple[int, str], list[int]] = {}
+        for position, entry in enumerate(pool):
+            name = entry.agency_name
+            if not name or entry.report.year is None:
+                continue
+            key = squash(name)
+            year = entry.report.year
+            self._exact.setdefault((year, key), []).append(position)
+            for start in range(len(key) - MIN_TAIL + 1):
+                self._tails.setdefault((year, key[start:]), []).append(position)
+
+    def same_agency(self, entry: Entry, year: int) -> list[Entry]:
+        name = entry.agency_name
+        if not name:
+            return []
+        key = squash(name)
+        found = set(self._exact.get((year, key), ()))
+        if len(key) >= MIN_TAIL:
+            found.update(self._tails.get((year, key), ()))  # names ending with this one
+            for start in range(1, len(key) - MIN_TAIL + 1):  # names this one ends with
+                found.update(self._exact.get((year, key[start:]), ()))
+        return [self._pool[p] for p in sorted(found)]
+
+
+def _duplicates(entry: Entry, twins: Sequence[Entry], numbers: dict[int, dict[str, Any]]) -> list[Finding]:
     year = entry.report.year
-    if year is None:
-        return None
-    for other in pool:
-        if other.report.year == year - 1 and same_agency(other.agency_name, entry.agency_name):
-            return other
-    return None
-
-
-def _duplicates(entry: Entry, pool: Sequence[Entry]) -> list[Finding]:
-    year = entry.report.year
-    if year is None:
-        return []
     findings: list[Finding] = []
-    for other in pool:
-        if other is entry or other.report.year != year or not same_agency(other.agency_name, entry.agency_name):
-            continue
-        if _numbers(other.report) == _numbers(entry.report):
+    for other in twins:
+        if _cached_numbers(other, numbers) == _cached_numbers(entry, numbers):
             continue
         message = (
             f"另一份文件“{other.name}”也是{entry.agency_name or ''}{year}年的报告，但两者的表格数字不同"
@@ -125,6 +163,13 @@ def _duplicates(entry: Entry, pool: Sequence[Entry]) -> list[Finding]:
         )
         findings.append(Finding(Rule.DUPLICATE, Rule.DUPLICATE.severity, message))
     return findings
+
+
+def _cached_numbers(entry: Entry, numbers: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    key = id(entry)
+    if key not in numbers:
+        numbers[key] = _numbers(entry.report)
+    return numbers[key]
 
 
 def _numbers(report: AnnualReport) -> dict[str, Any]:
