@@ -105,6 +105,7 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
         raise SupervisionError(str(exc)) from None
     if not uploads:
         raise SupervisionError("压缩包中没有文件")
+    written = False
     try:
         with transaction.atomic():
             batch = ReportBatch.objects.create(agency=agency, uploaded_by=actor, title=title.strip()[:120])
@@ -125,7 +126,10 @@ def upload_batch(*, actor: User, files: Sequence[tuple[str, bytes]], title: str 
                 label=f"读取并核对年度报告（{len(uploads)} 个文件）",
                 agency=agency,
             )
+            written = True
     except BaseException:
+        if written:  # the batch is saved (the job's dispatch failed after the commit): its files stay
+            raise
         for upload in uploads:
             if upload.path:
                 default_storage.delete(upload.path)
