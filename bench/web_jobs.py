@@ -205,6 +205,7 @@ class JobRun:
         return not (self.worker_timeouts or self.server_errors or self.probe.errors) and self.result.status == 200
 
     peak_mb: dict[str, float] = field(default_factory=dict)  # peak resident memory (VmHWM) by process role
+    after: dict[str, Answer] = field(default_factory=dict)  # pages under the result's URL, fetched when done
 
     def server_line(self) -> str:
         return (
@@ -231,6 +232,7 @@ def upload_and_follow(
     files: dict[str, tuple[str, bytes]],
     probe_paths: list[str],
     idle_rounds: int = 0,
+    after: tuple[str, ...] = (),
 ) -> JobRun:
     """Start a server, log in twice (the uploader and another tab probing ``probe_paths``), post
     ``files`` to ``form``, check the answer is the job's page with a progress bar, follow the job
@@ -253,9 +255,10 @@ def upload_and_follow(
         seconds = time.perf_counter() - started
         assert followed.status["status"] == "done", followed.status
         result = browser.get(followed.status["next_url"])
+        pages = {suffix: browser.get(followed.status["next_url"] + suffix) for suffix in after}
         return JobRun(
             upload, followed, seconds, result, idle, probe, server.worker_timeouts(), server.server_errors(),
-            server.peak_memory(),
+            server.peak_memory(), pages,
         )  # fmt: skip
 
 
