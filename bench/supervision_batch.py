@@ -19,6 +19,7 @@ Celery worker's processes.
 
     .venv/bin/python bench/supervision_batch.py [--files 1000] [--bad 20] [--db sqlite|postgres]
         [--redis redis://127.0.0.1:6379/10] [--port 8108]
+    .venv/bin/python bench/supervision_batch.py --checks-only --files 2000   # the checks alone, by size
 """
 
 from __future__ import annotations
@@ -108,6 +109,50 @@ def batch_digest(batch_id: int) -> tuple[dict[str, int], str, int]:
     return counts, digest, len(rows)
 
 
+def checks_only(sizes: list[int]) -> int:
+    """The batch's checks alone, in process (no server, no database): ``audit_reports`` on n
+    reports against the floor, the per-report checks (``check_report`` with its previous year,
+    ``check_narrative``) that any version must run once per report. The ratio stays flat as n
+    grows when matching a report to its previous year and twins is linear."""
+    import random as _random
+
+    from audit_dir import SAMPLES, varied
+
+    from gongkai.core.report.checks import check_report
+    from gongkai.core.report.crosscheck import Entry, audit_reports, check_narrative
+    from gongkai.core.report.readers import read_report
+
+    base = read_report(SAMPLES / "miyun-guoyuan-2023.txt")
+    check_narrative(base)  # warm up (regular expressions compiled once)
+    for n in sizes:
+        rng = _random.Random(n)
+        entries: list[Entry] = []
+        for a in range(-(-n // 4)):
+            carried = 0
+            for y in range(4):
+                report = varied(base, f"测试市测试区第{a}街道办事处", 2021 + y, carried, rng)
+                carried = report.table3["carried_forward"][6] or 0
+                entries.append(Entry(f"a{a:04d}-{2021 + y}", report))
+        entries = entries[:n]
+        floors = []
+        for _ in range(2):  # the better of two
+            started = time.perf_counter()
+            for i, entry in enumerate(entries):
+                check_report(entry.report, entries[i - 1].report if i % 4 else None)
+                check_narrative(entry.report)
+            floors.append(time.perf_counter() - started)
+        floor = min(floors)
+        started = time.perf_counter()
+        results = audit_reports(entries)
+        took = time.perf_counter() - started
+        paired = sum(r.previous is not None for r in results)
+        print(
+            f"checks of {n:>5} reports: {took:6.2f} s  floor {floor:6.2f} s  ratio {took / floor:4.2f}"
+            f"  ({paired} paired with their previous year)"
+        )
+    return 0
+
+
 def supervisor() -> str:
     from gongkai.accounts.models import Role
     from gongkai.accounts.services import create_user
@@ -131,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--port", type=int, default=web_jobs.PORT, help="the server's port (default BENCH_PORT or 8108)"
     )
+    parser.add_argument("--checks-only", action="store_true", help="time the checks alone at 250…--files reports")
     args = parser.parse_args(argv)
+    if args.checks_only:
+        return checks_only(sorted({min(n, args.files) for n in (250, 500, 1000, 2000)} | {args.files}))
     web_jobs.PORT = args.port
     configure(args.db)
     t0 = time.perf_counter()
