@@ -104,3 +104,16 @@ def test_a_clerks_list_is_counted_with_the_cap(tree: Any, desk: Any, client: Cli
     assert (page.count, page.capped) == (3, True)
     page = client.get(reverse("cases:desk"), {"page": 2}).context["page"]
     assert (page.count, page.capped, len(page)) == (5, False, 2)  # the clerk's 5, not the agency's 6
+
+
+def test_desk_rows_are_escaped_and_link_each_case(tree: Any, desk: Any, client: Client, on_day: Any) -> None:
+    """The rows built in Python (cases_tags.desk_rows / urgent_lines) escape what users typed."""
+    on_day(D(2026, 3, 31))
+    case = InProgressCase(
+        actor=tree.officer_a, department=desk.office, today=D(2026, 3, 2), applicant_name="<b>王五</b>"
+    )
+    client.force_login(tree.officer_a)
+    html = client.get(reverse("cases:desk")).content.decode()
+    assert "<b>王五</b>" not in html and html.count("&lt;b&gt;王五&lt;/b&gt;") == 2  # a due-soon line and a row
+    assert html.count(f'href="{reverse("cases:detail", args=[case.pk])}"') == 2
+    assert f'<span class="badge bad">{case.due_on.isoformat()}</span>' in html  # overdue, in both places
