@@ -236,3 +236,26 @@ def test_bigram_frequencies_come_from_the_index_statistics(tree, catalogue) -> N
     assert freqs["预算"] > freqs.get("决算", 0.0) > 0
     # 预算 (20 items) is left to the rows' LIKE: 算决 (in no item) and 决算 (10) are rarer.
     assert selectors.index_grams("预算决算") == ["决算", "算决"]
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_a_capped_page_is_the_same_walked_or_sorted(tree, catalogue, monkeypatch, common) -> None:  # type: ignore[no-untyped-def]
+    """Past the cap, PostgreSQL walks the items newest first when the query's bigrams are common
+    and sorts the index's candidates otherwise: the same pages either way."""
+    from gongkai.publications import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 4)
+    monkeypatch.setattr(
+        selectors, "_bigram_frequencies", lambda: {"防汛": 0.3, "汛通": 0.3, "通知": 0.4} if common else {}
+    )
+    for n in range(9):
+        make_published(
+            tree, catalogue, title=f"防汛通知第{n}号", formed_on=dt.date(2023, 3, 1 + n % 4), document_number=""
+        )
+    make_published(tree, catalogue, title="防汛预案", formed_on=dt.date(2023, 3, 9), document_number="")
+    published = Item.objects.published()
+    assert selectors._common(selectors.index_grams("防汛通知")) is common
+    expected = list(search(published, "防汛通知").order_by("-published_on", "-id").values_list("pk", flat=True))
+    pages = [selectors.search_page(published, "防汛通知", page=n, per_page=3) for n in (1, 2)]
+    assert [(p.count, p.capped, p.num_pages) for p in pages] == [(4, True, 2)] * 2
+    assert [item.pk for p in pages for item in p] == expected[:4]
