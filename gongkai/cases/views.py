@@ -28,6 +28,7 @@ from gongkai.cases.clock import compute_case_clock
 from gongkai.cases.forms import CaseFilter, ConcludeReviewForm, RegisterForm, ReviewDatesForm, ReviewForm
 from gongkai.cases.masking import contact_for, identity_for
 from gongkai.cases.models import Case, Extension, Review
+from gongkai.cases.pager import desk_page, unfiltered_total
 from gongkai.cases.selectors import (
     BUCKET_LABELS,
     DeskDays,
@@ -78,8 +79,13 @@ def desk(request: HttpRequest) -> HttpResponse:
     # The list's rows read only the columns its table shows (not the requests' texts).
     listed = visible.select_related("agency", "department").only(*DESK_LIST_FIELDS)
     case_filter = CaseFilter(request.GET or None, queryset=listed, request=request)
-    qs = case_filter.qs if case_filter.is_bound and case_filter.is_valid() else case_filter.queryset
-    page = Paginator(qs.order_by("-year", "-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = case_filter.is_bound and case_filter.is_valid()
+    qs = case_filter.qs if filtered else case_filter.queryset
+    # The unfiltered list's total comes from the summary rows; a filtered one is counted a little
+    # past the page (gongkai.cases.pager): never a count of every case of the agency.
+    narrowed = filtered and any(v not in (None, "") for v in case_filter.form.cleaned_data.values())
+    total = None if narrowed else unfiltered_total(user)
+    page = desk_page(qs.order_by("-year", "-sequence"), request.GET.get("page"), per_page=PAGE_SIZE, total=total)
     soon = most_urgent(visible, days, DESK_LIST_LIMIT)
     review_soon = review_deadlines_due(Review.objects.visible_to(user), days)
     query = request.GET.copy()

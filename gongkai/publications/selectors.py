@@ -11,6 +11,7 @@ For the annual report (table 二 and section 一):
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,19 +78,68 @@ def clean_query(query: str) -> str:
     return normalize("".join(ch for ch in query if ch >= " " or ch in "\t\n"))[:MAX_QUERY_LENGTH]
 
 
+#: The bigram GIN index of items (migration 0002) and how many of a query's bigrams it is asked
+#: for: the rarest ones. Each bigram asked for is a posting list the index reads and intersects;
+#: a common phrase ("老旧小区综合整治": 7 bigrams, each in ~4 % of the items) costs 7 lists for
+#: the same candidates as 2. The LIKE on the rows decides the match, so the result is the same.
+SEARCH_INDEX = "pub_item_search_bigrams"
+INDEX_GRAMS = 2
+#: How long a process keeps the index's bigram statistics (ANALYZE's most common elements).
+GRAM_STATS_SECONDS = 3600.0
+_gram_stats: dict[str, tuple[float, dict[str, float]]] = {}
+
+
+def _bigram_frequencies() -> dict[str, float]:
+    """Share of items holding each common bigram, from PostgreSQL's statistics of the index
+    expression (``pg_stats.most_common_elems``; a bigram not listed is rarer than all listed),
+    read at most once per :data:`GRAM_STATS_SECONDS` per process; empty before any ANALYZE."""
+    key = str(connection.settings_dict["NAME"])
+    now = time.monotonic()
+    cached = _gram_stats.get(key)
+    if cached is not None and now - cached[0] < GRAM_STATS_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = %s AND most_common_elems IS NOT NULL",
+            [SEARCH_INDEX],
+        )
+        row = cursor.fetchone()
+    freqs = dict(zip(row[0], row[1], strict=False)) if row else {}
+    _gram_stats[key] = (now, freqs)
+    return freqs
+
+
+def index_grams(query: str) -> list[str]:
+    """The bigrams of a normalised query that PostgreSQL's index is asked for: the
+    :data:`INDEX_GRAMS` rarest (ties by the text, so the choice is stable), or all when few."""
+    grams = query_bigrams(query)
+    if len(grams) <= INDEX_GRAMS:
+        return grams
+    freqs = _bigram_frequencies()
+    return sorted(sorted(grams, key=lambda g: (freqs.get(g, 0.0), g))[:INDEX_GRAMS])
+
+
+def _common(grams: list[str]) -> bool:
+    """Whether every bigram in ``grams`` is among the index's most common (PostgreSQL's statistics)."""
+    freqs = _bigram_frequencies()
+    return bool(grams) and all(freqs.get(g, 0.0) > 0 for g in grams)
+
+
 def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     """Items of ``queryset`` whose title, 文号, 索引号, 发布机构 or body contain ``query``.
 
     A substring match on the normalised text (so "预算" finds "部门预算公开"), through the bigram
-    index where there is one: PostgreSQL's GIN index pre-filters the LIKE; SQLite's FTS5 phrase
-    answers alone when it is exact (a query of letters and digits only).
+    index where there is one: PostgreSQL's GIN index pre-filters the LIKE (with the query's
+    rarest bigrams, :func:`index_grams`); SQLite's FTS5 phrase answers alone when it is exact (a
+    query of letters and digits only).
     """
     q = clean_query(query)
     if not q:
         return queryset.none()
     like = queryset.filter(search_text__contains=q)
     if connection.vendor == "postgresql":
-        grams = query_bigrams(q)
+        grams = index_grams(q)
         return like.filter(_BigramsContain(grams)) if grams else like
     if connection.vendor == "sqlite" and _sqlite_fts_available():
         # The FTS5 candidates. "+id" is not an index constraint, so SQLite walks the list's index
@@ -121,10 +171,11 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     return like
 
 
-#: Search results are counted up to this many; beyond, the page says "more than" (a count of every
-#: match of a very common word would read most of the table for nothing), and the matches are
-#: found by walking the published items newest first (see :func:`search_page`).
-SEARCH_COUNT_CAP = 5000
+#: Search results are counted up to this many; beyond, the page says "1000 条以上" (a count of
+#: every match of a very common word would read most of the table for nothing: at 1,000,000
+#: items a common word matches ~35,000, and each match counted is a row read), and the matches
+#: are found by walking the published items newest first (see :func:`search_page`).
+SEARCH_COUNT_CAP = 1000
 #: How long a search's count and pages stay cached (their key carries the public version too).
 SEARCH_CACHE_SECONDS = 600
 
@@ -196,9 +247,10 @@ def search_page(
     """A page of :func:`search` results, newest first, counted up to :data:`SEARCH_COUNT_CAP`.
 
     The plan follows the count. Up to the cap, the bigram index lists the matches and they are
-    sorted. Beyond it the word is common, so walking the published items newest first and
-    testing each (:func:`_walk_newest_first`) finds a page sooner than listing every match.
-    Measured with bench/portal.py.
+    sorted. Beyond it the word is common: on SQLite walking the published items newest first and
+    testing each (:func:`_walk_newest_first`) finds a page sooner than listing every match; on
+    PostgreSQL the page is asked for newest first with the index's filter and the planner picks
+    the walk or the index by its statistics. Measured with bench/portal.py and bench/province.py.
 
     ``cache_as`` (the caller's name for ``queryset`` and its public version, see
     ``gongkai.publications.public_cache``) keeps the count and each page's ids in the cache: the
@@ -242,7 +294,7 @@ def _search_page(
     sqlite_walk = connection.vendor == "sqlite" and _sqlite_fts_available()
     found: int | None = cache.get(key) if key else None
     # Elsewhere one pass over the index's matches (up to the cap) both counts them and, with their
-    # dates, gives any page: sorting ≤ 5,000 pairs here costs less than asking the index again.
+    # dates, gives any page: sorting ≤ 1,000 pairs here costs less than asking the index again.
     matches: list[tuple[Any, int]] | None = None
     if found is None:
         if sqlite_walk:
@@ -260,6 +312,13 @@ def _search_page(
     except (TypeError, ValueError):
         number = 1
     walk = capped or sqlite_walk
+    # PostgreSQL walks for a capped list only when even the index's rarest bigram of the query is
+    # common (listed in the statistics): a word just past the cap is found by sorting the
+    # index's candidates (界桩, 1,450 of 1,000,000 items: 3 ms sorted, 63 ms walked), a common
+    # phrase by walking (老旧小区综合整治, 37,050: 11 ms walked, 1 s sorted — and the planner,
+    # whose estimate of a long LIKE is far too low, would sort).
+    if connection.vendor == "postgresql":
+        walk = capped and _common(index_grams(clean_query(query)))
     source = _walk_newest_first(queryset, query) if walk else matched
     start = (number - 1) * per_page
     end = min(start + per_page, count)  # a capped list stops at the cap

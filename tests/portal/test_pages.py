@@ -128,6 +128,22 @@ def test_search_two_characters_and_never_classified(client: Client, tree, items)
     assert "找到 0 条" in other
 
 
+def test_a_common_word_stops_counting_at_the_cap(client: Client, tree, catalogue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past SEARCH_COUNT_CAP matches the page says "N 条以上" and lists the newest (issue 16 item 7:
+    at 1,000,000 items the cap is 1000, so a common word reads ~1,000 rows, not 5,000)."""
+    from gongkai.publications import selectors
+
+    assert selectors.SEARCH_COUNT_CAP == 1000
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        make_published(tree, catalogue, title=f"防汛通知第{n}期", formed_on=dt.date(2024, 5, 1 + n), document_number="")
+    html = client.get(reverse("portal:search"), {"q": "防汛"}).content.decode()
+    assert "找到 3 条以上" in html and "只列出最新的 3 条" in html
+    assert "防汛通知第4期" in html and "防汛通知第0期" not in html
+    html = client.get(reverse("portal:search"), {"q": "通知第2"}).content.decode()
+    assert "找到 1 条" in html and "条以上" not in html
+
+
 @pytest.mark.parametrize("query", ["", "%", "'; DROP TABLE x; --", "x" * 500, "\x00"])
 def test_search_never_fails(client: Client, tree, items, query) -> None:  # type: ignore[no-untyped-def]
     assert client.get(reverse("portal:search"), {"q": query}).status_code == (400 if "\x00" in query else 200)

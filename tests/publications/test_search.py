@@ -175,3 +175,87 @@ def test_the_bigram_function_gives_every_character_and_pair(db, text) -> None:  
         grams = cursor.fetchone()[0]
     assert len(grams) == len(set(grams))
     assert set(grams) == set(text) | {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+TITLES = [
+    "老旧小区综合整治工作方案",
+    "小区综合治理",
+    "综合整治老旧厂房",
+    "老旧小区整治",
+    "整治老旧小区综合环境",
+    "区综合整改",
+]
+
+
+@pytest.mark.parametrize(
+    "query", ["老旧小区综合整治", "小区综合", "综合整治工作方案", "整治老旧", "老旧小区整治", "区综合整", "旧小区综"]
+)
+def test_the_index_is_asked_for_the_rarest_bigrams_with_the_same_hits(tree, catalogue, monkeypatch, query) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's index is asked for the query's two rarest bigrams only (by the statistics);
+    the rows' LIKE decides, so the hits are exactly the items whose text holds the query."""
+    from gongkai.publications import selectors
+
+    for title in TITLES:
+        make_published(tree, catalogue, title=title, body="", document_number="")
+    published = Item.objects.published()
+    # Common bigrams as ANALYZE lists them; the others are rarer than every listed one.
+    freqs = {"小区": 0.2, "综合": 0.3, "老旧": 0.1, "整治": 0.15, "区综": 0.05}
+    monkeypatch.setattr(selectors, "_bigram_frequencies", lambda: freqs)
+    every = query_bigrams(query)
+    grams = selectors.index_grams(query)
+    assert len(grams) == min(2, len(every)) and set(grams) <= set(every)
+    rarest = sorted(every, key=lambda g: (freqs.get(g, 0.0), g))[:2]
+    assert grams == sorted(rarest)
+    assert titles(search(published, query)) == {t for t in TITLES if query in t}
+    if connection.vendor == "postgresql":
+        _, params = search(published, query).query.sql_with_params()
+        assert grams in params and (len(every) <= 2 or every not in params)
+
+
+def test_index_grams_without_statistics_keeps_a_stable_choice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.publications import selectors
+
+    monkeypatch.setattr(selectors, "_bigram_frequencies", dict)
+    assert selectors.index_grams("果园") == ["果园"]
+    assert selectors.index_grams("界") == ["界"]
+    assert selectors.index_grams("果园街道") == query_bigrams("果园街道")[:2]
+
+
+@pytest.mark.postgres_only  # the statistics of the index expression are PostgreSQL's
+def test_bigram_frequencies_come_from_the_index_statistics(tree, catalogue) -> None:  # type: ignore[no-untyped-def]
+    from gongkai.publications import selectors
+
+    for n in range(30):
+        make_published(
+            tree, catalogue, title=f"预算公开第{n}号" if n % 3 else f"决算说明{n}", body="", document_number=""
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE publications_item")
+    selectors._gram_stats.clear()
+    freqs = selectors._bigram_frequencies()
+    assert freqs["预算"] > freqs.get("决算", 0.0) > 0
+    # 预算 (20 items) is left to the rows' LIKE: 算决 (in no item) and 决算 (10) are rarer.
+    assert selectors.index_grams("预算决算") == ["决算", "算决"]
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_a_capped_page_is_the_same_walked_or_sorted(tree, catalogue, monkeypatch, common) -> None:  # type: ignore[no-untyped-def]
+    """Past the cap, PostgreSQL walks the items newest first when the query's bigrams are common
+    and sorts the index's candidates otherwise: the same pages either way."""
+    from gongkai.publications import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 4)
+    monkeypatch.setattr(
+        selectors, "_bigram_frequencies", lambda: {"防汛": 0.3, "汛通": 0.3, "通知": 0.4} if common else {}
+    )
+    for n in range(9):
+        make_published(
+            tree, catalogue, title=f"防汛通知第{n}号", formed_on=dt.date(2023, 3, 1 + n % 4), document_number=""
+        )
+    make_published(tree, catalogue, title="防汛预案", formed_on=dt.date(2023, 3, 9), document_number="")
+    published = Item.objects.published()
+    assert selectors._common(selectors.index_grams("防汛通知")) is common
+    expected = list(search(published, "防汛通知").order_by("-published_on", "-id").values_list("pk", flat=True))
+    pages = [selectors.search_page(published, "防汛通知", page=n, per_page=3) for n in (1, 2)]
+    assert [(p.count, p.capped, p.num_pages) for p in pages] == [(4, True, 2)] * 2
+    assert [item.pk for p in pages for item in p] == expected[:4]

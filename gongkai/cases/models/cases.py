@@ -257,6 +257,16 @@ class Case(models.Model):
         indexes = [
             # The desk: an agency's running cases by due date (selectors.due_soon, open_counts).
             models.Index(fields=["agency", "status", "due_on"], name="case_desk_idx"),
+            # The open cases alone (a few thousand of a province's millions): the desk's due-soon
+            # counts and ranking, its department loads and the home panel's counts (selectors
+            # most_urgent, department_loads, open_counts) read this small index only (PostgreSQL:
+            # index-only, with the columns they group and rank by included).
+            models.Index(
+                fields=["agency", "due_on"],
+                include=["status", "department", "id"],
+                condition=~Q(status=Status.CLOSED),
+                name="case_open_idx",
+            ),
             # Every agency's open cases: the reminder run (reminders.collect: running, due_on ≤ T+2)
             # and the calendar reload (due_dates.recompute_due_dates: all open cases).
             models.Index(fields=["status", "due_on"], name="case_open_due_idx"),
