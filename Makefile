@@ -43,7 +43,8 @@ lint: $(STAMP)
 # in the total line at the end, and the others still run. Migrated SQLite databases, the benches'
 # built databases and the collected static files are cached under bench/out/ and var/bench/ by
 # a hash of what they are made from (bench/dbcache.py): a first run builds them.
-# OCR (about a minute a page at load) is timed by `make bench-ocr` (bench/readers.py --ocr-only).
+# OCR (one read of the 3-page scan: about 3 minutes at load 5, most of the old make bench) is
+# timed by `make bench-ocr` (bench/readers.py --ocr-only: pages/s, peak memory).
 BENCHES = \
 	"startup.py 5" \
 	"deadlines.py 5000" \
