@@ -16,12 +16,11 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.sql.compiler import SQLCompiler
 
 #: The stand-in agency id the query is compiled with (no agency has it: ids are positive).
 ANY_AGENCY = -2_147_483_000
 
-_Compiled = tuple[SQLCompiler, str, tuple[Any, ...], int, dict[int, Any]]
+_Compiled = tuple[str, tuple[Any, ...], int, dict[int, Any]]
 _compiled: dict[tuple[Hashable, str], _Compiled] = {}
 _LIMIT = 256  # keys (a few tables × years): cleared past this
 
@@ -37,7 +36,7 @@ def _compile(key: Hashable, build: Callable[[int], QuerySet[Any, Any]], using: s
         if len(_compiled) >= _LIMIT:
             _compiled.clear()
         converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-        found = _compiled[key, using] = (compiler, sql, tuple(params), places[0], converters)
+        found = _compiled[key, using] = (sql, tuple(params), places[0], converters)
     return found
 
 
@@ -47,12 +46,20 @@ def agency_rows(
     """The rows of ``build(agency_id)`` (a ``values_list`` or ``values`` query, in its columns'
     order), compiled once for ``key``: ``build`` must give the same query for every agency but
     for the id, and ``key`` must say everything else it depends on."""
-    compiler, sql, params, place, converters = _compile(key, build, using)
+    sql, params, place, converters = _compile(key, build, using)
     bound = list(params)
     bound[place] = agency_id
-    with connections[using].cursor() as cursor:
+    connection = connections[using]  # this thread's (the compiler may come from another thread)
+    with connection.cursor() as cursor:
         cursor.execute(sql, bound)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     if not converters:  # counts and text: the rows as the database gives them
         return rows
-    return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    converted = []
+    for row in rows:  # as SQLCompiler.apply_converters does
+        values = list(row)
+        for position, (functions, expression) in converters.items():
+            for function in functions:
+                values[position] = function(values[position], expression, connection)
+        converted.append(tuple(values))
+    return converted
