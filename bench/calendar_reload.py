@@ -5,7 +5,8 @@ When the 2027 holiday notice is published, an administrator runs ``gongkai calen
 (for those that moved) noticed. This bench builds N open cases once (receipts spread over 2026,
 with 补正, consultations and approved extensions in realistic shares), settles their due dates and
 runs VACUUM ANALYZE: that settled database is kept as a template (a SQLite file under bench/out/,
-or the PostgreSQL database ``<name>_tpl<N>``) and reused by later runs. Each repetition copies the
+or the PostgreSQL database ``<name>_tpl<N>_<hash>``; named by the migrations' hash, so a new
+migration builds a new one: bench/dbcache.py) and reused by later runs. Each repetition copies the
 template (``CREATE DATABASE … TEMPLATE``), then times the command as a whole process and reads
 its peak memory. The floor is the core's own computation of the same N cases' due dates in memory
 (no database), measured in the same run; the moved count the command prints must equal the
