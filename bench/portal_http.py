@@ -121,7 +121,11 @@ def collected_static(env: dict[str, str], var: Path) -> None:
             env={**env, "GONGKAI_VAR_DIR": str(building)},
             check=True,
         )
-        os.replace(building / "static", cached)
+        try:
+            os.replace(building / "static", cached)
+        except OSError:  # another run collected them meanwhile
+            if not cached.exists():
+                raise
         shutil.rmtree(building, ignore_errors=True)
     shutil.rmtree(var / "static", ignore_errors=True)
     shutil.copytree(cached, var / "static")
