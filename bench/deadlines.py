@@ -100,12 +100,15 @@ def main() -> int:
 
     ok, missing, seconds = recompute(cal, cases)
     per_case = seconds / n * 1e6
-    verdict = "OK" if seconds < TARGET_SECONDS else "OVER TARGET"
+    # The target is for 100,000 cases: a smaller run is judged by its rate, scaled to 100,000.
+    projected = seconds * 100_000 / n
+    verdict = "✓" if projected < TARGET_SECONDS else "✗"
+    at_rate = "" if n == 100_000 else f" (at this rate 100,000 cases take {projected:.2f} s)"
     print(
         f"after 2027 is loaded: {ok:,} computed, {missing:,} still missing; "
-        f"recompute {seconds:.2f} s ({per_case:.1f} µs/case) — target < {TARGET_SECONDS:.0f} s: {verdict}"
+        f"recompute {seconds:.2f} s ({per_case:.1f} µs/case){at_rate} — target 100,000 in < {TARGET_SECONDS:.0f} s: {verdict}"
     )
-    return 0 if seconds < TARGET_SECONDS else 1
+    return 0 if projected < TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":

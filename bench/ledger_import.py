@@ -34,6 +34,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from dbcache import migrated_sqlite  # noqa: E402
 
 TARGET_SECONDS = 10.0
 PG_URL = "postgres://postgres@127.0.0.1:5432/gongkai_bench"
@@ -46,8 +49,10 @@ def configure(db: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "ledger_import.sqlite3"
         path.unlink(missing_ok=True)
+        migrated = migrated_sqlite(path)  # a fresh copy of the cached migrated database
         url = f"sqlite:///{path}"
     else:
+        migrated = False
         url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
@@ -56,7 +61,8 @@ def configure(db: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if not migrated:
+        call_command("migrate", verbosity=0)
 
 
 def ledger_bytes(rows: int) -> bytes:
@@ -158,9 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU time of the import: {cpu:.2f} s (wall time on a shared machine is longer; load {_load()})")
     if args.db != "sqlite":
         return 0
-    verdict = "OK" if seconds < TARGET_SECONDS or args.rows < 20_000 else "OVER"
-    print(f"target: 20,000 rows under {TARGET_SECONDS:.0f} s on SQLite — {verdict}")
-    return 0
+    # A smaller run is judged by its rate, scaled to 20,000 rows (its fixed costs scaled too: a
+    # conservative projection).
+    projected = seconds * 20_000 / args.rows
+    ok = projected < TARGET_SECONDS
+    print(
+        f"target: 20,000 rows under {TARGET_SECONDS:.0f} s on SQLite — "
+        f"{'' if args.rows == 20_000 else f'at this rate {projected:.1f} s '}{'✓' if ok else '✗'}"
+    )
+    return 0 if ok else 1
 
 
 def web(rows: int, redis_url: str) -> int:

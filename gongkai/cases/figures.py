@@ -35,6 +35,7 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from gongkai.agencies.compiled import agency_rows
 from gongkai.cases.models import Case, CaseTally, Review, ReviewTally
 from gongkai.core.outcomes import Outcome
 from gongkai.core.report.taxonomy import (
@@ -134,7 +135,8 @@ def _fold3(rows: Iterable[tuple[str, str | None, int, int, int, int]]) -> Table3
 
 # Resolving the conditional counts is most of the cost of a small agency's query (the database
 # answers in a fraction of a millisecond): the grouped query is built once per year and each call
-# filters a clone of it. The cached querysets are never evaluated themselves.
+# filters a clone of it (the roll-ups), or sends its SQL compiled once (one agency:
+# ``gongkai.agencies.compiled``). The cached querysets are never evaluated themselves.
 @functools.lru_cache(maxsize=16)
 def _table3_query(year: int, by_agency: bool) -> QuerySet[Case, dict[str, Any]]:
     return table3_rows(year, Case.objects.all(), *(("agency_id",) if by_agency else ()))
@@ -146,8 +148,9 @@ def _table4_query(year: int, by_agency: bool) -> QuerySet[Review, dict[str, Any]
 
 
 def compute_table3(agency: Agency, year: int) -> Table3:
-    """Table 三 of ``agency`` for ``year``: one aggregate query."""
-    return table3_from_rows(_table3_query(year, False).filter(agency_id=agency.pk))
+    """Table 三 of ``agency`` for ``year``: one aggregate query (:func:`table3_rows`)."""
+    rows = agency_rows(("table3", year), lambda pk: _table3_query(year, False).filter(agency_id=pk), agency.pk)
+    return _fold3(rows)  # its columns, in order
 
 
 def table3_by_agency(agency_ids: Iterable[int], year: int) -> dict[int, Table3]:
@@ -233,22 +236,32 @@ def table4_rows(year: int, reviews: QuerySet[Review], *group: str) -> QuerySet[R
 
 def table4_from_rows(rows: Iterable[dict[str, Any]]) -> Table4:
     """Table 四 from :func:`table4_rows`; 总计 = the four results (V5)."""
+    return _fold4((row["kind"], row["result"], row[_CONCLUDED], row[_PENDING]) for row in rows)
+
+
+_KIND_VALUES = {k.value for k in ReviewKind}
+_RESULT_VALUES = {r.value for r in ReviewResult}
+
+
+def _fold4(rows: Iterable[tuple[str, str, int, int]]) -> Table4:
+    """Table 四 from (kind, result, concluded, pending) rows."""
     table: Table4 = {group.value: dict.fromkeys(TABLE4_FIELDS, 0) for group in TABLE4_GROUPS}
-    for row in rows:
-        group = table[ReviewKind(row["kind"]).value]
-        pending = ReviewResult.PENDING.value
-        group[pending] = (group[pending] or 0) + row[_PENDING]
-        if row[_CONCLUDED] and row["result"] != pending:
-            result = ReviewResult(row["result"]).value
-            group[result] = (group[result] or 0) + row[_CONCLUDED]
+    pending = ReviewResult.PENDING.value
+    for kind, result, n_concluded, n_pending in rows:
+        group = table[kind if kind in _KIND_VALUES else ReviewKind(kind).value]  # raises: not a kind
+        group[pending] = (group[pending] or 0) + n_pending
+        if n_concluded and result != pending:
+            result = result if result in _RESULT_VALUES else ReviewResult(result).value
+            group[result] = (group[result] or 0) + n_concluded
     for group in table.values():
         group[TABLE4_TOTAL_KEY] = sum(group[r.value] or 0 for r in ReviewResult)
     return table
 
 
 def compute_table4(agency: Agency, year: int) -> Table4:
-    """Table 四 of ``agency`` for ``year``: one aggregate query."""
-    return table4_from_rows(_table4_query(year, False).filter(agency_id=agency.pk))
+    """Table 四 of ``agency`` for ``year``: one aggregate query (:func:`table4_rows`)."""
+    rows = agency_rows(("table4", year), lambda pk: _table4_query(year, False).filter(agency_id=pk), agency.pk)
+    return _fold4(rows)  # its columns, in order
 
 
 def table4_by_agency(agency_ids: Iterable[int], year: int) -> dict[int, Table4]:

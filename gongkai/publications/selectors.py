@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from gongkai.agencies.compiled import agency_rows
 from gongkai.publications.models import Article20Figures, Category, FigureSource, Item, RegisterDocument, RegisterKind
 from gongkai.publications.public_cache import category_counts
 from gongkai.publications.text import fts_query, normalize, query_bigrams
@@ -446,10 +447,18 @@ def register_counts(agency: Agency, year: int) -> dict[RegisterKind, RegisterCou
 
 def register_counts_by_agency(agency_ids: Sequence[int], year: int) -> dict[int, dict[RegisterKind, RegisterCounts]]:
     """:func:`register_counts` of many agencies in one query (the supervisor's roll-up)."""
+    result = {pk: {kind: RegisterCounts(0, 0, 0) for kind in RegisterKind} for pk in agency_ids}
+    for pk, kind, issued, abolished, in_force in _register_rows(year, agency_ids):
+        result[pk][RegisterKind(kind)] = RegisterCounts(issued, abolished, in_force)
+    return result
+
+
+def _register_rows(year: int, agency_ids: Sequence[int]) -> QuerySet[RegisterDocument, tuple[Any, ...]]:
+    """(agency id, kind, issued, abolished, in force) per agency and kind: the one query."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    rows = (
+    return (
         RegisterDocument.objects.filter(agency_id__in=agency_ids)
-        .values("agency_id", "kind")
+        .values_list("agency_id", "kind")
         .annotate(
             issued=Count("id", filter=Q(issued_on__gte=first, issued_on__lte=last)),
             abolished=Count("id", filter=Q(abolished_on__gte=first, abolished_on__lte=last)),
@@ -459,12 +468,6 @@ def register_counts_by_agency(agency_ids: Sequence[int], year: int) -> dict[int,
         )
         .order_by()
     )
-    result = {pk: {kind: RegisterCounts(0, 0, 0) for kind in RegisterKind} for pk in agency_ids}
-    for row in rows:
-        result[row["agency_id"]][RegisterKind(row["kind"])] = RegisterCounts(
-            row["issued"], row["abolished"], row["in_force"]
-        )
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,8 +502,28 @@ def article20_figures(agency: Agency, year: int) -> Article20 | None:
 
 def table2_figures(agency: Agency, year: int) -> dict[str, dict[str, int | Decimal | None]]:
     """Table 二 (format 2021) in the shape of ``AnnualReport.table2``; the 第二十条 rows are None
-    when the year's figures were not entered."""
-    return table2_figures_by_agency([agency.pk], year)[agency.pk]
+    when the year's figures were not entered. The two queries of :func:`table2_figures_by_agency`
+    for one agency, compiled once per year (``gongkai.agencies.compiled``: compiling them cost
+    several times the database's answer for an agency with a few documents)."""
+    registered = agency_rows(("register", year), lambda pk: _register_rows(year, [pk]), agency.pk)
+    counts = {kind: RegisterCounts(0, 0, 0) for kind in RegisterKind}
+    for _, kind, issued, abolished, in_force in registered:
+        counts[RegisterKind(kind)] = RegisterCounts(issued, abolished, in_force)
+    entered = agency_rows(("article20", year), lambda pk: _article20_row(year, pk), agency.pk)
+    licensing, punishment, coercion, fees = entered[0] if entered else (None, None, None, None)
+    table: dict[str, dict[str, int | Decimal | None]] = {
+        kind.value: dict(counts[kind]._asdict()) for kind in RegisterKind
+    }
+    table["licensing"] = {"decisions": licensing}
+    table["punishment"] = {"decisions": punishment}
+    table["coercion"] = {"decisions": coercion}
+    table["fees"] = {"amount_10k_yuan": fees}
+    return table
+
+
+def _article20_row(year: int, agency_id: int) -> QuerySet[Article20Figures, tuple[Any, ...]]:
+    fields = ("licensing", "punishment", "coercion", "fees_10k_yuan")
+    return Article20Figures.objects.filter(agency_id=agency_id, year=year).values_list(*fields).order_by()
 
 
 def table2_figures_by_agency(
