@@ -510,7 +510,15 @@ def table2_figures(agency: Agency, year: int) -> dict[str, dict[str, int | Decim
     for _, kind, issued, abolished, in_force in registered:
         counts[RegisterKind(kind)] = RegisterCounts(issued, abolished, in_force)
     entered = agency_rows(("article20", year), lambda pk: _article20_row(year, pk), agency.pk)
-    licensing, punishment, coercion, fees = entered[0] if entered else (None, None, None, None)
+    return _table2(counts, entered[0] if entered else None)
+
+
+def _table2(
+    counts: dict[RegisterKind, RegisterCounts], article20: Sequence[Any] | None
+) -> dict[str, dict[str, int | Decimal | None]]:
+    """Table 二's shape from the register counts and the 第二十条 row (licensing, punishment,
+    coercion, fees in 万元; None when the year's figures were not entered)."""
+    licensing, punishment, coercion, fees = article20 if article20 is not None else (None, None, None, None)
     table: dict[str, dict[str, int | Decimal | None]] = {
         kind.value: dict(counts[kind]._asdict()) for kind in RegisterKind
     }
@@ -521,9 +529,18 @@ def table2_figures(agency: Agency, year: int) -> dict[str, dict[str, int | Decim
     return table
 
 
+_ARTICLE20_FIELDS = ("licensing", "punishment", "coercion", "fees_10k_yuan")
+
+
 def _article20_row(year: int, agency_id: int) -> QuerySet[Article20Figures, tuple[Any, ...]]:
-    fields = ("licensing", "punishment", "coercion", "fees_10k_yuan")
-    return Article20Figures.objects.filter(agency_id=agency_id, year=year).values_list(*fields).order_by()
+    return Article20Figures.objects.filter(agency_id=agency_id, year=year).values_list(*_ARTICLE20_FIELDS).order_by()
+
+
+def _article20_rows(year: int, agency_ids: Sequence[int]) -> QuerySet[Article20Figures, tuple[Any, ...]]:
+    """(agency id, *the 第二十条 figures) of each agency that entered them for ``year``."""
+    return Article20Figures.objects.filter(agency_id__in=agency_ids, year=year).values_list(
+        "agency_id", *_ARTICLE20_FIELDS
+    )
 
 
 def table2_figures_by_agency(
@@ -531,19 +548,8 @@ def table2_figures_by_agency(
 ) -> dict[int, dict[str, dict[str, int | Decimal | None]]]:
     """:func:`table2_figures` of many agencies in two queries (not two per agency)."""
     counts = register_counts_by_agency(agency_ids, year)
-    entered = {f.agency_id: f for f in Article20Figures.objects.filter(agency_id__in=agency_ids, year=year)}
-    out: dict[int, dict[str, dict[str, int | Decimal | None]]] = {}
-    for pk in agency_ids:
-        figures = entered.get(pk)
-        table: dict[str, dict[str, int | Decimal | None]] = {
-            kind.value: dict(counts[pk][kind]._asdict()) for kind in RegisterKind
-        }
-        table["licensing"] = {"decisions": figures.licensing if figures else None}
-        table["punishment"] = {"decisions": figures.punishment if figures else None}
-        table["coercion"] = {"decisions": figures.coercion if figures else None}
-        table["fees"] = {"amount_10k_yuan": figures.fees_10k_yuan if figures else None}
-        out[pk] = table
-    return out
+    entered = {row[0]: row[1:] for row in _article20_rows(year, agency_ids)}
+    return {pk: _table2(counts[pk], entered.get(pk)) for pk in agency_ids}
 
 
 def published_items_count(agency: Agency, year: int) -> int:
