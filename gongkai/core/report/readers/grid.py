@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from gongkai.core import lazyre
 from gongkai.core.report.readers.document import Grid
 from gongkai.core.report.readers.labels import (
     GROUP_PREFIX,
@@ -48,8 +50,7 @@ from gongkai.core.report.taxonomy import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """One underlying cell of a grid row: its first and last column and its text."""
 
     first: int
@@ -98,7 +99,7 @@ def _t3_header_rows(grid: Grid) -> list[int]:
     return rows
 
 
-_HEADER_CHARS = re.compile("[自申法商科]")
+_HEADER_CHARS = lazyre.compile("[自申法商科]")
 
 
 def _has_t3_rows(grid: Grid) -> bool:
@@ -287,7 +288,7 @@ def _starts_other_table(grid: Grid, r: int) -> bool:
     return any(("行政复议" in t or "第二十条" in t) and len(t) <= 40 for t in map(norm, grid.texts[r]))
 
 
-_OTHER_TABLE = re.compile("复|二十条")
+_OTHER_TABLE = lazyre.compile("复|二十条")
 
 
 def _raw_row(grid: Grid, r: int) -> str:
@@ -347,7 +348,7 @@ def _field_columns(header: list[Span], row: Table2Row) -> dict[str, Span] | None
     return found
 
 
-_FIELD_WORDS = re.compile("|".join(re.escape(p) for phrases in T2_FIELD_PHRASES.values() for p in phrases))
+_FIELD_WORDS = lazyre.compile("|".join(re.escape(p) for phrases in T2_FIELD_PHRASES.values() for p in phrases))
 
 
 def fee_in_yuan(header_text: str) -> bool:
@@ -472,7 +473,7 @@ def _read_t2_row(reading: TableReading, row: Table2Row, values: list[Span], colu
 # ---------------------------------------------------------------------------------------------
 
 _T4_WORDS = ("复议", "诉讼", "维持")
-_T4_CHARS = re.compile("[复诉维]")
+_T4_CHARS = lazyre.compile("[复诉维]")
 
 
 def _is_t4_header(grid: Grid, rows: list[int]) -> bool:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from gongkai.core import lazyre
 from gongkai.core.report.taxonomy import ValueType
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazyre.compile(r"\s+")
 _DROP = str.maketrans(
     {
         "“": None,
@@ -41,7 +42,7 @@ _DROP = str.maketrans(
         "﹚": ")",
     }
 )
-_DIGIT_MARKER = re.compile(r"\(([1-9])\)")
+_DIGIT_MARKER = lazyre.compile(r"\(([1-9])\)")
 _CHINESE_DIGITS = "一二三四五六七八九"
 
 
@@ -59,21 +60,61 @@ def _norm_short(text: str) -> str:
 
 #: :data:`_DROP` as a pattern and a replacement per character: ``str.translate`` looks every
 #: character of a text up in its table (a whole page: ~0.5 ms); the pattern finds the few that change.
-_DROP_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _DROP)) + "]")
+_DROP_CHARS = lazyre.compile("[" + re.escape("".join(chr(c) for c in _DROP)) + "]")
 _DROP_TO = {chr(c): to or "" for c, to in _DROP.items()}
 
 
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, without its cost for the usual report text.
+
+    CPython's NFKC decomposes and recomposes every character once one needs a change (~0.2 µs a
+    character: a page of Chinese with a full-width comma costs ~0.5 ms). A text of ASCII, CJK
+    ideographs and CJK punctuation that NFKC leaves alone, plus full-width forms (U+FF01–FF5E)
+    and the ideographic space, is normalised one character at a time: each of those characters
+    has no canonical combining class and never composes with the character before it (a
+    normalisation boundary, UAX #15 §9), so NFKC of the text is NFKC of each character, and
+    those are the ASCII characters the table gives. Any other character: the full NFKC.
+    """
+    if text.isascii():
+        return text
+    other, wide, wide_to = _nfkc_tables()
+    if other.search(text) is not None:
+        return unicodedata.normalize("NFKC", text)
+    return wide.sub(lambda m: wide_to[m.group()], text)
+
+
+#: Characters NFKC leaves alone whatever surrounds them (checked when the table is built).
+_STABLE_RANGES = "\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff"
+_STABLE_PUNCTUATION = "、。〃〈〉《》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟‐–—―‖‘’‚“”„•※·・"
+
+
+@lru_cache(maxsize=1)
+def _nfkc_tables() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """(any character outside the fast path, a full-width form, its NFKC)."""
+    stable = "".join(
+        c
+        for c in _STABLE_PUNCTUATION
+        if unicodedata.normalize("NFKC", c) == c and not unicodedata.combining(c) and not unicodedata.decomposition(c)
+    )
+    wide_to: dict[str, str] = {}
+    for code in (0x3000, *range(0xFF01, 0xFF5F)):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded.isascii():
+            wide_to[chr(code)] = folded
+    wide = "".join(wide_to)
+    other = re.compile(f"[^{_STABLE_RANGES}{re.escape(stable)}{re.escape(wide)}]")
+    return other, re.compile(f"[{re.escape(wide)}]"), wide_to
+
+
 def _norm(text: str) -> str:
-    folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    folded = _WHITESPACE.sub("", nfkc(text))
     folded = _DROP_CHARS.sub(lambda m: _DROP_TO[m.group()], folded)
     return _DIGIT_MARKER.sub(lambda m: f"({_CHINESE_DIGITS[int(m.group(1)) - 1]})", folded)
 
 
 def fold(text: str) -> str:
     """NFKC and trimmed, spaces kept: how a single cell's text is looked at for a number."""
-    if text.isascii():
-        return text.strip()
-    return unicodedata.normalize("NFKC", text).strip()
+    return nfkc(text).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,11 +145,11 @@ Reading = Got | Unsure
 #: What a published table prints in a cell that has no number (report-json.md).
 BLANK_MARKS: frozenset[str] = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "−", "无", "空", "/\\"})
 _UNIT = r"(?:件|个|项|条|次)?"
-_INT = re.compile(rf"(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)){_UNIT}")
-_DEC = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<unit>万元|万|元)?")
+_INT = lazyre.compile(rf"(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)){_UNIT}")
+_DEC = lazyre.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<unit>万元|万|元)?")
 _TEN_THOUSAND = Decimal(10000)
-_SPLIT_DIGITS = re.compile(r"\d+(?:[\s,.]+\d+)+")
-_HAS_DIGIT = re.compile(r"\d")
+_SPLIT_DIGITS = lazyre.compile(r"\d+(?:[\s,.]+\d+)+")
+_HAS_DIGIT = lazyre.compile(r"\d")
 _MAX_DIGITS = 15
 
 

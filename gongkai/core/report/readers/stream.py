@@ -12,12 +12,12 @@ span of each table comes from :mod:`.regions`.
 from __future__ import annotations
 
 import itertools
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from gongkai.core import lazyre
 from gongkai.core.report.readers.labels import (
     GROUP_PREFIX,
     NEW,
@@ -67,7 +67,7 @@ class Token:
     line: int = -1
 
 
-_SPLIT_NUMBER = re.compile(r"[\d,.]+(?:\s+[\d,.]+)+")
+_SPLIT_NUMBER = lazyre.compile(r"[\d,.]+(?:\s+[\d,.]+)+")
 
 
 def _field_token(cell: str, line: int) -> Token:
@@ -439,10 +439,10 @@ def in_column_header(text: str, offset: int) -> bool:
 #: How the rows of table 三 that hold numbers are numbered: "一、" "二、" "四、", "（一）" "（二）"
 #: "（七）", "1."–"8.". "三、" heads the outcome rows and "（三）"–"（六）" head groups: not rows.
 #: A number in brackets counts anywhere; "1." and "四、" only where a line or cell starts.
-_ROW_MARKER = re.compile(r"\([一二七]\)|[1-8]\.(?!\d)|[一二四]\.")
+_ROW_MARKER = lazyre.compile(r"\([一二七]\)|[1-8]\.(?!\d)|[一二四]\.")
 
 
-_ANY_MARKER = re.compile(r"\(?[一二三四五六七八九十]{1,2}\)|\d{1,2}\.|[一二三四五六七八九十]\.")
+_ANY_MARKER = lazyre.compile(r"\(?[一二三四五六七八九十]{1,2}\)|\d{1,2}\.|[一二三四五六七八九十]\.")
 
 
 def _label_start(text: str, offset: int) -> int:
