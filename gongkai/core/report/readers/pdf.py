@@ -61,7 +61,6 @@ _TABLE2_WORDS = (
 _EPSILON = 1.0
 
 
-
 def _quiet_pdfminer() -> None:
     """pdfminer's records below ERROR are dropped, and its debug calls cost nothing.
 
