@@ -313,7 +313,6 @@ _TITLE_AGENCY_FIRST = lazyre.compile(
     rf"^(?P<agency>[^\d，。,:：；;！!?？]{{2,40}}?)\s*(?:关于)?\s*{_YEAR}\s*{_REPORT_WORDS}"
 )
 _TITLE_YEAR_FIRST = lazyre.compile(rf"^(?:关于)?\s*{_YEAR}\s*(?P<agency>[^\s\d，。,:：；;]{{0,40}}?)\s*{_REPORT_WORDS}")
-_CJK = lazyre.compile(r"[\u4e00-\u9fff]")
 _LOCAL = lazyre.compile(r"^[^市省州盟]{1,6}?(?:区|县|旗|镇|乡|街道)")
 _PREFIX = lazyre.compile(r"[\u4e00-\u9fff]{1,12}(?:省|自治区|市|州|盟|地区)$")
 _FUNCTION_CHARS = set("由与在据向对为将按经及和于是的了请")
@@ -322,7 +321,7 @@ _TITLE_LINES = 15
 
 def _plausible_agency(text: str) -> str | None:
     name = re.sub(r"\s+", "", text).removeprefix("关于")
-    if not 2 <= len(name) <= 40 or not _CJK.search(name):
+    if not 2 <= len(name) <= 40 or not any("\u4e00" <= ch <= "\u9fff" for ch in name):
         return None
     if any(word in name for word in ("报告", "信息公开", "。", "，")):
         return None
@@ -388,9 +387,12 @@ def _qualify(agency: str, whole: str) -> str:
     start = whole.find(agency)
     while start >= 0 and len(prefixes) < 20:
         before = whole[max(0, start - 14) : start]
-        run = re.search(r"[\u4e00-\u9fff]*$", before)
-        if run and _PREFIX.search(run.group()):
-            prefixes.append(run.group())
+        cut = len(before)  # the run of CJK characters that ends ``before``
+        while cut and "\u4e00" <= before[cut - 1] <= "\u9fff":
+            cut -= 1
+        run = before[cut:]
+        if run and _PREFIX.search(run):
+            prefixes.append(run)
         start = whole.find(agency, start + len(agency))
     if not prefixes:
         return agency
@@ -521,6 +523,8 @@ def _join(body: list[str], *, wrapped: bool) -> str:
     the line above ran to the full width of the page, less the two-character indent of a first
     line; a shorter line such as "（七）监督保障情况" ends its paragraph, a sub-heading starts one,
     and so does a line indented as a first line after a line that ends a sentence."""
+    if not wrapped:
+        return "\n".join(line for line in body if line).strip()
     paragraphs: list[str] = []
     widest = max((_width(line) for line in body if line), default=0.0)
     last_full = False
@@ -530,8 +534,7 @@ def _join(body: list[str], *, wrapped: bool) -> str:
         width = _width(line)
         first_line = abs(width - (widest - 2)) <= 0.5
         if (
-            wrapped
-            and paragraphs
+            paragraphs
             and last_full
             and not _SUBHEADING.match(line)
             and not (paragraphs[-1].endswith("。") and first_line)
