@@ -16,6 +16,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +29,7 @@ from gongkai.core.report.readers.document import MAX_GRID_COLS, Document, GridBu
 from gongkai.core.report.readers.normalize import fold, nfkc
 from tests.core.report.test_readers import html_page, html_tables, numbered
 
+SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "samples" / "miyun-guoyuan-2023.txt"
 FAST = settings(max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------------
@@ -221,3 +223,16 @@ def test_importing_the_readers_compiles_no_pattern() -> None:
     patterns, compiled = map(int, out.split())
     assert patterns >= 20
     assert compiled == 0
+
+
+def test_a_text_parse_leaves_the_grid_reader_unloaded(tmp_path: Path) -> None:
+    """A text file has no grids: its parse does not import the grid reader (start-up, issue 19)."""
+    report = tmp_path / "report.txt"
+    report.write_bytes(SAMPLE.read_bytes())
+    code = (
+        "import contextlib, io, sys\nfrom gongkai.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['parse', {str(report)!r}]) == 0\n"
+        "print('gongkai.core.report.readers.grid' in sys.modules, 'gongkai.core.report.readers.normalize' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False True"

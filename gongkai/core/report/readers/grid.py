@@ -243,6 +243,9 @@ def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, read
             continue
         owners: dict[int, int] = {}  # cell key → the table 三 columns it lies under
         for cols in layout.columns.values():
+            if len(cols) == 1:  # the usual table: one grid column under each header cell
+                owners[keys[cols[0]]] = owners.get(keys[cols[0]], 0) + 1
+                continue
             for cell_key in {keys[c] for c in cols}:
                 owners[cell_key] = owners.get(cell_key, 0) + 1
         values: dict[int, Reading] = {

@@ -152,7 +152,7 @@ def parse_cell(raw: str, value_type: ValueType = ValueType.COUNT) -> Reading:
     any other text give :class:`Unsure`.
     """
     if raw.isdigit() and raw.isascii() and len(raw) <= _MAX_DIGITS:
-        return Got(Decimal(raw) if value_type is ValueType.MONEY else int(raw))
+        return _got_digits(raw, value_type is ValueType.MONEY)
     text = _WHITESPACE.sub(" ", fold(raw))
     if text in BLANK_MARKS:
         return Got(None)
@@ -194,6 +194,12 @@ def parse_cell(raw: str, value_type: ValueType = ValueType.COUNT) -> Reading:
     if value < 0 and value_type is not ValueType.SIGNED:
         return Got(value, f"印的是负数（{shorten(text)}），照录；件数不应为负数")
     return Got(value)
+
+
+@lru_cache(maxsize=8192)
+def _got_digits(raw: str, money: bool) -> Got:
+    """A cell of ASCII digits read (the usual cell; :class:`Got` is immutable, so one is shared)."""
+    return Got(Decimal(raw) if money else int(raw))
 
 
 def _unsure_for(text: str) -> Unsure:
