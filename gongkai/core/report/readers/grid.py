@@ -224,6 +224,34 @@ def _t3_value(grid: Grid, r: int, first: int, layout: _Layout, column: int, owne
     return Unsure(_MERGED) if down else cell
 
 
+def _t3_values(grid: Grid, r: int, first: int, layout: _Layout, owners: dict[int, int]) -> dict[int, Reading]:
+    """The table 三 cells of grid row ``r`` by column: :func:`_t3_value` of each, with the usual
+    column (one grid column under its header cell) read here."""
+    keys, texts = grid.keys[r], grid.texts[r]
+    above = grid.keys[r - 1] if r > first else None
+    below = grid.keys[r + 1] if r + 1 < grid.n_rows else None
+    values: dict[int, Reading] = {}
+    for column, cols in layout.columns.items():
+        if column < 0 or column in layout.duplicate:
+            continue
+        if len(cols) != 1:
+            values[column] = _t3_value(grid, r, first, layout, column, owners)
+            continue
+        c = cols[0]
+        text = texts[c]
+        if not text.strip():
+            values[column] = Got(None)
+            continue
+        cell = parse_cell(text)
+        if type(cell) is Got and cell.value is None:  # a blank mark
+            values[column] = cell
+            continue
+        key = keys[c]
+        merged = owners[key] > 1 or (above is not None and above[c] == key) or (below is not None and below[c] == key)
+        values[column] = Unsure(_MERGED) if merged else cell
+    return values
+
+
 def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, reading: TableReading) -> None:
     first_value = layout.first_value
     value_columns = [c for cols in layout.columns.values() for c in cols]
@@ -248,11 +276,7 @@ def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, read
                 continue
             for cell_key in {keys[c] for c in cols}:
                 owners[cell_key] = owners.get(cell_key, 0) + 1
-        values: dict[int, Reading] = {
-            column: _t3_value(grid, r, first, layout, column, owners)
-            for column in layout.columns
-            if column >= 0 and column not in layout.duplicate
-        }
+        values = _t3_values(grid, r, first, layout, owners)
         key = _t3_row_key(label, state, has_values=not empty)
         if key is None and state.pending_label and not empty:
             key = _t3_row_key(state.pending_label + label, state, has_values=True)
