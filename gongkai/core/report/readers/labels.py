@@ -9,8 +9,8 @@ label other than its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from gongkai.core import lazyre
 from gongkai.core.report import taxonomy as tx
@@ -247,8 +247,7 @@ _HEADING_MARKER = lazyre.compile(r"^(?:第?[一二三四五六七八九十]{1,2}
 _SENTENCE = lazyre.compile(r"[。,;:]|\d")
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     key: str  # taxonomy.SECTION_HEADINGS key
     line: int
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from gongkai.core import lazyre
 from gongkai.core.report.taxonomy import ValueType
@@ -106,8 +106,7 @@ def fold(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Got:
+class Got(NamedTuple):
     """A cell read for sure; ``None`` is a blank cell ("", "/", "—", "-", "无").
 
     ``note`` flags a value read as printed but odd (a negative count), for the report's notes.
@@ -117,8 +116,7 @@ class Got:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Unsure:
+class Unsure(NamedTuple):
     """A cell that could not be read for sure; ``message`` says why, in Chinese."""
 
     message: str

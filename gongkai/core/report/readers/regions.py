@@ -8,7 +8,7 @@ the first "第二十条" before table 三. :mod:`.stream` then reads each span.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongkai.core import lazyre
 from gongkai.core.report.readers.labels import NEW, T3_PHRASES, Heading, heading_key
@@ -26,8 +26,7 @@ def headings(lines: Sequence[str]) -> list[Heading]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Regions:
+class Regions(NamedTuple):
     """Line ranges [start, end) of each table in the text, where found."""
 
     t2: tuple[int, int] | None

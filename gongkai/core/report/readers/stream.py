@@ -14,8 +14,8 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from gongkai.core import lazyre
 from gongkai.core.report.readers.labels import (
@@ -60,8 +60,7 @@ class Tok(Enum):
     BREAK = "break"  # an empty line: ends a run of numbers
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: Tok
     text: str
     line: int = -1
@@ -108,8 +107,7 @@ def tokenize(lines: Sequence[str]) -> list[Token]:
     return tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """Consecutive text tokens (``text`` normalised) or consecutive value tokens (``cells``).
 
     ``starts`` and ``lines`` give, for each token, where it starts in ``text`` and its line, so a
@@ -196,8 +194,7 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LabelEvent:
+class LabelEvent(NamedTuple):
     """A row label in the text: ``required`` rows want a run (group labels do not); a label that
     is numbered like a row but not recognised (``known`` False) competes for runs so that its
     numbers are not given to a neighbour, and is then dropped. ``lead`` counts the characters
@@ -211,8 +208,7 @@ class LabelEvent:
     lead: int = 0  # characters of text between the previous run and this label
 
 
-@dataclass(frozen=True, slots=True)
-class RunEvent:
+class RunEvent(NamedTuple):
     cells: tuple[str, ...]
     line: int = -1
 
