@@ -6,7 +6,7 @@ a web page and a text export are read by the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import count
@@ -128,6 +128,33 @@ class GridBuilder:
         self._col = col + colspan
         self._n_cols = max(self._n_cols, self._col)
 
+    def add_cells(self, cells: Sequence[tuple[str, int, int]]) -> None:
+        """A row's cells at once, each ``(text, colspan, rowspan)``: :meth:`add` of each in turn
+        (a cell of one position, the usual one, placed here without the call)."""
+        if self._row < 0:
+            self.new_row()
+        if self._dropping:
+            return
+        placed, row, ids = self._cells, self._row, self._ids
+        col = self._col
+        for text, colspan, rowspan in cells:
+            if colspan != 1 or rowspan != 1:
+                self._col = col
+                self.add(text, colspan, rowspan)
+                col = self._col
+                continue
+            while (row, col) in placed and col < MAX_GRID_COLS:
+                col += 1
+            if col >= MAX_GRID_COLS:
+                break
+            placed[row, col] = (next(ids), text)
+            col += 1
+            if col > self._n_cols:
+                self._n_cols = col
+            if row >= self._n_rows:
+                self._n_rows = row + 1
+        self._col = col
+
     def continue_above(self, colspan: int = 1) -> None:
         """A cell merged with the one above it (Word's ``w:vMerge`` continue)."""
         if self._row < 0:
@@ -151,15 +178,11 @@ class GridBuilder:
             return None
         texts: list[tuple[str, ...]] = []
         keys: list[tuple[int, ...]] = []
+        get, ids, columns = self._cells.get, self._ids, range(self._n_cols)
         for r in range(self._n_rows):
-            row_texts: list[str] = []
-            row_keys: list[int] = []
-            for c in range(self._n_cols):
-                key, text = self._cells.get((r, c)) or (next(self._ids), "")
-                row_texts.append(text)
-                row_keys.append(key)
-            texts.append(tuple(row_texts))
-            keys.append(tuple(row_keys))
+            row = [get((r, c)) or (next(ids), "") for c in columns]
+            keys.append(tuple([key for key, _ in row]))
+            texts.append(tuple([text for _, text in row]))
         return Grid(tuple(texts), tuple(keys))
 
 

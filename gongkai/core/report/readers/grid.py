@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from gongkai.core import lazyre
 from gongkai.core.report.readers.document import Grid
 from gongkai.core.report.readers.labels import (
     GROUP_PREFIX,
@@ -48,8 +50,7 @@ from gongkai.core.report.taxonomy import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """One underlying cell of a grid row: its first and last column and its text."""
 
     first: int
@@ -98,7 +99,7 @@ def _t3_header_rows(grid: Grid) -> list[int]:
     return rows
 
 
-_HEADER_CHARS = re.compile("[自申法商科]")
+_HEADER_CHARS = lazyre.compile("[自申法商科]")
 
 
 def _has_t3_rows(grid: Grid) -> bool:
@@ -223,6 +224,34 @@ def _t3_value(grid: Grid, r: int, first: int, layout: _Layout, column: int, owne
     return Unsure(_MERGED) if down else cell
 
 
+def _t3_values(grid: Grid, r: int, first: int, layout: _Layout, owners: dict[int, int]) -> dict[int, Reading]:
+    """The table 三 cells of grid row ``r`` by column: :func:`_t3_value` of each, with the usual
+    column (one grid column under its header cell) read here."""
+    keys, texts = grid.keys[r], grid.texts[r]
+    above = grid.keys[r - 1] if r > first else None
+    below = grid.keys[r + 1] if r + 1 < grid.n_rows else None
+    values: dict[int, Reading] = {}
+    for column, cols in layout.columns.items():
+        if column < 0 or column in layout.duplicate:
+            continue
+        if len(cols) != 1:
+            values[column] = _t3_value(grid, r, first, layout, column, owners)
+            continue
+        c = cols[0]
+        text = texts[c]
+        if not text.strip():
+            values[column] = Got(None)
+            continue
+        cell = parse_cell(text)
+        if type(cell) is Got and cell.value is None:  # a blank mark
+            values[column] = cell
+            continue
+        key = keys[c]
+        merged = owners[key] > 1 or (above is not None and above[c] == key) or (below is not None and below[c] == key)
+        values[column] = Unsure(_MERGED) if merged else cell
+    return values
+
+
 def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, reading: TableReading) -> None:
     first_value = layout.first_value
     value_columns = [c for cols in layout.columns.values() for c in cols]
@@ -242,13 +271,12 @@ def _read_t3_rows(grid: Grid, first: int, layout: _Layout, state: _T3State, read
             continue
         owners: dict[int, int] = {}  # cell key → the table 三 columns it lies under
         for cols in layout.columns.values():
+            if len(cols) == 1:  # the usual table: one grid column under each header cell
+                owners[keys[cols[0]]] = owners.get(keys[cols[0]], 0) + 1
+                continue
             for cell_key in {keys[c] for c in cols}:
                 owners[cell_key] = owners.get(cell_key, 0) + 1
-        values: dict[int, Reading] = {
-            column: _t3_value(grid, r, first, layout, column, owners)
-            for column in layout.columns
-            if column >= 0 and column not in layout.duplicate
-        }
+        values = _t3_values(grid, r, first, layout, owners)
         key = _t3_row_key(label, state, has_values=not empty)
         if key is None and state.pending_label and not empty:
             key = _t3_row_key(state.pending_label + label, state, has_values=True)
@@ -287,7 +315,7 @@ def _starts_other_table(grid: Grid, r: int) -> bool:
     return any(("行政复议" in t or "第二十条" in t) and len(t) <= 40 for t in map(norm, grid.texts[r]))
 
 
-_OTHER_TABLE = re.compile("复|二十条")
+_OTHER_TABLE = lazyre.compile("复|二十条")
 
 
 def _raw_row(grid: Grid, r: int) -> str:
@@ -347,7 +375,7 @@ def _field_columns(header: list[Span], row: Table2Row) -> dict[str, Span] | None
     return found
 
 
-_FIELD_WORDS = re.compile("|".join(re.escape(p) for phrases in T2_FIELD_PHRASES.values() for p in phrases))
+_FIELD_WORDS = lazyre.compile("|".join(re.escape(p) for phrases in T2_FIELD_PHRASES.values() for p in phrases))
 
 
 def fee_in_yuan(header_text: str) -> bool:
@@ -472,7 +500,7 @@ def _read_t2_row(reading: TableReading, row: Table2Row, values: list[Span], colu
 # ---------------------------------------------------------------------------------------------
 
 _T4_WORDS = ("复议", "诉讼", "维持")
-_T4_CHARS = re.compile("[复诉维]")
+_T4_CHARS = lazyre.compile("[复诉维]")
 
 
 def _is_t4_header(grid: Grid, rows: list[int]) -> bool:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from lxml import etree
 
+from gongkai.core import lazyre
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.readers.document import MAX_GRID_COLS, MAX_GRID_ROWS, Document, Grid, GridBuilder, SourceKind
 from gongkai.core.report.readers.text import MAX_TEXT_CHARS
@@ -29,7 +31,7 @@ _CELL = frozenset({"td", "th"})
 #: Inside a cell, these end a line; a cell or row misnested inside a cell (broken markup) too, so
 #: its number is not joined to the cell's own.
 _BREAKS = _BLOCK | _CELL | {"br", "tr"}
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_XML_DECLARATION = lazyre.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _ARTICLE_TITLE = etree.XPath("//meta[translate(@name,'ARTICLETIT','articletit')='articletitle']/@content")
 MAX_ELEMENTS = 200_000  # a report page has a few thousand
 MAX_TABLES = 500
@@ -45,7 +47,7 @@ def html_document(text: str, source: str) -> Document:
         raise ReportReadError(f"网页无法解析：{exc}", source=source) from None
     if root is None:
         raise ReportReadError("文件中没有可读的文字", source=source)
-    if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
+    if next(islice(root.iter(), MAX_ELEMENTS, None), None) is not None:  # more than MAX_ELEMENTS
         raise ReportReadError(f"网页元素过多（超过 {MAX_ELEMENTS} 个），不像是一份年度报告", source=source)
     hints = [str(v) for v in _ARTICLE_TITLE(root)]
     heads = list(root.iter("title", "h1"))  # the page's title, then the article's own heading
@@ -61,6 +63,11 @@ def html_document(text: str, source: str) -> Document:
         if event == "start":
             if tag in _SKIP:
                 walker.skip_subtree()
+                continue
+            if (tag == "tr" and _plain_row_line(element, lines)) or (
+                tag == "table" and _plain_table(element, lines, grids)
+            ):
+                walker.skip_subtree()  # its "end" event still comes: _close ends the line
                 continue
             if tag in _OPENS:
                 _open(element, tag, lines, grids)
@@ -128,6 +135,158 @@ _OPENS = _BLOCK | _CELL | {"table", "tr", "br"}
 _CLOSES = _BLOCK | _CELL | {"table", "tr"}
 
 
+def _plain_cells(row: etree._Element) -> list[etree._Element] | None:
+    """The cells of a row whose children are all ``<td>``/``<th>`` holding only text (the usual
+    row), else None: such a row is read in one go, without a walk over its cells."""
+    cells: list[etree._Element] = list(row)
+    for cell in cells:
+        tag = cell.tag
+        if tag != "td" and tag != "th" and (type(tag) is not str or tag.lower() not in _CELL):
+            return None
+        if len(cell):
+            return None
+    return cells
+
+
+def _plain_row_line(row: etree._Element, lines: _Lines) -> bool:
+    """Add a plain row's text to ``lines`` as the walk over its cells would (cells joined by
+    tabs); False, adding nothing, for any other row (a cell long enough to be a layout cell)."""
+    cells = _plain_cells(row)
+    if cells is None:
+        return False
+    for cell in cells:
+        if len(cell.text or "") > _LAYOUT_CELL_CHARS:
+            return False
+    lines.end_line()
+    lines.row_cells.append(len(cells))  # popped by _close at the row's end
+    current = lines.current
+    value = row.text
+    if value:
+        current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    first = True
+    for cell in cells:
+        if first:
+            first = False
+        else:
+            current.append("\t")
+        value = cell.text
+        if value:
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+        value = cell.tail
+        if value:
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    return True
+
+
+def _plain_table(table: etree._Element, lines: _Lines, grids: list[Grid]) -> bool:
+    """Read a plain table in one go: its grid, and its lines as the walk over its elements would
+    give them. Plain: only rows of plain cells (:func:`_plain_cells`, none long enough to be a
+    layout cell), in row groups or not, a caption of text only and columns; else False, and
+    nothing is read."""
+    rows: list[tuple[etree._Element, list[etree._Element]]] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            cells = _plain_cells(child)
+            if cells is None:
+                return False
+            rows.append((child, cells))
+        elif tag in _SECTIONS:
+            for row in child:
+                cells = _plain_cells(row) if row.tag == "tr" else None
+                if cells is None:
+                    return False
+                rows.append((row, cells))
+        elif tag == "colgroup":
+            if any(col.tag != "col" or len(col) for col in child):
+                return False
+        elif tag not in ("caption", "col") or len(child):
+            return False
+    for _, cells in rows:
+        for cell in cells:
+            if len(cell.text or "") > _LAYOUT_CELL_CHARS:
+                return False
+    lines.end_line()  # what _open does for a table
+    if len(grids) < MAX_TABLES:
+        grid = _grid_of(rows)
+        if grid is not None:
+            grids.append(grid)
+    current = lines.current
+    _add_text(current, table.text)
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            _plain_row_text(child, lines)
+        elif tag in _SECTIONS:
+            _add_text(current, child.text)
+            for row in child:
+                _plain_row_text(row, lines)
+                _add_text(current, row.tail)
+        elif tag == "caption":
+            lines.block()
+            _add_text(current, child.text)
+            lines.block()
+        else:  # colgroup, col
+            _add_text(current, child.text)
+            for col in child:
+                _add_text(current, col.text)
+                _add_text(current, col.tail)
+        _add_text(current, child.tail)
+    return True
+
+
+def _add_text(current: list[str], value: str | None) -> None:
+    """What the walk adds for an element's text or tail."""
+    if value:
+        current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+
+
+def _plain_row_text(row: etree._Element, lines: _Lines) -> None:
+    """A plain row's line, as the walk gives it from the row's start to its end."""
+    lines.end_line()
+    current = lines.current
+    _add_text(current, row.text)
+    first = True
+    for cell in row:
+        if first:
+            first = False
+        else:
+            current.append("\t")
+        value = cell.text
+        if value:
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+        value = cell.tail
+        if value:
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    lines.end_line()
+
+
+def _grid_of(rows: list[tuple[etree._Element, list[etree._Element]]]) -> Grid | None:
+    """The grid of plain rows (what :func:`table_grid` gives for them)."""
+    builder = GridBuilder()
+    for _, cells in rows:
+        builder.new_row()
+        if builder.full:
+            break
+        _add_plain_cells(builder, cells)
+    return builder.build()
+
+
+def _add_plain_cells(builder: GridBuilder, cells: list[etree._Element]) -> None:
+    """Plain cells into the grid (their text is what :func:`cell_text` gives)."""
+    row: list[tuple[str, int, int]] = []
+    for cell in cells:
+        colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+        row.append(
+            (
+                (cell.text or "").strip(),
+                1 if colspan is None else _span(colspan, MAX_GRID_COLS),
+                1 if rowspan is None else _span(rowspan, MAX_GRID_ROWS),
+            )
+        )
+    builder.add_cells(row)
+
+
 def _open(element: etree._Element, tag: str, lines: _Lines, grids: list[Grid]) -> None:
     if tag == "table":
         lines.end_line()
@@ -182,11 +341,14 @@ def _span(raw: str, limit: int) -> int:
 
 def _rows(table: etree._Element) -> Iterator[etree._Element]:
     for child in table:
-        tag = _tag(child)
-        if tag == "tr":
+        tag = child.tag
+        if tag == "tr" or _tag(child) == "tr":
             yield child
-        elif tag in ("thead", "tbody", "tfoot"):
-            yield from (row for row in child if _tag(row) == "tr")
+        elif tag in _SECTIONS or _tag(child) in _SECTIONS:
+            yield from (row for row in child if row.tag == "tr" or _tag(row) == "tr")
+
+
+_SECTIONS = frozenset({"thead", "tbody", "tfoot"})
 
 
 def table_grid(table: etree._Element) -> Grid | None:
@@ -196,6 +358,10 @@ def table_grid(table: etree._Element) -> Grid | None:
         builder.new_row()
         if builder.full:
             break
+        cells = _plain_cells(row)
+        if cells is not None:
+            _add_plain_cells(builder, cells)
+            continue
         for cell in row:
             if builder.row_full:
                 break

@@ -12,21 +12,22 @@ import re
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
+from gongkai.core import lazyre
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.model import AnnualReport, ReadNote
-from gongkai.core.report.readers import grid, stream
-from gongkai.core.report.readers.document import Document
+from gongkai.core.report.readers import stream
+from gongkai.core.report.readers.document import Document, Grid
 from gongkai.core.report.readers.labels import OTHER_OTHER, OTHER_ROWS, OTHER_SINGLE, Heading, detect_format
 from gongkai.core.report.readers.normalize import Got, Unsure, norm, shorten
 from gongkai.core.report.readers.regions import headings, regions
 from gongkai.core.report.readers.tables import TABLE_TITLES, TableReading, fill_from, merge
 from gongkai.core.report.taxonomy import ReportTable
 
-_FOOTER = re.compile(
+_FOOTER = lazyre.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
-_BOOKMARK = re.compile(r"\[(?:bookmark|image|书签):[^\]]{0,200}\]")
+_BOOKMARK = lazyre.compile(r"\[(?:bookmark|image|书签):[^\]]{0,200}\]")
 _MIN_T3_ROWS = 3
 
 
@@ -36,6 +37,26 @@ def _joined() -> ModuleType:
     from gongkai.core.report.readers import joined
 
     return joined
+
+
+def _grid() -> ModuleType:
+    """The reader of tables whose cells are known (:mod:`.grid`), imported for a document that
+    has grids: a text file has none, and its parse need not pay the import (issue 19)."""
+    from gongkai.core.report.readers import grid
+
+    return grid
+
+
+def _grid_table3(grids: list[Grid]) -> TableReading:
+    return _grid().read_table3(grids) if grids else TableReading(ReportTable.TABLE3)
+
+
+def _grid_table2(grids: list[Grid], fmt: tx.ReportFormat) -> TableReading:
+    return _grid().read_table2(grids, fmt) if grids else TableReading(ReportTable.TABLE2)
+
+
+def _grid_table4(grids: list[Grid]) -> TableReading:
+    return _grid().read_table4(grids) if grids else TableReading(ReportTable.TABLE4)
 
 
 def clean_lines(lines: Sequence[str]) -> list[str]:
@@ -63,25 +84,25 @@ def interpret(doc: Document) -> AnnualReport:
     heads = headings(lines)
     spans = regions(lines, heads)
 
-    t3_grid = grid.read_table3(doc.grids)
+    t3_grid = _grid_table3(doc.grids)
     t3 = _read(doc, t3_grid, lambda: stream.read_table3(lines, spans.t3) if spans.t3 else None)
     if spans.t3 and not _settled_t3(t3):
         t3 = fill_from(t3, _joined().read_table3(lines, spans.t3, fmt))
     if doc.cross_check and not t3_grid.found and t3.found:
         doc.notes.append("PDF 中表三没有可识别的表格线，只按文字层读取，未能与表格交叉核对")
     t2 = _read(
-        doc, grid.read_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
+        doc, _grid_table2(doc.grids, fmt), lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None
     )
     if doc.more_grids is not None and not _settled(t2, fmt):
         doc.grids.extend(doc.more_grids())
         t2 = _read(
             doc,
-            grid.read_table2(doc.grids, fmt),
+            _grid_table2(doc.grids, fmt),
             lambda: stream.read_table2(lines, spans.t2, fmt) if spans.t2 else None,
         )
     if spans.t2 and not _settled(t2, fmt):
         t2 = fill_from(t2, _joined().read_table2(lines, spans.t2, fmt))
-    t4 = _read(doc, grid.read_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
+    t4 = _read(doc, _grid_table4(doc.grids), lambda: stream.read_table4(lines, spans.t4) if spans.t4 else None)
     if spans.t4 and (not t4.found or not all(isinstance(v, Got) for v in t4.cells.values())):
         t4 = fill_from(t4, _joined().read_table4(lines, spans.t4))
     t3_found = len({row for row, _ in t3.cells}) >= _MIN_T3_ROWS
@@ -288,20 +309,19 @@ def _fill_table4(report: AnnualReport, reading: TableReading) -> None:
 
 _REPORT_WORDS = r"(?:关于)?\s*(?:政府信息公开|政务公开)(?:工作)?\s*(?:年度)?\s*(?:报告|年报)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年\s*度?"
-_TITLE_AGENCY_FIRST = re.compile(
+_TITLE_AGENCY_FIRST = lazyre.compile(
     rf"^(?P<agency>[^\d，。,:：；;！!?？]{{2,40}}?)\s*(?:关于)?\s*{_YEAR}\s*{_REPORT_WORDS}"
 )
-_TITLE_YEAR_FIRST = re.compile(rf"^(?:关于)?\s*{_YEAR}\s*(?P<agency>[^\s\d，。,:：；;]{{0,40}}?)\s*{_REPORT_WORDS}")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LOCAL = re.compile(r"^[^市省州盟]{1,6}?(?:区|县|旗|镇|乡|街道)")
-_PREFIX = re.compile(r"[\u4e00-\u9fff]{1,12}(?:省|自治区|市|州|盟|地区)$")
+_TITLE_YEAR_FIRST = lazyre.compile(rf"^(?:关于)?\s*{_YEAR}\s*(?P<agency>[^\s\d，。,:：；;]{{0,40}}?)\s*{_REPORT_WORDS}")
+_LOCAL = lazyre.compile(r"^[^市省州盟]{1,6}?(?:区|县|旗|镇|乡|街道)")
+_PREFIX = lazyre.compile(r"[\u4e00-\u9fff]{1,12}(?:省|自治区|市|州|盟|地区)$")
 _FUNCTION_CHARS = set("由与在据向对为将按经及和于是的了请")
 _TITLE_LINES = 15
 
 
 def _plausible_agency(text: str) -> str | None:
     name = re.sub(r"\s+", "", text).removeprefix("关于")
-    if not 2 <= len(name) <= 40 or not _CJK.search(name):
+    if not 2 <= len(name) <= 40 or not any("\u4e00" <= ch <= "\u9fff" for ch in name):
         return None
     if any(word in name for word in ("报告", "信息公开", "。", "，")):
         return None
@@ -367,9 +387,12 @@ def _qualify(agency: str, whole: str) -> str:
     start = whole.find(agency)
     while start >= 0 and len(prefixes) < 20:
         before = whole[max(0, start - 14) : start]
-        run = re.search(r"[\u4e00-\u9fff]*$", before)
-        if run and _PREFIX.search(run.group()):
-            prefixes.append(run.group())
+        cut = len(before)  # the run of CJK characters that ends ``before``
+        while cut and "\u4e00" <= before[cut - 1] <= "\u9fff":
+            cut -= 1
+        run = before[cut:]
+        if run and _PREFIX.search(run):
+            prefixes.append(run)
         start = whole.find(agency, start + len(agency))
     if not prefixes:
         return agency
@@ -392,18 +415,18 @@ def _qualify(agency: str, whole: str) -> str:
 # Narrative sections
 # ---------------------------------------------------------------------------------------------
 
-_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+_DATE_LINE = lazyre.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
 _SITE_FOOTER = ("版权所有", "网站标识码", "ICP备", "主办单位", "技术支持", "公网安备")
-_SUBHEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
+_SUBHEADING = lazyre.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 _NARRATIVE = ("overview", "problems", "other")
 #: The key of the opening text before section 一 (``writers.layout.PREAMBLE_KEY``).
 _PREAMBLE = "preamble"
 #: A page number a PDF prints in the text ("— 2 —", "-3-", "第 4 页").
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = lazyre.compile(
     r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3})\s*$"
 )
 #: Names a signing body ends with (the 落款 under section 六).
-_BODY_SUFFIX = re.compile(r"(?:人民政府|办事处|委员会|办公室|局|厅|署|中心|院|部|所)$")
+_BODY_SUFFIX = lazyre.compile(r"(?:人民政府|办事处|委员会|办公室|局|厅|署|中心|院|部|所)$")
 _PREAMBLE_MAX_LINES = 12
 
 
@@ -492,7 +515,7 @@ def _width(line: str) -> float:
     return narrow * 0.5 + (len(line) - narrow)
 
 
-_NARROW = re.compile("[\x00-\u2e7f]")
+_NARROW = lazyre.compile("[\x00-\u2e7f]")
 
 
 def _join(body: list[str], *, wrapped: bool) -> str:
@@ -500,6 +523,8 @@ def _join(body: list[str], *, wrapped: bool) -> str:
     the line above ran to the full width of the page, less the two-character indent of a first
     line; a shorter line such as "（七）监督保障情况" ends its paragraph, a sub-heading starts one,
     and so does a line indented as a first line after a line that ends a sentence."""
+    if not wrapped:
+        return "\n".join(line for line in body if line).strip()
     paragraphs: list[str] = []
     widest = max((_width(line) for line in body if line), default=0.0)
     last_full = False
@@ -509,8 +534,7 @@ def _join(body: list[str], *, wrapped: bool) -> str:
         width = _width(line)
         first_line = abs(width - (widest - 2)) <= 0.5
         if (
-            wrapped
-            and paragraphs
+            paragraphs
             and last_full
             and not _SUBHEADING.match(line)
             and not (paragraphs[-1].endswith("。") and first_line)

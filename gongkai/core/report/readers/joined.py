@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from gongkai.core import lazyre
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.readers import rundigits
 from gongkai.core.report.readers.labels import (
@@ -37,7 +38,7 @@ _DROP = str.maketrans(
     {"“": None, "”": None, "‘": None, "’": None, '"': None, "'": None, "「": None, "」": None}
     | {"、": ".", "〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "﹙": "(", "﹚": ")"}
 )
-_DIGIT_MARKER = re.compile(r"\(([1-9])\)")
+_DIGIT_MARKER = lazyre.compile(r"\(([1-9])\)")
 _CHINESE_DIGITS = "一二三四五六七八九"
 #: A region longer than this is not a table (and is not scanned character by character).
 MAX_REGION_CHARS = 60_000
@@ -121,7 +122,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
             end = _label_begin(text, events[i + 1][0], offset)
         else:
             # The last row: its digits are the first run after its label.
-            m = re.compile(r"\d+").search(text, offset)
+            m = lazyre.compile(r"\d+").search(text, offset)
             end = min(len(text), _run_end(folded, m.start())) if m else offset
         if key.startswith(GROUP_PREFIX):
             continue
@@ -157,7 +158,7 @@ def read_table3(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
     return reading
 
 
-_LEADING_MARKER = re.compile(r"\d{1,2}\.?")
+_LEADING_MARKER = lazyre.compile(r"\d{1,2}\.?")
 
 
 def _run_end(folded: Folded, start: int) -> int:
@@ -209,7 +210,7 @@ def read_table2(lines: Sequence[str], span: tuple[int, int], fmt: ReportFormat) 
         if i + 1 < len(events):
             end = _label_begin(text, events[i + 1][0], offset)
         else:
-            m = re.compile(r"\d").search(text, offset)
+            m = lazyre.compile(r"\d").search(text, offset)
             end = _money_end(text, m.start()) if m else offset
         if len(row.fields) == 1:
             got = _single(folded, offset, end, row.fields[0].value_type)
@@ -284,7 +285,7 @@ def _single(folded: Folded, start: int, end: int, value_type: ValueType) -> Got 
 # Table 四
 # ---------------------------------------------------------------------------------------------
 
-_T4_HEADER_END = re.compile("总计|合计|尚未审结")
+_T4_HEADER_END = lazyre.compile("总计|合计|尚未审结")
 
 
 def read_table4(lines: Sequence[str], span: tuple[int, int]) -> TableReading:

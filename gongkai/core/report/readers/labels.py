@@ -9,10 +9,10 @@ label other than its own.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
+from gongkai.core import lazyre
 from gongkai.core.report import taxonomy as tx
 from gongkai.core.report.readers.normalize import norm
 from gongkai.core.report.taxonomy import ReportFormat, ReviewKind, ReviewResult, Table3Key
@@ -69,7 +69,7 @@ OTHER_OTHER = OTHER_ROWS[-1]
 OTHER_SINGLE = "other_single"
 #: "总计" without the （七） marker: only a row label once the outcome rows have started.
 TOTAL_BARE = "total_bare"
-_OTHER_OTHER = re.compile(r"3\.?其他(?!法律|处理)")
+_OTHER_OTHER = lazyre.compile(r"3\.?其他(?!法律|处理)")
 _BARE_TOTAL = ("总计", "合计")
 
 
@@ -242,13 +242,12 @@ def t4_field(texts: list[str]) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 #: Every section heading holds one of these (a cheap test before normalising a line).
-_HEADING_WORDS = re.compile("情况|问题|报告|概述|改进")
-_HEADING_MARKER = re.compile(r"^(?:第?[一二三四五六七八九十]{1,2}[.章部分]?|\d{1,2}\.)")
-_SENTENCE = re.compile(r"[。,;:]|\d")
+_HEADING_WORDS = lazyre.compile("情况|问题|报告|概述|改进")
+_HEADING_MARKER = lazyre.compile(r"^(?:第?[一二三四五六七八九十]{1,2}[.章部分]?|\d{1,2}\.)")
+_SENTENCE = lazyre.compile(r"[。,;:]|\d")
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     key: str  # taxonomy.SECTION_HEADINGS key
     line: int
 

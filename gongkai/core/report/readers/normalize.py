@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
+from gongkai.core import lazyre
 from gongkai.core.report.taxonomy import ValueType
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = lazyre.compile(r"\s+")
 _DROP = str.maketrans(
     {
         "“": None,
@@ -41,7 +42,7 @@ _DROP = str.maketrans(
         "﹚": ")",
     }
 )
-_DIGIT_MARKER = re.compile(r"\(([1-9])\)")
+_DIGIT_MARKER = lazyre.compile(r"\(([1-9])\)")
 _CHINESE_DIGITS = "一二三四五六七八九"
 
 
@@ -59,21 +60,45 @@ def _norm_short(text: str) -> str:
 
 #: :data:`_DROP` as a pattern and a replacement per character: ``str.translate`` looks every
 #: character of a text up in its table (a whole page: ~0.5 ms); the pattern finds the few that change.
-_DROP_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _DROP)) + "]")
+_DROP_CHARS = lazyre.compile("[" + re.escape("".join(chr(c) for c in _DROP)) + "]")
 _DROP_TO = {chr(c): to or "" for c, to in _DROP.items()}
 
 
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, without its cost for the usual report text.
+
+    CPython's NFKC decomposes and recomposes every character once one needs a change (~0.2 µs a
+    character: a page of Chinese with one full-width comma costs ~0.5 ms), while its check that a
+    text is already normalised is fast. Report text needs a change mostly for full-width forms
+    (U+FF01–FF5E) and the ideographic space: those are replaced by their NFKC first; replacing a
+    character by its NFKC leaves the text's NFKD, so its NFKC, as it was, and when the result is
+    normalised it is the NFKC of the text. Otherwise: the full NFKC.
+    """
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    wide, wide_to = _wide_forms()
+    folded = wide.sub(lambda m: wide_to[m.group()], text)
+    if unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=1)
+def _wide_forms() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern of the full-width forms and the ideographic space, and the NFKC of each."""
+    wide_to = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in (0x3000, *range(0xFF01, 0xFF5F))}
+    return re.compile("[\u3000\uff01-\uff5e]"), wide_to
+
+
 def _norm(text: str) -> str:
-    folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    folded = _WHITESPACE.sub("", nfkc(text))
     folded = _DROP_CHARS.sub(lambda m: _DROP_TO[m.group()], folded)
     return _DIGIT_MARKER.sub(lambda m: f"({_CHINESE_DIGITS[int(m.group(1)) - 1]})", folded)
 
 
 def fold(text: str) -> str:
     """NFKC and trimmed, spaces kept: how a single cell's text is looked at for a number."""
-    if text.isascii():
-        return text.strip()
-    return unicodedata.normalize("NFKC", text).strip()
+    return nfkc(text).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,8 +106,7 @@ def fold(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Got:
+class Got(NamedTuple):
     """A cell read for sure; ``None`` is a blank cell ("", "/", "—", "-", "无").
 
     ``note`` flags a value read as printed but odd (a negative count), for the report's notes.
@@ -92,8 +116,7 @@ class Got:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Unsure:
+class Unsure(NamedTuple):
     """A cell that could not be read for sure; ``message`` says why, in Chinese."""
 
     message: str
@@ -104,11 +127,11 @@ Reading = Got | Unsure
 #: What a published table prints in a cell that has no number (report-json.md).
 BLANK_MARKS: frozenset[str] = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "−", "无", "空", "/\\"})
 _UNIT = r"(?:件|个|项|条|次)?"
-_INT = re.compile(rf"(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)){_UNIT}")
-_DEC = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<unit>万元|万|元)?")
+_INT = lazyre.compile(rf"(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)){_UNIT}")
+_DEC = lazyre.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<unit>万元|万|元)?")
 _TEN_THOUSAND = Decimal(10000)
-_SPLIT_DIGITS = re.compile(r"\d+(?:[\s,.]+\d+)+")
-_HAS_DIGIT = re.compile(r"\d")
+_SPLIT_DIGITS = lazyre.compile(r"\d+(?:[\s,.]+\d+)+")
+_HAS_DIGIT = lazyre.compile(r"\d")
 _MAX_DIGITS = 15
 
 
@@ -127,7 +150,7 @@ def parse_cell(raw: str, value_type: ValueType = ValueType.COUNT) -> Reading:
     any other text give :class:`Unsure`.
     """
     if raw.isdigit() and raw.isascii() and len(raw) <= _MAX_DIGITS:
-        return Got(Decimal(raw) if value_type is ValueType.MONEY else int(raw))
+        return _got_digits(raw, value_type is ValueType.MONEY)
     text = _WHITESPACE.sub(" ", fold(raw))
     if text in BLANK_MARKS:
         return Got(None)
@@ -169,6 +192,12 @@ def parse_cell(raw: str, value_type: ValueType = ValueType.COUNT) -> Reading:
     if value < 0 and value_type is not ValueType.SIGNED:
         return Got(value, f"印的是负数（{shorten(text)}），照录；件数不应为负数")
     return Got(value)
+
+
+@lru_cache(maxsize=8192)
+def _got_digits(raw: str, money: bool) -> Got:
+    """A cell of ASCII digits read (the usual cell; :class:`Got` is immutable, so one is shared)."""
+    return Got(Decimal(raw) if money else int(raw))
 
 
 def _unsure_for(text: str) -> Unsure:

@@ -17,10 +17,10 @@ pass the report's own arithmetic (table 二, which has no sum, rests on the two 
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from typing import Any
 
+from gongkai.core import lazyre
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.readers.document import Document, Grid, SourceKind
 from gongkai.core.report.readers.positioned import Placed, page_lines
@@ -92,7 +92,7 @@ def read_page(image: Any) -> tuple[list[str], list[Grid]]:
 
 #: What a number the two reads disagree on becomes (a cell the interpreter cannot read).
 UNREAD = "（未能识别）"
-_NUMBER = re.compile(r"[0-9０-９][0-9０-９,，.]*")
+_NUMBER = lazyre.compile(r"[0-9０-９][0-9０-９,，.]*")
 
 
 def _second_reads(array: Any, boxes: list[Box]) -> list[Box]:

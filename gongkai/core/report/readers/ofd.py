@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 
 from lxml import etree
 
+from gongkai.core import lazyre
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.readers.document import Document, SourceKind
 from gongkai.core.report.readers.positioned import Placed, page_lines
@@ -123,7 +123,7 @@ def _texts(page: etree._Element) -> list[Placed]:
     return out
 
 
-_NUMERIC = re.compile(r"[\d０-９,，.．\s/—-]+")
+_NUMERIC = lazyre.compile(r"[\d０-９,，.．\s/—-]+")
 
 
 def join_wrapped(texts: list[Placed]) -> list[Placed]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
 
+from gongkai.core import lazyre
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.readers.document import Document, Grid, SourceKind
 from gongkai.core.report.readers.normalize import norm
@@ -24,8 +24,8 @@ from gongkai.core.report.readers.normalize import norm
 MAX_PAGES = 300
 #: Tables 二–四 fill two to four pages; more pages with table words are not all read for grids.
 MAX_TABLE_PAGES = 8
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_VISIBLE = re.compile(r"\S")
+_CJK = lazyre.compile(r"[\u4e00-\u9fff]")
+_VISIBLE = lazyre.compile(r"\S")
 #: Words of the headers and rows of tables 三 and 四: a page with two of them holds part of one.
 #: Only those pages go through pdfplumber (it interprets every drawing operator in Python, about
 #: 60 ms a page); table 二 is read from the text layer unless it shares a page with them.
@@ -60,7 +60,22 @@ _TABLE2_WORDS = (
 )
 _EPSILON = 1.0
 
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+def _quiet_pdfminer() -> None:
+    """pdfminer's records below ERROR are dropped, and its debug calls cost nothing.
+
+    pdfminer logs a debug record for every token and operator of a page's content stream (about
+    270,000 calls for three reports' table pages, ~6 % of a read): even below the logger's level
+    each call costs two Python calls. Each pdfminer logger's ``debug`` becomes ``"".format``, a
+    call in C that takes any arguments and does nothing with them.
+    """
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if name.startswith("pdfminer") and isinstance(logger, logging.Logger):
+            logger.debug = "".format  # type: ignore[method-assign,assignment]
+
+
+_quiet_pdfminer()
 
 
 def pdf_document(data: bytes, source: str) -> Document:

@@ -7,10 +7,10 @@ the first "第二十条" before table 三. :mod:`.stream` then reads each span.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from gongkai.core import lazyre
 from gongkai.core.report.readers.labels import NEW, T3_PHRASES, Heading, heading_key
 from gongkai.core.report.readers.normalize import norm
 
@@ -26,8 +26,7 @@ def headings(lines: Sequence[str]) -> list[Heading]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Regions:
+class Regions(NamedTuple):
     """Line ranges [start, end) of each table in the text, where found."""
 
     t2: tuple[int, int] | None
@@ -37,8 +36,8 @@ class Regions:
 
 _NEW_ROW = T3_PHRASES[NEW]
 #: Lines that can start or end a table region hold one of these (tested before normalising).
-_REGION_WORDS = re.compile("新收|收到|第二十条|行政复议")
-_NARRATIVE_COUNT = re.compile(r"[^\d,。;]*\d+(?:件|个|条)")
+_REGION_WORDS = lazyre.compile("新收|收到|第二十条|行政复议")
+_NARRATIVE_COUNT = lazyre.compile(r"[^\d,。;]*\d+(?:件|个|条)")
 
 
 def is_row_label(text: str, offset: int) -> bool:

@@ -12,12 +12,12 @@ span of each table comes from :mod:`.regions`.
 from __future__ import annotations
 
 import itertools
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
+from gongkai.core import lazyre
 from gongkai.core.report.readers.labels import (
     GROUP_PREFIX,
     NEW,
@@ -60,14 +60,13 @@ class Tok(Enum):
     BREAK = "break"  # an empty line: ends a run of numbers
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: Tok
     text: str
     line: int = -1
 
 
-_SPLIT_NUMBER = re.compile(r"[\d,.]+(?:\s+[\d,.]+)+")
+_SPLIT_NUMBER = lazyre.compile(r"[\d,.]+(?:\s+[\d,.]+)+")
 
 
 def _field_token(cell: str, line: int) -> Token:
@@ -108,8 +107,7 @@ def tokenize(lines: Sequence[str]) -> list[Token]:
     return tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """Consecutive text tokens (``text`` normalised) or consecutive value tokens (``cells``).
 
     ``starts`` and ``lines`` give, for each token, where it starts in ``text`` and its line, so a
@@ -196,8 +194,7 @@ def pieces(tokens: Sequence[Token]) -> list[Piece]:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LabelEvent:
+class LabelEvent(NamedTuple):
     """A row label in the text: ``required`` rows want a run (group labels do not); a label that
     is numbered like a row but not recognised (``known`` False) competes for runs so that its
     numbers are not given to a neighbour, and is then dropped. ``lead`` counts the characters
@@ -211,8 +208,7 @@ class LabelEvent:
     lead: int = 0  # characters of text between the previous run and this label
 
 
-@dataclass(frozen=True, slots=True)
-class RunEvent:
+class RunEvent(NamedTuple):
     cells: tuple[str, ...]
     line: int = -1
 
@@ -439,10 +435,10 @@ def in_column_header(text: str, offset: int) -> bool:
 #: How the rows of table 三 that hold numbers are numbered: "一、" "二、" "四、", "（一）" "（二）"
 #: "（七）", "1."–"8.". "三、" heads the outcome rows and "（三）"–"（六）" head groups: not rows.
 #: A number in brackets counts anywhere; "1." and "四、" only where a line or cell starts.
-_ROW_MARKER = re.compile(r"\([一二七]\)|[1-8]\.(?!\d)|[一二四]\.")
+_ROW_MARKER = lazyre.compile(r"\([一二七]\)|[1-8]\.(?!\d)|[一二四]\.")
 
 
-_ANY_MARKER = re.compile(r"\(?[一二三四五六七八九十]{1,2}\)|\d{1,2}\.|[一二三四五六七八九十]\.")
+_ANY_MARKER = lazyre.compile(r"\(?[一二三四五六七八九十]{1,2}\)|\d{1,2}\.|[一二三四五六七八九十]\.")
 
 
 def _label_start(text: str, offset: int) -> int:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import codecs
 import re
 
+from gongkai.core import lazyre
 from gongkai.core.errors import ReportReadError
 from gongkai.core.report.readers.document import MAX_GRID_COLS, MAX_GRID_ROWS, Document, Grid, GridBuilder, SourceKind
 
 #: A report is well under a million characters; more is not a report (and would only be slow).
 MAX_TEXT_CHARS = 5_000_000
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL = lazyre.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 #: Every byte but those :data:`_CONTROL` matches (``bytes.translate`` deletes them; what is left
 #: are the control bytes).
 _NOT_CONTROL = bytes(b for b in range(256) if not (b <= 0x08 or 0x0E <= b <= 0x1F or b == 0x7F))
@@ -87,10 +88,10 @@ def text_document(text: str, source: str) -> Document:
     return Document(source=source, kind=SourceKind.TEXT, lines=lines, grids=grids, wrapped=looks_wrapped(lines))
 
 
-_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
-_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
-_MARKUP = re.compile(r"\*\*|__|<br\s*/?>", re.IGNORECASE)
+_PIPE_ROW = lazyre.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = lazyre.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
+_HEADING_MARK = lazyre.compile(r"^\s{0,3}#{1,6}\s+")
+_MARKUP = lazyre.compile(r"\*\*|__|<br\s*/?>", re.IGNORECASE)
 
 
 def _pipe_cells(line: str) -> list[str]:
