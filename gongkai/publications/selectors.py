@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from gongkai.agencies.compiled import agency_rows
 from gongkai.publications.models import Article20Figures, Category, FigureSource, Item, RegisterDocument, RegisterKind
@@ -327,10 +328,17 @@ def _search_page(
     if ids is None:
         if end <= start:
             ids = []
-        elif matches is not None and not walk:
-            # Newest first, then the higher id, no date first: PostgreSQL's ORDER BY … DESC.
+        elif matches is not None and not walk and not capped:
+            # Every match is in hand: newest first, then the higher id, no date first (PostgreSQL's
+            # ORDER BY … DESC).
             matches.sort(key=lambda m: (m[0] is None, m[0] or date.min, m[1]), reverse=True)
             ids = [pk for _, pk in matches[start:end]]
+        elif not walk:
+            # Past the cap the pairs in hand are some of the matches, not the newest: the database
+            # sorts all the index's candidates. The date is wrapped so that no index on it can be
+            # walked instead (the walk is for common words only, above); no date still sorts first.
+            newest = Coalesce("published_on", Value(date.max)).desc()
+            ids = list(source.order_by(newest, "-id").values_list("pk", flat=True)[start:end])
         else:
             ids = list(source.order_by("-published_on", "-id").values_list("pk", flat=True)[start:end])
         if key:
