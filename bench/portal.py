@@ -242,11 +242,14 @@ def build(items: int, seed: int = 2025) -> Any:
     return agency
 
 
-def timed(fn: Any, runs: int, warmup: int = 3) -> list[float]:
+def timed(fn: Any, runs: int, warmup: int = 3, before: Any = None) -> list[float]:
+    """Milliseconds of ``fn`` per run; ``before`` (untimed) runs ahead of each."""
     for _ in range(warmup):
         fn()
     samples = []
     for _ in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
@@ -258,7 +261,8 @@ def p99(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-def measure(agency: Any, runs: int) -> list[tuple[str, float, float, int, bool]]:
+def measure(agency: Any, runs: int) -> list[tuple[str, float, float, int, bool, float | None]]:
+    from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
@@ -297,17 +301,21 @@ def measure(agency: Any, runs: int) -> list[tuple[str, float, float, int, bool]]
     for label, url in pages:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        # A page as its first visitor gets it: the cache emptied (untimed) before each request, so
+        # the view computes it; then as the next visitors get it, from the public-page cache.
+        cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
         queries = len(ctx.captured_queries)
         reset_queries()
-        samples = timed(lambda url=url: client.get(url), runs)
-        rows.append((label, statistics.median(samples), p99(samples), queries, True))
+        samples = timed(lambda url=url: client.get(url), runs, before=cache.clear)
+        cached = timed(lambda url=url: client.get(url), runs)
+        rows.append((label, statistics.median(samples), p99(samples), queries, True, statistics.median(cached)))
     lifted.disable()
     return rows
 
 
-def measure_naive(agency: Any, runs: int) -> list[tuple[str, float, float, int, bool]]:
+def measure_naive(agency: Any, runs: int) -> list[tuple[str, float, float, int, bool, float | None]]:
     """The same searches without the bigram index: count + first page, as the view does."""
     from gongkai.publications.models import Item
     from gongkai.publications.text import normalize
@@ -321,7 +329,7 @@ def measure_naive(agency: Any, runs: int) -> list[tuple[str, float, float, int, 
             list(qs.order_by("-published_on", "-id")[:20])
 
         samples = timed(run, max(5, runs // 5), warmup=1)
-        rows.append((f"（对照）仅 LIKE 无索引 “{q}”", statistics.median(samples), p99(samples), 2, False))
+        rows.append((f"（对照）仅 LIKE 无索引 “{q}”", statistics.median(samples), p99(samples), 2, False, None))
     return rows
 
 
@@ -348,15 +356,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_baseline:
         rows += measure_naive(agency, args.runs)
     width = max(len(r[0]) for r in rows) + 2
-    print(f"{'page':<{width}}{'median ms':>10}{'p99 ms':>10}{'queries':>9}")
+    print("computed: the cache emptied before each request (the first visitor); cached: from the page cache")
+    print(f"{'page':<{width}}{'computed median ms':>19}{'p99 ms':>10}{'queries':>9}{'cached median ms':>18}")
     failed = []
-    for label, median, worst, queries, counted in rows:
+    for label, median, worst, queries, counted, cached in rows:
         mark = "" if not counted else (" ✓" if median < TARGET_MEDIAN_MS else " ✗")
-        print(f"{label:<{width}}{median:>10.1f}{worst:>10.1f}{queries:>9}{mark}")
+        shown = "" if cached is None else f"{cached:>18.1f}"
+        print(f"{label:<{width}}{median:>19.1f}{worst:>10.1f}{queries:>9}{shown}{mark}")
         if counted and median >= TARGET_MEDIAN_MS:
             failed.append(label)
     print(
-        f"\ntarget: median < {TARGET_MEDIAN_MS:.0f} ms per page; "
+        f"\ntarget: computed median < {TARGET_MEDIAN_MS:.0f} ms per page; "
         + ("all pages met it ✓" if not failed else f"missed by: {', '.join(failed)} ✗")
     )
     return 1 if failed else 0
