@@ -15,7 +15,6 @@ largest agency of a province, 500,000 cases read on every visit of the desk. Her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet, Sum
@@ -23,45 +22,14 @@ from django.db.models import QuerySet, Sum
 from gongkai.accounts.models import Role
 from gongkai.accounts.scoping import visible_agencies
 from gongkai.cases.models import Case, CaseTally
+from gongkai.web.paging import CappedPage
 
 #: A counted list stops this many rows past the current page's first row.
 COUNT_AHEAD = 1000
 
 
-@dataclass
-class DeskPage:
-    """One page of the desk's list; ``count`` is exact unless ``capped`` (then a lower bound)."""
-
-    object_list: list[Case]
-    number: int
-    count: int
-    capped: bool
-    num_pages: int  # when capped: the pages known to exist
-
-    def __iter__(self) -> Any:
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-    @property
-    def paginator(self) -> DeskPage:  # the template reads page.paginator.count / num_pages
-        return self
-
-    def has_other_pages(self) -> bool:
-        return self.num_pages > 1
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
+class DeskPage(CappedPage):
+    """One page of the desk's list (:class:`~gongkai.web.paging.CappedPage`)."""
 
 
 def unfiltered_total(user: Any) -> int | None:
@@ -106,4 +74,4 @@ def desk_page(queryset: QuerySet[Case], page: Any, *, per_page: int, total: int 
     number = min(number, num_pages)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page]) if count else []
-    return DeskPage(rows, number, count, capped, num_pages)
+    return DeskPage(rows, number=number, count=count, capped=capped, num_pages=num_pages)

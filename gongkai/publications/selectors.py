@@ -29,6 +29,7 @@ from gongkai.agencies.compiled import agency_rows
 from gongkai.publications.models import Article20Figures, Category, FigureSource, Item, RegisterDocument, RegisterKind
 from gongkai.publications.public_cache import category_counts
 from gongkai.publications.text import fts_query, normalize, query_bigrams
+from gongkai.web.paging import CappedPage
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -182,40 +183,9 @@ SEARCH_COUNT_CAP = 1000
 SEARCH_CACHE_SECONDS = 600
 
 
-@dataclass
-class SearchPage:
-    """One page of search results, shaped like Django's ``Page`` for the templates."""
-
-    object_list: list[Item]
-    count: int  # exact when not ``capped``, else SEARCH_COUNT_CAP
-    capped: bool
-    number: int
-    num_pages: int
-
-    def __iter__(self) -> Any:
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-    @property
-    def paginator(self) -> SearchPage:  # the templates read page.paginator.count / num_pages
-        return self
-
-    def has_other_pages(self) -> bool:
-        return self.num_pages > 1
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
+class SearchPage(CappedPage):
+    """One page of search results (:class:`~gongkai.web.paging.CappedPage`); when ``capped``,
+    ``count`` is :data:`SEARCH_COUNT_CAP`."""
 
 
 def _walk_newest_first(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
@@ -344,7 +314,9 @@ def _search_page(
         if key:
             cache.set(f"{key}:{number}", ids, SEARCH_CACHE_SECONDS)
     rows = (Item.objects.select_related(*related) if related else Item.objects.all()).in_bulk(ids)
-    return SearchPage([rows[pk] for pk in ids if pk in rows], count, capped, number, num_pages)
+    return SearchPage(
+        [rows[pk] for pk in ids if pk in rows], number=number, count=count, capped=capped, num_pages=num_pages
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ parses the page as a browser would (comments dropped, so "250<!---->251" shows "
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from lxml import etree
@@ -160,21 +160,8 @@ def _plain_row_line(row: etree._Element, lines: _Lines) -> bool:
     lines.end_line()
     lines.row_cells.append(len(cells))  # popped by _close at the row's end
     current = lines.current
-    value = row.text
-    if value:
-        current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
-    first = True
-    for cell in cells:
-        if first:
-            first = False
-        else:
-            current.append("\t")
-        value = cell.text
-        if value:
-            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
-        value = cell.tail
-        if value:
-            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    _add_text(current, row.text)
+    _add_cells(current, cells)
     return True
 
 
@@ -235,6 +222,22 @@ def _plain_table(table: etree._Element, lines: _Lines, grids: list[Grid]) -> boo
     return True
 
 
+def _add_cells(current: list[str], cells: Iterable[etree._Element]) -> None:
+    """What the walk adds for a plain row's cells: each one's text and tail, a tab between cells."""
+    first = True
+    for cell in cells:
+        if first:
+            first = False
+        else:
+            current.append("\t")
+        value = cell.text
+        if value:
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+        value = cell.tail
+        if value:
+            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+
+
 def _add_text(current: list[str], value: str | None) -> None:
     """What the walk adds for an element's text or tail."""
     if value:
@@ -246,18 +249,7 @@ def _plain_row_text(row: etree._Element, lines: _Lines) -> None:
     lines.end_line()
     current = lines.current
     _add_text(current, row.text)
-    first = True
-    for cell in row:
-        if first:
-            first = False
-        else:
-            current.append("\t")
-        value = cell.text
-        if value:
-            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
-        value = cell.tail
-        if value:
-            current.append(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    _add_cells(current, row)
     lines.end_line()
 
 
