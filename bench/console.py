@@ -35,6 +35,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from dbcache import create_pg_database  # noqa: E402
 
 YEAR = 2024
 TODAY = dt.date(2025, 12, 3)
@@ -45,7 +48,7 @@ COUNTY_CODE = "BENCH-COUNTY"
 
 def configure() -> str:
     url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
-    _create_pg_database(url)
+    create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django
@@ -57,15 +60,6 @@ def configure() -> str:
     call_command("migrate", verbosity=0)
     settings.DEBUG = False  # no query log
     return url
-
-
-def _create_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(n: int) -> Any:

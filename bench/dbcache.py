@@ -81,3 +81,13 @@ def migrated_sqlite(path: Path) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached_migrated(), path)
     return True
+
+
+def create_pg_database(url: str) -> None:
+    """The PostgreSQL database of ``url``, created if it does not exist (empty: the bench migrates)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dbcache import migrated_sqlite  # noqa: E402
+from dbcache import create_pg_database, migrated_sqlite  # noqa: E402
 
 TARGET_SECONDS = 10.0
 PG_URL = "postgres://postgres@127.0.0.1:5432/gongkai_bench"
@@ -54,6 +54,7 @@ def configure(db: str) -> None:
     else:
         migrated = False
         url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
+        create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dbcache import migrated_sqlite, migrations_key  # noqa: E402
+from dbcache import create_pg_database, migrated_sqlite, migrations_key  # noqa: E402
 
 TARGET_MEDIAN_MS = 50.0
 BATCH = 5_000
@@ -125,7 +125,7 @@ def configure(db: str, items: int) -> str:
     else:
         migrated = False
         url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
-        _create_pg_database(url)
+        create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django
@@ -138,15 +138,6 @@ def configure(db: str, items: int) -> str:
         call_command("migrate", verbosity=0)
     settings.DEBUG = False  # no query log; the rest as in development
     return url
-
-
-def _create_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _text(rnd: random.Random, year: int) -> tuple[str, str]:

@@ -110,9 +110,9 @@ APPLICANT_MIX = {
 
 
 def configure(url: str) -> None:
-    from report_compute import _create_pg_database
+    from dbcache import create_pg_database
 
-    _create_pg_database(url)
+    create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django

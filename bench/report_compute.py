@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dbcache import migrated_sqlite, migrations_key  # noqa: E402
+from dbcache import create_pg_database, migrated_sqlite, migrations_key  # noqa: E402
 
 YEAR = 2023
 BATCH = 10_000
@@ -61,7 +61,7 @@ def configure(db: str, cases: int) -> str:
     else:
         migrated = False
         url = os.environ.get("BENCH_DATABASE_URL", PG_URL)
-        _create_pg_database(url)
+        create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django
@@ -75,15 +75,6 @@ def configure(db: str, cases: int) -> str:
     if not migrated:
         call_command("migrate", verbosity=0)
     return url
-
-
-def _create_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(cases: int, agencies: int, seed: int = 2023) -> None:
