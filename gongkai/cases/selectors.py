@@ -106,6 +106,15 @@ class DeskDays:
             return "today"
         return "t2" if due_on <= self.t2 else "t5"
 
+    def bucket_filters(self) -> dict[str, Q]:
+        """:meth:`bucket` in SQL, per bucket key, for cases already due by T-5."""
+        return {
+            "overdue": Q(due_on__lt=self.today),
+            "today": Q(due_on=self.today),
+            "t2": Q(due_on__gt=self.today, due_on__lte=self.t2),
+            "t5": Q(due_on__gt=self.t2),
+        }
+
 
 BUCKET_LABELS: dict[str, str] = {
     "overdue": "已逾期",
@@ -178,15 +187,6 @@ class Urgent(list[Case]):
     total: int = 0
 
 
-def _desk_bucket(days: DeskDays) -> DbCase:
-    return DbCase(
-        When(due_on__lt=days.today, then=Value(0)),
-        When(due_on=days.today, then=Value(1)),
-        When(due_on__lte=days.t2, then=Value(2)),
-        default=Value(3),
-    )
-
-
 def most_urgent(cases: CaseQuerySet, days: DeskDays, limit: int) -> dict[str, Urgent]:
     """Per bucket, the ``limit`` running cases due soonest (by due date, then id) and the bucket's
     count, in two queries that read the open cases' index (``case_open_idx``) alone: the counts
@@ -196,29 +196,16 @@ def most_urgent(cases: CaseQuerySet, days: DeskDays, limit: int) -> dict[str, Ur
     those rows are read from the table.
     """
     soon = cases.running().filter(due_on__lte=days.t5)
-    keys = list(BUCKET_LABELS)
-    counts = soon.aggregate(
-        **{
-            key: Count("pk", filter=q)
-            for key, q in zip(
-                keys,
-                (
-                    Q(due_on__lt=days.today),
-                    Q(due_on=days.today),
-                    Q(due_on__gt=days.today, due_on__lte=days.t2),
-                    Q(due_on__gt=days.t2),
-                ),
-                strict=True,
-            )
-        }
-    )
-    out = {key: Urgent() for key in keys}
-    for key in keys:
+    filters = days.bucket_filters()
+    counts = soon.aggregate(**{key: Count("pk", filter=q) for key, q in filters.items()})
+    out = {key: Urgent() for key in BUCKET_LABELS}
+    for key in BUCKET_LABELS:
         out[key].total = counts[key] or 0
     if not any(counts.values()):
         return out
+    bucket = DbCase(*(When(q, then=Value(n)) for n, q in enumerate(filters.values())))
     ranked = (
-        soon.annotate(desk_bucket=_desk_bucket(days))
+        soon.annotate(desk_bucket=bucket)
         .annotate(
             desk_rank=Window(RowNumber(), partition_by=[F("desk_bucket")], order_by=[F("due_on").asc(), F("pk").asc()])
         )
